@@ -1,0 +1,197 @@
+"""Ingest: files in, papers deduplicated against the library, chunked, embedded and stored.
+
+`plan_paper` (pure) decides what a parsed paper means for the library: a new paper, an update
+of the same file's entry (its abstract changed: chunks replaced), a duplicate from another file
+(merged: gaps filled, stored once) or nothing at all (unchanged).  `ingest` applies the plans
+in batches through `Library.write`, reporting progress.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from assistant.rag.chunking import chunk_paper
+from assistant.sources import collect_input_files, parse_file
+from assistant.sources.identity import title_hash
+from assistant.store.library import EMBED_BATCH, Library
+from assistant.types import Paper, ParseProblem
+
+
+class Outcome(Enum):
+    ADDED = "added"
+    UPDATED = "updated"
+    MERGED = "merged"
+    UNCHANGED = "unchanged"
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    added: int = 0
+    updated: int = 0
+    merged: int = 0
+    unchanged: int = 0
+    resumed: int = 0
+    without_abstract: int = 0
+    problems: list[ParseProblem] = field(default_factory=list)
+
+    def count(self, outcome: Outcome) -> None:
+        setattr(self, outcome.value, getattr(self, outcome.value) + 1)
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.added} added",
+            f"{self.updated} updated",
+            f"{self.unchanged} unchanged",
+        ]
+        if self.merged:
+            parts.append(f"{self.merged} merged into existing papers")
+        if self.resumed:
+            parts.append(f"{self.resumed} resumed from an interrupted ingest")
+        parts.append(f"{len(self.problems)} skipped")
+        line = f"Ingested {self.files} file(s): " + ", ".join(parts)
+        if self.without_abstract:
+            line += f" ({self.without_abstract} without abstract: listed but not searchable)"
+        return line + "."
+
+    def as_dict(self) -> dict[str, object]:
+        data = dataclasses.asdict(self)
+        data["problems"] = [str(p) for p in self.problems]
+        return data
+
+
+_FILLABLE = ("authors", "year", "venue", "doi", "arxiv_id", "url")
+
+
+def merge_duplicate(existing: Paper, incoming: Paper) -> Paper:
+    """The stored record with its gaps filled from another file's record of the same paper.
+
+    The stored abstract is kept unless it is empty; a BibTeX entry's key and original text are
+    adopted when the stored record did not come from BibTeX, so it can be exported as is.
+    """
+    changes: dict[str, object] = {}
+    for name in _FILLABLE:
+        if not getattr(existing, name) and getattr(incoming, name):
+            changes[name] = getattr(incoming, name)
+    if not existing.abstract and incoming.abstract:
+        changes["abstract"] = incoming.abstract
+    if existing.source_format != "bibtex" and incoming.source_format == "bibtex":
+        changes.update(
+            citekey=incoming.citekey,
+            raw_entry=incoming.raw_entry,
+            source_format=incoming.source_format,
+            source_file=incoming.source_file,
+            line=incoming.line,
+        )
+    return dataclasses.replace(existing, **changes) if changes else existing
+
+
+def plan_paper(existing: Paper | None, incoming: Paper) -> tuple[Outcome, Paper]:
+    """What storing `incoming` means, given the stored record of the same paper (if any)."""
+    if existing is None:
+        return Outcome.ADDED, incoming
+    if existing.doi and incoming.doi and existing.doi != incoming.doi:
+        return Outcome.ADDED, incoming  # same title, different papers
+    if incoming.source_file == existing.source_file:
+        replacement = dataclasses.replace(incoming, id=existing.id)
+        if replacement == existing:
+            return Outcome.UNCHANGED, existing
+        return Outcome.UPDATED, replacement
+    merged = merge_duplicate(existing, incoming)
+    return (Outcome.UNCHANGED if merged == existing else Outcome.MERGED), merged
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def ingest(
+    paths: Iterable[Path],
+    library: Library,
+    *,
+    progress: ProgressCallback | None = None,
+    batch_size: int = EMBED_BATCH,
+) -> IngestReport:
+    """Parse every file under `paths` and store its papers; `progress(done, total)` per batch."""
+    report = IngestReport()
+    files, problems = collect_input_files(paths)
+    report.problems.extend(problems)
+    parsed: list[Paper] = []
+    for path in files:
+        result = parse_file(path)
+        report.files += 1
+        report.problems.extend(result.problems)
+        parsed.extend(result.papers)
+
+    with library.write_lock(wait=2.0):
+        pending = library.catalog.pending_ids()
+        report.resumed = len(pending)
+        total = len(parsed) + len(pending)
+        done = 0
+
+        def tick(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress(done, total)
+
+        library.repair(progress=tick)
+        batch: list[Paper] = []
+        planned = _PlannedPapers()
+        for paper in parsed:
+            key = title_hash(paper.title)
+            existing = planned.find(paper, key) or library.catalog.find_same(paper, key)
+            outcome, stored = plan_paper(existing, paper)
+            report.count(outcome)
+            if outcome is Outcome.UNCHANGED:
+                tick(1)
+                continue
+            if not stored.abstract:
+                report.without_abstract += 1
+            planned.add(stored, key)
+            batch = [p for p in batch if p.id != stored.id] + [stored]
+            if len(batch) >= batch_size:
+                _write(library, batch)
+                tick(len(batch))
+                batch = []
+        if batch:
+            _write(library, batch)
+            tick(len(batch))
+        library.lexical()
+    return report
+
+
+class _PlannedPapers:
+    """Papers planned earlier in this run, by every identity key (not all are stored yet)."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, Paper] = {}
+
+    @staticmethod
+    def _keys(paper: Paper, title_key: str) -> list[str]:
+        keys = [f"id:{paper.id}", f"title:{title_key}"]
+        if paper.doi:
+            keys.append(f"doi:{paper.doi}")
+        if paper.arxiv_id:
+            keys.append(f"arxiv:{paper.arxiv_id}")
+        return keys
+
+    def find(self, paper: Paper, title_key: str) -> Paper | None:
+        for key in self._keys(paper, title_key):
+            if key in self._by_key:
+                return self._by_key[key]
+        return None
+
+    def add(self, paper: Paper, title_key: str) -> None:
+        for key in self._keys(paper, title_key):
+            self._by_key[key] = paper
+
+
+def _write(library: Library, papers: Sequence[Paper]) -> None:
+    library.write(
+        [(paper, chunk_paper(paper)) for paper in papers],
+        [title_hash(paper.title) for paper in papers],
+    )

@@ -1,0 +1,165 @@
+"""The one settings object: defaults in code, then the config file, then environment, then flags.
+
+The config file is TOML at `$XDG_CONFIG_HOME/litassist/config.toml` (or `LITASSIST_CONFIG`).
+Environment variables use the `LITASSIST_` prefix; the OpenAI ones (`OPENAI_API_KEY`,
+`OPENAI_BASE_URL`) are read too, so existing setups work unchanged.  Flags reach us as
+keyword overrides.  `describe()` renders the settings with the API key masked.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+APP_NAME = "litassist"
+ModeSetting = Literal["auto", "llm", "extractive"]
+
+# Keys a user may save from the TUI or `litassist config set` (never the API key).
+SAVABLE_KEYS = ("openai_base_url", "model", "answer_mode", "k", "theme", "embedder", "chroma_url")
+
+
+def default_config_file() -> Path:
+    override = os.environ.get("LITASSIST_CONFIG")
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def _default_cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir(APP_NAME))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="LITASSIST_",
+        extra="ignore",
+        populate_by_name=True,
+        validate_default=True,
+    )
+
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        validation_alias=AliasChoices("data_dir", "LITASSIST_HOME", "LITASSIST_DATA_DIR"),
+        description="Folder holding the paper library, search indexes and conversations.",
+    )
+    cache_dir: Path = Field(
+        default_factory=_default_cache_dir,
+        description="Folder for the prepared local embedding model.",
+    )
+    chroma_url: str | None = Field(
+        default=None, description="Chroma server URL (http://host:port); embedded store if unset."
+    )
+    embedder: str = Field(
+        default="local",
+        description="'local' (offline MiniLM) or 'openai:<model>' for an embeddings endpoint.",
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("openai_api_key", "LITASSIST_API_KEY", "OPENAI_API_KEY"),
+    )
+    openai_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("openai_base_url", "LITASSIST_BASE_URL", "OPENAI_BASE_URL"),
+        description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 for Ollama.",
+    )
+    model: str = Field(default="gpt-4o-mini", description="Chat model name at the endpoint.")
+    answer_mode: ModeSetting = Field(
+        default="auto",
+        validation_alias=AliasChoices("answer_mode", "LITASSIST_MODE", "LITASSIST_ANSWER_MODE"),
+        description="auto: the LLM when an endpoint is configured, else offline extractive.",
+    )
+    k: int = Field(default=8, ge=1, le=100, description="Passages retrieved per question.")
+    timeout: float = Field(default=60.0, gt=0, description="Seconds before an LLM call fails.")
+    max_retries: int = Field(default=3, ge=0, le=10, description="Retries on 429/5xx/timeouts.")
+    theme: str = Field(default="textual-dark", description="Textual theme of the terminal UI.")
+
+    @field_validator("data_dir", "cache_dir", mode="after")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @field_validator("chroma_url", "openai_base_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=default_config_file())
+        return (init_settings, env_settings, toml)
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.openai_base_url or self.openai_api_key)
+
+    @property
+    def effective_mode(self) -> Literal["llm", "extractive"]:
+        if self.answer_mode == "auto":
+            return "llm" if self.llm_configured else "extractive"
+        return self.answer_mode
+
+    def describe(self) -> dict[str, str]:
+        """Every setting as text, secrets masked: safe to print, log or export."""
+        shown: dict[str, str] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                shown[name] = "set (hidden)" if value.get_secret_value() else "not set"
+            elif value is None:
+                shown[name] = "not set"
+            else:
+                shown[name] = str(value)
+        shown["config_file"] = str(default_config_file())
+        shown["effective_mode"] = self.effective_mode
+        return shown
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings with flag overrides applied (None values mean 'flag not given')."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    return Settings(**given)
+
+
+def save_settings(values: dict[str, Any], path: Path | None = None) -> Path:
+    """Merge `values` into the TOML config file (atomically); only `SAVABLE_KEYS` are accepted."""
+    import tomllib
+
+    import tomli_w
+
+    from assistant.files import write_atomic
+
+    unknown = set(values) - set(SAVABLE_KEYS)
+    if unknown:
+        raise ValueError(f"cannot save setting(s): {', '.join(sorted(unknown))}")
+    target = path or default_config_file()
+    current: dict[str, Any] = {}
+    if target.is_file():
+        current = tomllib.loads(target.read_text(encoding="utf-8"))
+    for key, value in values.items():
+        if value is None:
+            current.pop(key, None)
+        else:
+            current[key] = value
+    write_atomic(target, tomli_w.dumps(current), overwrite=True)
+    return target

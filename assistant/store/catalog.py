@@ -1,0 +1,369 @@
+"""The paper catalog: SQLite records of papers and their chunks, the library's source of truth.
+
+The vector store (Chroma) and the lexical index (BM25) are indexes over what this catalog
+holds; `Library` keeps them consistent with it.  A paper row carries `content_hash` (what it
+should be indexed as) and `indexed_hash` (what the vector store holds for it): a paper whose
+two hashes differ was interrupted mid-indexing and is re-indexed by the next write.
+
+Every write bumps `generation`, so a lexical index built at an older generation is known to
+be stale.  Only the standard library is imported, so `litassist papers` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assistant.errors import LibraryCorruptError, LibraryNotFoundError
+from assistant.types import Chunk, Paper
+
+SCHEMA_VERSION = "1"
+CATALOG_FILE = "library.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS papers (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    title_key TEXT NOT NULL,
+    abstract TEXT NOT NULL,
+    authors TEXT NOT NULL,
+    year INTEGER,
+    venue TEXT,
+    doi TEXT,
+    arxiv_id TEXT,
+    url TEXT,
+    source_file TEXT,
+    source_format TEXT,
+    citekey TEXT,
+    raw_entry TEXT,
+    line INTEGER,
+    content_hash TEXT NOT NULL,
+    indexed_hash TEXT,
+    added_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS papers_doi ON papers(doi);
+CREATE INDEX IF NOT EXISTS papers_arxiv ON papers(arxiv_id);
+CREATE INDEX IF NOT EXISTS papers_title_key ON papers(title_key);
+CREATE INDEX IF NOT EXISTS papers_citekey ON papers(citekey);
+CREATE TABLE IF NOT EXISTS chunks (
+    id TEXT PRIMARY KEY,
+    paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_paper ON chunks(paper_id);
+"""
+
+_PAPER_COLUMNS = (
+    "id, title, abstract, authors, year, venue, doi, arxiv_id, url, source_file, "
+    "source_format, citekey, raw_entry, line"
+)
+
+
+@dataclass(frozen=True)
+class PaperRow:
+    """A paper with its bookkeeping, as `litassist papers` lists it."""
+
+    paper: Paper
+    chunks: int
+    indexed: bool
+    added_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class IndexedChunk:
+    """A chunk with what the lexical index needs besides its text."""
+
+    chunk: Chunk
+    title: str
+    year: int | None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _paper_from_row(row: sqlite3.Row | tuple) -> Paper:
+    (pid, title, abstract, authors, year, venue, doi, arxiv, url, src, fmt, key, raw, line) = row
+    return Paper(
+        id=pid,
+        title=title,
+        abstract=abstract,
+        authors=tuple(json.loads(authors)),
+        year=year,
+        venue=venue,
+        doi=doi,
+        arxiv_id=arxiv,
+        url=url,
+        source_file=src,
+        source_format=fmt,
+        citekey=key,
+        raw_entry=raw,
+        line=line,
+    )
+
+
+class Catalog:
+    """SQLite catalog in `<data_dir>/library.sqlite` (WAL mode, safe for several processes)."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, data_dir: Path, *, create: bool = False) -> Catalog:
+        path = data_dir / CATALOG_FILE
+        if not path.exists():
+            if not create:
+                raise LibraryNotFoundError(
+                    f"No library in {data_dir}; add papers with `litassist ingest FILE` first."
+                )
+            try:
+                data_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise LibraryCorruptError(
+                    f"Cannot create the data folder {data_dir}: {exc.strerror or exc}."
+                ) from exc
+        try:
+            connection = sqlite3.connect(path, timeout=30.0, check_same_thread=False)
+            connection.execute("PRAGMA foreign_keys = ON")
+            connection.execute("PRAGMA busy_timeout = 30000")
+            if create:
+                connection.execute("PRAGMA journal_mode = WAL")
+                connection.executescript(_SCHEMA)
+                connection.execute(
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)",
+                    (SCHEMA_VERSION,),
+                )
+                connection.execute(
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('generation', '0')"
+                )
+                connection.commit()
+            version = connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        except sqlite3.Error as exc:
+            raise LibraryCorruptError(
+                f"The library database {path} is unreadable ({exc}); "
+                "move it aside and re-ingest, or run `litassist doctor`."
+            ) from exc
+        if version is None or version[0] != SCHEMA_VERSION:
+            raise LibraryCorruptError(
+                f"The library database {path} has an unknown schema; "
+                "it was made by another version of litassist."
+            )
+        return cls(connection, path)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction that also bumps the generation."""
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                yield self._db
+                self._db.execute(
+                    "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
+                )
+        except sqlite3.OperationalError as exc:
+            raise LibraryCorruptError(f"Cannot write the library database: {exc}.") from exc
+
+    # ---- meta ---------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._db:
+            self._db.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    @property
+    def generation(self) -> int:
+        return int(self.get_meta("generation") or 0)
+
+    # ---- reading ------------------------------------------------------------------------
+    def count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM papers").fetchone()[0])
+
+    def get(self, paper_id: str) -> Paper | None:
+        row = self._db.execute(
+            f"SELECT {_PAPER_COLUMNS} FROM papers WHERE id = ?", (paper_id,)
+        ).fetchone()
+        return _paper_from_row(row) if row else None
+
+    def get_many(self, paper_ids: Iterable[str]) -> dict[str, Paper]:
+        ids = list(dict.fromkeys(paper_ids))
+        found: dict[str, Paper] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for row in self._db.execute(
+                f"SELECT {_PAPER_COLUMNS} FROM papers WHERE id IN ({marks})", part
+            ):
+                paper = _paper_from_row(row)
+                found[paper.id] = paper
+        return found
+
+    def list_rows(self) -> list[PaperRow]:
+        rows = self._db.execute(
+            f"SELECT {_PAPER_COLUMNS}, "
+            "(SELECT COUNT(*) FROM chunks c WHERE c.paper_id = papers.id), "
+            "indexed_hash IS content_hash, added_at, updated_at "
+            "FROM papers ORDER BY year IS NULL, year DESC, title COLLATE NOCASE"
+        ).fetchall()
+        return [
+            PaperRow(_paper_from_row(r[:14]), int(r[14]), bool(r[15]), r[16], r[17]) for r in rows
+        ]
+
+    def find_same(self, paper: Paper, title_key: str) -> Paper | None:
+        """An already stored record of the same paper: same id, DOI, arXiv id or title."""
+        clauses = ["id = ?"]
+        args: list[str] = [paper.id]
+        if paper.doi:
+            clauses.append("doi = ?")
+            args.append(paper.doi)
+        if paper.arxiv_id:
+            clauses.append("arxiv_id = ?")
+            args.append(paper.arxiv_id)
+        if title_key:
+            clauses.append("title_key = ?")
+            args.append(title_key)
+        row = self._db.execute(
+            f"SELECT {_PAPER_COLUMNS} FROM papers WHERE {' OR '.join(clauses)} "
+            "ORDER BY id = ? DESC LIMIT 1",
+            (*args, paper.id),
+        ).fetchone()
+        return _paper_from_row(row) if row else None
+
+    def resolve(self, ref: str) -> list[Paper]:
+        """Papers matching a user's reference: exact id, citekey, DOI, or a unique id prefix."""
+        for sql in (
+            "id = ?",
+            "citekey = ?",
+            "doi = lower(?)",
+            "arxiv_id = ?",
+        ):
+            rows = self._db.execute(
+                f"SELECT {_PAPER_COLUMNS} FROM papers WHERE {sql}", (ref,)
+            ).fetchall()
+            if rows:
+                return [_paper_from_row(r) for r in rows]
+        escaped = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._db.execute(
+            f"SELECT {_PAPER_COLUMNS} FROM papers WHERE id LIKE ? ESCAPE '\\' LIMIT 20",
+            (f"{escaped}%",),
+        ).fetchall()
+        return [_paper_from_row(r) for r in rows]
+
+    def content_hashes(self) -> dict[str, tuple[str, str | None]]:
+        """paper id -> (content_hash, indexed_hash)."""
+        return {
+            r[0]: (r[1], r[2])
+            for r in self._db.execute("SELECT id, content_hash, indexed_hash FROM papers")
+        }
+
+    def pending_ids(self) -> list[str]:
+        """Papers whose vectors are missing or stale (an interrupted write)."""
+        return [
+            r[0]
+            for r in self._db.execute(
+                "SELECT id FROM papers WHERE indexed_hash IS NOT content_hash ORDER BY id"
+            )
+        ]
+
+    def chunk_ids(self) -> set[str]:
+        return {r[0] for r in self._db.execute("SELECT id FROM chunks")}
+
+    def chunks_of(self, paper_ids: Sequence[str]) -> list[Chunk]:
+        papers = self.get_many(paper_ids)
+        out: list[Chunk] = []
+        for start in range(0, len(paper_ids), 500):
+            part = list(paper_ids[start : start + 500])
+            marks = ",".join("?" * len(part))
+            for cid, pid, idx, begin, end in self._db.execute(
+                f"SELECT id, paper_id, idx, start, end FROM chunks WHERE paper_id IN ({marks}) "
+                "ORDER BY paper_id, idx",
+                part,
+            ):
+                text = papers[pid].abstract[begin:end]
+                out.append(Chunk(cid, pid, idx, text, begin, end))
+        return out
+
+    def iter_indexed_chunks(self) -> Iterator[IndexedChunk]:
+        """Every chunk with its paper's title and year, in a stable order."""
+        query = (
+            "SELECT c.id, c.paper_id, c.idx, c.start, c.end, p.abstract, p.title, p.year "
+            "FROM chunks c JOIN papers p ON p.id = c.paper_id ORDER BY c.paper_id, c.idx"
+        )
+        for cid, pid, idx, begin, end, abstract, title, year in self._db.execute(query):
+            yield IndexedChunk(Chunk(cid, pid, idx, abstract[begin:end], begin, end), title, year)
+
+    # ---- writing ------------------------------------------------------------------------
+    def stage(self, paper: Paper, title_key: str, chunks: Sequence[Chunk]) -> None:
+        """Record `paper` and its chunks as to-be-indexed (indexed_hash unchanged)."""
+        now = _now()
+        with self.transaction() as db:
+            db.execute(
+                f"INSERT INTO papers({_PAPER_COLUMNS}, title_key, content_hash, indexed_hash, "
+                "added_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL,?,?) "
+                "ON CONFLICT(id) DO UPDATE SET title=excluded.title, abstract=excluded.abstract, "
+                "authors=excluded.authors, year=excluded.year, venue=excluded.venue, "
+                "doi=excluded.doi, arxiv_id=excluded.arxiv_id, url=excluded.url, "
+                "source_file=excluded.source_file, source_format=excluded.source_format, "
+                "citekey=excluded.citekey, raw_entry=excluded.raw_entry, line=excluded.line, "
+                "title_key=excluded.title_key, content_hash=excluded.content_hash, "
+                "updated_at=excluded.updated_at",
+                (
+                    paper.id,
+                    paper.title,
+                    paper.abstract,
+                    json.dumps(list(paper.authors), ensure_ascii=False),
+                    paper.year,
+                    paper.venue,
+                    paper.doi,
+                    paper.arxiv_id,
+                    paper.url,
+                    paper.source_file,
+                    paper.source_format,
+                    paper.citekey,
+                    paper.raw_entry,
+                    paper.line,
+                    title_key,
+                    paper.content_hash,
+                    now,
+                    now,
+                ),
+            )
+            db.execute("DELETE FROM chunks WHERE paper_id = ?", (paper.id,))
+            db.executemany(
+                "INSERT INTO chunks(id, paper_id, idx, start, end) VALUES (?,?,?,?,?)",
+                [(c.id, c.paper_id, c.index, c.start, c.end) for c in chunks],
+            )
+
+    def mark_indexed(self, paper_ids: Iterable[str]) -> None:
+        with self._db:
+            self._db.executemany(
+                "UPDATE papers SET indexed_hash = content_hash WHERE id = ?",
+                [(pid,) for pid in paper_ids],
+            )
+
+    def remove(self, paper_ids: Iterable[str]) -> int:
+        ids = list(paper_ids)
+        with self.transaction() as db:
+            removed = 0
+            for pid in ids:
+                removed += db.execute("DELETE FROM papers WHERE id = ?", (pid,)).rowcount
+        return removed

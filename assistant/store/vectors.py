@@ -1,0 +1,199 @@
+"""The dense index: one Chroma collection of chunk vectors, embedded on disk or on a server.
+
+We compute embeddings ourselves (batched, with progress) and hand Chroma the vectors; the
+collection still carries a registered `LitassistEmbeddingFunction` so its stored configuration
+names our embedder instead of Chroma's default one (which would download a model), and a
+Chroma server or another client sees which embedder built it.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+import chromadb
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+from chromadb.config import Settings as ChromaSettings
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from assistant.errors import EmbedderMismatchError, LibraryCorruptError, LitassistError
+from assistant.types import Chunk
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+
+    from assistant.rag.embeddings import Embedder
+
+COLLECTION = "litassist_chunks"
+CHROMA_DIR = "chroma"
+_PAGE = 5000
+
+
+@register_embedding_function
+class LitassistEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Chroma's view of a litassist `Embedder`: its name is stored with the collection."""
+
+    def __init__(self, embedder_name: str, inner: Embedder | None = None) -> None:
+        self.embedder_name = embedder_name
+        self._inner = inner
+
+    def __call__(self, input: Documents) -> Embeddings:
+        if self._inner is None:
+            raise LitassistError(f"Embedder {self.embedder_name} is not loaded in this process.")
+        return list(self._inner.embed_documents(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        return "litassist"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"embedder": self.embedder_name}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> LitassistEmbeddingFunction:
+        return LitassistEmbeddingFunction(str(config.get("embedder", "")))
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+
+def make_client(data_dir: Path, chroma_url: str | None) -> ClientAPI:
+    """A Chroma client: HTTP when `chroma_url` is set, else persistent in `data_dir/chroma`."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if chroma_url:
+        parsed = urlparse(chroma_url)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise LitassistError(f"Invalid Chroma URL {chroma_url!r}; use http://host:port.")
+        try:
+            return chromadb.HttpClient(
+                host=parsed.hostname,
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as exc:  # chromadb raises bare ValueError/ConnectError here
+            raise LitassistError(
+                f"Cannot reach the Chroma server at {chroma_url} ({exc.__class__.__name__}); "
+                "is `chroma run` up?"
+            ) from exc
+    try:
+        return chromadb.PersistentClient(path=str(data_dir / CHROMA_DIR), settings=chroma_settings)
+    except Exception as exc:
+        raise LibraryCorruptError(
+            f"The vector store in {data_dir / CHROMA_DIR} cannot be opened ({exc}); "
+            "run `litassist doctor --repair` to rebuild it."
+        ) from exc
+
+
+class VectorIndex:
+    """Chunk vectors in a Chroma collection, with `paper_id`, offsets and year as metadata."""
+
+    def __init__(self, collection: Collection) -> None:
+        self._collection = collection
+
+    @classmethod
+    def open(
+        cls, client: ClientAPI, embedder: Embedder, *, create: bool, name: str = COLLECTION
+    ) -> VectorIndex:
+        function = LitassistEmbeddingFunction(embedder.name, embedder)
+        try:
+            if create:
+                collection = client.get_or_create_collection(
+                    name,
+                    embedding_function=function,
+                    metadata={"embedder": embedder.name},
+                    configuration={"hnsw": {"space": "cosine"}},
+                )
+            else:
+                collection = client.get_collection(name, embedding_function=function)
+        except ValueError as exc:
+            if "embedding function" in str(exc).lower():
+                raise EmbedderMismatchError(
+                    f"The vector store was built by another embedding function ({exc})."
+                ) from exc
+            raise LibraryCorruptError(f"The vector store cannot be opened: {exc}.") from exc
+        except Exception as exc:
+            if exc.__class__.__name__ in ("NotFoundError", "InvalidCollectionException"):
+                raise LibraryCorruptError(
+                    "The vector store has no litassist collection; "
+                    "run `litassist doctor --repair` to rebuild it."
+                ) from exc
+            raise LibraryCorruptError(f"The vector store cannot be opened: {exc}.") from exc
+        stored = (collection.metadata or {}).get("embedder")
+        if stored and stored != embedder.name:
+            raise EmbedderMismatchError(
+                f"This library was built with embedder {stored}, but {embedder.name} is "
+                f"configured; set LITASSIST_EMBEDDER back, or use a new --data-dir."
+            )
+        return cls(collection)
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def all_ids(self) -> set[str]:
+        ids: set[str] = set()
+        offset = 0
+        while True:
+            page = self._collection.get(include=[], limit=_PAGE, offset=offset)
+            ids.update(page["ids"])
+            if len(page["ids"]) < _PAGE:
+                return ids
+            offset += _PAGE
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray, years: Sequence[int | None]):
+        if not chunks:
+            return
+        metadatas: list[dict[str, Any]] = []
+        for chunk, year in zip(chunks, years, strict=True):
+            meta: dict[str, Any] = {
+                "paper_id": chunk.paper_id,
+                "index": chunk.index,
+                "start": chunk.start,
+                "end": chunk.end,
+            }
+            if year is not None:
+                meta["year"] = year
+            metadatas.append(meta)
+        self._collection.upsert(
+            ids=[c.id for c in chunks],
+            embeddings=vectors,
+            documents=[c.text for c in chunks],
+            metadatas=metadatas,  # type: ignore[arg-type]
+        )
+
+    def delete_ids(self, ids: Sequence[str]) -> None:
+        for start in range(0, len(ids), _PAGE):
+            self._collection.delete(ids=list(ids[start : start + _PAGE]))
+
+    def delete_papers(self, paper_ids: Sequence[str], keep: Sequence[str] = ()) -> None:
+        """Delete every chunk of these papers except the ids in `keep`."""
+        if not paper_ids:
+            return
+        found = self._collection.get(where={"paper_id": {"$in": list(paper_ids)}}, include=[])
+        stale = sorted(set(found["ids"]) - set(keep))
+        self.delete_ids(stale)
+
+    def query(
+        self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the `n` nearest chunks, best first."""
+        total = self.count()
+        if total == 0:
+            return []
+        result = self._collection.query(
+            query_embeddings=[vector],
+            n_results=min(n, total),
+            where=where,
+            include=["distances"],
+        )
+        ids = result["ids"][0]
+        distances = (result.get("distances") or [[]])[0]
+        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True)]

@@ -1,0 +1,162 @@
+"""The one vocabulary of data types litassist speaks.
+
+Everything that crosses a module boundary is one of these small frozen dataclasses:
+parsers produce `Paper`, the chunker produces `Chunk`, retrieval produces `Passage` and
+`PaperHit`, the answer engine produces `Answer` (with `Source`, `Citation` and
+`AnswerSentence`), the comparer produces `Comparison`.  No module defines its own copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Literal
+
+AnswerMode = Literal["llm", "extractive"]
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper as parsed from a user's file.
+
+    `raw_entry` keeps the original entry text (the BibTeX source for `.bib` files, the JSON
+    object for CSL-JSON/JSONL, ...) so BibTeX can later be exported unchanged.
+    """
+
+    id: str
+    title: str
+    abstract: str = ""
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    venue: str | None = None
+    doi: str | None = None
+    arxiv_id: str | None = None
+    url: str | None = None
+    source_file: str | None = None
+    source_format: str | None = None
+    citekey: str | None = None
+    raw_entry: str | None = None
+    line: int | None = None  # 1-based line of the entry in its source file
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of what the chunks and the search indexes are built from."""
+        digest = hashlib.sha256()
+        for part in (self.title, self.abstract, str(self.year)):
+            digest.update(part.encode("utf-8"))
+            digest.update(b"\x00")
+        return digest.hexdigest()[:32]
+
+    @property
+    def first_author_surname(self) -> str | None:
+        if not self.authors:
+            return None
+        first = self.authors[0]
+        if "," in first:
+            return first.split(",", 1)[0].strip() or None
+        parts = first.split()
+        return parts[-1] if parts else None
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """A malformed entry: reported with file and line, then skipped."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    papers: tuple[Paper, ...]
+    problems: tuple[ParseProblem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A slice of a paper's abstract: `abstract[start:end] == text`."""
+
+    id: str
+    paper_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its fused score and the ranks it had in each retriever."""
+
+    chunk: Chunk
+    score: float
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class PaperHit:
+    """Retrieval results grouped per paper: the paper and its best passages, best first."""
+
+    paper: Paper
+    score: float
+    passages: tuple[Passage, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A passage shown to the answerer as source `[number]`."""
+
+    number: int
+    paper: Paper
+    passage: Passage
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A verified `[number]` marker: which passage it points at and how well it supports.
+
+    `start`/`end` are character offsets into the paper's abstract of the supporting span
+    (the best-matching sentence of the cited passage).
+    """
+
+    number: int
+    paper_id: str
+    chunk_id: str
+    start: int
+    end: int
+    support: float
+    supported: bool
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    text: str
+    citations: tuple[int, ...]
+    support: float
+    supported: bool
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    mode: AnswerMode
+    sources: tuple[Source, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    sentences: tuple[AnswerSentence, ...] = ()
+    invalid_markers: tuple[str, ...] = ()
+    standalone_query: str | None = None
+    abstained: bool = False
+    complete: bool = True
+    error: str | None = None
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def unsupported_sentences(self) -> tuple[AnswerSentence, ...]:
+        return tuple(s for s in self.sentences if not s.supported)
