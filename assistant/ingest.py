@@ -97,7 +97,13 @@ def plan_paper(existing: Paper | None, incoming: Paper) -> tuple[Outcome, Paper]
     if existing.doi and incoming.doi and existing.doi != incoming.doi:
         return Outcome.ADDED, incoming  # same title, different papers
     if incoming.source_file == existing.source_file:
-        replacement = dataclasses.replace(incoming, id=existing.id)
+        # The file's new version wins; fields it lacks keep what other files filled in.
+        kept = {
+            name: getattr(existing, name)
+            for name in _FILLABLE
+            if not getattr(incoming, name) and getattr(existing, name)
+        }
+        replacement = dataclasses.replace(incoming, id=existing.id, **kept)
         if replacement == existing:
             return Outcome.UNCHANGED, existing
         return Outcome.UPDATED, replacement

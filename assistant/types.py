@@ -91,12 +91,18 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Passage:
-    """A retrieved chunk with its fused score and the ranks it had in each retriever."""
+    """A retrieved chunk with its fused score and what each retriever said of it.
+
+    `dense_score` is the cosine similarity to the query, `lexical_score` the BM25 score;
+    either is None when that retriever did not return the chunk.
+    """
 
     chunk: Chunk
     score: float
     dense_rank: int | None = None
     lexical_rank: int | None = None
+    dense_score: float | None = None
+    lexical_score: float | None = None
 
 
 @dataclass(frozen=True)

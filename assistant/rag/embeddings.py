@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from assistant.errors import LitassistError
+
 if TYPE_CHECKING:
     import onnxruntime
     from openai import OpenAI
@@ -30,10 +32,10 @@ os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 LOCAL_MODEL_NAME = "local:all-MiniLM-L6-v2-q8"
 DEFAULT_MAX_TOKENS = 256
-DEFAULT_BATCH_TOKENS = 8192
+DEFAULT_BATCH_TOKENS = 2048
 
 
-class EmbedderError(RuntimeError):
+class EmbedderError(LitassistError):
     """The embedder could not be loaded or failed to embed; the message is user-facing."""
 
 
@@ -191,3 +193,17 @@ class OpenAIEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_documents([text])[0]
+
+
+def make_embedder(spec: str, *, cache_dir: Path, openai_client: OpenAI | None = None) -> Embedder:
+    """The embedder a settings value names: `local` or `openai:<model>`."""
+    if spec in ("local", LOCAL_MODEL_NAME):
+        return OnnxMiniLMEmbedder(cache_dir)
+    if spec.startswith("openai:") and len(spec) > len("openai:"):
+        if openai_client is None:
+            raise EmbedderError(
+                f"Embedder {spec} needs an OpenAI-compatible endpoint; set OPENAI_BASE_URL "
+                "or OPENAI_API_KEY."
+            )
+        return OpenAIEmbedder(openai_client, spec.removeprefix("openai:"))
+    raise EmbedderError(f"Unknown embedder {spec!r}; use 'local' or 'openai:<model>'.")

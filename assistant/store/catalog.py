@@ -302,6 +302,20 @@ class Catalog:
                 out.append(Chunk(cid, pid, idx, text, begin, end))
         return out
 
+    def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
+        """The chunks with these ids that the catalog knows, text filled from the abstract."""
+        found: dict[str, Chunk] = {}
+        for start in range(0, len(chunk_ids), 500):
+            part = list(chunk_ids[start : start + 500])
+            marks = ",".join("?" * len(part))
+            for cid, pid, idx, begin, end, abstract in self._db.execute(
+                "SELECT c.id, c.paper_id, c.idx, c.start, c.end, p.abstract FROM chunks c "
+                f"JOIN papers p ON p.id = c.paper_id WHERE c.id IN ({marks})",
+                part,
+            ):
+                found[cid] = Chunk(cid, pid, idx, abstract[begin:end], begin, end)
+        return found
+
     def iter_indexed_chunks(self) -> Iterator[IndexedChunk]:
         """Every chunk with its paper's title and year, in a stable order."""
         query = (

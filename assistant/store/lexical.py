@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -27,9 +28,22 @@ _POINTER = "CURRENT"
 _STEMMER = Stemmer.Stemmer("english")
 
 
+_HYPHENATED = re.compile(r"\b(\w+)-(\w+)\b")
+
+
+def join_hyphenated(text: str) -> str:
+    """`pre-training` -> `pre training pretraining`, so both spellings of a compound match."""
+    return _HYPHENATED.sub(r"\1 \2 \1\2", text)
+
+
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
+    """Lower-cased, English stop words dropped, Snowball-stemmed, hyphenated compounds joined."""
     return bm25s.tokenize(
-        list(texts), stopwords="en", stemmer=_STEMMER, return_ids=False, show_progress=False
+        [join_hyphenated(t) for t in texts],
+        stopwords="en",
+        stemmer=_STEMMER,
+        return_ids=False,
+        show_progress=False,
     )
 
 

@@ -1,0 +1,40 @@
+# Two commands on a fresh machine:  `make chat` (ingest the sample corpus, open the chat)
+# and `make test` (the whole test suite, as CI runs it).  Both create .venv here first.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SAMPLE ?= samples/vision-datasets-papers.txt
+SAMPLE_HOME ?= .sample-library
+
+.PHONY: install chat test lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# The main job: the sample corpus in a library of its own (.sample-library/), then the chat.
+chat: $(STAMP)
+	LITASSIST_HOME=$(SAMPLE_HOME) $(BIN)/litassist ingest $(SAMPLE)
+	LITASSIST_HOME=$(SAMPLE_HOME) $(BIN)/litassist chat
+
+test: $(STAMP)
+	$(BIN)/ruff check assistant tests benchmarks
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check assistant tests benchmarks
+	$(BIN)/ruff format --check assistant tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/retrieval_scifact.py
+	$(BIN)/python benchmarks/ingest_speed.py
+	$(BIN)/python benchmarks/query_latency.py
+
+clean:
+	rm -rf $(VENV) $(SAMPLE_HOME) .pytest_cache .ruff_cache

@@ -1,0 +1,13 @@
+"""The `litassist` command line: a thin layer over the library, engine and TUI.
+
+Each command module registers its commands on the `cli` group; heavy libraries (chromadb,
+llama-index, onnxruntime, textual, openai) are imported inside the commands, so `--help`
+starts fast.
+"""
+
+from __future__ import annotations
+
+from assistant.cli import config_commands, library_commands  # noqa: F401  (registration)
+from assistant.cli.app import cli, main
+
+__all__ = ["cli", "main"]

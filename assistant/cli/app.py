@@ -1,0 +1,99 @@
+"""The root `litassist` group, its global options, and the error boundary around every command."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from assistant.errors import LitassistError
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class Overrides(dict[str, Any]):
+    """Global flag values, kept on the click context and merged into `Settings`."""
+
+
+@click.group(invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False),
+    help="Library folder (default: your XDG data dir; env LITASSIST_HOME).",
+)
+@click.option("--chroma-url", help="Use a Chroma server (http://host:port) instead of the disk.")
+@click.option("--embedder", help="'local' (default, offline) or 'openai:<model>'.")
+@click.version_option(package_name="litassist", prog_name="litassist")
+@click.pass_context
+def cli(
+    ctx: click.Context, data_dir: str | None, chroma_url: str | None, embedder: str | None
+) -> None:
+    """litassist: cited answers, comparisons and notes from your own papers.
+
+    \b
+    Start:   litassist ingest papers.bib      (BibTeX, RIS, CSL-JSON, JSONL, CSV, listings)
+             litassist                        (the chat; same as `litassist chat`)
+    Script:  litassist search "query" --json
+             litassist ask "question" --json
+    """
+    ctx.obj = Overrides(data_dir=data_dir, chroma_url=chroma_url, embedder=embedder)
+    if ctx.invoked_subcommand is None:
+        chat = cli.get_command(ctx, "chat")
+        if chat is None:
+            click.echo(ctx.get_help())
+            return
+        ctx.invoke(chat)
+
+
+def settings_from(ctx: click.Context, **overrides: Any) -> Any:
+    """The `Settings` for this invocation: config file, env, then global and local flags."""
+    from pydantic import ValidationError
+
+    from assistant.settings import load_settings
+
+    merged = dict(ctx.find_root().obj or {})
+    merged.update(overrides)
+    try:
+        return load_settings(**merged)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "settings"
+        raise LitassistError(f"Invalid setting {where}: {first.get('msg')}.") from exc
+
+
+def echo_json(data: Any) -> None:
+    import json
+
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: runs the CLI and turns errors into one line on stderr."""
+    try:
+        cli.main(args=argv, prog_name="litassist", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("Interrupted; everything stored so far is kept.", err=True)
+        sys.exit(130)
+    except LitassistError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except Exception as exc:  # a bug: one line, details only on request
+        if os.environ.get("LITASSIST_DEBUG"):
+            raise
+        message = str(exc).splitlines()[0] if str(exc) else ""
+        click.echo(
+            f"error: unexpected {exc.__class__.__name__}: {message} "
+            "(set LITASSIST_DEBUG=1 for a traceback)",
+            err=True,
+        )
+        sys.exit(1)
