@@ -1,0 +1,130 @@
+"""CSL-JSON files, as exported by Zotero ("Export Collection..." > CSL JSON) and Better BibTeX.
+
+A JSON list of objects with `title`, `abstract`, `author` (`{family, given}`, with an optional
+`non-dropping-particle`, or `{literal}`), `issued` (`{"date-parts": [[2021, 3]]}`,
+`{"raw": "2021"}` or `{"literal": ...}`), `container-title` (or `event-title`), `DOI`, `URL`,
+`number` (Zotero puts `arXiv:2103.00020` there for preprints) and `id`.
+
+`raw_entry` is the object re-serialised with `json.dumps(..., ensure_ascii=False)`; `citekey`
+is the `id` when it looks like a citekey (`smith2021`), not a Zotero item URI or a number.
+Invalid JSON gives one problem with the decoder's line and column and no papers; an element
+that is not an object, or has no title, gives a problem naming its index and is skipped.
+A single top-level object is read as a list of one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from assistant.sources.identity import make_paper, normalize_arxiv
+from assistant.types import Paper, ParseProblem, ParseResult
+
+FORMAT = "csljson"
+
+_CITEKEY = re.compile(r"^[A-Za-z][\w:.+\-]*$")
+
+
+def parse_csljson(text: str, source_file: str) -> ParseResult:
+    """Parse a CSL-JSON document into papers."""
+    try:
+        data = json.loads(text.lstrip("\ufeff"))
+    except json.JSONDecodeError as exc:
+        problem = ParseProblem(
+            source_file, exc.lineno, f"invalid JSON (column {exc.colno}): {exc.msg}"
+        )
+        return ParseResult((), (problem,))
+    items = [data] if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        problem = ParseProblem(source_file, None, "expected a JSON list of CSL items")
+        return ParseResult((), (problem,))
+    papers: list[Paper] = []
+    problems: list[ParseProblem] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.append(ParseProblem(source_file, None, f"item {index} is not an object"))
+            continue
+        paper = item_to_paper(item, source_file)
+        if paper is None:
+            problems.append(ParseProblem(source_file, None, f"item {index} has no title, skipped"))
+        else:
+            papers.append(paper)
+    return ParseResult(tuple(papers), tuple(problems))
+
+
+def item_to_paper(item: dict[str, Any], source_file: str) -> Paper | None:
+    """One CSL item as a Paper, or None when it has no title."""
+    title = _string(item.get("title"))
+    if not title:
+        return None
+    url = _string(item.get("URL") or item.get("url"))
+    return make_paper(
+        title=title,
+        abstract=_string(item.get("abstract")),
+        authors=[name for name in map(csl_name, item.get("author") or []) if name],
+        year=csl_year(item.get("issued")),
+        venue=_string(item.get("container-title") or item.get("event-title")),
+        doi=_string(item.get("DOI") or item.get("doi")),
+        arxiv_id=_arxiv_id(item),
+        url=url,
+        source_file=source_file,
+        source_format=FORMAT,
+        citekey=_citekey(item.get("id")),
+        raw_entry=json.dumps(item, ensure_ascii=False),
+    )
+
+
+def csl_name(name: object) -> str | None:
+    """`{"family": "Smith", "given": "J."}` -> "Smith, J."; `{"literal": ...}` as is."""
+    if isinstance(name, str):
+        return name.strip() or None
+    if not isinstance(name, dict):
+        return None
+    if literal := _string(name.get("literal")):
+        return literal
+    family = " ".join(
+        part
+        for part in (_string(name.get("non-dropping-particle")), _string(name.get("family")))
+        if part
+    )
+    given = _string(name.get("given"))
+    if family and given:
+        return f"{family}, {given}"
+    return family or given
+
+
+def csl_year(issued: object) -> int | str | None:
+    """The year of a CSL date: `date-parts`, `raw`, `literal` or a plain string/number."""
+    if isinstance(issued, int | str):
+        return issued
+    if not isinstance(issued, dict):
+        return None
+    parts = issued.get("date-parts")
+    if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+        first = parts[0][0]
+        if isinstance(first, int | str):
+            return first
+    return _string(issued.get("raw")) or _string(issued.get("literal"))
+
+
+def _arxiv_id(item: dict[str, Any]) -> str | None:
+    for key in ("number", "archive_location", "note"):
+        value = _string(item.get(key))
+        if value and "arxiv" in value.lower() and (found := normalize_arxiv(value)):
+            return found
+    return None
+
+
+def _citekey(value: object) -> str | None:
+    if isinstance(value, str) and "://" not in value and _CITEKEY.match(value.strip()):
+        return value.strip()
+    return None
+
+
+def _string(value: object) -> str | None:
+    if isinstance(value, list):  # some tools emit container-title as a list
+        value = value[0] if value else None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return (value.strip() or None) if isinstance(value, str) else None

@@ -1,0 +1,76 @@
+"""CSL-JSON (Zotero export) parsing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from assistant.sources.csljson import csl_name, csl_year, parse_csljson
+
+FIXTURES = Path(__file__).parent / "fixtures" / "sources"
+
+
+def test_zotero_csl_json() -> None:
+    text = (FIXTURES / "zotero-csl.json").read_text(encoding="utf-8")
+    result = parse_csljson(text, "zotero-csl.json")
+    lecun, radford, genome = result.papers
+
+    assert lecun.title == "Deep learning"
+    assert lecun.authors == ("LeCun, Yann", "Bengio, Yoshua", "Hinton, Geoffrey")
+    assert lecun.year == 2015  # date-parts with a string year
+    assert lecun.venue == "Nature"
+    assert lecun.id == "doi:10.1038/nature14539"
+    assert lecun.url == "https://www.nature.com/articles/nature14539"
+    assert lecun.citekey is None  # a Zotero item URI is not a citekey
+    assert lecun.source_format == "csljson"
+    assert json.loads(lecun.raw_entry or "")["id"] == (
+        "http://zotero.org/users/123456/items/ABCD1234"
+    )
+
+    assert radford.citekey == "radford2021"
+    assert radford.arxiv_id == "2103.00020"  # from `number: arXiv:2103.00020`
+    assert radford.id == "arxiv:2103.00020"
+    assert radford.year == 2021
+
+    assert genome.authors == ("Google Research and DeepMind", "van Gogh, Vincent")
+    assert genome.year == 2020  # issued.raw "Spring 2020"
+    assert genome.venue == "Proceedings of CVPR"
+    assert genome.abstract == ""
+
+    assert [(p.line, p.message) for p in result.problems] == [
+        (None, "item 3 is not an object"),
+        (None, "item 4 has no title, skipped"),
+    ]
+
+
+def test_raw_entry_keeps_unicode() -> None:
+    text = json.dumps([{"title": "Über Bilder", "id": "m1", "author": [{"literal": "Jörg"}]}])
+    (paper,) = parse_csljson(text, "x.json").papers
+    assert paper.raw_entry == (
+        '{"title": "Über Bilder", "id": "m1", "author": [{"literal": "Jörg"}]}'
+    )
+    assert paper.authors == ("Jörg",)
+
+
+def test_invalid_json_is_one_problem_with_line_and_column() -> None:
+    result = parse_csljson('[\n  {"title": "A"},\n  {"title": }\n]', "bad.json")
+    assert result.papers == ()
+    (problem,) = result.problems
+    assert (problem.file, problem.line) == ("bad.json", 3)
+    assert problem.message == "invalid JSON (column 13): Expecting value"
+
+
+def test_single_object_and_non_list() -> None:
+    assert [p.title for p in parse_csljson('{"title": "Solo"}', "x.json").papers] == ["Solo"]
+    result = parse_csljson('"just a string"', "x.json")
+    assert result.papers == () and len(result.problems) == 1
+
+
+def test_name_and_date_helpers() -> None:
+    assert csl_name({"family": "Smith", "given": "Ann"}) == "Smith, Ann"
+    assert csl_name({"family": "Plato"}) == "Plato"
+    assert csl_name({"literal": "CERN"}) == "CERN"
+    assert csl_name(42) is None
+    assert csl_year({"date-parts": [[2019, 1, 2]]}) == 2019
+    assert csl_year({"literal": "circa 1999"}) == "circa 1999"
+    assert csl_year(None) is None
