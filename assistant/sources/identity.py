@@ -1,6 +1,7 @@
 """Paper identity: normalised DOI, arXiv id and title, and the stable paper id built from them.
 
-The id is `doi:<doi>` when a DOI is known, else `arxiv:<id>` (version dropped), else
+The id is `doi:<doi>` when a DOI is known (other than arXiv's own 10.48550/arXiv.* DOI), else
+`arxiv:<id>` (version dropped), else
 `title:<hash>` of the normalised title, so the same paper exported by two tools gets the
 same id and is stored once.
 """
@@ -62,7 +63,9 @@ def title_hash(title: str) -> str:
 
 
 def paper_id(doi: str | None, arxiv_id: str | None, title: str) -> str:
-    if doi:
+    # arXiv's own DOI (10.48550/arXiv.*) only restates the arXiv id: use `arxiv:` so a preprint
+    # exported with that DOI (Zotero) and one exported with only the eprint id (BibDesk) match.
+    if doi and not (arxiv_id and _ARXIV_DOI.match(doi)):
         return f"doi:{doi}"
     if arxiv_id:
         return f"arxiv:{arxiv_id}"
