@@ -147,17 +147,21 @@ def ingest(
         library.repair(progress=tick)
         batch: list[Paper] = []
         planned = _PlannedPapers()
-        for paper in parsed:
-            key = title_hash(paper.title)
-            existing = planned.find(paper, key) or library.catalog.find_same(paper, key)
+        for incoming in parsed:
+            key = title_hash(incoming.title)
+            paper, existing, problem = _resolve(incoming, key, planned, library)
+            if problem is not None:
+                report.problems.append(problem)
+                tick(1)
+                continue
             outcome, stored = plan_paper(existing, paper)
             report.count(outcome)
+            planned.add(stored, key, incoming)
             if outcome is Outcome.UNCHANGED:
                 tick(1)
                 continue
             if not stored.abstract:
                 report.without_abstract += 1
-            planned.add(stored, key)
             batch = [p for p in batch if p.id != stored.id] + [stored]
             if len(batch) >= batch_size:
                 _write(library, batch)
@@ -170,11 +174,40 @@ def ingest(
     return report
 
 
+def _resolve(
+    incoming: Paper, title_key: str, planned: _PlannedPapers, library: Library
+) -> tuple[Paper, Paper | None, ParseProblem | None]:
+    """The paper to plan, the stored record it matches, or a problem when it is a duplicate.
+
+    Two entries *of one file* that resolve to the same paper are either a repeated entry
+    (same content: reported and skipped) or two papers sharing a generic title such as
+    "Summary" (different abstracts: the second gets an id of its own, derived from its
+    content so it is stable across re-ingests).
+    """
+    seen = planned.find(incoming, title_key)
+    if seen is None:
+        return incoming, library.catalog.find_same(incoming, title_key), None
+    first, stored = seen
+    if first.source_file != incoming.source_file:
+        return incoming, stored, None
+    if first.content_hash == incoming.content_hash:
+        where = f"line {first.line}" if first.line else "an earlier entry"
+        return (
+            incoming,
+            None,
+            ParseProblem(
+                incoming.source_file or "?", incoming.line, f"duplicate of the entry at {where}"
+            ),
+        )
+    distinct = dataclasses.replace(incoming, id=f"{incoming.id}~{incoming.content_hash[:8]}")
+    return distinct, library.catalog.get(distinct.id), None
+
+
 class _PlannedPapers:
-    """Papers planned earlier in this run, by every identity key (not all are stored yet)."""
+    """Papers decided earlier in this run, by every identity key: (as parsed, as stored)."""
 
     def __init__(self) -> None:
-        self._by_key: dict[str, Paper] = {}
+        self._by_key: dict[str, tuple[Paper, Paper]] = {}
 
     @staticmethod
     def _keys(paper: Paper, title_key: str) -> list[str]:
@@ -185,15 +218,15 @@ class _PlannedPapers:
             keys.append(f"arxiv:{paper.arxiv_id}")
         return keys
 
-    def find(self, paper: Paper, title_key: str) -> Paper | None:
+    def find(self, paper: Paper, title_key: str) -> tuple[Paper, Paper] | None:
         for key in self._keys(paper, title_key):
             if key in self._by_key:
                 return self._by_key[key]
         return None
 
-    def add(self, paper: Paper, title_key: str) -> None:
-        for key in self._keys(paper, title_key):
-            self._by_key[key] = paper
+    def add(self, stored: Paper, title_key: str, incoming: Paper) -> None:
+        for key in {*self._keys(incoming, title_key), *self._keys(stored, title_key)}:
+            self._by_key.setdefault(key, (incoming, stored))
 
 
 def _write(library: Library, papers: Sequence[Paper]) -> None:

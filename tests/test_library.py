@@ -169,3 +169,20 @@ def test_second_writer_gets_a_busy_error(library: Library) -> None:
                 pass
         finally:
             other.close()
+
+
+def test_two_entries_of_one_file_sharing_a_title(library: Library, tmp_path: Path) -> None:
+    records = [
+        {"title": "Summary", "abstract": "First paper about optical flow estimation."},
+        {"title": "Summary", "abstract": "Second paper about monocular depth estimation."},
+        {"title": "Summary", "abstract": "First paper about optical flow estimation."},
+    ]
+    source = write_jsonl(tmp_path / "generic.jsonl", records)
+    report = ingest([source], library)
+    assert report.added == 2
+    assert [str(p) for p in report.problems] == [f"{source}:3: duplicate of the entry at line 1"]
+    abstracts = sorted(r.paper.abstract for r in library.catalog.list_rows())
+    assert abstracts == [records[0]["abstract"], records[1]["abstract"]]
+    again = ingest([source], library)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    assert library.catalog.count() == 2
