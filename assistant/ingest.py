@@ -127,7 +127,8 @@ def ingest(
     report.problems.extend(problems)
     parsed: list[Paper] = []
     for path in files:
-        result = parse_file(path)
+        # Absolute paths: the same file ingested from another folder is still the same file.
+        result = parse_file(path.resolve())
         report.files += 1
         report.problems.extend(result.problems)
         parsed.extend(result.papers)

@@ -186,3 +186,23 @@ def test_two_entries_of_one_file_sharing_a_title(library: Library, tmp_path: Pat
     again = ingest([source], library)
     assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
     assert library.catalog.count() == 2
+
+
+def test_file_without_papers_is_reported(library: Library, tmp_path: Path) -> None:
+    empty = tmp_path / "notes.txt"
+    empty.write_text("Just a note.\n\nNothing else here.\n", encoding="utf-8")
+    report = ingest([empty], library)
+    assert report.added == 0
+    assert [str(p) for p in report.problems] == [f"{empty}: no papers found (read as listing)"]
+
+
+def test_same_file_from_another_folder_is_the_same_file(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = write_jsonl(tmp_path / "a.jsonl", PAPERS)
+    monkeypatch.chdir(tmp_path)
+    assert ingest([Path("a.jsonl")], library).added == 3
+    changed = [dict(PAPERS[1], abstract="Distillation, rewritten in a later export."), PAPERS[0]]
+    write_jsonl(source, changed)
+    report = ingest([source], library)
+    assert (report.updated, report.unchanged, report.merged) == (1, 1, 0)

@@ -164,6 +164,8 @@ def parse_file(path: Path) -> ParseResult:
         return ParseResult((), (ParseProblem(source_file, None, f"cannot read file: {reason}"),))
     fmt = detect_format(Path(path), head=text[:_HEAD_CHARS])
     result = PARSERS[fmt](text, source_file)
+    if not result.papers and not result.problems and not problems:
+        problems.append(ParseProblem(source_file, None, f"no papers found (read as {fmt})"))
     return ParseResult(result.papers, (*problems, *result.problems))
 
 
