@@ -104,7 +104,7 @@ def plan_paper(existing: Paper | None, incoming: Paper) -> tuple[Outcome, Paper]
             if not getattr(incoming, name) and getattr(existing, name)
         }
         replacement = dataclasses.replace(incoming, id=existing.id, **kept)
-        if replacement == existing:
+        if dataclasses.replace(replacement, line=existing.line) == existing:  # only moved
             return Outcome.UNCHANGED, existing
         return Outcome.UPDATED, replacement
     merged = merge_duplicate(existing, incoming)

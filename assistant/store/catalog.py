@@ -275,6 +275,18 @@ class Catalog:
             for r in self._db.execute("SELECT id, content_hash, indexed_hash FROM papers")
         }
 
+    def indexed_hashes(self, paper_ids: Sequence[str]) -> dict[str, str | None]:
+        """paper id -> the content hash its stored vectors were built from (None: pending)."""
+        found: dict[str, str | None] = {}
+        for start in range(0, len(paper_ids), 500):
+            part = list(paper_ids[start : start + 500])
+            marks = ",".join("?" * len(part))
+            for pid, indexed in self._db.execute(
+                f"SELECT id, indexed_hash FROM papers WHERE id IN ({marks})", part
+            ):
+                found[pid] = indexed
+        return found
+
     def pending_ids(self) -> list[str]:
         """Papers whose vectors are missing or stale (an interrupted write)."""
         return [

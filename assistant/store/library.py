@@ -169,10 +169,20 @@ class Library:
             handle.close()
 
     def write(self, items: Sequence[tuple[Paper, Sequence[Chunk]]], title_keys: Sequence[str]):
-        """Store papers with their chunks: stage, embed, replace vectors, mark indexed."""
+        """Store papers with their chunks: stage, embed, replace vectors, mark indexed.
+
+        Papers whose indexed content is unchanged (a metadata-only update) are not re-embedded.
+        """
+        indexed = self.catalog.indexed_hashes([paper.id for paper, _ in items])
         for (paper, chunks), key in zip(items, title_keys, strict=True):
             self.catalog.stage(paper, key, chunks)
-        self._index([paper for paper, _ in items], [list(chunks) for _, chunks in items])
+        changed = [
+            (paper, list(chunks))
+            for paper, chunks in items
+            if indexed.get(paper.id) != paper.content_hash
+        ]
+        if changed:
+            self._index([paper for paper, _ in changed], [chunks for _, chunks in changed])
 
     def _index(self, papers: Sequence[Paper], chunk_lists: Sequence[list[Chunk]]) -> None:
         flat: list[tuple[Paper, Chunk]] = [
