@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 AnswerMode = Literal["llm", "extractive"]
@@ -138,14 +139,24 @@ class Citation:
     end: int
     support: float
     supported: bool
+    sentence: int = -1  # index into `Answer.sentences` of the sentence carrying the marker
 
 
 @dataclass(frozen=True)
 class AnswerSentence:
+    """A sentence of the answer with the sources it cites and how well they support it.
+
+    `start`/`end` are offsets into `Answer.text`; `note` says why a sentence is unsupported
+    (no citation, cited source does not say it, numbers missing from the source, ...).
+    """
+
     text: str
     citations: tuple[int, ...]
     support: float
     supported: bool
+    start: int = -1
+    end: int = -1
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -162,7 +173,43 @@ class Answer:
     complete: bool = True
     error: str | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    conversation_id: str | None = None
+    created_at: datetime | None = None
+    model: str | None = None  # the chat model that wrote it (None in extractive mode)
 
     @property
     def unsupported_sentences(self) -> tuple[AnswerSentence, ...]:
         return tuple(s for s in self.sentences if not s.supported)
+
+    @property
+    def cited_sources(self) -> tuple[Source, ...]:
+        """The sources the answer cites, in source order."""
+        cited = {c.number for c in self.citations}
+        return tuple(s for s in self.sources if s.number in cited)
+
+
+@dataclass(frozen=True)
+class AnswerDelta:
+    """A piece of answer text as it streams in; a final `Answer` always follows."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ConversationSummary:
+    id: str
+    title: str
+    created_at: datetime
+    updated_at: datetime
+    turns: int
+    last_question: str | None = None
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A stored conversation: its turns are full `Answer`s, oldest first."""
+
+    id: str
+    title: str
+    created_at: datetime
+    turns: tuple[Answer, ...] = ()
