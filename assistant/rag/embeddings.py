@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 LOCAL_MODEL_NAME = "local:all-MiniLM-L6-v2-q8"
-DEFAULT_MAX_TOKENS = 256
+# Tokens embedded per chunk (the rest of a long chunk is still searched by BM25).  SciFact
+# hybrid nDCG@10: 192 -> 0.706, 224 -> 0.714, 256 -> 0.716; embedding time grows with it.
+DEFAULT_MAX_TOKENS = 224
 DEFAULT_BATCH_TOKENS = 2048
 
 
