@@ -1,0 +1,212 @@
+"""The answer engine: retrieve, gate, answer (LLM or extractive), verify the citations.
+
+    engine = AnswerEngine(retriever, embedder, llm=llm_or_none, prompts=prompts)
+    for item in engine.stream("question"):
+        AnswerDelta -> show item.text as it arrives; Answer -> the final, verified answer
+
+Every question goes the same way:
+
+1. a follow-up is rewritten into a standalone query (the `condense` prompt with an LLM, a
+   heuristic offline: followup.py);
+2. hybrid retrieval returns k passages, numbered as sources [1]..[k];
+3. the relevance gate (relevance.py): when no passage is relevant enough, the engine says so
+   and the model is never called;
+4. the answer streams: from the LLM (sources in delimited data blocks, see prompts.py) or from
+   the extractive answerer, sentence by sentence;
+5. the full text is verified (citations.py): markers resolved to sources, each sentence scored
+   against what it cites.  A cancelled or cut-off answer is verified too and comes back with
+   `complete=False` and `error` set.
+
+Errors that leave nothing to show (bad key, unreachable endpoint, ...) are raised as
+`LitassistError`s; once text has streamed, the engine always ends with an `Answer`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+
+from assistant.errors import LitassistError
+from assistant.rag import extractive
+from assistant.rag.citations import verify
+from assistant.rag.embeddings import Embedder
+from assistant.rag.followup import clean_rewrite, heuristic_standalone, history_turns
+from assistant.rag.llm import IncompleteStreamError, LLMClient, LLMNotConfiguredError
+from assistant.rag.prompts import PromptLibrary, answer_messages, condense_messages
+from assistant.rag.relevance import Relevance, assess
+from assistant.rag.retriever import HybridRetriever, SearchFilters
+from assistant.rag.scoring import IndexTermWeights, TermWeights
+from assistant.rag.vector_cache import CachingEmbedder
+from assistant.types import Answer, AnswerDelta, AnswerMode, Source
+
+ABSTAIN_PREFIX = "the sources do not answer"
+CANCELLED = "Cancelled; the partial answer is kept."
+
+
+class AnswerEngine:
+    def __init__(
+        self,
+        retriever: HybridRetriever,
+        embedder: Embedder,
+        *,
+        llm: LLMClient | None,
+        prompts: PromptLibrary,
+        k: int = 8,
+        mode: AnswerMode = "extractive",
+        term_weights: TermWeights | None = None,
+    ) -> None:
+        self.retriever = retriever
+        self.embedder = CachingEmbedder(embedder)
+        self.llm = llm
+        self.prompts = prompts
+        self.k = k
+        self.mode: AnswerMode = mode
+        self._fixed_weights = term_weights
+        self._weights: tuple[object, TermWeights] | None = None
+
+    # ---- public ---------------------------------------------------------------------------
+    def ask(
+        self,
+        question: str,
+        *,
+        history: Sequence[Answer] = (),
+        mode: AnswerMode | None = None,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+    ) -> Answer:
+        """The final verified answer (the stream, consumed)."""
+        final: Answer | None = None
+        for item in self.stream(question, history=history, mode=mode, k=k, filters=filters):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None  # stream() always ends with an Answer or raises
+        return final
+
+    def stream(
+        self,
+        question: str,
+        *,
+        history: Sequence[Answer] = (),
+        mode: AnswerMode | None = None,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[AnswerDelta | Answer]:
+        """`AnswerDelta` pieces as they arrive, then exactly one verified `Answer`."""
+        question = " ".join(question.split())
+        if not question:
+            raise LitassistError("The question is empty.")
+        mode = mode or self.mode
+        if mode == "llm" and self.llm is None:
+            raise LLMNotConfiguredError(
+                "No LLM endpoint configured; set OPENAI_BASE_URL (and OPENAI_API_KEY if it "
+                "needs one), or answer with --mode extractive."
+            )
+        started = time.perf_counter()
+        standalone = self._standalone(question, history, mode)
+        sources = self._sources(standalone, k or self.k, filters)
+        weights = self._term_weights()
+        relevance = assess(standalone, sources, weights)
+        header = {
+            "question": question,
+            "mode": mode,
+            "sources": sources,
+            "standalone_query": standalone,
+            "created_at": datetime.now(UTC),
+            "model": self.llm.model if mode == "llm" and self.llm else None,
+        }
+        extra = {"relevance": f"{relevance.score:.3f}"}
+
+        if not relevance.relevant:
+            text = extractive.abstention_text(relevance, sources)
+            yield AnswerDelta(text)
+            extra["elapsed_ms"] = f"{(time.perf_counter() - started) * 1000:.0f}"
+            yield Answer(text=text, abstained=True, extra=extra, **header)  # type: ignore[arg-type]
+            return
+
+        parts: list[str] = []
+        complete, error = True, None
+        pieces = (
+            self._extractive_pieces(standalone, sources, relevance, weights)
+            if mode == "extractive"
+            else self._llm_pieces(standalone, sources)
+        )
+        try:
+            for piece in pieces:
+                if cancel is not None and cancel.is_set():
+                    complete, error = False, CANCELLED
+                    break
+                parts.append(piece)
+                yield AnswerDelta(piece)
+        except IncompleteStreamError as exc:
+            complete, error = False, str(exc)
+        finally:
+            pieces.close()
+        text = "".join(parts)
+        if mode == "extractive" and not text:
+            text = extractive.abstention_text(relevance, sources)
+            yield AnswerDelta(text)
+            abstained = True
+        else:
+            abstained = text.strip().lower().startswith(ABSTAIN_PREFIX)
+        checked = verify(text, sources, embedder=self.embedder, weights=weights)
+        extra["elapsed_ms"] = f"{(time.perf_counter() - started) * 1000:.0f}"
+        yield Answer(
+            text=text,
+            citations=checked.citations,
+            sentences=checked.sentences,
+            invalid_markers=checked.invalid_markers,
+            abstained=abstained,
+            complete=complete,
+            error=error,
+            extra=extra,
+            **header,  # type: ignore[arg-type]
+        )
+
+    # ---- steps ----------------------------------------------------------------------------
+    def _standalone(self, question: str, history: Sequence[Answer], mode: AnswerMode) -> str:
+        if not history:
+            return question
+        if mode == "llm" and self.llm is not None:
+            messages = condense_messages(self.prompts, history_turns(history), question)
+            return clean_rewrite(self.llm.complete(messages), question)
+        return heuristic_standalone(question, history)
+
+    def _sources(self, query: str, k: int, filters: SearchFilters | None) -> tuple[Source, ...]:
+        passages = self.retriever.passages(query, k, filters=filters)
+        papers = self.retriever.library.catalog.get_many({p.chunk.paper_id for p in passages})
+        known = [p for p in passages if p.chunk.paper_id in papers]
+        return tuple(
+            Source(number, papers[p.chunk.paper_id], p) for number, p in enumerate(known, start=1)
+        )
+
+    def _term_weights(self) -> TermWeights:
+        if self._fixed_weights is not None:
+            return self._fixed_weights
+        index = self.retriever.library.lexical()
+        if self._weights is None or self._weights[0] is not index:
+            self._weights = (index, IndexTermWeights(index))
+        return self._weights[1]
+
+    def _extractive_pieces(
+        self,
+        question: str,
+        sources: Sequence[Source],
+        relevance: Relevance,
+        weights: TermWeights,
+    ) -> Iterator[str]:
+        ranked = extractive.score_candidates(
+            question, sources, relevance, embedder=self.embedder, weights=weights
+        )
+        chosen = extractive.select(ranked)
+        yield from extractive.render(extractive.arrange(chosen), sources)
+
+    def _llm_pieces(self, question: str, sources: Sequence[Source]) -> Iterator[str]:
+        assert self.llm is not None
+        stream = self.llm.stream_chat(answer_messages(self.prompts, question, sources))
+        try:
+            yield from stream
+        finally:
+            stream.close()  # type: ignore[attr-defined]

@@ -1,0 +1,226 @@
+"""The offline answerer: the sentences of the retrieved passages that best answer the question.
+
+Each sentence of each source passage is a candidate, scored as
+
+    COSINE_WEIGHT  x cosine(question, sentence)              (what it means)
+  + LEXICAL_WEIGHT x idf-weighted share of the question's topic terms in the sentence
+  + CONTEXT_WEIGHT x relevance of the sentence's passage (title included, see relevance.py)
+
+The context term lets "The dataset is sourced from Wikimedia Commons" answer a question about
+the Google Landmarks dataset although the sentence does not name it.  Sentences are then picked
+greedily by maximal marginal relevance (a sentence close to one already picked loses
+REDUNDANCY_WEIGHT x their cosine), at most MAX_PER_PAPER from one paper and MAX_SENTENCES in
+all, and only while they score at least RELATIVE_FLOOR of the best one.  The answer groups them
+per paper (best paper first, each paper's sentences in their original order, labelled with the
+paper's short name), every sentence ending with its `[n]`.
+
+When the relevance gate fails, or no sentence reaches MIN_SENTENCE_SCORE, it abstains.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.rag.embeddings import Embedder
+from assistant.rag.relevance import Relevance
+from assistant.rag.scoring import TermWeights, cosines, coverage, numbers, terms_many
+from assistant.rag.sentences import Span, split_sentences
+from assistant.types import Source
+
+COSINE_WEIGHT = 0.45
+LEXICAL_WEIGHT = 0.25
+CONTEXT_WEIGHT = 0.30
+REDUNDANCY_WEIGHT = 0.35
+DUPLICATE_COSINE = 0.95  # the same sentence again (overlapping chunks, two versions of a paper)
+# The two floors trade citation precision against citation recall.  Chosen on a small grid
+# with benchmarks/qa_eval.py over benchmarks/data/sample_qa.jsonl (58 questions), picking the
+# middle of a flat region rather than the best cell: with RELATIVE_FLOOR in 0.70-0.80 and
+# PASSAGE_RELATIVE_FLOOR in 0.80-0.85, precision stays 0.93-0.96 and recall 0.75-0.78;
+# PASSAGE_RELATIVE_FLOOR 0.75 buys recall 0.83 for precision 0.91.
+#
+# A sentence must score at least RELATIVE_FLOOR x the best sentence ...
+RELATIVE_FLOOR = 0.75
+# ... and come from a passage at least PASSAGE_RELATIVE_FLOOR x as relevant as the best one: a
+# question about one paper ("How does DataDAM ...") then cites that paper, while a question
+# several papers answer equally well ("Which dataset distillation methods ...") cites them all.
+PASSAGE_RELATIVE_FLOOR = 0.80
+MIN_SENTENCE_SCORE = 0.35
+MAX_SENTENCES = 5
+MAX_PER_PAPER = 3
+# "How many images ...", "What accuracy ...": sentences stating figures answer those.
+NUMERIC_BONUS = 0.1
+SAME_PAPER_PENALTY = 0.1  # per sentence already taken from that paper: prefer breadth
+MIN_WORDS = 5
+LINK_SENTENCE_WORDS = 12  # words besides the link a sentence with a URL needs to be quoted
+SHORT_NAME_CHARS = 40
+
+_ASKS_FOR_NUMBER = re.compile(
+    r"\bhow (?:many|much|big|large|small|long|fast|often|accurate)\b|\bwhat (?:is the |are the )?"
+    r"(?:size|number|accuracy|percentage|proportion|fraction|share|score|error|cost)s?\b",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_TITLE_BREAK = re.compile(r"\s*(?::|\?|\s--\s|\s—\s)\s*")
+_END = re.compile(r"([.!?]+)([\"')\]]*)$")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of source `number`; `span` offsets are into the paper's abstract."""
+
+    number: int
+    paper_id: str
+    span: Span
+    position: tuple[int, int]  # (chunk index, sentence index): the order in the paper
+    score: float
+    context: float  # relevance of the passage the sentence comes from
+    vector: np.ndarray = field(compare=False, repr=False)
+
+
+def candidates(sources: Sequence[Source]) -> list[tuple[Source, Span, tuple[int, int]]]:
+    """Every sentence of every source worth quoting (not too short, not a bare link line)."""
+    found = []
+    for source in sources:
+        chunk = source.passage.chunk
+        for index, span in enumerate(split_sentences(chunk.text, offset=chunk.start)):
+            # A line that is mostly a link ("Code: https://...") answers nothing.
+            if len(_URL.sub(" ", span.text).split()) < (
+                LINK_SENTENCE_WORDS if _URL.search(span.text) else MIN_WORDS
+            ):
+                continue
+            found.append((source, span, (chunk.index, index)))
+    return found
+
+
+def score_candidates(
+    question: str,
+    sources: Sequence[Source],
+    relevance: Relevance,
+    *,
+    embedder: Embedder,
+    weights: TermWeights,
+) -> list[Candidate]:
+    """All candidate sentences with their scores, best first."""
+    found = candidates(sources)
+    if not found:
+        return []
+    context = {s.number: r for s, r in zip(sources, relevance.per_source, strict=True)}
+    matrix = embedder.embed_documents([question] + [span.text for _, span, _ in found])
+    sims = cosines(matrix[0], matrix[1:])
+    present = terms_many([span.text for _, span, _ in found])
+    wants_number = bool(_ASKS_FOR_NUMBER.search(question))
+    scored = [
+        Candidate(
+            number=source.number,
+            paper_id=source.paper.id,
+            span=span,
+            position=position,
+            score=COSINE_WEIGHT * max(float(sim), 0.0)
+            + LEXICAL_WEIGHT * coverage(relevance.query_terms, terms, weights)
+            + CONTEXT_WEIGHT * context[source.number]
+            + (NUMERIC_BONUS if wants_number and _states_figure(span.text) else 0.0),
+            context=context[source.number],
+            vector=vector,
+        )
+        for (source, span, position), sim, terms, vector in zip(
+            found, sims, present, matrix[1:], strict=True
+        )
+    ]
+    return sorted(scored, key=lambda c: -c.score)
+
+
+def _states_figure(text: str) -> bool:
+    return any(len(n) > 1 for n in numbers(text))
+
+
+def select(ranked: Sequence[Candidate], *, max_sentences: int = MAX_SENTENCES) -> list[Candidate]:
+    """Maximal-marginal-relevance pick among `ranked` (best first); empty means abstain."""
+    if not ranked or ranked[0].score < MIN_SENTENCE_SCORE:
+        return []
+    floor = max(MIN_SENTENCE_SCORE, RELATIVE_FLOOR * ranked[0].score)
+    context_floor = PASSAGE_RELATIVE_FLOOR * max(c.context for c in ranked)
+    pool = [c for c in ranked if c.score >= floor and c.context >= context_floor]
+    chosen: list[Candidate] = []
+    per_paper: dict[str, int] = {}
+    while pool and len(chosen) < max_sentences:
+        pool = [
+            c
+            for c in pool
+            if per_paper.get(c.paper_id, 0) < MAX_PER_PAPER
+            and all(float(c.vector @ p.vector) < DUPLICATE_COSINE for p in chosen)
+        ]
+        if not pool:
+            break
+
+        def value(candidate: Candidate) -> float:
+            overlap = max((float(candidate.vector @ c.vector) for c in chosen), default=0.0)
+            return (
+                candidate.score
+                - REDUNDANCY_WEIGHT * max(overlap, 0.0)
+                - SAME_PAPER_PENALTY * per_paper.get(candidate.paper_id, 0)
+            )
+
+        best = max(pool, key=value)
+        chosen.append(best)
+        per_paper[best.paper_id] = per_paper.get(best.paper_id, 0) + 1
+        pool.remove(best)
+    return chosen
+
+
+def arrange(chosen: Sequence[Candidate]) -> list[list[Candidate]]:
+    """Groups per paper, best paper first; each group in the paper's own sentence order."""
+    groups: dict[str, list[Candidate]] = {}
+    for candidate in chosen:  # `chosen` is best first, so dict order is best paper first
+        groups.setdefault(candidate.paper_id, []).append(candidate)
+    return [sorted(group, key=lambda c: c.position) for group in groups.values()]
+
+
+def short_name(title: str) -> str:
+    """A paper's name for a label: 'DataDAM: Efficient ...' -> 'DataDAM'.
+
+    The part before the first ':', '?' or ' -- ' if any, else the title, cut at a word if long;
+    sentence punctuation is dropped so the label never reads as a sentence of its own.
+    """
+    head = _TITLE_BREAK.split(title, maxsplit=1)[0].strip()
+    if head != title.strip() and 2 <= len(head) <= 2 * SHORT_NAME_CHARS:
+        name = head
+    elif len(title) <= 2 * SHORT_NAME_CHARS:
+        name = title
+    else:
+        name = title[: 2 * SHORT_NAME_CHARS].rsplit(" ", 1)[0] + "…"
+    return re.sub(r"[.?!]+(\s|$)", r"\1", name).strip()
+
+
+def cite(sentence: str, number: int) -> str:
+    """The sentence with `[number]` before its final punctuation."""
+    match = _END.search(sentence)
+    if not match:
+        return f"{sentence} [{number}]."
+    return f"{sentence[: match.start()]} [{number}]{match.group(1)}{match.group(2)}"
+
+
+def render(groups: Sequence[Sequence[Candidate]], sources: Sequence[Source]) -> Iterator[str]:
+    """The answer text, one sentence per piece, paragraphs per paper."""
+    titles = {s.number: s.paper.title for s in sources}
+    for index, group in enumerate(groups):
+        prefix = "\n\n" if index else ""
+        label = short_name(titles[group[0].number])
+        for position, candidate in enumerate(group):
+            lead = f"{prefix}{label}: " if position == 0 else " "
+            yield lead + cite(candidate.span.text, candidate.number)
+
+
+def abstention_text(relevance: Relevance, sources: Sequence[Source]) -> str:
+    if not sources:
+        return "The library has no passage related to this question, so there is nothing to cite."
+    best = max(range(len(sources)), key=lambda i: relevance.per_source[i])
+    return (
+        "The library does not seem to answer this question: no passage matches it closely "
+        f'enough (closest: "{sources[best].paper.title}", relevance '
+        f"{relevance.per_source[best]:.2f} < {relevance.threshold:.2f}). Try rephrasing it, or "
+        "add papers on the topic."
+    )

@@ -1,0 +1,47 @@
+"""An embedder wrapper that remembers the vectors of texts it has embedded (bounded, per instance).
+
+The answer engine embeds the sentences of the retrieved passages for every question, then the
+verifier embeds them again; passages recur across the questions of a session.  Caching by text
+keeps `ask` well under a second without changing any result.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+
+from assistant.rag.embeddings import Embedder
+
+DEFAULT_CAPACITY = 20_000  # sentences; 384 float32 each -> about 30 MB at most
+
+
+class CachingEmbedder:
+    def __init__(self, inner: Embedder, capacity: int = DEFAULT_CAPACITY) -> None:
+        self.inner = inner
+        self.capacity = capacity
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            fresh = self.inner.embed_documents(missing)
+            for text, vector in zip(missing, fresh, strict=True):
+                self._vectors[text] = vector
+        rows = []
+        for text in texts:
+            self._vectors.move_to_end(text)
+            rows.append(self._vectors[text])
+        while len(self._vectors) > self.capacity:
+            self._vectors.popitem(last=False)
+        if not rows:
+            return self.inner.embed_documents([])
+        return np.vstack(rows)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.inner.embed_query(text)
