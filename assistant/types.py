@@ -213,3 +213,80 @@ class Conversation:
     title: str
     created_at: datetime
     turns: tuple[Answer, ...] = ()
+
+
+@dataclass(frozen=True)
+class ComparisonCell:
+    """One cell of a comparison table: what paper `paper_id` says about `aspect`.
+
+    `text` is the statement without citation markers; `citations` are numbers of the
+    comparison's sources, always passages of this same paper (a marker pointing at another
+    paper's passage is dropped and the cell flagged, see `rag/compare.py`).  `stated` is False
+    when the abstract does not cover the aspect: the cell then says "not stated" and claims
+    nothing (`supported` stays True).  `evidence` are the verified citations with the supporting
+    span in the abstract; `note` says why a cell is unsupported.
+    """
+
+    paper_id: str
+    aspect: str
+    text: str
+    citations: tuple[int, ...] = ()
+    supported: bool = True
+    stated: bool = True
+    support: float = 0.0
+    note: str | None = None
+    evidence: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Papers side by side: one row per paper, one column per aspect, then a cited synthesis.
+
+    `sources` are the numbered passages (every chunk of every compared paper) that cells and
+    synthesis cite; `synthesis_sentences`/`synthesis_citations` are the synthesis as verified,
+    like `Answer.sentences`/`Answer.citations`.  `topic` is set for `compare --topic`.
+    """
+
+    id: str
+    aspects: tuple[str, ...]
+    papers: tuple[Paper, ...]
+    sources: tuple[Source, ...]
+    cells: tuple[ComparisonCell, ...]
+    synthesis: str
+    mode: AnswerMode
+    created_at: datetime
+    synthesis_sentences: tuple[AnswerSentence, ...] = ()
+    synthesis_citations: tuple[Citation, ...] = ()
+    invalid_markers: tuple[str, ...] = ()
+    topic: str | None = None
+    model: str | None = None
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def title(self) -> str:
+        if self.topic:
+            return f"Comparison: {self.topic}"
+        return f"Comparison of {len(self.papers)} papers"
+
+    def cell(self, paper_id: str, aspect: str) -> ComparisonCell | None:
+        for cell in self.cells:
+            if cell.paper_id == paper_id and cell.aspect == aspect:
+                return cell
+        return None
+
+    def row(self, paper_id: str) -> tuple[ComparisonCell, ...]:
+        """The cells of one paper, in aspect order."""
+        found = (self.cell(paper_id, aspect) for aspect in self.aspects)
+        return tuple(cell for cell in found if cell is not None)
+
+    @property
+    def cited_numbers(self) -> frozenset[int]:
+        numbers = {n for cell in self.cells for n in cell.citations}
+        numbers.update(c.number for c in self.synthesis_citations)
+        return frozenset(numbers)
+
+    @property
+    def cited_sources(self) -> tuple[Source, ...]:
+        """The sources cited by a cell or by the synthesis, in source order."""
+        cited = self.cited_numbers
+        return tuple(s for s in self.sources if s.number in cited)
