@@ -28,3 +28,14 @@ class LibraryBusyError(LitassistError):
 
 class PaperNotFoundError(LitassistError):
     """An id given by the user matches no paper."""
+
+
+class StorageWriteError(LitassistError):
+    """The library's storage refused a write (disk full, read-only folder, I/O error).
+
+    Raised before anything already stored is touched; re-running after fixing the cause resumes.
+    """
+
+
+class StoreUnavailableError(LitassistError):
+    """The Chroma server did not answer (down, unreachable, or gone away mid-request)."""

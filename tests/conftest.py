@@ -128,3 +128,20 @@ def run_cli(capsys: pytest.CaptureFixture[str]):
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory):
+    """One real `chroma run` server on 127.0.0.1 for the whole session (stopped by PID)."""
+    from tests.chroma_server import ChromaServer
+
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server") / "data").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def server_url(chroma_server) -> str:
+    """The session's Chroma server, emptied for this test."""
+    chroma_server.wipe()
+    return chroma_server.url

@@ -7,7 +7,11 @@ starts fast.
 
 from __future__ import annotations
 
-from assistant.cli import config_commands, library_commands  # noqa: F401  (registration)
+from assistant.cli import (  # noqa: F401  (registration)
+    config_commands,
+    library_commands,
+    maintenance_commands,
+)
 from assistant.cli.app import cli, main
 
 __all__ = ["cli", "main"]

@@ -13,7 +13,7 @@ from assistant.cli.app import cli, echo_json, settings_from
 from assistant.errors import LitassistError, PaperNotFoundError
 
 if TYPE_CHECKING:
-    from assistant.store.catalog import Catalog
+    from assistant.store.records import PaperCatalog
     from assistant.types import Paper, PaperHit
 
 
@@ -86,10 +86,11 @@ def _paper_dict(paper: Paper) -> dict[str, object]:
     }
 
 
-def _open_catalog(ctx: click.Context) -> Catalog:
-    from assistant.store.catalog import Catalog
+def _open_catalog(ctx: click.Context) -> PaperCatalog:
+    from assistant.store.records import open_catalog
 
-    return Catalog.open(settings_from(ctx).data_dir)
+    settings = settings_from(ctx)
+    return open_catalog(settings.data_dir, settings.chroma_url)
 
 
 def _short(text: str, width: int) -> str:
@@ -125,7 +126,7 @@ def papers(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"{len(rows)} paper(s).")
 
 
-def resolve_papers(catalog: Catalog, refs: tuple[str, ...]) -> list[Paper]:
+def resolve_papers(catalog: PaperCatalog, refs: tuple[str, ...]) -> list[Paper]:
     """Papers for ids, citekeys, DOIs or unique id prefixes given by the user."""
     found: list[Paper] = []
     for ref in refs:

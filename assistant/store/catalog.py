@@ -5,22 +5,28 @@ holds; `Library` keeps them consistent with it.  A paper row carries `content_ha
 should be indexed as) and `indexed_hash` (what the vector store holds for it): a paper whose
 two hashes differ was interrupted mid-indexing and is re-indexed by the next write.
 
-Every write bumps `generation`, so a lexical index built at an older generation is known to
-be stale.  Only the standard library is imported, so `litassist papers` starts fast.
+Every write of papers or chunks bumps `generation`, so a lexical index built at an older
+generation is known to be stale.  This is the embedded mode's `PaperCatalog`; in server mode
+`server_catalog.ServerCatalog` keeps the same records on the Chroma server.  Only the standard
+library is imported, so `litassist papers` starts fast.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.errors import LibraryCorruptError, LibraryNotFoundError
+from assistant.store.failures import is_sqlite_write_failure, storage_error
+from assistant.store.records import IndexedChunk, PaperRow, StagedPaper
 from assistant.types import Chunk, Paper
+
+__all__ = ["CATALOG_FILE", "Catalog", "IndexedChunk", "PaperRow"]
 
 SCHEMA_VERSION = "1"
 CATALOG_FILE = "library.sqlite"
@@ -68,26 +74,6 @@ _PAPER_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class PaperRow:
-    """A paper with its bookkeeping, as `litassist papers` lists it."""
-
-    paper: Paper
-    chunks: int
-    indexed: bool
-    added_at: str
-    updated_at: str
-
-
-@dataclass(frozen=True)
-class IndexedChunk:
-    """A chunk with what the lexical index needs besides its text."""
-
-    chunk: Chunk
-    title: str
-    year: int | None
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -112,12 +98,51 @@ def _paper_from_row(row: sqlite3.Row | tuple) -> Paper:
     )
 
 
+def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=30.0, check_same_thread=False)
+    try:
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("PRAGMA busy_timeout = 30000")
+        if create:
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.executescript(_SCHEMA)
+            connection.execute(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,)
+            )
+            connection.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('generation', '0')")
+            connection.commit()
+        connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    except sqlite3.Error:
+        connection.close()
+        raise
+    return connection
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A WAL database in a folder we cannot write: read it as an immutable file."""
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    try:
+        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+    except sqlite3.Error as exc:  # pragma: no cover - depends on the platform's SQLite
+        raise storage_error(exc, f"the library in {path.parent}") from exc
+
+
+def _writable(path: Path) -> bool:
+    folder_ok = os.access(path.parent, os.W_OK)
+    return folder_ok and (not path.exists() or os.access(path, os.W_OK))
+
+
 class Catalog:
-    """SQLite catalog in `<data_dir>/library.sqlite` (WAL mode, safe for several processes)."""
+    """SQLite catalog in `<data_dir>/library.sqlite` (WAL mode, safe for several processes).
+
+    A library in a read-only folder opens read-only: listing and search work, writes fail with
+    a `StorageWriteError` that names the folder.
+    """
 
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
         self.path = path
+        self.location = str(path)
 
     @classmethod
     def open(cls, data_dir: Path, *, create: bool = False) -> Catalog:
@@ -130,30 +155,19 @@ class Catalog:
             try:
                 data_dir.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise LibraryCorruptError(
-                    f"Cannot create the data folder {data_dir}: {exc.strerror or exc}."
-                ) from exc
+                raise storage_error(exc, f"the data folder {data_dir}") from exc
         try:
-            connection = sqlite3.connect(path, timeout=30.0, check_same_thread=False)
-            connection.execute("PRAGMA foreign_keys = ON")
-            connection.execute("PRAGMA busy_timeout = 30000")
-            if create:
-                connection.execute("PRAGMA journal_mode = WAL")
-                connection.executescript(_SCHEMA)
-                connection.execute(
-                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)",
-                    (SCHEMA_VERSION,),
-                )
-                connection.execute(
-                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('generation', '0')"
-                )
-                connection.commit()
-            version = connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            connection = _connect(path, create=create)
         except sqlite3.Error as exc:
-            raise LibraryCorruptError(
-                f"The library database {path} is unreadable ({exc}); "
-                "move it aside and re-ingest, or run `litassist doctor`."
-            ) from exc
+            if not is_sqlite_write_failure(exc):
+                raise LibraryCorruptError(
+                    f"The library database {path} is unreadable ({exc}); "
+                    "move it aside and re-ingest, or run `litassist doctor`."
+                ) from exc
+            if create or _writable(path):
+                raise storage_error(exc, f"the library in {data_dir}") from exc
+            connection = _connect_read_only(path)
+        version = connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         if version is None or version[0] != SCHEMA_VERSION:
             raise LibraryCorruptError(
                 f"The library database {path} has an unknown schema; "
@@ -165,17 +179,25 @@ class Catalog:
         self._db.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction that also bumps the generation."""
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; a full disk or read-only file becomes a `StorageWriteError`."""
         try:
             with self._db:
-                self._db.execute("BEGIN IMMEDIATE")
                 yield self._db
-                self._db.execute(
-                    "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
-                )
-        except sqlite3.OperationalError as exc:
+        except sqlite3.Error as exc:
+            if is_sqlite_write_failure(exc):
+                raise storage_error(exc, f"the library in {self.path.parent}") from exc
             raise LibraryCorruptError(f"Cannot write the library database: {exc}.") from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction that also bumps the generation."""
+        with self._writing() as db:
+            db.execute("BEGIN IMMEDIATE")
+            yield db
+            db.execute(
+                "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
+            )
 
     # ---- meta ---------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -183,8 +205,8 @@ class Catalog:
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        with self._db:
-            self._db.execute(
+        with self._writing() as db:
+            db.execute(
                 "INSERT INTO meta(key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
@@ -193,6 +215,10 @@ class Catalog:
     @property
     def generation(self) -> int:
         return int(self.get_meta("generation") or 0)
+
+    def version(self) -> str:
+        """Changes with every write of papers or chunks (the generation, as text)."""
+        return str(self.generation)
 
     # ---- reading ------------------------------------------------------------------------
     def count(self) -> int:
@@ -299,6 +325,10 @@ class Catalog:
     def chunk_ids(self) -> set[str]:
         return {r[0] for r in self._db.execute("SELECT id FROM chunks")}
 
+    def chunk_index(self) -> dict[str, str]:
+        """chunk id -> paper id, for every chunk."""
+        return dict(self._db.execute("SELECT id, paper_id FROM chunks").fetchall())
+
     def chunks_of(self, paper_ids: Sequence[str]) -> list[Chunk]:
         papers = self.get_many(paper_ids)
         out: list[Chunk] = []
@@ -340,50 +370,70 @@ class Catalog:
     # ---- writing ------------------------------------------------------------------------
     def stage(self, paper: Paper, title_key: str, chunks: Sequence[Chunk]) -> None:
         """Record `paper` and its chunks as to-be-indexed (indexed_hash unchanged)."""
+        self.stage_many([(paper, title_key, chunks)])
+
+    def stage_many(self, items: Sequence[StagedPaper]) -> None:
+        """Record papers and their chunks in one transaction (one generation step)."""
+        if not items:
+            return
         now = _now()
         with self.transaction() as db:
-            db.execute(
-                f"INSERT INTO papers({_PAPER_COLUMNS}, title_key, content_hash, indexed_hash, "
-                "added_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL,?,?) "
-                "ON CONFLICT(id) DO UPDATE SET title=excluded.title, abstract=excluded.abstract, "
-                "authors=excluded.authors, year=excluded.year, venue=excluded.venue, "
-                "doi=excluded.doi, arxiv_id=excluded.arxiv_id, url=excluded.url, "
-                "source_file=excluded.source_file, source_format=excluded.source_format, "
-                "citekey=excluded.citekey, raw_entry=excluded.raw_entry, line=excluded.line, "
-                "title_key=excluded.title_key, content_hash=excluded.content_hash, "
-                "updated_at=excluded.updated_at",
-                (
-                    paper.id,
-                    paper.title,
-                    paper.abstract,
-                    json.dumps(list(paper.authors), ensure_ascii=False),
-                    paper.year,
-                    paper.venue,
-                    paper.doi,
-                    paper.arxiv_id,
-                    paper.url,
-                    paper.source_file,
-                    paper.source_format,
-                    paper.citekey,
-                    paper.raw_entry,
-                    paper.line,
-                    title_key,
-                    paper.content_hash,
-                    now,
-                    now,
-                ),
-            )
-            db.execute("DELETE FROM chunks WHERE paper_id = ?", (paper.id,))
+            for paper, title_key, chunks in items:
+                db.execute(
+                    f"INSERT INTO papers({_PAPER_COLUMNS}, title_key, content_hash, "
+                    "indexed_hash, added_at, updated_at) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL,?,?) "
+                    "ON CONFLICT(id) DO UPDATE SET title=excluded.title, "
+                    "abstract=excluded.abstract, authors=excluded.authors, year=excluded.year, "
+                    "venue=excluded.venue, doi=excluded.doi, arxiv_id=excluded.arxiv_id, "
+                    "url=excluded.url, source_file=excluded.source_file, "
+                    "source_format=excluded.source_format, citekey=excluded.citekey, "
+                    "raw_entry=excluded.raw_entry, line=excluded.line, "
+                    "title_key=excluded.title_key, content_hash=excluded.content_hash, "
+                    "updated_at=excluded.updated_at",
+                    (
+                        paper.id,
+                        paper.title,
+                        paper.abstract,
+                        json.dumps(list(paper.authors), ensure_ascii=False),
+                        paper.year,
+                        paper.venue,
+                        paper.doi,
+                        paper.arxiv_id,
+                        paper.url,
+                        paper.source_file,
+                        paper.source_format,
+                        paper.citekey,
+                        paper.raw_entry,
+                        paper.line,
+                        title_key,
+                        paper.content_hash,
+                        now,
+                        now,
+                    ),
+                )
+                db.execute("DELETE FROM chunks WHERE paper_id = ?", (paper.id,))
+                db.executemany(
+                    "INSERT INTO chunks(id, paper_id, idx, start, end) VALUES (?,?,?,?,?)",
+                    [(c.id, c.paper_id, c.index, c.start, c.end) for c in chunks],
+                )
+
+    def mark_indexed(self, indexed: Mapping[str, str]) -> None:
+        """Record that the vectors of each paper id were built from this content hash.
+
+        A paper whose content changed meanwhile (another writer) stays pending.
+        """
+        with self._writing() as db:
             db.executemany(
-                "INSERT INTO chunks(id, paper_id, idx, start, end) VALUES (?,?,?,?,?)",
-                [(c.id, c.paper_id, c.index, c.start, c.end) for c in chunks],
+                "UPDATE papers SET indexed_hash = ? WHERE id = ? AND content_hash = ?",
+                [(digest, pid, digest) for pid, digest in indexed.items()],
             )
 
-    def mark_indexed(self, paper_ids: Iterable[str]) -> None:
-        with self._db:
-            self._db.executemany(
-                "UPDATE papers SET indexed_hash = content_hash WHERE id = ?",
-                [(pid,) for pid in paper_ids],
+    def mark_pending(self, paper_ids: Sequence[str]) -> None:
+        """Force these papers to be re-indexed by the next `Library.repair`."""
+        with self._writing() as db:
+            db.executemany(
+                "UPDATE papers SET indexed_hash = NULL WHERE id = ?", [(p,) for p in paper_ids]
             )
 
     def remove(self, paper_ids: Iterable[str]) -> int:

@@ -1,19 +1,24 @@
 """The lexical index: BM25 (bm25s) over chunk text plus paper title, persisted beside the store.
 
-The index is derived data: it is rebuilt from the catalog whenever the catalog's generation
+The index is derived data: it is rebuilt from the catalog whenever the catalog's version
 moved on (another process ingested, a crash interrupted a write) or its files are unreadable.
 Each build is saved in a folder of its own and published by atomically rewriting the
-`CURRENT` pointer, so a reader never sees half an index.
+`CURRENT` pointer, so a reader never sees half an index; one process publishes at a time
+(a non-blocking lock: a busy publisher means someone else is saving, and we keep ours in
+memory).  Embedded mode keeps it in `<data>/bm25`; in server mode each client caches it under
+`<data>/bm25-server/<server>-<collection>/`, keyed by the server catalog's version.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,10 +26,12 @@ import bm25s
 import numpy as np
 import Stemmer
 
-from assistant.store.catalog import IndexedChunk
+from assistant.store.records import IndexedChunk
 
 LEXICAL_DIR = "bm25"
+SERVER_CACHE_DIR = "bm25-server"
 _POINTER = "CURRENT"
+_SAVE_LOCK = ".save.lock"
 _STEMMER = Stemmer.Stemmer("english")
 
 
@@ -55,20 +62,20 @@ class LexicalIndex:
     chunk_ids: list[str]
     paper_ids: np.ndarray
     years: np.ndarray  # 0 where unknown
-    generation: int
+    version: str  # the catalog version it was built from
 
     @classmethod
-    def build(cls, chunks: Iterable[IndexedChunk], generation: int) -> LexicalIndex:
+    def build(cls, chunks: Iterable[IndexedChunk], version: str) -> LexicalIndex:
         items = list(chunks)
         ids = [item.chunk.id for item in items]
         papers = np.array([item.chunk.paper_id for item in items], dtype=object)
         years = np.array([item.year or 0 for item in items], dtype=np.int32)
         if not items:
-            return cls(None, [], papers, years, generation)
+            return cls(None, [], papers, years, version)
         corpus = tokenize([f"{item.title}. {item.chunk.text}" for item in items])
         retriever = bm25s.BM25()
         retriever.index(corpus, show_progress=False)
-        return cls(retriever, ids, papers, years, generation)
+        return cls(retriever, ids, papers, years, version)
 
     def search(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) of the best `n` chunks with a positive score."""
@@ -100,28 +107,39 @@ class LexicalIndex:
         return keep.astype(np.float32)
 
     # ---- persistence ----------------------------------------------------------------------
-    def save(self, root: Path) -> None:
+    def save(self, root: Path) -> bool:
+        """Publish this index under `root`; False when another process is publishing one.
+
+        Raises OSError when the folder cannot be written (full disk, read-only).
+        """
         root.mkdir(parents=True, exist_ok=True)
-        build = Path(tempfile.mkdtemp(prefix=f"g{self.generation}-", dir=root))
-        if self.retriever is not None:
-            self.retriever.save(str(build / "bm25"), show_progress=False)
-        meta = {
-            "generation": self.generation,
-            "chunk_ids": self.chunk_ids,
-            "paper_ids": [str(p) for p in self.paper_ids],
-            "years": [int(y) for y in self.years],
-        }
-        (build / "chunks.json").write_text(json.dumps(meta), encoding="utf-8")
-        pointer = root / f".{_POINTER}.tmp"
-        pointer.write_text(build.name, encoding="utf-8")
-        os.replace(pointer, root / _POINTER)
-        for old in root.iterdir():
-            if old.is_dir() and old.name != build.name:
-                shutil.rmtree(old, ignore_errors=True)
+        with _publishing(root) as ours:
+            if not ours:
+                return False
+            previous = _pointed(root)
+            build = Path(tempfile.mkdtemp(prefix="build-", dir=root))
+            if self.retriever is not None:
+                self.retriever.save(str(build / "bm25"), show_progress=False)
+            meta = {
+                "version": self.version,
+                "chunk_ids": self.chunk_ids,
+                "paper_ids": [str(p) for p in self.paper_ids],
+                "years": [int(y) for y in self.years],
+            }
+            (build / "chunks.json").write_text(json.dumps(meta), encoding="utf-8")
+            pointer = root / f".{_POINTER}.tmp"
+            pointer.write_text(build.name, encoding="utf-8")
+            os.replace(pointer, root / _POINTER)
+            # Keep the build a reader may still be loading; older ones go.
+            for old in root.iterdir():
+                if old.is_dir() and old.name not in (build.name, previous):
+                    shutil.rmtree(old, ignore_errors=True)
+        return True
 
     @classmethod
     def load(cls, root: Path) -> LexicalIndex:
-        """Raises OSError or ValueError when the saved index is missing or unreadable."""
+        """Raises OSError, ValueError or KeyError (or bm25s' own errors) when the saved index
+        is missing or unreadable."""
         build = root / (root / _POINTER).read_text(encoding="utf-8").strip()
         meta = json.loads((build / "chunks.json").read_text(encoding="utf-8"))
         retriever = None
@@ -129,10 +147,34 @@ class LexicalIndex:
             retriever = bm25s.BM25.load(str(build / "bm25"))
             if retriever.scores["num_docs"] != len(meta["chunk_ids"]):
                 raise ValueError("BM25 index and chunk list disagree")
+        if not (len(meta["chunk_ids"]) == len(meta["paper_ids"]) == len(meta["years"])):
+            raise ValueError("BM25 chunk lists disagree")
         return cls(
             retriever,
             list(meta["chunk_ids"]),
             np.array(meta["paper_ids"], dtype=object),
             np.array(meta["years"], dtype=np.int32),
-            int(meta["generation"]),
+            str(meta["version"]),
         )
+
+
+def _pointed(root: Path) -> str | None:
+    try:
+        return (root / _POINTER).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+
+
+@contextlib.contextmanager
+def _publishing(root: Path) -> Iterator[bool]:
+    """An exclusive, non-blocking publish lock on `root`: yields False if someone holds it."""
+    with open(root / _SAVE_LOCK, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

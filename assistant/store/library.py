@@ -1,10 +1,28 @@
-"""The paper library: the catalog plus its two indexes (Chroma vectors, BM25), kept consistent.
+"""The paper library: a catalog plus its two indexes (Chroma vectors, BM25), kept consistent.
 
-Write protocol (crash-safe, see `write`): a paper is first *staged* in the catalog with its new
-chunks (one SQLite transaction), then its vectors are replaced in Chroma, then it is marked
-indexed.  A crash at any point leaves the paper pending; the next writer (`repair`) re-indexes
-pending papers and deletes vectors the catalog does not know.  The BM25 index is rebuilt from
-the catalog whenever its generation is stale.  Writers hold an exclusive file lock.
+Where each piece lives:
+
+- **embedded** (default): the catalog is SQLite `<data>/library.sqlite` (`catalog.Catalog`),
+  the vectors a Chroma `PersistentClient` in `<data>/chroma`, BM25 in `<data>/bm25`.
+- **server** (`chroma_url`): the catalog is the collection `litassist_papers` on the Chroma
+  server (`server_catalog.ServerCatalog`), the vectors `litassist_chunks` on the same server;
+  BM25 is derived data, cached per client in `<data>/bm25-server/<server>-<collection>/` and
+  rebuilt from the server's records when their version moves on.  The data folder then holds
+  only that cache and the local write lock, so clients on several machines share one library.
+
+Write protocol (crash-safe, see `write`): papers are first *staged* in the catalog with their
+new chunks (one SQLite transaction / one upsert of self-contained records), then their vectors
+are replaced in Chroma (deterministic chunk ids, so a repeated upsert is idempotent), then
+they are marked indexed.  A crash at any point leaves the papers pending; the next writer
+(`repair`) re-indexes pending papers, deletes vectors the catalog does not know and re-embeds
+chunks whose vectors are missing.  `repair(thorough=True)` (`litassist doctor --repair`) also
+catches vectors built from another version of a paper and an unreadable BM25 or vector store.
+
+Concurrency: writers sharing a data folder hold an exclusive file lock (`LibraryBusyError`
+for the second).  Readers never block; while another process holds the lock, a reader keeps
+serving its last complete BM25 index instead of rebuilding after every batch.  Across
+machines (server mode) no lock exists: writers are kept safe by idempotent upserts, the
+pending markers and the doctor (see `server_catalog`).
 """
 
 from __future__ import annotations
@@ -16,22 +34,26 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlparse
 
 from assistant.errors import (
     EmbedderMismatchError,
     LibraryBusyError,
     LibraryCorruptError,
-    LitassistError,
 )
 from assistant.store.catalog import Catalog
+from assistant.store.failures import storage_error
+from assistant.store.records import PaperCatalog
 from assistant.types import Chunk, Paper
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
 
     from assistant.rag.embeddings import Embedder
+    from assistant.store.health import LibraryHealth
     from assistant.store.lexical import LexicalIndex
     from assistant.store.vectors import VectorIndex
 
@@ -44,10 +66,13 @@ class RepairReport:
     reindexed: int
     orphans_removed: int
     lexical_rebuilt: bool
+    vector_store_moved_to: str | None = None
 
     @property
     def changed(self) -> bool:
-        return bool(self.reindexed or self.orphans_removed or self.lexical_rebuilt)
+        return bool(self.reindexed or self.orphans_removed or self.lexical_rebuilt) or bool(
+            self.vector_store_moved_to
+        )
 
 
 def embedding_text(paper: Paper, chunk: Chunk) -> str:
@@ -61,16 +86,20 @@ class Library:
     def __init__(
         self,
         data_dir: Path,
-        catalog: Catalog,
+        catalog: PaperCatalog,
         embedder: Embedder,
         client_factory: Callable[[], ClientAPI],
+        *,
+        chroma_url: str | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.catalog = catalog
         self.embedder = embedder
+        self.chroma_url = chroma_url
         self._client_factory = client_factory
         self._vectors: VectorIndex | None = None
         self._lexical: LexicalIndex | None = None
+        self._holding_lock = False
 
     @classmethod
     def open(
@@ -82,56 +111,93 @@ class Library:
         chroma_url: str | None = None,
         client_factory: Callable[[], ClientAPI] | None = None,
     ) -> Library:
-        """Open (or with `create`, initialise) the library in `data_dir`.
+        """Open (or with `create`, initialise) the library in `data_dir` or on `chroma_url`.
 
-        Raises `LibraryNotFoundError`, `LibraryCorruptError` or `EmbedderMismatchError`.
+        Raises `LibraryNotFoundError`, `LibraryCorruptError`, `EmbedderMismatchError`,
+        `StorageWriteError` or (server mode) `StoreUnavailableError`.
         """
-        catalog = Catalog.open(data_dir, create=create)
-        stored = catalog.get_meta("embedder")
-        if stored is None:
-            if catalog.count() and not create:
-                raise LibraryCorruptError(f"The library in {data_dir} records no embedder.")
-            catalog.set_meta("embedder", embedder.name)
-        elif stored != embedder.name:
-            catalog.close()
-            raise EmbedderMismatchError(
-                f"This library was built with embedder {stored}, but {embedder.name} is "
-                "configured; set LITASSIST_EMBEDDER accordingly or use another --data-dir."
-            )
-        if client_factory is None:
+        catalog: PaperCatalog
+        if chroma_url:
+            from assistant.store.server_catalog import ServerCatalog
             from assistant.store.vectors import make_client
 
-            def client_factory() -> ClientAPI:
-                return make_client(data_dir, chroma_url)
+            client = client_factory() if client_factory else make_client(data_dir, chroma_url)
+            catalog = ServerCatalog.open(client, chroma_url, create=create)
 
-        return cls(data_dir, catalog, embedder, client_factory)
+            def factory() -> ClientAPI:
+                return client
+        else:
+            catalog = Catalog.open(data_dir, create=create)
+            if client_factory is not None:
+                factory = client_factory
+            else:
+
+                def factory() -> ClientAPI:
+                    from assistant.store.vectors import make_client
+
+                    return make_client(data_dir, None)
+
+        try:
+            _check_embedder(catalog, embedder, create=create)
+        except Exception:
+            catalog.close()
+            raise
+        return cls(data_dir, catalog, embedder, factory, chroma_url=chroma_url)
 
     def close(self) -> None:
         self.catalog.close()
+
+    @property
+    def mode(self) -> Literal["embedded", "server"]:
+        return "server" if self.chroma_url else "embedded"
+
+    @property
+    def location(self) -> str:
+        """Where the library lives: its data folder, or the Chroma server's URL."""
+        return self.chroma_url or str(self.data_dir)
 
     # ---- indexes --------------------------------------------------------------------------
     @property
     def vectors(self) -> VectorIndex:
         if self._vectors is None:
-            from assistant.store.vectors import VectorIndex
+            from assistant.store.vectors import CHROMA_DIR, VectorIndex
 
-            self._vectors = VectorIndex.open(self._client_factory(), self.embedder, create=True)
+            where = self.chroma_url or f"the vector store in {self.data_dir / CHROMA_DIR}"
+            self._vectors = VectorIndex.open(
+                self._client_factory(), self.embedder, create=True, location=where
+            )
         return self._vectors
 
-    def lexical(self) -> LexicalIndex:
-        """The BM25 index, rebuilt from the catalog if stale, missing or unreadable."""
-        from assistant.store.lexical import LEXICAL_DIR, LexicalIndex
+    def lexical_root(self) -> Path:
+        """The folder of the saved BM25 index (a per-server cache in server mode)."""
+        from assistant.store.lexical import LEXICAL_DIR, SERVER_CACHE_DIR
 
-        generation = self.catalog.generation
-        if self._lexical is not None and self._lexical.generation == generation:
-            return self._lexical
-        root = self.data_dir / LEXICAL_DIR
-        try:
-            index = LexicalIndex.load(root)
-        except (OSError, ValueError, KeyError):
-            index = None
-        if index is None or index.generation != generation:
-            index = LexicalIndex.build(self.catalog.iter_indexed_chunks(), generation)
+        if not self.chroma_url:
+            return self.data_dir / LEXICAL_DIR
+        parsed = urlparse(self.chroma_url)
+        collection = getattr(self.catalog, "collection_id", "papers")
+        name = f"{parsed.hostname}-{parsed.port or 'default'}-{collection}"
+        return self.data_dir / SERVER_CACHE_DIR / name
+
+    def lexical(self, *, rebuild: bool = False) -> LexicalIndex:
+        """The BM25 index, rebuilt from the catalog if stale, missing or unreadable.
+
+        While another process is writing, the last complete index in memory is served as is
+        (new papers reach dense search at once and BM25 when the write ends).
+        """
+        from assistant.store.lexical import LexicalIndex
+
+        version = self.catalog.version()
+        current = self._lexical
+        fresh = current is not None and current.version == version
+        if not rebuild and current is not None and (fresh or self._writer_elsewhere()):
+            return current
+        root = self.lexical_root()
+        index = None if rebuild else _load_lexical(root)
+        if index is None or index.version != version:
+            # The version is read before the records: a write in between makes the index
+            # look stale next time, never fresh with missing papers.
+            index = LexicalIndex.build(self.catalog.iter_indexed_chunks(), version)
             # A read-only or full data folder still searches, from memory.
             with contextlib.suppress(OSError):
                 index.save(root)
@@ -144,9 +210,10 @@ class Library:
         """Exclusive writer lock on the data folder; `LibraryBusyError` if held elsewhere."""
         path = self.data_dir / LOCK_FILE
         try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
             handle = open(path, "a+")  # noqa: SIM115 - held for the whole block
         except OSError as exc:
-            raise LitassistError(f"Cannot lock {self.data_dir}: {exc.strerror or exc}.") from exc
+            raise storage_error(exc, f"the data folder {self.data_dir}") from exc
         deadline = time.monotonic() + wait
         try:
             while True:
@@ -160,13 +227,32 @@ class Library:
                             "process is writing to it; try again when it has finished."
                         ) from None
                     time.sleep(0.2)
-            handle.seek(0)
-            handle.truncate()
-            handle.write(str(os.getpid()))
-            handle.flush()
+            with contextlib.suppress(OSError):  # the pid is informative only
+                handle.seek(0)
+                handle.truncate()
+                handle.write(str(os.getpid()))
+                handle.flush()
+            self._holding_lock = True
             yield
         finally:
+            self._holding_lock = False
             handle.close()
+
+    def _writer_elsewhere(self) -> bool:
+        """Whether another process (or Library) holds this data folder's write lock."""
+        if self._holding_lock:
+            return False
+        try:
+            handle = open(self.data_dir / LOCK_FILE)  # noqa: SIM115 - closed below
+        except OSError:
+            return False
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
 
     def write(self, items: Sequence[tuple[Paper, Sequence[Chunk]]], title_keys: Sequence[str]):
         """Store papers with their chunks: stage, embed, replace vectors, mark indexed.
@@ -174,8 +260,12 @@ class Library:
         Papers whose indexed content is unchanged (a metadata-only update) are not re-embedded.
         """
         indexed = self.catalog.indexed_hashes([paper.id for paper, _ in items])
-        for (paper, chunks), key in zip(items, title_keys, strict=True):
-            self.catalog.stage(paper, key, chunks)
+        self.catalog.stage_many(
+            [
+                (paper, key, list(chunks))
+                for (paper, chunks), key in zip(items, title_keys, strict=True)
+            ]
+        )
         changed = [
             (paper, list(chunks))
             for paper, chunks in items
@@ -190,10 +280,16 @@ class Library:
             for paper, chunks in zip(papers, chunk_lists, strict=True)
             for chunk in chunks
         ]
-        vectors = self.embedder.embed_documents([embedding_text(p, c) for p, c in flat])
         self.vectors.delete_papers([p.id for p in papers], keep=[c.id for _, c in flat])
-        self.vectors.upsert([c for _, c in flat], vectors, [p.year for p, _ in flat])
-        self.catalog.mark_indexed(p.id for p in papers)
+        if flat:
+            vectors = self.embedder.embed_documents([embedding_text(p, c) for p, c in flat])
+            self.vectors.upsert(
+                [c for _, c in flat],
+                vectors,
+                [p.year for p, _ in flat],
+                [p.content_hash for p, _ in flat],
+            )
+        self.catalog.mark_indexed({p.id: p.content_hash for p in papers})
 
     def remove(self, paper_ids: Sequence[str]) -> int:
         """Remove papers and every one of their chunks from the catalog and both indexes."""
@@ -201,24 +297,93 @@ class Library:
         self.vectors.delete_papers(list(paper_ids))
         return removed
 
-    def repair(self, progress: Callable[[int], None] | None = None) -> RepairReport:
-        """Finish interrupted writes: re-index pending papers, drop orphan vectors."""
-        pending = self.catalog.pending_ids()
-        for start in range(0, len(pending), EMBED_BATCH):
-            batch = pending[start : start + EMBED_BATCH]
+    # ---- consistency ----------------------------------------------------------------------
+    def check(self) -> LibraryHealth:
+        """Compare the catalog, the vector store and the saved BM25 index (reads only)."""
+        from assistant.store.health import inspect
+
+        return inspect(self)
+
+    def repair(
+        self, progress: Callable[[int], None] | None = None, *, thorough: bool = False
+    ) -> RepairReport:
+        """Finish interrupted writes: re-index pending papers, drop orphan vectors, re-embed
+        missing ones.  `thorough` also re-embeds stale vectors, rebuilds an unreadable vector
+        store (embedded) and a stale or unreadable BM25 index."""
+        moved: str | None = None
+        health: LibraryHealth | None = None
+        if thorough:
+            health = self.check()
+            if health.vector_error is not None and self.mode == "embedded":
+                moved = str(self.rebuild_vector_store())
+                health = self.check()
+            reindex = list(health.papers_to_reindex)
+            orphans = list(health.orphan_vectors)
+        else:
+            reindex, orphans = self._quick_scan()
+        for start in range(0, len(reindex), EMBED_BATCH):
+            batch = reindex[start : start + EMBED_BATCH]
             papers = self.catalog.get_many(batch)
-            chunks = self.catalog.chunks_of(batch)
-            by_paper: dict[str, list[Chunk]] = {pid: [] for pid in batch}
-            for chunk in chunks:
+            by_paper: dict[str, list[Chunk]] = {pid: [] for pid in papers}
+            for chunk in self.catalog.chunks_of(list(papers)):
                 by_paper[chunk.paper_id].append(chunk)
-            self._index([papers[pid] for pid in batch], [by_paper[pid] for pid in batch])
+            self._index(list(papers.values()), [by_paper[pid] for pid in papers])
             if progress:
                 progress(len(batch))
-        orphans: list[str] = []
-        expected = self.catalog.chunk_ids()
-        if self.vectors.count() != len(expected) or pending:
-            orphans = sorted(self.vectors.all_ids() - expected)
-            self.vectors.delete_ids(orphans)
-        before = self._lexical.generation if self._lexical else None
-        rebuilt = self.lexical().generation != before and before is not None
-        return RepairReport(len(pending), len(orphans), rebuilt)
+        self.vectors.delete_ids(orphans)
+        rebuilt = False
+        if health is not None and health.bm25.state != "current":
+            self.lexical(rebuild=True)
+            rebuilt = True
+        return RepairReport(len(reindex), len(orphans), rebuilt, moved)
+
+    def _quick_scan(self) -> tuple[list[str], list[str]]:
+        """(papers to re-index, orphan vector ids), scanning the vectors only when needed."""
+        pending = set(self.catalog.pending_ids())
+        expected = self.catalog.chunk_index()
+        if not pending and self.vectors.count() == len(expected):
+            return sorted(pending), []
+        stored = self.vectors.all_ids()
+        missing = {expected[cid] for cid in expected.keys() - stored}
+        return sorted(pending | missing), sorted(stored - expected.keys())
+
+    def rebuild_vector_store(self) -> Path:
+        """Move an unreadable embedded vector store aside and start an empty one; every paper
+        becomes pending.  Returns where the old store went (kept for inspection)."""
+        from assistant.store.vectors import CHROMA_DIR, forget_embedded_clients
+
+        source = self.data_dir / CHROMA_DIR
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        target = self.data_dir / f"{CHROMA_DIR}.broken-{stamp}"
+        forget_embedded_clients()
+        try:
+            if source.exists():
+                os.replace(source, target)
+        except OSError as exc:
+            raise storage_error(exc, f"the data folder {self.data_dir}") from exc
+        self._vectors = None
+        self.catalog.mark_pending(sorted(self.catalog.content_hashes()))
+        return target
+
+
+def _load_lexical(root: Path) -> LexicalIndex | None:
+    from assistant.store.lexical import LexicalIndex
+
+    try:
+        return LexicalIndex.load(root)
+    except Exception:  # derived data: whatever is wrong with the files, we rebuild them
+        return None
+
+
+def _check_embedder(catalog: PaperCatalog, embedder: Embedder, *, create: bool) -> None:
+    stored = catalog.get_meta("embedder")
+    if stored is None:
+        if catalog.count() and not create:
+            raise LibraryCorruptError(f"The library in {catalog.location} records no embedder.")
+        if create:
+            catalog.set_meta("embedder", embedder.name)
+    elif stored != embedder.name:
+        raise EmbedderMismatchError(
+            f"This library was built with embedder {stored}, but {embedder.name} is "
+            "configured; set LITASSIST_EMBEDDER accordingly or use another --data-dir."
+        )

@@ -4,6 +4,11 @@ We compute embeddings ourselves (batched, with progress) and hand Chroma the vec
 collection still carries a registered `LitassistEmbeddingFunction` so its stored configuration
 names our embedder instead of Chroma's default one (which would download a model), and a
 Chroma server or another client sees which embedder built it.
+
+Each chunk's metadata carries its paper id, offsets, year and the `content_hash` of the paper
+version it was embedded from, so `litassist doctor` can tell stale vectors from current ones.
+Every Chroma call goes through `VectorIndex._calling`, which turns a full disk, a read-only
+folder or a vanished server into a one-line `LitassistError` (see `failures.py`).
 """
 
 from __future__ import annotations
@@ -12,7 +17,8 @@ import os
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -24,6 +30,7 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from assistant.errors import EmbedderMismatchError, LibraryCorruptError, LitassistError
+from assistant.store.failures import Failure, classify, first_line, server_error, storage_error
 from assistant.types import Chunk
 
 if TYPE_CHECKING:
@@ -35,6 +42,9 @@ if TYPE_CHECKING:
 COLLECTION = "litassist_chunks"
 CHROMA_DIR = "chroma"
 _PAGE = 5000
+# chromadb's HTTP client never times out by default; a blackholed server would hang the TUI.
+HTTP_TIMEOUT = 120.0
+HTTP_CONNECT_TIMEOUT = 10.0
 
 
 @register_embedding_function
@@ -73,35 +83,76 @@ def make_client(data_dir: Path, chroma_url: str | None) -> ClientAPI:
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
             raise LitassistError(f"Invalid Chroma URL {chroma_url!r}; use http://host:port.")
         try:
-            return chromadb.HttpClient(
+            client = chromadb.HttpClient(
                 host=parsed.hostname,
                 port=parsed.port or (443 if parsed.scheme == "https" else 8000),
                 ssl=parsed.scheme == "https",
                 settings=chroma_settings,
             )
         except Exception as exc:  # chromadb raises bare ValueError/ConnectError here
-            raise LitassistError(
-                f"Cannot reach the Chroma server at {chroma_url} ({exc.__class__.__name__}); "
-                "is `chroma run` up?"
-            ) from exc
+            raise server_error(exc, chroma_url) from exc
+        _set_http_timeout(client)
+        return client
     try:
         return chromadb.PersistentClient(path=str(data_dir / CHROMA_DIR), settings=chroma_settings)
     except Exception as exc:
+        if classify(exc) in (Failure.FULL, Failure.READ_ONLY, Failure.IO):
+            raise storage_error(exc, f"the vector store in {data_dir / CHROMA_DIR}") from exc
         raise LibraryCorruptError(
-            f"The vector store in {data_dir / CHROMA_DIR} cannot be opened ({exc}); "
-            "run `litassist doctor --repair` to rebuild it."
+            f"The vector store in {data_dir / CHROMA_DIR} cannot be opened "
+            f"({first_line(exc)}); run `litassist doctor --repair` to rebuild it."
         ) from exc
+
+
+def _set_http_timeout(client: ClientAPI) -> None:
+    """Bound every request; chromadb exposes no setting, so set it on its httpx session."""
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(HTTP_TIMEOUT, connect=HTTP_CONNECT_TIMEOUT)
+
+
+def forget_embedded_clients() -> None:
+    """Drop chromadb's per-path client cache (after the store folder was moved or rebuilt)."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+
+
+def translate_chroma_error(exc: Exception, location: str) -> Exception:
+    """A one-line `LitassistError` for a failed Chroma call; bugs (TypeError, ...) pass as is."""
+    if isinstance(exc, LitassistError):
+        return exc
+    kind = classify(exc)
+    if kind is Failure.UNAVAILABLE:
+        return server_error(exc, location)
+    if kind is not Failure.OTHER:
+        return storage_error(exc, location)
+    if isinstance(exc, chromadb.errors.ChromaError) or type(exc) is Exception:
+        return LitassistError(
+            f"The vector store at {location} failed ({first_line(exc)}); "
+            "run `litassist doctor` to check the library."
+        )
+    return exc
 
 
 class VectorIndex:
     """Chunk vectors in a Chroma collection, with `paper_id`, offsets and year as metadata."""
 
-    def __init__(self, collection: Collection) -> None:
+    def __init__(self, collection: Collection, location: str = "the vector store") -> None:
         self._collection = collection
+        self.location = location
 
     @classmethod
     def open(
-        cls, client: ClientAPI, embedder: Embedder, *, create: bool, name: str = COLLECTION
+        cls,
+        client: ClientAPI,
+        embedder: Embedder,
+        *,
+        create: bool,
+        name: str = COLLECTION,
+        location: str = "the vector store",
     ) -> VectorIndex:
         function = LitassistEmbeddingFunction(embedder.name, embedder)
         try:
@@ -126,6 +177,9 @@ class VectorIndex:
                     "The vector store has no litassist collection; "
                     "run `litassist doctor --repair` to rebuild it."
                 ) from exc
+            translated = translate_chroma_error(exc, location)
+            if translated is not exc:
+                raise translated from exc
             raise LibraryCorruptError(f"The vector store cannot be opened: {exc}.") from exc
         stored = (collection.metadata or {}).get("embedder")
         if stored and stored != embedder.name:
@@ -133,26 +187,56 @@ class VectorIndex:
                 f"This library was built with embedder {stored}, but {embedder.name} is "
                 f"configured; set LITASSIST_EMBEDDER back, or use a new --data-dir."
             )
-        return cls(collection)
+        return cls(collection, location)
+
+    @contextmanager
+    def _calling(self) -> Iterator[None]:
+        try:
+            yield
+        except Exception as exc:
+            translated = translate_chroma_error(exc, self.location)
+            if translated is exc:
+                raise
+            raise translated from exc
 
     def count(self) -> int:
-        return int(self._collection.count())
+        with self._calling():
+            return int(self._collection.count())
 
     def all_ids(self) -> set[str]:
-        ids: set[str] = set()
+        return set(self.all_metadata())
+
+    def all_metadata(self) -> dict[str, tuple[str | None, str | None]]:
+        """chunk id -> (paper id, content hash it was embedded from), for every vector."""
+        found: dict[str, tuple[str | None, str | None]] = {}
         offset = 0
         while True:
-            page = self._collection.get(include=[], limit=_PAGE, offset=offset)
-            ids.update(page["ids"])
+            with self._calling():
+                page = self._collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
+            for cid, meta in zip(page["ids"], page["metadatas"] or [], strict=True):
+                meta = meta or {}
+                paper, digest = meta.get("paper_id"), meta.get("content_hash")
+                found[cid] = (
+                    paper if isinstance(paper, str) else None,
+                    digest if isinstance(digest, str) else None,
+                )
             if len(page["ids"]) < _PAGE:
-                return ids
+                return found
             offset += _PAGE
 
-    def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray, years: Sequence[int | None]):
+    def upsert(
+        self,
+        chunks: Sequence[Chunk],
+        vectors: np.ndarray,
+        years: Sequence[int | None],
+        content_hashes: Sequence[str] | None = None,
+    ) -> None:
+        """Store chunk vectors; `content_hashes` names the paper version each was built from."""
         if not chunks:
             return
+        hashes = content_hashes or [None] * len(chunks)
         metadatas: list[dict[str, Any]] = []
-        for chunk, year in zip(chunks, years, strict=True):
+        for chunk, year, digest in zip(chunks, years, hashes, strict=True):
             meta: dict[str, Any] = {
                 "paper_id": chunk.paper_id,
                 "index": chunk.index,
@@ -161,23 +245,28 @@ class VectorIndex:
             }
             if year is not None:
                 meta["year"] = year
+            if digest is not None:
+                meta["content_hash"] = digest
             metadatas.append(meta)
-        self._collection.upsert(
-            ids=[c.id for c in chunks],
-            embeddings=vectors,
-            documents=[c.text for c in chunks],
-            metadatas=metadatas,  # type: ignore[arg-type]
-        )
+        with self._calling():
+            self._collection.upsert(
+                ids=[c.id for c in chunks],
+                embeddings=vectors,
+                documents=[c.text for c in chunks],
+                metadatas=metadatas,  # type: ignore[arg-type]
+            )
 
     def delete_ids(self, ids: Sequence[str]) -> None:
         for start in range(0, len(ids), _PAGE):
-            self._collection.delete(ids=list(ids[start : start + _PAGE]))
+            with self._calling():
+                self._collection.delete(ids=list(ids[start : start + _PAGE]))
 
     def delete_papers(self, paper_ids: Sequence[str], keep: Sequence[str] = ()) -> None:
         """Delete every chunk of these papers except the ids in `keep`."""
         if not paper_ids:
             return
-        found = self._collection.get(where={"paper_id": {"$in": list(paper_ids)}}, include=[])
+        with self._calling():
+            found = self._collection.get(where={"paper_id": {"$in": list(paper_ids)}}, include=[])
         stale = sorted(set(found["ids"]) - set(keep))
         self.delete_ids(stale)
 
@@ -188,12 +277,13 @@ class VectorIndex:
         total = self.count()
         if total == 0:
             return []
-        result = self._collection.query(
-            query_embeddings=[vector],
-            n_results=min(n, total),
-            where=where,
-            include=["distances"],
-        )
+        with self._calling():
+            result = self._collection.query(
+                query_embeddings=[vector],
+                n_results=min(n, total),
+                where=where,
+                include=["distances"],
+            )
         ids = result["ids"][0]
         distances = (result.get("distances") or [[]])[0]
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True)]

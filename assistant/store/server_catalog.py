@@ -1,0 +1,402 @@
+"""The paper catalog on a Chroma server: what makes one library shared by several clients.
+
+In server mode nothing but caches lives on the client: the paper records are a second Chroma
+collection, `litassist_papers`, beside the chunk vectors (`litassist_chunks`), so whatever
+client A ingests, client B lists and searches.  One Chroma record per paper:
+
+- document: the abstract;
+- metadata: the keys we filter on (`doi`, `arxiv_id`, `title_key`, `citekey`, `pending`) and
+  the hashes (`content_hash`: what the paper should be indexed as; `indexed_hash`: what its
+  vectors were built from), plus `record`, a JSON object with the other fields and the chunk
+  offsets `[[chunk id, start, end], ...]`;
+- embedding: a 2-d point derived from the id (Chroma needs one; nothing searches it).
+
+A record is self-contained, so writing one paper is one atomic upsert.  The collection's own
+metadata holds the embedder name and a random `token` that every write of papers replaces;
+`version()` is that token plus the record count, so a client's BM25 cache (derived from these
+records) knows it is stale.  Chroma offers no transactions or compare-and-set across records:
+concurrent writers are kept safe by idempotent upserts keyed by paper id and deterministic
+chunk ids, by the `pending` marker every write sets until its vectors are in, and by
+`litassist doctor`, which finds and repairs what a rare race or a crash leaves behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from assistant.errors import LibraryNotFoundError, LitassistError
+from assistant.store.records import IndexedChunk, PaperRow, StagedPaper
+from assistant.store.vectors import LitassistEmbeddingFunction, translate_chroma_error
+from assistant.types import Chunk, Paper
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+
+PAPERS_COLLECTION = "litassist_papers"
+SCHEMA_VERSION = "1"
+_PAGE = 1000
+_IDS_PER_GET = 500
+_RECORD_FUNCTION = "litassist-catalog"  # the registered function's name for this collection
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _point(paper_id: str) -> list[float]:
+    """A stable, spread-out 2-d unit vector per id: cheap for Chroma's HNSW to insert."""
+    digest = hashlib.blake2b(paper_id.encode("utf-8"), digest_size=8).digest()
+    angle = int.from_bytes(digest, "little") / 2**64 * 2 * math.pi
+    return [math.cos(angle), math.sin(angle)]
+
+
+def _to_record(
+    paper: Paper, title_key: str, chunks: Sequence[Chunk], added_at: str, pending: bool
+) -> dict[str, Any]:
+    record = {
+        "title": paper.title,
+        "authors": list(paper.authors),
+        "year": paper.year,
+        "venue": paper.venue,
+        "url": paper.url,
+        "source_file": paper.source_file,
+        "source_format": paper.source_format,
+        "raw_entry": paper.raw_entry,
+        "line": paper.line,
+        "chunks": [[c.id, c.start, c.end] for c in chunks],
+        "added_at": added_at,
+        "updated_at": _now(),
+    }
+    # None deletes a key on upsert (Chroma merges metadata), so cleared fields are cleared.
+    return {
+        "doi": paper.doi,
+        "arxiv_id": paper.arxiv_id,
+        "citekey": paper.citekey,
+        "title_key": title_key,
+        "content_hash": paper.content_hash,
+        "pending": pending,
+        "record": json.dumps(record, ensure_ascii=False),
+    }
+
+
+def _from_record(paper_id: str, abstract: str | None, meta: Mapping[str, Any]) -> Paper:
+    record = json.loads(str(meta["record"]))
+    return Paper(
+        id=paper_id,
+        title=record["title"],
+        abstract=abstract or "",
+        authors=tuple(record["authors"]),
+        year=record["year"],
+        venue=record["venue"],
+        doi=meta.get("doi"),
+        arxiv_id=meta.get("arxiv_id"),
+        url=record["url"],
+        source_file=record["source_file"],
+        source_format=record["source_format"],
+        citekey=meta.get("citekey"),
+        raw_entry=record["raw_entry"],
+        line=record["line"],
+    )
+
+
+def _chunks(paper: Paper, meta: Mapping[str, Any]) -> list[Chunk]:
+    spans = json.loads(str(meta["record"]))["chunks"]
+    return [
+        Chunk(cid, paper.id, index, paper.abstract[start:end], start, end)
+        for index, (cid, start, end) in enumerate(spans)
+    ]
+
+
+class ServerCatalog:
+    """Paper records in the `litassist_papers` collection of a Chroma server."""
+
+    def __init__(self, client: ClientAPI, collection: Collection, url: str) -> None:
+        self._client = client
+        self._collection = collection
+        self.location = url
+        self.collection_id = str(collection.id)
+
+    @classmethod
+    def open(cls, client: ClientAPI, url: str, *, create: bool = False) -> ServerCatalog:
+        function = LitassistEmbeddingFunction(_RECORD_FUNCTION)
+        try:
+            if create:
+                collection = client.get_or_create_collection(
+                    PAPERS_COLLECTION,
+                    embedding_function=function,
+                    metadata={"schema": SCHEMA_VERSION, "token": uuid.uuid4().hex},
+                    configuration={"hnsw": {"space": "l2"}},
+                )
+            else:
+                collection = client.get_collection(PAPERS_COLLECTION, embedding_function=function)
+        except Exception as exc:
+            if exc.__class__.__name__ in ("NotFoundError", "InvalidCollectionException"):
+                raise LibraryNotFoundError(
+                    f"No library on the Chroma server at {url}; "
+                    "add papers with `litassist ingest FILE` first."
+                ) from exc
+            raise _translated(exc, url) from exc
+        if (collection.metadata or {}).get("schema") != SCHEMA_VERSION:
+            raise LitassistError(
+                f"The paper collection on {url} has an unknown schema; "
+                "it was made by another version of litassist."
+            )
+        return cls(client, collection, url)
+
+    def close(self) -> None:
+        """Nothing to release: the HTTP client is shared with the vector index."""
+
+    @contextmanager
+    def _calling(self) -> Iterator[None]:
+        try:
+            yield
+        except Exception as exc:
+            translated = translate_chroma_error(exc, self.location)
+            if translated is exc:
+                raise
+            raise translated from exc
+
+    # ---- meta ---------------------------------------------------------------------------
+    def _metadata(self) -> dict[str, Any]:
+        """The collection's metadata as the server has it now (not as we opened it)."""
+        with self._calling():
+            fresh = self._client.get_collection(
+                PAPERS_COLLECTION, embedding_function=LitassistEmbeddingFunction(_RECORD_FUNCTION)
+            )
+        return dict(fresh.metadata or {})
+
+    def get_meta(self, key: str) -> str | None:
+        value = self._metadata().get(key)
+        return None if value is None else str(value)
+
+    def set_meta(self, key: str, value: str) -> None:
+        # Chroma replaces a collection's metadata as a whole: read, merge, write.
+        merged = {**self._metadata(), key: value}
+        with self._calling():
+            self._collection.modify(metadata=merged)
+
+    def _bump(self) -> None:
+        self.set_meta("token", uuid.uuid4().hex)
+
+    def version(self) -> str:
+        """The write token plus the record count: changes with every write of papers."""
+        token = self.get_meta("token") or ""
+        return f"{token}:{self.count()}"
+
+    # ---- reading ------------------------------------------------------------------------
+    def count(self) -> int:
+        with self._calling():
+            return int(self._collection.count())
+
+    def _get(
+        self, ids: Iterable[str], *, documents: bool = True
+    ) -> Iterator[tuple[str, str | None, Mapping[str, Any]]]:
+        unique = list(dict.fromkeys(ids))
+        include: list[Any] = ["metadatas", "documents"] if documents else ["metadatas"]
+        for start in range(0, len(unique), _IDS_PER_GET):
+            with self._calling():
+                page = self._collection.get(
+                    ids=unique[start : start + _IDS_PER_GET], include=include
+                )
+            docs = page.get("documents") or [None] * len(page["ids"])
+            yield from zip(page["ids"], docs, page["metadatas"] or [], strict=True)
+
+    def _all(
+        self, *, documents: bool = True, where: dict[str, Any] | None = None
+    ) -> Iterator[tuple[str, str | None, Mapping[str, Any]]]:
+        include: list[Any] = ["metadatas", "documents"] if documents else ["metadatas"]
+        offset = 0
+        while True:
+            with self._calling():
+                page = self._collection.get(
+                    where=where, include=include, limit=_PAGE, offset=offset
+                )
+            docs = page.get("documents") or [None] * len(page["ids"])
+            yield from zip(page["ids"], docs, page["metadatas"] or [], strict=True)
+            if len(page["ids"]) < _PAGE:
+                return
+            offset += _PAGE
+
+    def _where_ids(self, where: dict[str, Any], limit: int | None = None) -> list[str]:
+        with self._calling():
+            page = self._collection.get(where=where, include=[], limit=limit)
+        return list(page["ids"])
+
+    def get(self, paper_id: str) -> Paper | None:
+        return self.get_many([paper_id]).get(paper_id)
+
+    def get_many(self, paper_ids: Iterable[str]) -> dict[str, Paper]:
+        return {pid: _from_record(pid, doc, meta) for pid, doc, meta in self._get(paper_ids)}
+
+    def list_rows(self) -> list[PaperRow]:
+        rows = []
+        for pid, doc, meta in self._all():
+            paper = _from_record(pid, doc, meta)
+            record = json.loads(str(meta["record"]))
+            indexed = meta.get("indexed_hash") == meta.get("content_hash")
+            rows.append(
+                PaperRow(
+                    paper, len(record["chunks"]), indexed, record["added_at"], record["updated_at"]
+                )
+            )
+        rows.sort(key=lambda r: (r.paper.year is None, -(r.paper.year or 0), r.paper.title.lower()))
+        return rows
+
+    def find_same(self, paper: Paper, title_key: str) -> Paper | None:
+        """An already stored record of the same paper: same id, DOI, arXiv id or title."""
+        same = self.get(paper.id)
+        if same is not None:
+            return same
+        clauses: list[dict[str, Any]] = []
+        if paper.doi:
+            clauses.append({"doi": paper.doi})
+        if paper.arxiv_id:
+            clauses.append({"arxiv_id": paper.arxiv_id})
+        if title_key:
+            clauses.append({"title_key": title_key})
+        if not clauses:
+            return None
+        where = clauses[0] if len(clauses) == 1 else {"$or": clauses}
+        found = self._where_ids(where, limit=1)
+        return self.get(found[0]) if found else None
+
+    def resolve(self, ref: str) -> list[Paper]:
+        """Papers matching a user's reference: exact id, citekey, DOI, or a unique id prefix."""
+        exact = self.get(ref)
+        if exact is not None:
+            return [exact]
+        for where in ({"citekey": ref}, {"doi": ref.lower()}, {"arxiv_id": ref}):
+            ids = self._where_ids(where)
+            if ids:
+                return list(self.get_many(ids).values())
+        prefixed = sorted(pid for pid, _, _ in self._all(documents=False) if pid.startswith(ref))
+        return list(self.get_many(prefixed[:20]).values())
+
+    def content_hashes(self) -> dict[str, tuple[str, str | None]]:
+        """paper id -> (content_hash, indexed_hash)."""
+        return {
+            pid: (str(meta["content_hash"]), meta.get("indexed_hash"))
+            for pid, _, meta in self._all(documents=False)
+        }
+
+    def indexed_hashes(self, paper_ids: Sequence[str]) -> dict[str, str | None]:
+        """paper id -> the content hash its stored vectors were built from (None: pending)."""
+        return {
+            pid: meta.get("indexed_hash") for pid, _, meta in self._get(paper_ids, documents=False)
+        }
+
+    def pending_ids(self) -> list[str]:
+        """Papers whose vectors are missing or stale (an interrupted write)."""
+        return sorted(self._where_ids({"pending": True}))
+
+    def chunk_index(self) -> dict[str, str]:
+        """chunk id -> paper id, for every chunk."""
+        index: dict[str, str] = {}
+        for pid, _, meta in self._all(documents=False):
+            for cid, _, _ in json.loads(str(meta["record"]))["chunks"]:
+                index[cid] = pid
+        return index
+
+    def chunk_ids(self) -> set[str]:
+        return set(self.chunk_index())
+
+    def chunks_of(self, paper_ids: Sequence[str]) -> list[Chunk]:
+        out: list[Chunk] = []
+        for pid, doc, meta in sorted(self._get(paper_ids), key=lambda item: item[0]):
+            out.extend(_chunks(_from_record(pid, doc, meta), meta))
+        return out
+
+    def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
+        """The chunks with these ids that the catalog knows, text filled from the abstract."""
+        wanted = set(chunk_ids)
+        # Chunk ids are `<paper id>#<index>` (rag.chunking.chunk_id); ids the records do not
+        # list are dropped below, so a malformed id only costs a lookup.
+        papers = {cid.rsplit("#", 1)[0] for cid in wanted}
+        found: dict[str, Chunk] = {}
+        for pid, doc, meta in self._get(papers):
+            for chunk in _chunks(_from_record(pid, doc, meta), meta):
+                if chunk.id in wanted:
+                    found[chunk.id] = chunk
+        return found
+
+    def iter_indexed_chunks(self) -> Iterator[IndexedChunk]:
+        """Every chunk with its paper's title and year, in a stable order."""
+        records = sorted(self._all(), key=lambda item: item[0])
+        for pid, doc, meta in records:
+            paper = _from_record(pid, doc, meta)
+            for chunk in _chunks(paper, meta):
+                yield IndexedChunk(chunk, paper.title, paper.year)
+
+    # ---- writing ------------------------------------------------------------------------
+    def stage(self, paper: Paper, title_key: str, chunks: Sequence[Chunk]) -> None:
+        self.stage_many([(paper, title_key, chunks)])
+
+    def stage_many(self, items: Sequence[StagedPaper]) -> None:
+        """Upsert paper records, pending unless their vectors already match; new token."""
+        if not items:
+            return
+        latest = {paper.id: (paper, key, chunks) for paper, key, chunks in items}
+        stored = {pid: meta for pid, _, meta in self._get(latest, documents=False)}
+        ids, documents, metadatas, points = [], [], [], []
+        for pid, (paper, key, chunks) in latest.items():
+            before = stored.get(pid)
+            added = json.loads(str(before["record"]))["added_at"] if before else _now()
+            pending = (before or {}).get("indexed_hash") != paper.content_hash
+            ids.append(pid)
+            documents.append(paper.abstract)
+            metadatas.append(_to_record(paper, key, chunks, added, pending))
+            points.append(_point(pid))
+        with self._calling():
+            self._collection.upsert(
+                ids=ids,
+                embeddings=points,  # type: ignore[arg-type]
+                documents=documents,
+                metadatas=metadatas,  # type: ignore[arg-type]
+            )
+        self._bump()
+
+    def mark_indexed(self, indexed: Mapping[str, str]) -> None:
+        """Record the hash each paper's vectors were built from, if the record still has it."""
+        current = {
+            pid: meta.get("content_hash") for pid, _, meta in self._get(indexed, documents=False)
+        }
+        done = [pid for pid, digest in indexed.items() if current.get(pid) == digest]
+        if not done:
+            return
+        with self._calling():
+            self._collection.update(
+                ids=done,
+                metadatas=[{"indexed_hash": indexed[pid], "pending": False} for pid in done],
+            )
+
+    def mark_pending(self, paper_ids: Sequence[str]) -> None:
+        known = [pid for pid, _, _ in self._get(paper_ids, documents=False)]
+        if not known:
+            return
+        with self._calling():
+            self._collection.update(
+                ids=known, metadatas=[{"indexed_hash": None, "pending": True} for _ in known]
+            )
+
+    def remove(self, paper_ids: Iterable[str]) -> int:
+        known = [pid for pid, _, _ in self._get(paper_ids, documents=False)]
+        if known:
+            with self._calling():
+                self._collection.delete(ids=known)
+            self._bump()
+        return len(known)
+
+
+def _translated(exc: Exception, url: str) -> Exception:
+    translated = translate_chroma_error(exc, url)
+    if translated is exc and not isinstance(exc, LitassistError):
+        return LitassistError(f"The paper catalog on {url} failed: {exc}.")
+    return translated
