@@ -1,0 +1,188 @@
+"""`litassist ask`: cited answers, streamed or as JSON; `litassist conversations` lists them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from assistant.cli.app import cli, echo_json, settings_from
+from assistant.errors import LitassistError
+
+if TYPE_CHECKING:
+    from assistant.types import Answer
+
+OFFLINE_NOTICE = (
+    "No LLM endpoint configured; answering in offline extractive mode. "
+    "Set OPENAI_BASE_URL to use one."
+)
+QUOTE_CHARS = 160
+
+
+def _short(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _print_after(answer: Answer) -> None:
+    """Sources the answer cites (with the sentence that supports each) and the flags."""
+    if answer.abstained and not answer.citations:
+        if answer.sources:
+            click.echo("\nClosest passages:")
+            for source in answer.sources[:3]:
+                paper = source.paper
+                click.echo(f"  [{source.number}] {paper.title} ({paper.year or 'n.d.'})")
+        return
+    best: dict[int, tuple[float, int, int]] = {}
+    for citation in answer.citations:
+        if citation.number not in best or citation.support > best[citation.number][0]:
+            best[citation.number] = (citation.support, citation.start, citation.end)
+    cited = [s for s in answer.sources if s.number in best]
+    if cited:
+        click.echo("\nSources:")
+        for source in cited:
+            paper = source.paper
+            support, start, end = best[source.number]
+            click.echo(f"  [{source.number}] {paper.title} ({paper.year or 'n.d.'})  {paper.id}")
+            quote = _short(paper.abstract[start:end], QUOTE_CHARS)
+            click.echo(f'       "{quote}"  support {support:.2f}')
+    others = len(answer.sources) - len(cited)
+    if others > 0:
+        click.echo(f"  ({others} more retrieved passage(s) not cited; --json lists them)")
+    flagged = answer.unsupported_sentences
+    if flagged or answer.invalid_markers:
+        click.echo("\nCheck these:")
+        for sentence in flagged:
+            click.echo(f'  ! "{_short(sentence.text, 100)}": {sentence.note}')
+        if answer.invalid_markers:
+            click.echo(f"  ! citations to no source: {', '.join(answer.invalid_markers)}")
+
+
+@cli.command()
+@click.argument("question")
+@click.option(
+    "--mode",
+    type=click.Choice(["auto", "llm", "extractive"]),
+    help="llm: the configured endpoint; extractive: offline; auto (default): llm if configured.",
+)
+@click.option("-k", "k", type=click.IntRange(1, 100), help="Passages to retrieve (default 8).")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (no streaming).")
+@click.option("--conversation", "conversation_ref", help="Continue this conversation (id).")
+@click.option("--new", "new_conversation", is_flag=True, help="Start a new conversation (default).")
+@click.option("--year-from", type=int, help="Only papers from this year on.")
+@click.option("--year-to", type=int, help="Only papers up to this year.")
+@click.option("--paper", "paper_refs", multiple=True, help="Only these papers (repeatable).")
+@click.pass_context
+def ask(
+    ctx: click.Context,
+    question: str,
+    mode: str | None,
+    k: int | None,
+    as_json: bool,
+    conversation_ref: str | None,
+    new_conversation: bool,
+    year_from: int | None,
+    year_to: int | None,
+    paper_refs: tuple[str, ...],
+) -> None:
+    """Answer QUESTION from your papers, citing a source after each claim.
+
+    Each answer is stored as a turn of a conversation (a new one unless --conversation ID);
+    follow-up questions in a conversation are rewritten to stand on their own.
+    """
+    if not question.strip():
+        raise LitassistError("The question is empty.")
+    if conversation_ref and new_conversation:
+        raise LitassistError("Give either --conversation ID or --new, not both.")
+    settings = settings_from(ctx, answer_mode=mode, k=k)
+    if settings.answer_mode == "llm" and not settings.llm_configured:
+        raise LitassistError(
+            "No LLM endpoint configured for --mode llm; set OPENAI_BASE_URL (and "
+            "OPENAI_API_KEY if it needs one), or use --mode extractive."
+        )
+    if settings.answer_mode == "auto" and not settings.llm_configured:
+        click.echo(OFFLINE_NOTICE, err=True)
+
+    from assistant.answer_json import answer_to_dict
+    from assistant.cli.library_commands import resolve_papers
+    from assistant.conversations import ConversationStore
+    from assistant.rag.retriever import SearchFilters
+    from assistant.types import AnswerDelta
+    from assistant.wiring import make_engine, open_library
+
+    library = open_library(settings)
+    store = None
+    try:
+        store = ConversationStore.open(settings.data_dir)
+        history: tuple[Answer, ...] = ()
+        conversation_id = None
+        if conversation_ref:
+            conversation_id = store.resolve(conversation_ref)
+            history = store.get(conversation_id).turns
+        ids = tuple(p.id for p in resolve_papers(library.catalog, paper_refs)) or None
+        filters = SearchFilters(year_from=year_from, year_to=year_to, paper_ids=ids)
+        engine = make_engine(settings, library)
+        answer: Answer | None = None
+        if as_json:
+            answer = engine.ask(question, history=history, filters=filters)
+        else:
+            streamed = False
+            for item in engine.stream(question, history=history, filters=filters):
+                if isinstance(item, AnswerDelta):
+                    click.echo(item.text, nl=False)
+                    streamed = True
+                else:
+                    answer = item
+            if streamed:
+                click.echo()
+        assert answer is not None
+        if conversation_id is None:
+            conversation_id = store.create(question)
+        answer = store.add_turn(conversation_id, answer)
+    finally:
+        if store is not None:
+            store.close()
+        library.close()
+
+    if as_json:
+        echo_json(answer_to_dict(answer))
+    else:
+        _print_after(answer)
+        click.echo(
+            f"\nconversation {conversation_id} (follow up with --conversation {conversation_id})",
+            err=True,
+        )
+    if not answer.complete:
+        raise LitassistError(answer.error or "The answer is incomplete.")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def conversations(ctx: click.Context, as_json: bool) -> None:
+    """List stored conversations, most recent first."""
+    from assistant.conversations import ConversationStore
+
+    with ConversationStore.open(settings_from(ctx).data_dir) as store:
+        rows = store.list()
+    if as_json:
+        echo_json(
+            [
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "created_at": r.created_at.isoformat(),
+                    "updated_at": r.updated_at.isoformat(),
+                    "turns": r.turns,
+                    "last_question": r.last_question,
+                }
+                for r in rows
+            ]
+        )
+        return
+    if not rows:
+        click.echo('No conversations yet; start one with `litassist ask "question"`.')
+        return
+    for row in rows:
+        when = row.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        click.echo(f"{row.id}  {when}  {row.turns:>3} turn(s)  {_short(row.title, 70)}")
