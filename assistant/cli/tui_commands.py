@@ -1,0 +1,17 @@
+"""`litassist chat` (and `litassist` with no arguments): the terminal UI."""
+
+from __future__ import annotations
+
+import click
+
+from assistant.cli.app import cli, settings_from
+
+
+@cli.command()
+@click.pass_context
+def chat(ctx: click.Context) -> None:
+    """Open the terminal UI: chat with cited answers, sources, library, compare, export."""
+    from assistant.tui.app import LitassistApp
+    from assistant.tui.services import Services
+
+    LitassistApp(Services.from_settings(settings_from(ctx))).run()

@@ -1,0 +1,222 @@
+"""The litassist terminal app: the App, its key bindings, screens and command palette entries.
+
+The chat is the default screen; library, conversations, settings and help are pushed over it.
+The app receives its `Services` (dependency injection) and opens the library in a thread worker
+after the first paint, showing "opening library…" until it is ready.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from assistant.errors import LibraryNotFoundError, LitassistError
+from assistant.tui.screens.chat import ChatScreen
+from assistant.tui.services import Services
+
+NO_LIBRARY = "no library yet: ctrl+l, then i to ingest papers"
+
+
+class LitassistApp(App[None]):
+    TITLE = "litassist"
+    CSS_PATH = Path(__file__).parent / "app.tcss"
+    BINDINGS = [  # noqa: RUF012  (Textual's class-level declaration)
+        Binding("ctrl+n", "new_conversation", "New"),
+        Binding("ctrl+o", "conversations", "Conversations"),
+        Binding("ctrl+l", "library", "Library"),
+        Binding("ctrl+s", "export", "Export"),
+        Binding("ctrl+y", "copy_answer", "Copy"),
+        Binding("f2", "settings", "Settings"),
+        Binding("f1", "help", "Help"),
+    ]
+
+    paper_count: reactive[int | None] = reactive(None)
+    library_note: reactive[str] = reactive("opening library…")
+    activity: reactive[str] = reactive("")
+    settings_version: reactive[int] = reactive(0)
+
+    def __init__(self, services: Services, *, warm_up: bool = True) -> None:
+        super().__init__()
+        self.services = services
+        self._warm_up = warm_up
+        self.chat = ChatScreen()
+
+    def get_default_screen(self) -> Screen:
+        return self.chat
+
+    def on_mount(self) -> None:
+        self.apply_theme(self.services.settings.theme)
+        self.open_library()
+
+    def on_unmount(self) -> None:
+        self.chat.stop_answering()
+        self.services.close()
+
+    def apply_theme(self, theme: str) -> None:
+        if theme in self.available_themes:
+            self.theme = theme
+        else:
+            self.notify(f"Unknown theme {theme!r}; keeping {self.theme}.", severity="warning")
+
+    # ---- the library, in workers ----------------------------------------------------------
+    @work(thread=True, group="library", exit_on_error=False)
+    def open_library(self) -> None:
+        """Open the library, count its papers, then warm up the engine for a fast first answer."""
+        try:
+            count = self.services.paper_count()
+        except LibraryNotFoundError:
+            self.call_from_thread(self._library_state, None, NO_LIBRARY)
+            return
+        except LitassistError as exc:
+            self.call_from_thread(self._library_state, None, "library unavailable")
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            return
+        self.call_from_thread(self._library_state, count, "")
+        if self._warm_up and count:
+            self._warm_engine()
+
+    def _warm_engine(self) -> None:
+        # Loads the embedding model, Chroma and BM25 now rather than on the first question;
+        # a failure here is reported when a question meets it.
+        with contextlib.suppress(Exception):
+            library = self.services.library()
+            self.services.engine()
+            library.embedder.embed_query("warm up")
+            _ = library.vectors
+            library.lexical()
+
+    @work(thread=True, group="library", exit_on_error=False)
+    def refresh_library_size(self) -> None:
+        try:
+            count = self.services.paper_count()
+        except LitassistError:
+            return
+        self.call_from_thread(self._library_state, count, "")
+
+    def _library_state(self, count: int | None, note: str) -> None:
+        self.paper_count = count
+        self.library_note = note
+
+    def settings_changed(self) -> None:
+        """Called after `Services.update_settings`: refresh everything that shows settings."""
+        self.settings_version += 1
+        self.apply_theme(self.services.settings.theme)
+
+    # ---- navigation -----------------------------------------------------------------------
+    def _back_to_chat(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def _open(self, screen: Screen) -> None:
+        if type(self.screen) is type(screen):
+            return
+        self._back_to_chat()
+        self.push_screen(screen)
+
+    async def action_new_conversation(self) -> None:
+        self._back_to_chat()
+        await self.chat.new_conversation()
+
+    def action_conversations(self) -> None:
+        from assistant.tui.screens.conversations import ConversationsScreen
+
+        self._open(ConversationsScreen())
+
+    def action_library(self) -> None:
+        from assistant.tui.screens.library import LibraryScreen
+
+        self._open(LibraryScreen())
+
+    def action_settings(self) -> None:
+        from assistant.tui.screens.settings import SettingsScreen
+
+        self._open(SettingsScreen())
+
+    def action_help(self) -> None:
+        from assistant.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_copy_answer(self) -> None:
+        copy = getattr(self.screen, "copy_answer", None)
+        (copy or self.chat.copy_answer)()
+
+    def action_export(self) -> None:
+        export = getattr(self.screen, "export", None)
+        (export or self.chat.export)()
+
+    def action_compare_marked(self) -> None:
+        from assistant.tui.screens.library import LibraryScreen
+
+        if isinstance(self.screen, LibraryScreen):
+            self.screen.action_compare()
+        else:
+            self.notify("Mark papers in the library (ctrl+l, space), then press c.")
+
+    def action_ask(self) -> None:
+        self._back_to_chat()
+        self.chat.query_one("#question").focus()
+
+    # ---- the command palette --------------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand(
+            "Ask a question", "Focus the question box (enter sends)", self.action_ask
+        )
+        yield SystemCommand(
+            "Cancel the answer",
+            "Stop the running answer, keep what arrived",
+            self.chat.action_cancel,
+        )
+        yield SystemCommand(
+            "New conversation",
+            "Clear the chat and start over (ctrl+n)",
+            self.action_new_conversation,
+        )
+        yield SystemCommand(
+            "Conversations", "Reopen a past conversation (ctrl+o)", self.action_conversations
+        )
+        yield SystemCommand(
+            "Library", "Browse, filter, ingest papers (ctrl+l)", self.action_library
+        )
+        yield SystemCommand(
+            "Compare marked papers",
+            "Compare the papers marked in the library",
+            self.action_compare_marked,
+        )
+        yield SystemCommand(
+            "Export note",
+            "Write the Markdown note and .bib of this conversation or comparison (ctrl+s)",
+            self.action_export,
+        )
+        yield SystemCommand(
+            "Copy answer",
+            "Copy the current answer with its sources (ctrl+y)",
+            self.action_copy_answer,
+        )
+        yield SystemCommand(
+            "Show citations",
+            "Choose a citation of the current answer (ctrl+r)",
+            self._chat_citations,
+        )
+        yield SystemCommand(
+            "Toggle sources pane",
+            "Show or hide the sources beside the chat (ctrl+b)",
+            self.chat.action_toggle_sources,
+        )
+        yield SystemCommand(
+            "Settings", "Endpoint, model, answer mode, k, theme (f2)", self.action_settings
+        )
+        yield SystemCommand("Help", "Screens and keys (f1)", self.action_help)
+        yield from super().get_system_commands(screen)
+
+    def _chat_citations(self) -> None:
+        self._back_to_chat()
+        self.chat.action_citations()

@@ -1,0 +1,64 @@
+"""The library table's rows: filtering as you type and sorting by column (pure functions)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from assistant.store.records import PaperRow
+from assistant.tui.citation_view import short_authors
+
+Column = Literal["title", "year", "authors", "venue", "chunks"]
+COLUMNS: tuple[Column, ...] = ("title", "year", "authors", "venue", "chunks")
+
+
+def _haystack(row: PaperRow) -> str:
+    paper = row.paper
+    fields = [paper.title, " ".join(paper.authors), paper.venue or "", str(paper.year or "")]
+    fields += [paper.id, paper.citekey or "", paper.doi or ""]
+    return " ".join(fields).casefold()
+
+
+def filter_rows(rows: Sequence[PaperRow], query: str) -> list[PaperRow]:
+    """Rows whose title, authors, venue, year, id, citekey or DOI contain every word typed."""
+    words = query.casefold().split()
+    if not words:
+        return list(rows)
+    return [row for row in rows if all(w in _haystack(row) for w in words)]
+
+
+def _key(row: PaperRow, column: Column) -> tuple[bool, object]:
+    paper = row.paper
+    value: object
+    if column == "title":
+        value = paper.title.casefold()
+    elif column == "year":
+        value = paper.year
+    elif column == "authors":
+        value = short_authors(paper.authors).casefold() or None
+    elif column == "venue":
+        value = (paper.venue or "").casefold() or None
+    else:
+        value = row.chunks
+    return (value is None, value if value is not None else 0)
+
+
+def sort_rows(rows: Sequence[PaperRow], column: Column, descending: bool) -> list[PaperRow]:
+    """Rows sorted by `column` (stable); papers without a value go last either way."""
+    present = [r for r in rows if not _key(r, column)[0]]
+    missing = [r for r in rows if _key(r, column)[0]]
+    present.sort(key=lambda r: _key(r, column)[1], reverse=descending)  # type: ignore[arg-type, return-value]
+    return present + missing
+
+
+def cells(row: PaperRow, marked: bool) -> tuple[str, str, str, str, str, str]:
+    """The table cells of a row: mark, title, year, authors, venue, chunks."""
+    paper = row.paper
+    return (
+        "✓" if marked else " ",
+        paper.title,
+        str(paper.year or ""),
+        short_authors(paper.authors),
+        paper.venue or "",
+        str(row.chunks),
+    )

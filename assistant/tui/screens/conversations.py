@@ -1,0 +1,123 @@
+"""Past conversations: reopen one (its turns become the history of follow-ups) or start anew."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from assistant.errors import LitassistError
+from assistant.types import ConversationSummary
+
+if TYPE_CHECKING:
+    from assistant.tui.app import LitassistApp
+    from assistant.types import Conversation
+
+
+def conversation_option(summary: ConversationSummary) -> Option:
+    when = summary.updated_at.strftime("%Y-%m-%d %H:%M")
+    turns = f"{summary.turns} turn{'s' if summary.turns != 1 else ''}"
+    label = Content.assemble((summary.title, "bold"), "\n", (f"{when} · {turns}", "$text-muted"))
+    if summary.last_question and summary.last_question != summary.title:
+        label = Content.assemble(label, ("  · last: " + summary.last_question, "$text-muted"))
+    return Option(label, id=summary.id)
+
+
+class ConversationsScreen(Screen[None]):
+    BINDINGS = [  # noqa: RUF012
+        Binding("escape", "back", "Back"),
+        Binding("n", "new", "New conversation"),
+        Binding("d", "delete", "Delete"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="conversations")
+        self.summaries: list[ConversationSummary] = []
+
+    @property
+    def litassist(self) -> LitassistApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static("Conversations · enter reopen · n new · d delete", classes="screen-title")
+        yield OptionList(id="conversation-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="conversations", exit_on_error=False)
+    def load(self) -> None:
+        try:
+            summaries = self.litassist.services.conversations().list()
+        except LitassistError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            summaries = []
+        self.app.call_from_thread(self._show, summaries)
+
+    def _show(self, summaries: list[ConversationSummary]) -> None:
+        self.summaries = summaries
+        options = self.query_one(OptionList)
+        options.clear_options()
+        if not summaries:
+            options.add_option(Option("No conversations yet; press n to start one.", disabled=True))
+            return
+        options.add_options(conversation_option(s) for s in summaries)
+        options.highlighted = 0
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.reopen(event.option.id)
+
+    @work(thread=True, exclusive=True, group="conversations", exit_on_error=False)
+    def reopen(self, conversation_id: str) -> None:
+        try:
+            conversation = self.litassist.services.conversations().get(conversation_id)
+        except LitassistError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._reopened, conversation)
+
+    async def _reopened(self, conversation: Conversation) -> None:
+        self.app.pop_screen()
+        await self.litassist.chat.load_conversation(conversation)
+
+    async def action_new(self) -> None:
+        self.app.pop_screen()
+        await self.litassist.chat.new_conversation()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_delete(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
+            return
+        option = options.get_option_at_index(options.highlighted)
+        if option.id:
+            self.delete(option.id)
+
+    @work(thread=True, exclusive=True, group="conversations", exit_on_error=False)
+    def delete(self, conversation_id: str) -> None:
+        try:
+            self.litassist.services.conversations().delete(conversation_id)
+        except LitassistError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._deleted, conversation_id)
+
+    def _deleted(self, conversation_id: str) -> None:
+        chat = self.litassist.chat
+        if chat.conversation_id == conversation_id:
+            chat.conversation_id = None  # the chat stays; its next question starts a new one
+            chat.history = []
+        self.notify("Conversation deleted.")
+        self.load()

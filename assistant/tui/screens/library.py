@@ -1,0 +1,252 @@
+"""The library: every paper in a table; filter as you type, sort by column, read an abstract,
+mark papers to compare, ingest a file with a progress bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
+
+from assistant.errors import LibraryNotFoundError, LitassistError
+from assistant.tui.library_rows import COLUMNS, Column, cells, filter_rows, sort_rows
+from assistant.tui.screens.paper_detail import PaperDetailScreen
+from assistant.tui.screens.path_prompt import PathPromptScreen
+from assistant.tui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from assistant.ingest import IngestReport
+    from assistant.store.records import PaperRow
+    from assistant.tui.app import LitassistApp
+    from assistant.types import Paper
+
+WIDTHS = {"title": 56, "year": 4, "authors": 22, "venue": 16, "chunks": 6}
+LABELS = {"title": "Title", "year": "Year", "authors": "Authors", "venue": "Venue"}
+MAX_PROBLEMS_SHOWN = 3
+
+
+class LibraryScreen(Screen[None]):
+    BINDINGS = [  # noqa: RUF012
+        Binding("escape", "back", "Back"),
+        Binding("slash", "focus_filter", "Filter"),
+        Binding("space", "mark", "Mark"),
+        Binding("c", "compare", "Compare marked"),
+        Binding("s", "sort", "Sort"),
+        Binding("r", "reverse", "Reverse"),
+        Binding("i", "ingest", "Ingest"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="library")
+        self.rows: list[PaperRow] = []
+        self.shown: list[PaperRow] = []
+        self.marked: set[str] = set()
+        self.sort_column: Column = "year"
+        self.descending = True
+        self.loaded = False
+
+    @property
+    def litassist(self) -> LitassistApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Filter by title, author, venue, year…  (/)", id="filter")
+        yield Static("Loading the library…", id="library-summary")
+        table: DataTable[str] = DataTable(id="papers", cursor_type="row", zebra_stripes=True)
+        table.add_column("✓", key="mark", width=1)
+        for column in COLUMNS:
+            label = LABELS.get(column, column.title())
+            table.add_column(label, key=column, width=WIDTHS[column])
+        yield table
+        yield ProgressBar(id="ingest-progress", show_eta=False)
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ProgressBar).display = False
+        self.query_one(DataTable).focus()
+        self.load()
+
+    # ---- loading --------------------------------------------------------------------------
+    @work(thread=True, group="library-rows", exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        try:
+            rows = self.litassist.services.paper_rows()
+        except LibraryNotFoundError:
+            rows = []
+        except LitassistError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            rows = []
+        self.app.call_from_thread(self._loaded, rows)
+
+    def _loaded(self, rows: list[PaperRow]) -> None:
+        self.rows = rows
+        self.loaded = True
+        known = {r.paper.id for r in rows}
+        self.marked &= known
+        self.refresh_table()
+
+    def refresh_table(self) -> None:
+        """Show the rows passing the filter, sorted; keeps the cursor on the same paper."""
+        table = self.query_one(DataTable)
+        current = self.cursor_paper
+        query = self.query_one("#filter", Input).value
+        self.shown = sort_rows(filter_rows(self.rows, query), self.sort_column, self.descending)
+        table.clear()
+        for row in self.shown:
+            table.add_row(*cells(row, row.paper.id in self.marked), key=row.paper.id)
+        if current is not None:
+            for index, row in enumerate(self.shown):
+                if row.paper.id == current.id:
+                    table.move_cursor(row=index, animate=False)
+                    break
+        self._summary()
+
+    def _summary(self) -> None:
+        if not self.rows:
+            text = "The library is empty: press i to ingest a file (BibTeX, RIS, CSL-JSON, …)."
+        else:
+            arrow = "↓" if self.descending else "↑"
+            text = (
+                f"{len(self.shown)} of {len(self.rows)} papers · {len(self.marked)} marked · "
+                f"sorted by {self.sort_column} {arrow}"
+            )
+        self.query_one("#library-summary", Static).update(text)
+
+    # ---- the table ------------------------------------------------------------------------
+    @property
+    def cursor_paper(self) -> Paper | None:
+        table = self.query_one(DataTable)
+        if not self.shown or not (0 <= table.cursor_row < len(self.shown)):
+            return None
+        return self.shown[table.cursor_row].paper
+
+    @property
+    def marked_papers(self) -> list[Paper]:
+        return [r.paper for r in self.rows if r.paper.id in self.marked]
+
+    @on(Input.Changed, "#filter")
+    def _filter(self) -> None:
+        self.refresh_table()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    @on(DataTable.HeaderSelected)
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        key = event.column_key.value
+        if key in COLUMNS:
+            self.sort_by(key)  # type: ignore[arg-type]
+
+    def sort_by(self, column: Column) -> None:
+        if column == self.sort_column:
+            self.descending = not self.descending
+        else:
+            self.sort_column = column
+            self.descending = column in ("year", "chunks")
+        self.refresh_table()
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        paper = self.cursor_paper
+        if paper is not None:
+            self.app.push_screen(PaperDetailScreen(paper))
+
+    # ---- actions --------------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_mark(self) -> None:
+        paper = self.cursor_paper
+        if paper is None:
+            return
+        self.marked.symmetric_difference_update({paper.id})
+        table = self.query_one(DataTable)
+        table.update_cell(paper.id, "mark", "✓" if paper.id in self.marked else " ")
+        if table.cursor_row < len(self.shown) - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+        self._summary()
+
+    def action_sort(self) -> None:
+        following = COLUMNS[(COLUMNS.index(self.sort_column) + 1) % len(COLUMNS)]
+        self.sort_by(following)
+
+    def action_reverse(self) -> None:
+        self.sort_by(self.sort_column)
+
+    def action_compare(self) -> None:
+        papers = self.marked_papers
+        if len(papers) < 2:
+            self.notify("Mark at least two papers (space) to compare them.", severity="warning")
+            return
+        from assistant.tui.screens.compare import CompareScreen
+
+        self.app.push_screen(CompareScreen(papers))
+
+    def action_ingest(self) -> None:
+        self.app.push_screen(PathPromptScreen(), self._ingest_path)
+
+    def _ingest_path(self, value: str | None) -> None:
+        if value:
+            self.ingest(Path(value).expanduser())
+
+    # ---- ingest ---------------------------------------------------------------------------
+    @work(thread=True, group="ingest", exit_on_error=False)
+    def ingest(self, path: Path) -> None:
+        app = self.litassist
+        app.call_from_thread(self._ingest_started, path)
+
+        def progress(done: int, total: int) -> None:
+            app.call_from_thread(self._ingest_progress, done, total)
+
+        try:
+            if not path.exists():
+                raise LitassistError(f"No such file or folder: {path}.")
+            report = app.services.ingest([path], progress)
+        except LitassistError as exc:
+            app.call_from_thread(self._ingest_failed, str(exc))
+            return
+        except Exception as exc:  # a bug must not take the app down
+            app.call_from_thread(self._ingest_failed, f"unexpected {type(exc).__name__}: {exc}")
+            return
+        app.call_from_thread(self._ingest_done, report)
+
+    def _ingest_started(self, path: Path) -> None:
+        bar = self.query_one(ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
+        self.litassist.activity = f"ingesting {path.name}…"
+
+    def _ingest_progress(self, done: int, total: int) -> None:
+        self.litassist.activity = f"ingesting {done}/{total}…"
+        if self.is_attached:
+            self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+
+    def _ingest_ended(self) -> None:
+        self.litassist.activity = ""
+        if self.is_attached:
+            self.query_one(ProgressBar).display = False
+
+    def _ingest_failed(self, message: str) -> None:
+        self._ingest_ended()
+        self.app.notify(message, severity="error", timeout=10)
+
+    def _ingest_done(self, report: IngestReport) -> None:
+        self._ingest_ended()
+        self.app.notify(report.summary(), timeout=8)
+        if report.problems:
+            shown = "\n".join(str(p) for p in report.problems[:MAX_PROBLEMS_SHOWN])
+            more = len(report.problems) - MAX_PROBLEMS_SHOWN
+            tail = f"\n… and {more} more" if more > 0 else ""
+            self.app.notify(f"Skipped:\n{shown}{tail}", severity="warning", timeout=10)
+        if self.is_attached:
+            self.load()
+        self.litassist.refresh_library_size()

@@ -1,0 +1,131 @@
+"""Settings: endpoint, model, answer mode, k and theme, saved to the config file.
+
+The API key is never shown or saved here (it stays in the environment); saving validates the
+values, writes the TOML config atomically in a worker, then applies them to the running app.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Select, Static
+
+from assistant.errors import LitassistError
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.tui.app import LitassistApp
+    from assistant.tui.services import SavedSettings
+
+MODES = [
+    ("auto: the LLM when an endpoint is set, else offline", "auto"),
+    ("llm: always the LLM endpoint", "llm"),
+    ("extractive: offline, quotes the sources", "extractive"),
+]
+
+
+def form_values(endpoint: str, model: str, mode: str, k: str, theme: str) -> dict[str, Any]:
+    """The form's values as settings to save (empty endpoint clears it)."""
+    try:
+        number = int(k)
+    except ValueError as exc:
+        raise LitassistError(f"k must be a whole number, not {k!r}.") from exc
+    return {
+        "openai_base_url": endpoint.strip() or None,
+        "model": model.strip(),
+        "answer_mode": mode,
+        "k": number,
+        "theme": theme,
+    }
+
+
+def key_status(settings: Settings) -> str:
+    key = settings.openai_api_key
+    state = "set" if key is not None and key.get_secret_value() else "not set"
+    return f"API key: {state} (from OPENAI_API_KEY; never saved here)"
+
+
+class SettingsScreen(Screen[None]):
+    BINDINGS = [  # noqa: RUF012
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="settings")
+
+    @property
+    def litassist(self) -> LitassistApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        settings = self.litassist.services.settings
+        themes = sorted(self.app.available_themes)
+        theme = settings.theme if settings.theme in themes else self.app.theme
+        with VerticalScroll(classes="form"):
+            yield Static("Settings", classes="screen-title")
+            yield Label("LLM endpoint (OpenAI-compatible; empty: offline extractive answers)")
+            yield Input(
+                settings.openai_base_url or "",
+                placeholder="http://localhost:11434/v1",
+                id="endpoint",
+            )
+            yield Static(key_status(settings), classes="hint")
+            yield Label("Chat model")
+            yield Input(settings.model, id="model")
+            yield Label("Answer mode")
+            yield Select(MODES, value=settings.answer_mode, allow_blank=False, id="mode")
+            yield Label("Passages per question (k)")
+            yield Input(str(settings.k), type="integer", id="k")
+            yield Label("Theme")
+            yield Select([(t, t) for t in themes], value=theme, allow_blank=False, id="theme")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+            yield Static("", id="saved-to", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#endpoint", Input).focus()
+
+    def values(self) -> dict[str, Any]:
+        return form_values(
+            self.query_one("#endpoint", Input).value,
+            self.query_one("#model", Input).value,
+            str(self.query_one("#mode", Select).value),
+            self.query_one("#k", Input).value,
+            str(self.query_one("#theme", Select).value),
+        )
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        try:
+            values = self.values()
+        except LitassistError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.save(values)
+
+    @on(Button.Pressed, "#cancel")
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @work(thread=True, exclusive=True, group="settings", exit_on_error=False)
+    def save(self, values: dict[str, Any]) -> None:
+        try:
+            saved = self.litassist.services.update_settings(values)
+        except LitassistError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._saved, saved)
+
+    def _saved(self, saved: SavedSettings) -> None:
+        self.litassist.settings_changed()
+        self.app.notify(f"Settings saved to {saved.path}.")
+        if self.is_attached:
+            self.app.pop_screen()
