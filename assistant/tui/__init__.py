@@ -1,0 +1,1 @@
+"""The Textual terminal UI: `app.py` (the App), `screens/`, `widgets/`, `services.py`."""
