@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 def _table(health: LibraryHealth) -> list[str]:
     bm25 = health.bm25
     detail = f"version {bm25.version}, {bm25.chunks} chunks" if bm25.version else "no index"
+    if bm25.state in ("stale", "missing"):
+        detail += "; the next search rebuilds it"
     rows = [
         ("library", f"{health.location} ({health.mode})"),
         ("papers", str(health.papers)),
@@ -62,7 +64,7 @@ def doctor(ctx: click.Context, do_repair: bool, as_json: bool) -> None:
     try:
         before = library.check()
         after = before
-        if do_repair and not before.consistent:
+        if do_repair and (not before.consistent or before.bm25.state != "current"):
             with library.write_lock(wait=2.0):
                 report = library.repair(thorough=True)
             after = library.check()
@@ -84,7 +86,8 @@ def doctor(ctx: click.Context, do_repair: bool, as_json: bool) -> None:
         echo_json(data)
     else:
         if report is not None:
-            click.echo("Found: " + "; ".join(before.problems()) + ".")
+            if before.problems():
+                click.echo("Found: " + "; ".join(before.problems()) + ".")
             click.echo(_repair_line(report))
         for line in _table(after):
             click.echo(line)
@@ -102,4 +105,6 @@ def doctor(ctx: click.Context, do_repair: bool, as_json: bool) -> None:
                 )
             )
     if not after.consistent:
-        ctx.exit(1)
+        # Not ctx.exit(1): app.main runs click with standalone_mode=False, which turns
+        # click's Exit into a return value that is not passed on as the exit status.
+        raise SystemExit(1)

@@ -10,7 +10,10 @@ are compared against it:
 - stale vectors: vectors embedded from another version of their paper (a crash or a race
   between writers on a server);
 - BM25: the saved index is current, stale (built from an older catalog version), missing,
-  unreadable, or inconsistent (same version, other chunks: edited by hand).
+  unreadable, or inconsistent (same version, other chunks: edited by hand).  Stale and
+  missing are normal (any search rebuilds it; in server mode another client's write makes
+  every other client's cache stale) and not counted as problems; unreadable and
+  inconsistent are.
 """
 
 from __future__ import annotations
@@ -65,7 +68,7 @@ class LibraryHealth:
             found.append(f"{len(self.missing_vectors)} missing vector(s)")
         if self.stale_vectors:
             found.append(f"{len(self.stale_vectors)} stale vector(s)")
-        if self.bm25.state != "current":
+        if self.bm25.state in ("unreadable", "inconsistent"):
             found.append(f"BM25 index {self.bm25.state}")
         return found
 
