@@ -10,7 +10,7 @@ from assistant.cli.app import cli, echo_json, settings_from
 from assistant.errors import LitassistError
 
 if TYPE_CHECKING:
-    from assistant.types import Answer
+    from assistant.types import Answer, Citation
 
 OFFLINE_NOTICE = (
     "No LLM endpoint configured; answering in offline extractive mode. "
@@ -25,30 +25,30 @@ def _short(text: str, width: int) -> str:
 
 
 def _print_after(answer: Answer) -> None:
-    """Sources the answer cites (with the sentence that supports each) and the flags."""
+    """The papers the answer cites (with the sentence that best supports each) and the flags."""
     if answer.abstained and not answer.citations:
-        if answer.sources:
-            click.echo("\nClosest passages:")
-            for source in answer.sources[:3]:
-                paper = source.paper
-                click.echo(f"  [{source.number}] {paper.title} ({paper.year or 'n.d.'})")
+        titles = list(dict.fromkeys(s.paper.title for s in answer.sources))[:3]
+        if titles:
+            click.echo("\nNearest papers retrieved:")
+            for title in titles:
+                click.echo(f"  - {title}")
         return
-    best: dict[int, tuple[float, int, int]] = {}
+    by_paper: dict[str, list[Citation]] = {}
     for citation in answer.citations:
-        if citation.number not in best or citation.support > best[citation.number][0]:
-            best[citation.number] = (citation.support, citation.start, citation.end)
-    cited = [s for s in answer.sources if s.number in best]
-    if cited:
+        by_paper.setdefault(citation.paper_id, []).append(citation)
+    papers = {s.paper.id: s.paper for s in answer.sources}
+    if by_paper:
         click.echo("\nSources:")
-        for source in cited:
-            paper = source.paper
-            support, start, end = best[source.number]
-            click.echo(f"  [{source.number}] {paper.title} ({paper.year or 'n.d.'})  {paper.id}")
-            quote = _short(paper.abstract[start:end], QUOTE_CHARS)
-            click.echo(f'       "{quote}"  support {support:.2f}')
-    others = len(answer.sources) - len(cited)
-    if others > 0:
-        click.echo(f"  ({others} more retrieved passage(s) not cited; --json lists them)")
+    for paper_id, cites in by_paper.items():
+        paper = papers[paper_id]
+        numbers = ", ".join(str(n) for n in sorted({c.number for c in cites}))
+        best = max(cites, key=lambda c: c.support)
+        click.echo(f"  [{numbers}] {paper.title} ({paper.year or 'n.d.'})  {paper.id}")
+        quote = _short(paper.abstract[best.start : best.end], QUOTE_CHARS)
+        click.echo(f'       "{quote}"  support {best.support:.2f}')
+    others = len({s.paper.id for s in answer.sources} - set(by_paper))
+    if others:
+        click.echo(f"  ({others} more retrieved paper(s) not cited; --json lists every passage)")
     flagged = answer.unsupported_sentences
     if flagged or answer.invalid_markers:
         click.echo("\nCheck these:")

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from assistant.rag.citations import find_markers
 from assistant.rag.embeddings import Embedder
 from assistant.rag.relevance import Relevance
 from assistant.rag.scoring import TermWeights, cosines, coverage, numbers, terms_many
@@ -38,16 +39,17 @@ REDUNDANCY_WEIGHT = 0.35
 DUPLICATE_COSINE = 0.95  # the same sentence again (overlapping chunks, two versions of a paper)
 # The two floors trade citation precision against citation recall.  Chosen on a small grid
 # with benchmarks/qa_eval.py over benchmarks/data/sample_qa.jsonl (58 questions), picking the
-# middle of a flat region rather than the best cell: with RELATIVE_FLOOR in 0.70-0.80 and
-# PASSAGE_RELATIVE_FLOOR in 0.80-0.85, precision stays 0.93-0.96 and recall 0.75-0.78;
-# PASSAGE_RELATIVE_FLOOR 0.75 buys recall 0.83 for precision 0.91.
+# middle of a flat region rather than the best cell: with PASSAGE_RELATIVE_FLOOR 0.85 and
+# RELATIVE_FLOOR anywhere in 0.70-0.80, precision is 0.95 and recall 0.75-0.76 (350-token
+# chunks; 0.96 / 0.75 with the earlier 256-token ones).  PASSAGE_RELATIVE_FLOOR 0.80 buys recall
+# 0.81 for precision 0.89-0.92; 0.90 gives precision 0.96 at recall 0.68.
 #
 # A sentence must score at least RELATIVE_FLOOR x the best sentence ...
 RELATIVE_FLOOR = 0.75
 # ... and come from a passage at least PASSAGE_RELATIVE_FLOOR x as relevant as the best one: a
 # question about one paper ("How does DataDAM ...") then cites that paper, while a question
 # several papers answer equally well ("Which dataset distillation methods ...") cites them all.
-PASSAGE_RELATIVE_FLOOR = 0.80
+PASSAGE_RELATIVE_FLOOR = 0.85
 MIN_SENTENCE_SCORE = 0.35
 MAX_SENTENCES = 5
 MAX_PER_PAPER = 3
@@ -77,7 +79,6 @@ class Candidate:
     span: Span
     position: tuple[int, int]  # (chunk index, sentence index): the order in the paper
     score: float
-    context: float  # relevance of the passage the sentence comes from
     vector: np.ndarray = field(compare=False, repr=False)
 
 
@@ -104,11 +105,16 @@ def score_candidates(
     embedder: Embedder,
     weights: TermWeights,
 ) -> list[Candidate]:
-    """All candidate sentences with their scores, best first."""
-    found = candidates(sources)
+    """The candidate sentences worth quoting, with their scores, best first.
+
+    Only passages at least PASSAGE_RELATIVE_FLOOR x as relevant as the best one contribute, so
+    only their sentences are embedded (the cost of an answer is embedding its candidates).
+    """
+    context = {s.number: r for s, r in zip(sources, relevance.per_source, strict=True)}
+    cutoff = PASSAGE_RELATIVE_FLOOR * max(relevance.per_source, default=0.0)
+    found = candidates([s for s in sources if context[s.number] >= cutoff])
     if not found:
         return []
-    context = {s.number: r for s, r in zip(sources, relevance.per_source, strict=True)}
     matrix = embedder.embed_documents([question] + [span.text for _, span, _ in found])
     sims = cosines(matrix[0], matrix[1:])
     present = terms_many([span.text for _, span, _ in found])
@@ -123,7 +129,6 @@ def score_candidates(
             + LEXICAL_WEIGHT * coverage(relevance.query_terms, terms, weights)
             + CONTEXT_WEIGHT * context[source.number]
             + (NUMERIC_BONUS if wants_number and _states_figure(span.text) else 0.0),
-            context=context[source.number],
             vector=vector,
         )
         for (source, span, position), sim, terms, vector in zip(
@@ -142,8 +147,7 @@ def select(ranked: Sequence[Candidate], *, max_sentences: int = MAX_SENTENCES) -
     if not ranked or ranked[0].score < MIN_SENTENCE_SCORE:
         return []
     floor = max(MIN_SENTENCE_SCORE, RELATIVE_FLOOR * ranked[0].score)
-    context_floor = PASSAGE_RELATIVE_FLOOR * max(c.context for c in ranked)
-    pool = [c for c in ranked if c.score >= floor and c.context >= context_floor]
+    pool = [c for c in ranked if c.score >= floor]
     chosen: list[Candidate] = []
     per_paper: dict[str, int] = {}
     while pool and len(chosen) < max_sentences:
@@ -196,7 +200,14 @@ def short_name(title: str) -> str:
 
 
 def cite(sentence: str, number: int) -> str:
-    """The sentence with `[number]` before its final punctuation."""
+    """The sentence with `[number]` before its final punctuation.
+
+    Bracketed references the abstract itself makes ("as shown in [12]") become "(12)", so that
+    only our markers read as citations of the answer.
+    """
+    for marker in reversed(find_markers(sentence)):
+        inner = marker.text[1:-1]
+        sentence = f"{sentence[: marker.start]}({inner}){sentence[marker.end :]}"
     match = _END.search(sentence)
     if not match:
         return f"{sentence} [{number}]."

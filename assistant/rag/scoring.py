@@ -105,16 +105,17 @@ def cosines(vector: np.ndarray, matrix: np.ndarray) -> np.ndarray:
 
 
 _NUMBER = re.compile(r"(?<![\w.\-])\d+(?:[.,]\d+)*(?![\d])")
+# Small numbers are often spelled out ("three museums"); scale words ("1.4 billion") are not
+# values of their own, the figure before them is.
 _NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
     "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20",
-    "hundred": "100", "thousand": "1000", "million": "1000000", "billion": "1000000000",
 }  # fmt: skip
 _WORD = re.compile(r"[a-z]+")
 
 
 def numbers(text: str) -> frozenset[str]:
-    """Numbers in `text`, normalised ("1,087" -> "1087", "84.2" stays), number words as digits."""
+    """Numbers in `text`, normalised ("1,087" -> "1087", "84.2" stays), "ten" as "10"."""
     found = {match.group().replace(",", "") for match in _NUMBER.finditer(text)}
     found.update(_NUMBER_WORDS[w] for w in _WORD.findall(text.lower()) if w in _NUMBER_WORDS)
     return frozenset(found)

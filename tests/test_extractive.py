@@ -1,0 +1,181 @@
+"""The offline extractive answerer: on the real sample library with the real local embedder, and
+its selection rules on hand-made candidates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.rag import extractive
+from assistant.rag.citations import strip_markers
+from assistant.rag.engine import AnswerEngine
+from assistant.rag.prompts import PromptLibrary
+from assistant.rag.retriever import HybridRetriever
+from assistant.rag.sentences import Span
+from assistant.store.library import Library
+from assistant.types import Answer, AnswerDelta
+
+
+@pytest.fixture(scope="module")
+def engine(sample_library: Path, local_embedder) -> Iterator[AnswerEngine]:
+    library = Library.open(sample_library, local_embedder)
+    yield AnswerEngine(
+        HybridRetriever(library), local_embedder, llm=None, prompts=PromptLibrary.default()
+    )
+    library.close()
+
+
+def _quoted_verbatim(answer: Answer) -> None:
+    """Every cited sentence is a sentence of its cited source, and the offsets point at it."""
+    sources = {s.number: s for s in answer.sources}
+    for sentence, citation in zip(answer.sentences, answer.citations, strict=True):
+        source = sources[citation.number]
+        quoted = source.paper.abstract[citation.start : citation.end]
+        body = strip_markers(sentence.text).split(": ", 1)[-1]
+        assert body.rstrip(".") in quoted
+        assert source.passage.chunk.start <= citation.start < source.passage.chunk.end
+
+
+def test_answers_a_factual_question_from_the_right_paper(engine: AnswerEngine) -> None:
+    answer = engine.ask(
+        "How many images and scene classes does the NWPU-RESISC45 benchmark contain?"
+    )
+    assert not answer.abstained and answer.complete
+    assert {s.paper.title for s in answer.cited_sources} == {
+        "Remote Sensing Image Scene Classification: Benchmark and State of the Art"
+    }
+    assert "31,500 images, covering 45 scene classes" in answer.text
+    assert all(s.supported for s in answer.sentences)
+    assert len(answer.sentences) <= extractive.MAX_SENTENCES
+    _quoted_verbatim(answer)
+
+
+def test_question_several_papers_answer_cites_them(engine: AnswerEngine) -> None:
+    answer = engine.ask("Which methods have been proposed for dataset distillation?")
+    titles = {s.paper.title for s in answer.cited_sources}
+    assert len(titles) >= 2
+    assert all("Dataset Distillation" in title for title in titles), titles
+    paragraphs = answer.text.split("\n\n")
+    assert len(paragraphs) == len(titles)  # one paragraph per paper, labelled by its name
+    _quoted_verbatim(answer)
+
+
+def test_abstains_when_the_library_has_no_answer(engine: AnswerEngine) -> None:
+    answer = engine.ask("What is the boiling point of mercury?")
+    assert answer.abstained and answer.citations == ()
+    assert "does not seem to answer" in answer.text
+    assert answer.sources  # the nearest passages are still listed
+
+
+def test_streams_sentence_by_sentence(engine: AnswerEngine) -> None:
+    items = list(engine.stream("How many instances, images and categories does FAIR1M have?"))
+    deltas = [i for i in items if isinstance(i, AnswerDelta)]
+    final = items[-1]
+    assert isinstance(final, Answer) and all(isinstance(i, AnswerDelta) for i in items[:-1])
+    assert len(deltas) == len(final.sentences) >= 2
+    assert "".join(d.text for d in deltas) == final.text
+    assert "more than 1 million instances and more than 15,000 images" in final.text
+
+
+def test_offline_follow_up_is_searched_with_the_previous_question(engine: AnswerEngine) -> None:
+    first = engine.ask("What is DataDAM?")
+    follow = engine.ask("How much does it improve on CIFAR100?", history=[first])
+    assert follow.standalone_query == "What is DataDAM? How much does it improve on CIFAR100?"
+    assert "6.5%" in follow.text
+
+
+# ---- selection rules on hand-made candidates ---------------------------------------------------
+def candidate(
+    number: int, paper: str, score: float, vector: list[float], position=(0, 0)
+) -> extractive.Candidate:
+    v = np.asarray(vector, dtype=np.float32)
+    span = Span(f"sentence {number}-{position}", 0, 10)
+    return extractive.Candidate(number, paper, span, position, score, v / np.linalg.norm(v))
+
+
+def test_select_drops_near_duplicates_and_caps_per_paper() -> None:
+    ranked = [
+        candidate(1, "a", 0.90, [1, 0, 0], (0, 0)),
+        candidate(2, "b", 0.89, [1, 0, 0.01], (0, 0)),  # the same sentence in another paper
+        candidate(1, "a", 0.85, [0, 1, 0], (0, 1)),
+        candidate(1, "a", 0.84, [0, 0, 1], (0, 2)),
+        candidate(1, "a", 0.83, [0, 1, 1], (0, 3)),
+    ]
+    chosen = extractive.select(ranked)
+    assert ranked[1] not in chosen
+    assert sum(c.paper_id == "a" for c in chosen) == extractive.MAX_PER_PAPER
+
+
+def test_select_keeps_only_sentences_near_the_best() -> None:
+    ranked = [
+        candidate(1, "a", 0.80, [1, 0, 0]),
+        candidate(2, "b", 0.50, [0, 1, 0]),  # far below the best sentence
+    ]
+    assert extractive.select(ranked) == [ranked[0]]
+
+
+def test_only_passages_nearly_as_relevant_as_the_best_are_quoted() -> None:
+    from assistant.rag.relevance import Relevance
+    from assistant.rag.scoring import UniformWeights
+    from assistant.types import Chunk, Paper, Passage, Source
+    from tests.conftest import HashingEmbedder
+
+    def source(number: int, text: str) -> Source:
+        paper = Paper(id=f"p{number}", title=f"Paper {number}", abstract=text)
+        return Source(
+            number, paper, Passage(Chunk(f"p{number}#0", paper.id, 0, text, 0, len(text)), 1.0)
+        )
+
+    sources = [
+        source(1, "Fractal images pre-train networks without any real photographs at all."),
+        source(2, "Fractal images are a cheap source of labelled pre-training data for vision."),
+        source(3, "Fractal images appear in this unrelated abstract about stock markets too."),
+    ]
+    relevance = Relevance(0.8, (0.8, 0.6, 0.5), frozenset({"fractal", "imag"}))
+    ranked = extractive.score_candidates(
+        "fractal images", sources, relevance, embedder=HashingEmbedder(), weights=UniformWeights()
+    )
+    assert {c.number for c in ranked} == {1}  # 0.6 and 0.5 are below 0.85 x 0.8
+
+
+def test_select_abstains_below_the_floor() -> None:
+    assert (
+        extractive.select([candidate(1, "a", extractive.MIN_SENTENCE_SCORE - 0.01, [1, 0])]) == []
+    )
+    assert extractive.select([]) == []
+
+
+def test_arrange_orders_papers_by_best_sentence_and_sentences_as_written() -> None:
+    chosen = [
+        candidate(2, "b", 0.9, [1, 0], (1, 4)),
+        candidate(1, "a", 0.8, [0, 1], (0, 2)),
+        candidate(2, "b", 0.7, [1, 1], (0, 1)),
+    ]
+    groups = extractive.arrange(chosen)
+    assert [[c.position for c in g] for g in groups] == [[(0, 1), (1, 4)], [(0, 2)]]
+
+
+def test_cite_puts_the_marker_before_the_final_stop() -> None:
+    assert extractive.cite("It works.", 3) == "It works [3]."
+    assert extractive.cite('He said "yes."', 1) == 'He said "yes [1]."'
+    assert extractive.cite("No stop", 2) == "No stop [2]."
+
+
+def test_quoted_brackets_do_not_pass_for_citations() -> None:
+    assert extractive.cite("As shown in [12], it works.", 1) == "As shown in (12), it works [1]."
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("DataDAM: Efficient Dataset Distillation with Attention Matching", "DataDAM"),
+        ("When does dough become a bagel? Analyzing mistakes", "When does dough become a bagel"),
+        ("Google Landmarks Dataset v2 -- A Large-Scale Benchmark", "Google Landmarks Dataset v2"),
+        ("Data Filtering Networks", "Data Filtering Networks"),
+    ],
+)  # fmt: skip
+def test_short_names(title: str, name: str) -> None:
+    assert extractive.short_name(title) == name
