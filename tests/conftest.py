@@ -145,3 +145,31 @@ def server_url(chroma_server) -> str:
     """The session's Chroma server, emptied for this test."""
     chroma_server.wipe()
     return chroma_server.url
+
+
+@pytest.fixture(scope="session")
+def hashing_sample_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample corpus plus a Zotero BibTeX file (authors, years, venues): 62 papers ingested
+    once with the `HashingEmbedder`; open with `Library.open(path, HashingEmbedder())`, read only."""
+    from assistant.ingest import ingest
+
+    data = tmp_path_factory.mktemp("hashing-sample-library")
+    lib = Library.open(data, HashingEmbedder(), create=True)
+    try:
+        ingest([SAMPLE_CORPUS, FIXTURES / "sources" / "zotero.bib"], lib)
+    finally:
+        lib.close()
+    return data
+
+
+@pytest.fixture
+def fake_llm():
+    """A fake OpenAI-compatible endpoint at `tests.fake_llm.BASE_URL`, mocked with respx."""
+    import respx
+
+    from tests.fake_llm import FakeChatEndpoint
+
+    endpoint = FakeChatEndpoint()
+    with respx.mock(assert_all_called=False) as router:
+        endpoint.install(router)
+        yield endpoint

@@ -11,6 +11,7 @@ from assistant.cli import (  # noqa: F401  (registration)
     config_commands,
     library_commands,
     maintenance_commands,
+    tui_commands,
 )
 from assistant.cli.app import cli, main
 

@@ -53,7 +53,9 @@ class LitassistApp(App[None]):
 
     def on_mount(self) -> None:
         self.apply_theme(self.services.settings.theme)
-        self.open_library()
+        # After the first paint: the worker's imports (numpy, the store) would compete for the
+        # interpreter while the chat is drawn.
+        self.call_after_refresh(self.open_library)
 
     def on_unmount(self) -> None:
         self.chat.stop_answering()
@@ -109,6 +111,14 @@ class LitassistApp(App[None]):
         self.settings_version += 1
         self.apply_theme(self.services.settings.theme)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Copy and export keys belong to screens that have something to copy or export."""
+        if action == "copy_answer":
+            return hasattr(self.screen, "copy_answer")
+        if action == "export":
+            return hasattr(self.screen, "export_note")
+        return True
+
     # ---- navigation -----------------------------------------------------------------------
     def _back_to_chat(self) -> None:
         while len(self.screen_stack) > 1:
@@ -150,8 +160,8 @@ class LitassistApp(App[None]):
         (copy or self.chat.copy_answer)()
 
     def action_export(self) -> None:
-        export = getattr(self.screen, "export", None)
-        (export or self.chat.export)()
+        export = getattr(self.screen, "export_note", None)
+        (export or self.chat.export_note)()
 
     def action_compare_marked(self) -> None:
         from assistant.tui.screens.library import LibraryScreen

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.rag.citations import find_markers
 from assistant.types import Answer, Paper, Source
 
 CITE_SCHEME = "cite:"
@@ -43,6 +42,9 @@ def _marker_links(numbers: tuple[int, ...], known: set[int], original: str) -> s
 
 def answer_markdown(answer: Answer) -> str:
     """The answer's Markdown with clickable citation markers and unsupported sentences marked."""
+    # Imported here: the citation parser pulls in numpy, which the first paint does not need.
+    from assistant.rag.citations import find_markers
+
     text = answer.text
     known = {source.number for source in answer.sources}
     markers = find_markers(text)

@@ -1,0 +1,294 @@
+"""The chat, driven headless through the real app: real library (HashingEmbedder), real answer
+engine and `openai` client, the endpoint mocked with respx (tests/fake_llm.py)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from assistant.rag.engine import CANCELLED
+from assistant.store.library import Library
+from assistant.tui.citation_view import UNSUPPORTED_MARK
+from assistant.tui.widgets.sources_pane import SourceCard, SourcesPane
+from assistant.tui.widgets.status_line import StatusLine
+from tests.fake_llm import UNSUPPORTED_CLAIM, FakeChatEndpoint
+from tests.tui_support import (
+    SIZE,
+    ask,
+    make_app,
+    make_services,
+    notifications,
+    settle,
+    type_text,
+)
+
+QUESTION = "Which datasets are used to pretrain image classification models?"
+TYPED = "image classification datasets?"
+
+
+async def test_answer_streams_with_citations_and_fills_the_sources_pane(
+    hashing_sample_library: Path, tmp_path: Path, fake_llm: FakeChatEndpoint
+) -> None:
+    app = make_app(hashing_sample_library, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await type_text(pilot, TYPED)  # the question box has the focus from the start
+        await pilot.press("enter")
+        await settle(app, pilot)
+        view = app.chat.turns[-1]
+
+        answer = view.answer
+        assert answer is not None and answer.complete and answer.mode == "llm"
+        # streamed: the endpoint sent many SSE pieces and the view received exactly that text
+        assert len(fake_llm.streamed_requests) == 1
+        assert view.streamed_text == answer.text
+        assert view.pieces > 3
+        assert answer.text.count("[") >= 3
+        # citations verified: two supported sources, one unsupported claim marked
+        cited = {c.number for c in answer.citations if c.supported}
+        assert cited == {1, 2}
+        unsupported = [s.text for s in answer.unsupported_sentences]
+        assert any("97.3%" in s for s in unsupported)
+        markdown = view.markdown_source
+        assert "(cite:1)" in markdown and "(cite:2)" in markdown
+        assert UNSUPPORTED_MARK in markdown
+        assert "1 of 3 sentences unsupported" in view.notes
+        # the sources pane lists the cited papers, supporting spans inside their abstracts
+        pane = app.chat.query_one(SourcesPane)
+        cards = list(pane.query(SourceCard))
+        assert [c.source.number for c in cards] == [1, 2]
+        for card in cards:
+            assert any(span.kind == "supported" for span in card.spans)
+            span = card.spans[0]
+            assert card.source.paper.abstract[span.start : span.end].strip()
+        # the turn is stored in a new conversation
+        stored = app.services.conversations().get(app.chat.conversation_id)
+        assert [t.text for t in stored.turns] == [answer.text]
+
+
+async def test_choosing_a_citation_selects_and_focuses_its_source(
+    hashing_sample_library: Path, tmp_path: Path, fake_llm: FakeChatEndpoint
+) -> None:
+    app = make_app(hashing_sample_library, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await ask(app, pilot, QUESTION)
+        pane = app.chat.query_one(SourcesPane)
+        assert pane.selected_number is None
+
+        await pilot.press("ctrl+r")  # to the citation list: the first citation is highlighted
+        await pilot.pause()
+        assert pane.selected_number == 1
+        await pilot.press("down")
+        await pilot.pause()
+        assert pane.selected_number == 2
+        await pilot.press("enter")
+        await pilot.pause()
+        focused = app.focused
+        assert isinstance(focused, SourceCard) and focused.source.number == 2
+        assert focused.has_class("-selected")
+
+
+async def test_escape_cancels_a_running_answer_and_keeps_what_arrived(
+    hashing_sample_library: Path, tmp_path: Path, fake_llm: FakeChatEndpoint
+) -> None:
+    fake_llm.gate = threading.Event()
+    app = make_app(hashing_sample_library, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.chat.query_one("#question").value = QUESTION
+        await pilot.press("enter")
+        assert fake_llm.held.wait(timeout=20)  # the stream is held after two pieces
+        view = app.chat.turns[-1]
+        for _ in range(100):
+            if view.streamed_text:
+                break
+            await pilot.pause(0.02)
+        assert app.chat.answering and view.streamed_text
+        # the UI keeps working while the answer streams
+        assert "answering" in str(app.chat.query_one(StatusLine).content)
+
+        await pilot.press("escape")
+        fake_llm.gate.set()
+        await settle(app, pilot)
+
+        answer = view.answer
+        assert answer is not None
+        assert not answer.complete and answer.error == CANCELLED
+        assert answer.text == view.streamed_text and answer.text
+        assert UNSUPPORTED_CLAIM not in answer.text
+        assert view.has_class("-incomplete")
+        assert CANCELLED in view.notes
+        assert not app.chat.answering
+
+
+async def test_follow_up_is_answered_with_the_conversation_history(
+    hashing_sample_library: Path, tmp_path: Path, fake_llm: FakeChatEndpoint
+) -> None:
+    app = make_app(hashing_sample_library, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await ask(app, pilot, QUESTION)
+        await ask(app, pilot, "And what do they show about zero-shot transfer?")
+
+        rewrite = [r for r in fake_llm.requests if not r.get("stream")]
+        assert len(rewrite) == 1  # the follow-up was rewritten using the first turn
+        assert QUESTION in rewrite[0]["messages"][-1]["content"]
+        assert len(app.chat.turns) == 2 and len(app.chat.history) == 2
+        stored = app.services.conversations().get(app.chat.conversation_id)
+        assert len(stored.turns) == 2
+        assert stored.turns[1].standalone_query == fake_llm.rewrite
+
+
+async def test_api_error_shows_a_notification_and_the_next_question_works(
+    hashing_sample_library: Path, tmp_path: Path, fake_llm: FakeChatEndpoint
+) -> None:
+    fake_llm.failures = 1
+    app = make_app(hashing_sample_library, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        failed = await ask(app, pilot, QUESTION)
+        assert failed.answer is None and failed.has_class("-failed")
+        errors = [m for severity, m in notifications(app) if severity == "error"]
+        assert len(errors) == 1 and "500" in errors[0] and "\n" not in errors[0]
+
+        view = await ask(app, pilot, QUESTION)
+        assert view.answer is not None and view.answer.complete
+        assert app.is_running
+
+
+async def test_reopen_a_past_conversation_and_start_a_new_one(
+    hashing_sample_library: Path, tmp_path: Path, fake_llm: FakeChatEndpoint
+) -> None:
+    app = make_app(hashing_sample_library, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        first = await ask(app, pilot, QUESTION)
+        first_id = app.chat.conversation_id
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert app.chat.turns == [] and app.chat.conversation_id is None
+        await ask(app, pilot, "What is CLIP trained on?")
+        assert app.chat.conversation_id not in (None, first_id)
+
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        listed = app.screen.summaries  # type: ignore[attr-defined]
+        assert len(listed) == 2
+        position = [s.id for s in listed].index(first_id)
+        for _ in range(position):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(app, pilot)
+
+        assert app.screen is app.chat and app.chat.conversation_id == first_id
+        assert [t.answer.text for t in app.chat.turns] == [first.answer.text]
+        assert len(app.chat.query_one(SourcesPane).cards) == 2
+        await ask(app, pilot, "Does it report results on ImageNet?")
+        stored = app.services.conversations().get(first_id)
+        assert len(stored.turns) == 2
+
+
+async def test_copy_answer_puts_the_answer_and_its_sources_on_the_clipboard(
+    hashing_sample_library: Path, tmp_path: Path, fake_llm: FakeChatEndpoint
+) -> None:
+    app = make_app(hashing_sample_library, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        view = await ask(app, pilot, QUESTION)
+        await pilot.press("ctrl+y")
+        assert app.clipboard.startswith(view.answer.text.strip())
+        for source in view.answer.cited_sources:
+            assert f"[{source.number}] {source.paper.title}" in app.clipboard
+
+
+async def test_offline_mode_is_shown_and_answers_extractively(
+    hashing_sample_library: Path, tmp_path: Path, fake_llm: FakeChatEndpoint
+) -> None:
+    app = make_app(hashing_sample_library, tmp_path, openai_base_url=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        status = str(app.chat.query_one(StatusLine).content)
+        assert "offline extractive" in status and "62 papers" in status
+        view = await ask(app, pilot, QUESTION)
+        assert view.answer is not None and view.answer.mode == "extractive"
+        assert view.answer.citations
+        assert fake_llm.requests == []
+
+
+async def test_first_paint_does_not_wait_for_the_library(
+    hashing_sample_library: Path, tmp_path: Path
+) -> None:
+    release = threading.Event()
+    services = make_services(hashing_sample_library, tmp_path / "conversations")
+    opened = services._open_library
+
+    def slow_open(settings, create):  # type: ignore[no-untyped-def]
+        release.wait(timeout=30)
+        return opened(settings, create)
+
+    services._open_library = slow_open  # type: ignore[method-assign]
+    from assistant.tui.app import LitassistApp
+
+    app = LitassistApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        status = app.chat.query_one(StatusLine)
+        assert "opening library" in str(status.content)
+        assert app.focused is app.chat.query_one("#question")
+        release.set()
+        await settle(app, pilot)
+        assert "62 papers" in str(status.content)
+
+
+async def test_without_a_library_the_chat_says_how_to_add_papers(
+    tmp_path: Path, fake_llm: FakeChatEndpoint
+) -> None:
+    app = make_app(tmp_path / "nothing-here", tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert "ctrl+l, then i" in str(app.chat.query_one(StatusLine).content)
+        view = await ask(app, pilot, QUESTION)
+        assert view.has_class("-failed")
+        assert any("litassist ingest" in m for _, m in notifications(app))
+        assert not (tmp_path / "nothing-here").exists()  # nothing created by asking
+
+
+def test_library_fixture_has_the_papers_the_tests_expect(hashing_sample_library: Path) -> None:
+    from tests.conftest import HashingEmbedder
+
+    library = Library.open(hashing_sample_library, HashingEmbedder())
+    try:
+        assert library.catalog.count() == 62
+    finally:
+        library.close()
+
+
+async def test_clicking_a_citation_link_in_the_answer_focuses_its_source(
+    hashing_sample_library: Path, tmp_path: Path, fake_llm: FakeChatEndpoint
+) -> None:
+    from textual.widgets import Markdown
+
+    app = make_app(hashing_sample_library, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        view = await ask(app, pilot, QUESTION)
+        markdown = view.query_one(Markdown)
+        markdown.post_message(Markdown.LinkClicked(markdown, "cite:2"))
+        await pilot.pause()
+        assert app.chat.query_one(SourcesPane).selected_number == 2
+        assert isinstance(app.focused, SourceCard) and app.focused.source.number == 2
+
+
+def test_litassist_without_arguments_opens_the_chat(run_cli, monkeypatch, tmp_path: Path) -> None:
+    from assistant.tui.app import LitassistApp
+
+    opened: list[Path] = []
+
+    def run(self: LitassistApp) -> None:
+        opened.append(self.services.settings.data_dir)
+
+    monkeypatch.setattr(LitassistApp, "run", run)
+    assert run_cli("--data-dir", str(tmp_path / "lib")).code == 0
+    assert run_cli("chat").code == 0
+    assert opened == [tmp_path / "lib", tmp_path / "home-library"]

@@ -1,0 +1,85 @@
+"""Building the real terminal app for tests: a library opened with the `HashingEmbedder`, the
+real answer engine and conversation store, and an LLM endpoint that respx mocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from assistant.settings import Settings
+from assistant.store.library import Library
+from assistant.tui.app import LitassistApp
+from assistant.tui.services import Services
+from assistant.tui.widgets.answer_view import AnswerView
+from tests.conftest import HashingEmbedder
+from tests.openai_sse import BASE_URL, MODEL
+
+SIZE = (120, 40)
+
+
+def make_settings(data_dir: Path, **values: Any) -> Settings:
+    defaults: dict[str, Any] = {
+        "data_dir": data_dir,
+        "openai_base_url": BASE_URL,
+        "model": MODEL,
+        "answer_mode": "auto",
+        "max_retries": 0,
+        "theme": "textual-dark",
+    }
+    return Settings(**{**defaults, **values})
+
+
+def make_services(
+    library_dir: Path, conversations_dir: Path, config_file: Path | None = None, **values: Any
+) -> Services:
+    """Services over `library_dir` (HashingEmbedder); conversations kept in their own folder."""
+    from assistant.conversations import ConversationStore
+    from assistant.settings import save_settings
+
+    embedder = HashingEmbedder()
+
+    def open_library(settings: Settings, create: bool) -> Library:
+        return Library.open(settings.data_dir, embedder, create=create)
+
+    return Services(
+        make_settings(library_dir, **values),
+        open_library=open_library,
+        open_conversations=lambda settings: ConversationStore.open(conversations_dir),
+        save_settings=lambda changed: save_settings(changed, config_file),
+    )
+
+
+def make_app(library_dir: Path, tmp_path: Path, **values: Any) -> LitassistApp:
+    services = make_services(
+        library_dir, tmp_path / "conversations", tmp_path / "config" / "config.toml", **values
+    )
+    return LitassistApp(services)
+
+
+async def settle(app: LitassistApp, pilot: Pilot) -> None:
+    """Wait until every worker is done and the screen has caught up."""
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+
+
+async def ask(app: LitassistApp, pilot: Pilot, question: str) -> AnswerView:
+    """Put a question in the chat's input, send it with enter, wait for the answer (typing it
+    key by key costs ~70 ms a key; `type_text` does that where typing itself is tested)."""
+    box = app.chat.query_one("#question", Input)
+    box.focus()
+    box.value = question
+    await pilot.press("enter")
+    await settle(app, pilot)
+    return app.chat.turns[-1]
+
+
+def notifications(app: LitassistApp) -> list[tuple[str, str]]:
+    return [(n.severity, n.message) for n in app._notifications]
