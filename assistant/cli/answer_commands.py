@@ -100,8 +100,6 @@ def ask(
             "No LLM endpoint configured for --mode llm; set OPENAI_BASE_URL (and "
             "OPENAI_API_KEY if it needs one), or use --mode extractive."
         )
-    if settings.answer_mode == "auto" and not settings.llm_configured:
-        click.echo(OFFLINE_NOTICE, err=True)
 
     from assistant.answer_json import answer_to_dict
     from assistant.cli.library_commands import resolve_papers
@@ -111,6 +109,8 @@ def ask(
     from assistant.wiring import make_engine, open_library
 
     library = open_library(settings)
+    if settings.answer_mode == "auto" and not settings.llm_configured:
+        click.echo(OFFLINE_NOTICE, err=True)
     store = None
     try:
         store = ConversationStore.open(settings.data_dir)
