@@ -8,6 +8,7 @@ starts fast.
 from __future__ import annotations
 
 from assistant.cli import (  # noqa: F401  (registration)
+    answer_commands,
     config_commands,
     library_commands,
     maintenance_commands,
