@@ -290,3 +290,15 @@ class Comparison:
         """The sources cited by a cell or by the synthesis, in source order."""
         cited = self.cited_numbers
         return tuple(s for s in self.sources if s.number in cited)
+
+
+@dataclass(frozen=True)
+class ComparisonSummary:
+    """A stored comparison as a list shows it."""
+
+    id: str
+    title: str
+    created_at: datetime
+    papers: int
+    aspects: tuple[str, ...]
+    mode: AnswerMode
