@@ -1,5 +1,6 @@
 """Synthetic papers for storage tests: distinct titles, DOIs and years; some abstracts long
-enough to make several chunks.  Deterministic for a given seed."""
+enough to make several chunks.  Paper number N is the same in every file made with the same
+seed, so two files can share papers."""
 
 from __future__ import annotations
 
@@ -26,9 +27,9 @@ def abstract(rng: random.Random, sentences: int) -> str:
 
 
 def papers(count: int, *, seed: int = 7, start: int = 0) -> list[dict[str, object]]:
-    rng = random.Random(seed)
     records = []
     for number in range(start, start + count):
+        rng = random.Random(f"{seed}-{number}")
         long = number % 5 == 0  # every fifth paper spans several chunks
         records.append(
             {

@@ -17,7 +17,7 @@ from assistant.errors import LitassistError, StorageWriteError, StoreUnavailable
 
 
 class Failure(Enum):
-    FULL = "the disk is full"
+    FULL = "out of disk space"
     READ_ONLY = "it is read-only"
     IO = "an I/O error"
     UNAVAILABLE = "the server is not answering"

@@ -84,13 +84,13 @@ class LibraryHealth:
 
 def lexical_status(library: Library, chunk_ids: set[str], version: str) -> LexicalStatus:
     """The saved BM25 index compared with the catalog (never rebuilds it)."""
-    from assistant.store.lexical import LexicalIndex
+    from assistant.store.lexical import POINTER, LexicalIndex
 
     root = library.lexical_root()
+    if not (root / POINTER).exists():
+        return LexicalStatus("missing", None, None)
     try:
         saved = LexicalIndex.load(root)
-    except FileNotFoundError:
-        return LexicalStatus("missing", None, None)
     except Exception:  # derived data: any unreadable file counts the same
         return LexicalStatus("unreadable", None, None)
     chunks = len(saved.chunk_ids)

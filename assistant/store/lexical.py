@@ -30,7 +30,7 @@ from assistant.store.records import IndexedChunk
 
 LEXICAL_DIR = "bm25"
 SERVER_CACHE_DIR = "bm25-server"
-_POINTER = "CURRENT"
+POINTER = "CURRENT"
 _SAVE_LOCK = ".save.lock"
 _STEMMER = Stemmer.Stemmer("english")
 
@@ -127,9 +127,9 @@ class LexicalIndex:
                 "years": [int(y) for y in self.years],
             }
             (build / "chunks.json").write_text(json.dumps(meta), encoding="utf-8")
-            pointer = root / f".{_POINTER}.tmp"
+            pointer = root / f".{POINTER}.tmp"
             pointer.write_text(build.name, encoding="utf-8")
-            os.replace(pointer, root / _POINTER)
+            os.replace(pointer, root / POINTER)
             # Keep the build a reader may still be loading; older ones go.
             for old in root.iterdir():
                 if old.is_dir() and old.name not in (build.name, previous):
@@ -140,7 +140,7 @@ class LexicalIndex:
     def load(cls, root: Path) -> LexicalIndex:
         """Raises OSError, ValueError or KeyError (or bm25s' own errors) when the saved index
         is missing or unreadable."""
-        build = root / (root / _POINTER).read_text(encoding="utf-8").strip()
+        build = root / (root / POINTER).read_text(encoding="utf-8").strip()
         meta = json.loads((build / "chunks.json").read_text(encoding="utf-8"))
         retriever = None
         if meta["chunk_ids"]:
@@ -160,8 +160,8 @@ class LexicalIndex:
 
 def _pointed(root: Path) -> str | None:
     try:
-        return (root / _POINTER).read_text(encoding="utf-8").strip()
-    except OSError:
+        return (root / POINTER).read_text(encoding="utf-8").strip()
+    except (OSError, ValueError):  # missing, or not even text: nothing worth keeping
         return None
 
 

@@ -29,7 +29,12 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.config import Settings as ChromaSettings
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from assistant.errors import EmbedderMismatchError, LibraryCorruptError, LitassistError
+from assistant.errors import (
+    EmbedderMismatchError,
+    LibraryCorruptError,
+    LitassistError,
+    StorageWriteError,
+)
 from assistant.store.failures import Failure, classify, first_line, server_error, storage_error
 from assistant.types import Chunk
 
@@ -96,7 +101,14 @@ def make_client(data_dir: Path, chroma_url: str | None) -> ClientAPI:
     try:
         return chromadb.PersistentClient(path=str(data_dir / CHROMA_DIR), settings=chroma_settings)
     except Exception as exc:
-        if classify(exc) in (Failure.FULL, Failure.READ_ONLY, Failure.IO):
+        kind = classify(exc)
+        if kind is Failure.READ_ONLY:
+            raise StorageWriteError(
+                f"The vector store in {data_dir / CHROMA_DIR} is read-only ({first_line(exc)}); "
+                "Chroma must write there even to search: make the data folder writable, or "
+                "copy it somewhere writable. Nothing stored was touched."
+            ) from exc
+        if kind in (Failure.FULL, Failure.IO):
             raise storage_error(exc, f"the vector store in {data_dir / CHROMA_DIR}") from exc
         raise LibraryCorruptError(
             f"The vector store in {data_dir / CHROMA_DIR} cannot be opened "
