@@ -59,7 +59,7 @@ class LibraryHealth:
     def problems(self) -> list[str]:
         found: list[str] = []
         if self.vector_error:
-            found.append(f"vector store unreadable: {self.vector_error}")
+            found.append(f"vector store unreadable: {self.vector_error.rstrip('.')}")
         if self.pending:
             found.append(f"{len(self.pending)} pending paper(s) (an interrupted write)")
         if self.orphan_vectors:
