@@ -12,6 +12,7 @@ from assistant.settings import Settings
 if TYPE_CHECKING:
     from openai import OpenAI
 
+    from assistant.rag.compare import Comparer
     from assistant.rag.embeddings import Embedder
     from assistant.rag.engine import AnswerEngine
     from assistant.rag.llm import LLMClient
@@ -85,5 +86,19 @@ def make_engine(settings: Settings, library: Library) -> AnswerEngine:
         llm=make_llm(settings),
         prompts=make_prompts(settings),
         k=settings.k,
+        mode=settings.effective_mode,
+    )
+
+
+def make_comparer(settings: Settings, library: Library) -> Comparer:
+    """The comparer over an open library, in the settings' effective mode."""
+    from assistant.rag.compare import Comparer
+    from assistant.rag.retriever import HybridRetriever
+
+    return Comparer(
+        HybridRetriever(library),
+        library.embedder,
+        llm=make_llm(settings),
+        prompts=make_prompts(settings),
         mode=settings.effective_mode,
     )
