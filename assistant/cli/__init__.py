@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from assistant.cli import (  # noqa: F401  (registration)
     answer_commands,
+    compare_commands,
     config_commands,
+    export_commands,
     library_commands,
     maintenance_commands,
     tui_commands,

@@ -1,0 +1,222 @@
+"""`litassist compare`: papers side by side (terminal table, Markdown or JSON); `comparisons`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from assistant.cli.app import cli, echo_json, settings_from
+from assistant.errors import LitassistError
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from assistant.types import Comparison
+
+OFFLINE_NOTICE = (
+    "No LLM endpoint configured; comparing in offline extractive mode. "
+    "Set OPENAI_BASE_URL to use one."
+)
+
+
+def _markers(numbers: tuple[int, ...]) -> str:
+    return "".join(f"[{n}]" for n in numbers)
+
+
+def comparison_renderables(comparison: Comparison) -> list[RenderableType]:
+    """The comparison for a terminal: the table, the synthesis, the checks, the sources."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from assistant.rag.aspects import aspect
+    from assistant.rag.extractive import short_name
+
+    how = f"LLM {comparison.model}" if comparison.mode == "llm" else "offline, extractive"
+    table = Table(
+        title=f"{comparison.title} ({how})", show_lines=True, expand=True, title_justify="left"
+    )
+    table.add_column("Paper", ratio=1, style="bold", overflow="fold")
+    for name in comparison.aspects:
+        table.add_column(aspect(name).label, ratio=2, overflow="fold")
+    for paper in comparison.papers:
+        year = f" ({paper.year})" if paper.year else ""
+        row: list[RenderableType] = [Text(short_name(paper.title) + year)]
+        for cell in comparison.row(paper.id):
+            if not cell.stated:
+                row.append(Text("not stated", style="dim italic"))
+                continue
+            text = Text(cell.text)
+            text.append(f" {_markers(cell.citations)}", style="cyan")
+            if not cell.supported:
+                text.append(" ⚠ unsupported", style="yellow")
+            row.append(text)
+        table.add_row(*row)
+
+    parts: list[RenderableType] = [table, Text("Synthesis", style="bold")]
+    label = " (computed from the table)" if comparison.mode == "extractive" else ""
+    parts.append(Text(comparison.synthesis + label))
+    flagged = [
+        (f"{short_name(p.title)}, {aspect(c.aspect).label.lower()}", c.note)
+        for p in comparison.papers
+        for c in comparison.row(p.id)
+        if c.stated and not c.supported
+    ]
+    flagged += [(s.text, s.note) for s in comparison.synthesis_sentences if not s.supported]
+    if flagged:
+        checks = Text("Check these:\n", style="bold yellow")
+        for what, note in flagged:
+            checks.append(f"  ! {what}: {note or 'unsupported'}\n")
+        parts.append(checks)
+    sources = Text("Sources:\n", style="bold")
+    for source in comparison.sources:
+        paper = source.paper
+        sources.append(f"  [{source.number}] ", style="cyan")
+        sources.append(f"{paper.title} ({paper.year or 'n.d.'})  {paper.id}\n", style="")
+    parts.append(sources)
+    return parts
+
+
+def _print_table(comparison: Comparison) -> None:
+    from rich.console import Console
+
+    console = Console(soft_wrap=False)
+    for part in comparison_renderables(comparison):
+        console.print(part)
+
+
+@cli.command()
+@click.argument("refs", nargs=-1)
+@click.option("--topic", help="Compare the papers retrieved for this topic instead of REFS.")
+@click.option(
+    "-n", "n", type=click.IntRange(2, 12), default=5, show_default=True, help="Papers (--topic)."
+)
+@click.option(
+    "--aspects",
+    help="Columns, comma-separated (default task,data,method,results,limitations; any word "
+    "works, e.g. compute).",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["auto", "llm", "extractive"]),
+    help="llm: the configured endpoint; extractive: offline; auto (default): llm if configured.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "md", "json"]),
+    default="table",
+    show_default=True,
+    help="Terminal table, a Markdown note, or JSON.",
+)
+@click.option(
+    "--style",
+    type=click.Choice(["footnote", "pandoc"]),
+    default="footnote",
+    show_default=True,
+    help="Citation style of --format md.",
+)
+@click.option("--no-save", is_flag=True, help="Do not store the comparison.")
+@click.pass_context
+def compare(
+    ctx: click.Context,
+    refs: tuple[str, ...],
+    topic: str | None,
+    n: int,
+    aspects: str | None,
+    mode: str | None,
+    fmt: str,
+    style: str,
+    no_save: bool,
+) -> None:
+    """Compare papers side by side: one row per paper, one cited cell per aspect, a synthesis.
+
+    REFS are paper ids, citekeys, DOIs or unique id prefixes (see `litassist papers`); or
+    use --topic to compare the papers found for a topic.  Cells the abstract does not cover
+    say "not stated".  The comparison is stored; export it with
+    `litassist export --last-comparison`.
+    """
+    if topic is not None and refs:
+        raise LitassistError("Give either paper REFS or --topic, not both.")
+    if topic is None and not refs:
+        raise LitassistError('Name the papers to compare, or use --topic "...".')
+    settings = settings_from(ctx, answer_mode=mode)
+    if settings.answer_mode == "llm" and not settings.llm_configured:
+        raise LitassistError(
+            "No LLM endpoint configured for --mode llm; set OPENAI_BASE_URL (and "
+            "OPENAI_API_KEY if it needs one), or use --mode extractive."
+        )
+
+    from assistant.cli.library_commands import resolve_papers
+    from assistant.comparisons import ComparisonStore
+    from assistant.rag.aspects import parse_aspects
+    from assistant.wiring import make_comparer, open_library
+
+    columns = parse_aspects(aspects)
+    library = open_library(settings)
+    if settings.answer_mode == "auto" and not settings.llm_configured:
+        click.echo(OFFLINE_NOTICE, err=True)
+    try:
+        comparer = make_comparer(settings, library)
+        if topic is not None:
+            comparison = comparer.compare_topic(topic, n, columns)
+        else:
+            papers = resolve_papers(library.catalog, refs)
+            comparison = comparer.compare([p.id for p in papers], columns)
+        context = [row.paper for row in library.catalog.list_rows()] if fmt == "md" else []
+    finally:
+        library.close()
+    if not no_save:
+        with ComparisonStore.open(settings.data_dir) as store:
+            store.save(comparison)
+
+    if fmt == "json":
+        from assistant.comparison_json import comparison_to_dict
+
+        echo_json(comparison_to_dict(comparison))
+    elif fmt == "md":
+        from assistant.export.keys import assign_keys
+        from assistant.export.markdown import comparison_note, comparison_papers
+
+        keys = assign_keys(comparison_papers(comparison), context=context)
+        click.echo(comparison_note(comparison, style=style, keys=keys), nl=False)  # type: ignore[arg-type]
+    else:
+        _print_table(comparison)
+    if not no_save:
+        click.echo(
+            f"comparison {comparison.id} (export with `litassist export --comparison "
+            f"{comparison.id}`)",
+            err=True,
+        )
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def comparisons(ctx: click.Context, as_json: bool) -> None:
+    """List stored comparisons, newest first."""
+    from assistant.comparisons import ComparisonStore
+
+    with ComparisonStore.open(settings_from(ctx).data_dir) as store:
+        rows = store.list()
+    if as_json:
+        echo_json(
+            [
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "created_at": r.created_at.isoformat(),
+                    "papers": r.papers,
+                    "aspects": list(r.aspects),
+                    "mode": r.mode,
+                }
+                for r in rows
+            ]
+        )
+        return
+    if not rows:
+        click.echo('No comparisons yet; make one with `litassist compare --topic "..."`.')
+        return
+    for row in rows:
+        when = row.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        click.echo(f"{row.id}  {when}  {row.papers:>2} papers  {row.mode:<10}  {row.title}")
