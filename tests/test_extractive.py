@@ -53,14 +53,30 @@ def test_answers_a_factual_question_from_the_right_paper(engine: AnswerEngine) -
     _quoted_verbatim(answer)
 
 
-def test_question_several_papers_answer_cites_them(engine: AnswerEngine) -> None:
-    answer = engine.ask("Which methods have been proposed for dataset distillation?")
-    titles = {s.paper.title for s in answer.cited_sources}
-    assert len(titles) >= 2
-    assert all("Dataset Distillation" in title for title in titles), titles
+def test_question_asking_for_a_list_cites_several_papers(engine: AnswerEngine) -> None:
+    question = "Which methods have been proposed for dataset distillation?"
+    assert extractive.asks_for_list(question)
+    answer = engine.ask(question)
+    titles = [s.paper.title for s in answer.cited_sources]
+    assert sum("Dataset Distillation" in title for title in set(titles)) >= 3, titles
     paragraphs = answer.text.split("\n\n")
-    assert len(paragraphs) == len(titles)  # one paragraph per paper, labelled by its name
+    assert len(paragraphs) == len(set(titles)) == len(answer.sentences)  # one line per paper
     _quoted_verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "is_list"),
+    [
+        ("Which datasets focus on artworks?", True),
+        ("What neural architecture search methods exist?", True),
+        ("List the benchmarks for remote sensing", True),
+        ("What is DataDAM?", False),
+        ("Which strategy does dataset reinforcement use?", False),
+        ("What top-1 accuracy does NASNet reach?", False),
+    ],
+)
+def test_list_questions(question: str, is_list: bool) -> None:
+    assert extractive.asks_for_list(question) is is_list
 
 
 def test_abstains_when_the_library_has_no_answer(engine: AnswerEngine) -> None:

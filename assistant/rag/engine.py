@@ -197,11 +197,10 @@ class AnswerEngine:
         relevance: Relevance,
         weights: TermWeights,
     ) -> Iterator[str]:
-        ranked = extractive.score_candidates(
+        groups = extractive.plan(
             question, sources, relevance, embedder=self.embedder, weights=weights
         )
-        chosen = extractive.select(ranked)
-        yield from extractive.render(extractive.arrange(chosen), sources)
+        yield from extractive.render(groups, sources)
 
     def _llm_pieces(self, question: str, sources: Sequence[Source]) -> Iterator[str]:
         assert self.llm is not None
