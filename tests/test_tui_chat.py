@@ -7,7 +7,6 @@ import threading
 from pathlib import Path
 
 from assistant.rag.engine import CANCELLED
-from assistant.store.library import Library
 from assistant.tui.citation_view import UNSUPPORTED_MARK
 from assistant.tui.widgets.sources_pane import SourceCard, SourcesPane
 from assistant.tui.widgets.status_line import StatusLine
@@ -29,7 +28,7 @@ TYPED = "image classification datasets?"
 async def test_answer_streams_with_citations_and_fills_the_sources_pane(
     hashing_sample_library: Path, tmp_path: Path, fake_llm: FakeChatEndpoint
 ) -> None:
-    app = make_app(hashing_sample_library, tmp_path)
+    app = make_app(hashing_sample_library, tmp_path, warm_up=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await type_text(pilot, TYPED)  # the question box has the focus from the start
@@ -66,13 +65,13 @@ async def test_answer_streams_with_citations_and_fills_the_sources_pane(
         assert [t.text for t in stored.turns] == [answer.text]
 
 
-async def test_choosing_a_citation_selects_and_focuses_its_source(
+async def test_choosing_a_citation_selects_and_focuses_its_source_and_copy(
     hashing_sample_library: Path, tmp_path: Path, fake_llm: FakeChatEndpoint
 ) -> None:
     app = make_app(hashing_sample_library, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await ask(app, pilot, QUESTION)
+        view = await ask(app, pilot, QUESTION)
         pane = app.chat.query_one(SourcesPane)
         assert pane.selected_number is None
 
@@ -87,6 +86,11 @@ async def test_choosing_a_citation_selects_and_focuses_its_source(
         focused = app.focused
         assert isinstance(focused, SourceCard) and focused.source.number == 2
         assert focused.has_class("-selected")
+
+        await pilot.press("ctrl+y")  # copy: the answer, then its cited sources
+        assert app.clipboard.startswith(view.answer.text.strip())
+        for source in view.answer.cited_sources:
+            assert f"[{source.number}] {source.paper.title}" in app.clipboard
 
 
 async def test_escape_cancels_a_running_answer_and_keeps_what_arrived(
@@ -189,19 +193,6 @@ async def test_reopen_a_past_conversation_and_start_a_new_one(
         assert len(stored.turns) == 2
 
 
-async def test_copy_answer_puts_the_answer_and_its_sources_on_the_clipboard(
-    hashing_sample_library: Path, tmp_path: Path, fake_llm: FakeChatEndpoint
-) -> None:
-    app = make_app(hashing_sample_library, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        view = await ask(app, pilot, QUESTION)
-        await pilot.press("ctrl+y")
-        assert app.clipboard.startswith(view.answer.text.strip())
-        for source in view.answer.cited_sources:
-            assert f"[{source.number}] {source.paper.title}" in app.clipboard
-
-
 async def test_offline_mode_is_shown_and_answers_extractively(
     hashing_sample_library: Path, tmp_path: Path, fake_llm: FakeChatEndpoint
 ) -> None:
@@ -220,7 +211,7 @@ async def test_first_paint_does_not_wait_for_the_library(
     hashing_sample_library: Path, tmp_path: Path
 ) -> None:
     release = threading.Event()
-    services = make_services(hashing_sample_library, tmp_path / "conversations")
+    services = make_services(hashing_sample_library, tmp_path / "work")
     opened = services._open_library
 
     def slow_open(settings, create):  # type: ignore[no-untyped-def]
@@ -254,16 +245,6 @@ async def test_without_a_library_the_chat_says_how_to_add_papers(
         assert not (tmp_path / "nothing-here").exists()  # nothing created by asking
 
 
-def test_library_fixture_has_the_papers_the_tests_expect(hashing_sample_library: Path) -> None:
-    from tests.conftest import HashingEmbedder
-
-    library = Library.open(hashing_sample_library, HashingEmbedder())
-    try:
-        assert library.catalog.count() == 62
-    finally:
-        library.close()
-
-
 async def test_clicking_a_citation_link_in_the_answer_focuses_its_source(
     hashing_sample_library: Path, tmp_path: Path, fake_llm: FakeChatEndpoint
 ) -> None:
@@ -292,3 +273,32 @@ def test_litassist_without_arguments_opens_the_chat(run_cli, monkeypatch, tmp_pa
     assert run_cli("--data-dir", str(tmp_path / "lib")).code == 0
     assert run_cli("chat").code == 0
     assert opened == [tmp_path / "lib", tmp_path / "home-library"]
+
+
+async def test_export_writes_the_conversation_note_and_bib_and_says_where(
+    hashing_sample_library: Path, tmp_path: Path, fake_llm: FakeChatEndpoint
+) -> None:
+    app = make_app(hashing_sample_library, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")  # nothing asked yet: nothing to export
+        await settle(app, pilot)
+        assert ("warning", "Nothing to export yet: ask a question first.") in notifications(app)
+
+        view = await ask(app, pilot, QUESTION)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")  # a second export never overwrites the first
+        await settle(app, pilot)
+
+        notes = tmp_path / "work" / "notes"
+        written = sorted(p.name for p in notes.iterdir())
+        stem = min(written, key=len).rsplit(".", 1)[0]
+        assert written == sorted([f"{stem}.bib", f"{stem}.md", f"{stem}-2.bib", f"{stem}-2.md"])
+        note = (notes / f"{stem}.md").read_text()
+        bib = (notes / f"{stem}.bib").read_text()
+        assert QUESTION in note and f"bibliography: {stem}.bib" in note
+        for source in view.answer.cited_sources:
+            assert source.paper.title.split(":")[0] in bib
+        said = [m for _, m in notifications(app) if m.startswith("Note written: ")]
+        assert said[0] == f"Note written: {notes / (stem + '.md')} (with {stem}.bib)"

@@ -79,7 +79,7 @@ def test_source_spans_are_the_cited_spans_clipped_to_the_abstract() -> None:
         Citation(1, "p1", "c1", 41, 500, 0.2, False),
         Citation(2, "p2", "c2", 0, 5, 0.9, True),  # another source's
     )
-    spans = source_spans(answer("x", sources=(cited,), citations=citations), cited)
+    spans = source_spans(citations, cited)
     assert [(s.start, s.end, s.kind) for s in spans] == [
         (22, 40, "supported"),
         (41, len(ABSTRACT), "unsupported"),
@@ -89,7 +89,7 @@ def test_source_spans_are_the_cited_spans_clipped_to_the_abstract() -> None:
 
 def test_source_spans_fall_back_to_the_retrieved_passage() -> None:
     cited = source(1, chunk=(0, 21))
-    spans = source_spans(answer("x", sources=(cited,)), cited)
+    spans = source_spans((), cited)
     assert [(s.start, s.end, s.kind) for s in spans] == [(0, 21, "passage")]
 
 

@@ -33,9 +33,11 @@ def make_settings(data_dir: Path, **values: Any) -> Settings:
 
 
 def make_services(
-    library_dir: Path, conversations_dir: Path, config_file: Path | None = None, **values: Any
+    library_dir: Path, work_dir: Path, config_file: Path | None = None, **values: Any
 ) -> Services:
-    """Services over `library_dir` (HashingEmbedder); conversations kept in their own folder."""
+    """Services over `library_dir` (HashingEmbedder); conversations and comparisons are kept
+    in `work_dir`, notes exported to `work_dir/notes`."""
+    from assistant.comparisons import ComparisonStore
     from assistant.conversations import ConversationStore
     from assistant.settings import save_settings
 
@@ -47,16 +49,22 @@ def make_services(
     return Services(
         make_settings(library_dir, **values),
         open_library=open_library,
-        open_conversations=lambda settings: ConversationStore.open(conversations_dir),
+        open_conversations=lambda settings: ConversationStore.open(work_dir),
+        open_comparisons=lambda settings: ComparisonStore.open(work_dir),
+        export_dir=work_dir / "notes",
         save_settings=lambda changed: save_settings(changed, config_file),
     )
 
 
-def make_app(library_dir: Path, tmp_path: Path, **values: Any) -> LitassistApp:
+def make_app(
+    library_dir: Path, tmp_path: Path, *, warm_up: bool = False, **values: Any
+) -> LitassistApp:
+    """The app over `library_dir`; `warm_up=False` skips preloading the engine after start
+    (the first question loads it instead), which most tests do not need."""
     services = make_services(
-        library_dir, tmp_path / "conversations", tmp_path / "config" / "config.toml", **values
+        library_dir, tmp_path / "work", tmp_path / "config" / "config.toml", **values
     )
-    return LitassistApp(services)
+    return LitassistApp(services, warm_up=warm_up)
 
 
 async def settle(app: LitassistApp, pilot: Pilot) -> None:

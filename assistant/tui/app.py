@@ -28,13 +28,13 @@ class LitassistApp(App[None]):
     TITLE = "litassist"
     CSS_PATH = Path(__file__).parent / "app.tcss"
     BINDINGS = [  # noqa: RUF012  (Textual's class-level declaration)
-        Binding("ctrl+n", "new_conversation", "New"),
-        Binding("ctrl+o", "conversations", "Conversations"),
-        Binding("ctrl+l", "library", "Library"),
-        Binding("ctrl+s", "export", "Export"),
-        Binding("ctrl+y", "copy_answer", "Copy"),
-        Binding("f2", "settings", "Settings"),
-        Binding("f1", "help", "Help"),
+        Binding("ctrl+n", "new_conversation", "New", tooltip="Start a new conversation"),
+        Binding("ctrl+o", "conversations", "Conversations", tooltip="Reopen a past conversation"),
+        Binding("ctrl+l", "library", "Library", tooltip="Browse, filter, compare, ingest papers"),
+        Binding("ctrl+s", "export", "Export", tooltip="Write the Markdown note and .bib"),
+        Binding("ctrl+y", "copy_answer", "Copy", tooltip="Copy the answer and its sources"),
+        Binding("f2", "settings", "Settings", tooltip="Endpoint, model, answer mode, k, theme"),
+        Binding("f1", "help", "Help", tooltip="This help"),
     ]
 
     paper_count: reactive[int | None] = reactive(None)

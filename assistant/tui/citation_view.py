@@ -9,10 +9,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.types import Answer, Paper, Source
+from assistant.types import Answer, AnswerSentence, Citation, Paper, Source
 
 CITE_SCHEME = "cite:"
 UNSUPPORTED_MARK = "⚠"
@@ -42,15 +43,22 @@ def _marker_links(numbers: tuple[int, ...], known: set[int], original: str) -> s
 
 def answer_markdown(answer: Answer) -> str:
     """The answer's Markdown with clickable citation markers and unsupported sentences marked."""
+    return linked_markdown(answer.text, answer.sources, answer.sentences)
+
+
+def linked_markdown(
+    text: str, sources: Sequence[Source], sentences: Sequence[AnswerSentence]
+) -> str:
+    """`text` (an answer, a synthesis) with markers of known sources as `cite:N` links and a
+    ⚠ after each unsupported sentence."""
     # Imported here: the citation parser pulls in numpy, which the first paint does not need.
     from assistant.rag.citations import find_markers
 
-    text = answer.text
-    known = {source.number for source in answer.sources}
+    known = {source.number for source in sources}
     markers = find_markers(text)
     edits = [_Edit(m.start, m.end, _marker_links(m.numbers, known, m.text)) for m in markers]
-    for sentence in answer.unsupported_sentences:
-        if sentence.end < 0 or sentence.end > len(text):
+    for sentence in sentences:
+        if sentence.supported or sentence.end < 0 or sentence.end > len(text):
             continue
         at = sentence.end
         for marker in markers:  # never split a marker: mark after it
@@ -132,14 +140,15 @@ class SourceSpan:
     kind: SpanKind
 
 
-def source_spans(answer: Answer, source: Source) -> list[SourceSpan]:
-    """The supporting spans of `source` in its abstract, in order, clipped to the abstract.
+def source_spans(citations: Sequence[Citation], source: Source) -> list[SourceSpan]:
+    """The spans of `source` that `citations` (of an answer, a comparison cell, a synthesis)
+    point at, in order, clipped to the abstract.
 
-    Falls back to the whole retrieved passage when no citation of it carries offsets.
+    Falls back to the whole passage when no citation of it carries offsets.
     """
     size = len(source.paper.abstract)
     supported: dict[tuple[int, int], bool] = {}
-    for citation in answer.citations:
+    for citation in citations:
         if citation.number != source.number:
             continue
         start, end = max(0, citation.start), min(size, citation.end)

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from assistant.errors import LitassistError
+from assistant.tui.services import written_message
 from assistant.tui.widgets.answer_view import AnswerView
 from assistant.tui.widgets.sources_pane import SourcesPane
 from assistant.tui.widgets.status_line import StatusLine
@@ -51,9 +52,9 @@ def answer_with_references(answer: Answer) -> str:
 
 class ChatScreen(Screen[None]):
     BINDINGS = [  # noqa: RUF012  (Textual's class-level declaration)
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+r", "citations", "Citations"),
-        Binding("ctrl+b", "toggle_sources", "Sources"),
+        Binding("escape", "cancel", "Cancel", tooltip="Stop the answer, keep what arrived"),
+        Binding("ctrl+r", "citations", "Citations", tooltip="Choose a citation: its source shows"),
+        Binding("ctrl+b", "toggle_sources", "Sources", tooltip="Show or hide the sources pane"),
     ]
 
     def __init__(self) -> None:
@@ -238,6 +239,24 @@ class ChatScreen(Screen[None]):
             return
         self.app.copy_to_clipboard(answer_with_references(answer))
         self.notify("Answer copied to the clipboard.")
+
+    def export_note(self) -> None:
+        """Write the conversation as a Markdown note with its .bib (in a worker)."""
+        if self.conversation_id is None:
+            self.notify("Nothing to export yet: ask a question first.", severity="warning")
+            return
+        self._export(self.conversation_id)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export(self, conversation_id: str) -> None:
+        services = self.litassist.services
+        try:
+            conversation = services.conversations().get(conversation_id)
+            written = services.export_note(conversation)
+        except LitassistError as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self.app.notify, written_message(written), timeout=10)
 
     # ---- conversations --------------------------------------------------------------------
     async def new_conversation(self) -> None:

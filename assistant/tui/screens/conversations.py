@@ -31,9 +31,9 @@ def conversation_option(summary: ConversationSummary) -> Option:
 
 class ConversationsScreen(Screen[None]):
     BINDINGS = [  # noqa: RUF012
-        Binding("escape", "back", "Back"),
-        Binding("n", "new", "New conversation"),
-        Binding("d", "delete", "Delete"),
+        Binding("escape", "back", "Back", tooltip="Back to the chat"),
+        Binding("n", "new", "New conversation", tooltip="Start a new conversation"),
+        Binding("d", "delete", "Delete", tooltip="Delete the highlighted conversation"),
     ]
 
     def __init__(self) -> None:

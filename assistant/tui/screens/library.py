@@ -31,13 +31,13 @@ MAX_PROBLEMS_SHOWN = 3
 
 class LibraryScreen(Screen[None]):
     BINDINGS = [  # noqa: RUF012
-        Binding("escape", "back", "Back"),
-        Binding("slash", "focus_filter", "Filter"),
-        Binding("space", "mark", "Mark"),
-        Binding("c", "compare", "Compare marked"),
-        Binding("s", "sort", "Sort"),
-        Binding("r", "reverse", "Reverse"),
-        Binding("i", "ingest", "Ingest"),
+        Binding("escape", "back", "Back", tooltip="Back to the chat"),
+        Binding("slash", "focus_filter", "Filter", tooltip="Filter as you type"),
+        Binding("space", "mark", "Mark", tooltip="Mark or unmark for comparing"),
+        Binding("c", "compare", "Compare marked", tooltip="Compare the marked papers"),
+        Binding("s", "sort", "Sort", tooltip="Sort by the next column (or click a header)"),
+        Binding("r", "reverse", "Reverse", tooltip="Reverse the order"),
+        Binding("i", "ingest", "Ingest", tooltip="Ingest a file or folder"),
     ]
 
     def __init__(self) -> None:

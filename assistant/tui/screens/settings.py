@@ -52,8 +52,8 @@ def key_status(settings: Settings) -> str:
 
 class SettingsScreen(Screen[None]):
     BINDINGS = [  # noqa: RUF012
-        Binding("escape", "back", "Back"),
-        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "back", "Back", tooltip="Leave without saving"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save to the config file", priority=True),
     ]
 
     def __init__(self) -> None:

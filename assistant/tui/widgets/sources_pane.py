@@ -1,7 +1,10 @@
-"""The sources beside the chat: each paper cited by the current answer, its supporting passage
-highlighted inside the abstract; choosing a citation in the answer selects its card here."""
+"""The sources beside the chat (and under a comparison): each cited paper with the supporting
+passage highlighted inside its abstract; choosing a citation selects its card here."""
 
 from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -10,7 +13,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from assistant.tui.citation_view import SourceSpan, paper_byline, source_spans
-from assistant.types import Answer, Source
+from assistant.types import Answer, Citation, Source
 
 SPAN_STYLES = {
     "supported": "bold $text-success on $success-muted",
@@ -45,10 +48,10 @@ class SourceCard(Static, can_focus=True):
 
     selected: reactive[bool] = reactive(False)
 
-    def __init__(self, answer: Answer, source: Source) -> None:
-        super().__init__(classes="source-card", id=f"source-{source.number}")
+    def __init__(self, source: Source, citations: Sequence[Citation]) -> None:
+        super().__init__(classes="source-card")
         self.source = source
-        self.spans = source_spans(answer, source)
+        self.spans = source_spans(citations, source)
 
     def on_mount(self) -> None:
         self.update(card_content(self.source, self.spans, self.selected))
@@ -60,29 +63,46 @@ class SourceCard(Static, can_focus=True):
 
 
 class SourcesPane(VerticalScroll):
-    """Shows the cited sources of one answer; `select(number)` brings one into view."""
+    """Shows cited sources (of an answer, or of a comparison cell); `select(number)` brings one
+    into view."""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(
+        self, placeholder: str = "Sources of the current answer appear here.", **kwargs: object
+    ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.answer: Answer | None = None
+        self.placeholder = placeholder
+        self._replacing = asyncio.Lock()  # one replacement at a time: they await DOM changes
 
     def compose(self) -> ComposeResult:
-        yield Static("Sources of the current answer appear here.", classes="sources-title")
+        yield Static(self.placeholder, classes="sources-title")
 
-    async def show(self, answer: Answer | None, note: str = "") -> None:
-        """Replace the cards with the cited sources of `answer` (or a note when there is none)."""
+    async def show(self, answer: Answer | None) -> None:
+        """Replace the cards with the cited sources of `answer` (the placeholder for None)."""
         self.answer = answer
-        await self.remove_children()
         if answer is None:
-            await self.mount(Static(note or "No answer yet.", classes="sources-title"))
+            await self.show_sources((), (), self.placeholder)
             return
         cited = answer.cited_sources
         title = f"Sources · {len(cited)} cited of {len(answer.sources)} retrieved"
+        note = "" if cited else "This answer cites no source."
+        await self.show_sources(cited, answer.citations, title, note)
+
+    async def show_sources(
+        self,
+        sources: Sequence[Source],
+        citations: Sequence[Citation],
+        title: str,
+        note: str = "",
+    ) -> None:
+        """Replace the cards: one per source, `citations`' spans highlighted in its abstract."""
         widgets: list[Static] = [Static(title, classes="sources-title")]
-        if not cited:
-            widgets.append(Static("This answer cites no source.", classes="sources-empty"))
-        widgets += [SourceCard(answer, source) for source in cited]
-        await self.mount_all(widgets)
+        if note:
+            widgets.append(Static(note, classes="sources-note"))
+        widgets += [SourceCard(source, citations) for source in sources]
+        async with self._replacing:
+            await self.remove_children()
+            await self.mount_all(widgets)
         self.scroll_home(animate=False)
 
     @property
