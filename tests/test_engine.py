@@ -148,7 +148,7 @@ def test_gate_abstains_without_calling_the_model(engine: AnswerEngine, router) -
     route = router.post("/chat/completions").mock(side_effect=answering("should not happen"))
     _, answer = run(engine, "What is the boiling point of mercury?")
     assert answer.abstained and answer.citations == ()
-    assert not route.called
+    assert not route.called and answer.model is None
     assert "does not seem to answer" in answer.text
 
 

@@ -115,7 +115,7 @@ class AnswerEngine:
             "sources": sources,
             "standalone_query": standalone,
             "created_at": datetime.now(UTC),
-            "model": self.llm.model if mode == "llm" and self.llm else None,
+            "model": None,
         }
         extra = {"relevance": f"{relevance.score:.3f}"}
 
@@ -124,7 +124,9 @@ class AnswerEngine:
             yield AnswerDelta(text)
             extra["elapsed_ms"] = f"{(time.perf_counter() - started) * 1000:.0f}"
             yield Answer(text=text, abstained=True, extra=extra, **header)  # type: ignore[arg-type]
-            return
+            return  # the model is never called when nothing is relevant
+        if mode == "llm" and self.llm is not None:
+            header["model"] = self.llm.model
 
         parts: list[str] = []
         complete, error = True, None
