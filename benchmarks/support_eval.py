@@ -56,9 +56,7 @@ def main() -> None:
             for pair in pairs:
                 paper = papers[pair["cites"]]
                 chunks = library.catalog.chunks_of([paper.id])
-                sources = [
-                    Source(1, paper, Passage(chunk, 1.0)) for chunk in chunks[:1]
-                ] + [Source(i + 2, paper, Passage(c, 1.0)) for i, c in enumerate(chunks[1:])]
+                sources = [Source(i, paper, Passage(c, 1.0)) for i, c in enumerate(chunks, 1)]
                 markers = "".join(f"[{s.number}]" for s in sources)
                 checked = verify(
                     f"{pair['claim'].rstrip('.')} {markers}.",

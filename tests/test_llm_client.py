@@ -151,9 +151,7 @@ def test_server_message_echoing_the_key_is_scrubbed(llm: LLMClient, router) -> N
 
 def test_unknown_model(llm: LLMClient, router) -> None:
     router.post("/chat/completions").mock(
-        return_value=error(
-            404, f"The model `{MODEL}` does not exist", code="model_not_found"
-        )
+        return_value=error(404, f"The model `{MODEL}` does not exist", code="model_not_found")
     )
     with pytest.raises(LLMModelNotFoundError, match="LITASSIST_MODEL"):
         list(llm.stream_chat(MESSAGES))
