@@ -73,16 +73,27 @@ def pandoc_key(key: str) -> str:
 
 
 def rewrite_markers(text: str, sources: Mapping[int, Source], refs: References) -> str:
-    """`text` with each `[n]` marker replaced by the citation of its paper(s)."""
+    """`text` with its `[n]` markers replaced by the citations of their papers.
+
+    Adjacent markers (`[1][3]`, `[1] [3]`) become one citation, so two passages of one paper
+    give one reference and several papers one pandoc group.
+    """
+    groups: list[tuple[int, int, list[int]]] = []  # (start, end, source numbers)
+    for marker in find_markers(text):
+        if groups and not text[groups[-1][1] : marker.start].strip():
+            start, _, numbers = groups[-1]
+            groups[-1] = (start, marker.end, numbers + list(marker.numbers))
+        else:
+            groups.append((marker.start, marker.end, list(marker.numbers)))
     pieces: list[str] = []
     cursor = 0
-    for marker in find_markers(text):
-        papers = [sources[n].paper for n in marker.numbers if n in sources]
+    for start, end, numbers in groups:
+        papers = [sources[n].paper for n in numbers if n in sources]
         replacement = refs.cite(papers)
-        before = text[cursor : marker.start]
+        before = text[cursor:start]
         pieces.append(before if replacement else before.rstrip(" "))
         pieces.append(replacement)
-        cursor = marker.end
+        cursor = end
     pieces.append(text[cursor:])
     return "".join(pieces)
 

@@ -85,9 +85,11 @@ def paper_blocks(papers: Sequence[Paper], sources: Sequence[Source]) -> list[Pap
 
 # ---- schema and prompt ----------------------------------------------------------------------
 def _cell_schema(numbers: Sequence[int] | None) -> dict[str, Any]:
-    items: dict[str, Any] = {"type": "integer"}
-    if numbers is not None:
-        items["enum"] = list(numbers)
+    sources: dict[str, Any] = {"type": "array", "items": {"type": "integer"}}
+    if numbers is not None and numbers:
+        sources["items"]["enum"] = list(numbers)
+    elif numbers is not None:  # a paper without an abstract has nothing to cite
+        sources["maxItems"] = 0
     return {
         "type": "object",
         "additionalProperties": False,
@@ -95,7 +97,7 @@ def _cell_schema(numbers: Sequence[int] | None) -> dict[str, Any]:
         "properties": {
             "stated": {"type": "boolean"},
             "text": {"type": "string"},
-            "sources": {"type": "array", "items": items},
+            "sources": sources,
         },
     }
 

@@ -1,0 +1,393 @@
+"""Comparisons end to end over real libraries (Chroma + BM25 on disk): offline extractive cells on
+the sample corpus with the real embedder, and LLM cells through the real `openai` client against
+a respx-mocked endpoint (structured output, retry, fallback, cells citing another paper)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import respx
+
+from assistant.comparison_json import comparison_from_dict, comparison_to_dict
+from assistant.comparisons import ComparisonNotFoundError, ComparisonStore
+from assistant.errors import LitassistError, PaperNotFoundError
+from assistant.ingest import ingest
+from assistant.rag.aspects import DEFAULT_ASPECTS, aspect, parse_aspects
+from assistant.rag.compare import NOT_STATED, Comparer, cite_all
+from assistant.rag.compare_extractive import Sentence, pick_sentences
+from assistant.rag.compare_llm import ComparisonFormatError, ReplyProblem, parse_reply
+from assistant.rag.llm import LLMClient, LLMNotConfiguredError
+from assistant.rag.prompts import PromptLibrary
+from assistant.rag.retriever import HybridRetriever
+from assistant.rag.sentences import Span
+from assistant.store.library import Library
+from assistant.types import Comparison, Passage, Source
+from tests.compare_endpoint import FakeCompareEndpoint, Prompt
+from tests.openai_sse import MODEL, make_client
+
+PAPERS = [
+    {
+        "title": "DataDAM: Efficient Dataset Distillation with Attention Matching",
+        "abstract": "Dataset distillation creates a small synthetic training set. DataDAM learns "
+        "synthetic images by matching spatial attention maps of real and synthetic data. It "
+        "improves accuracy by up to 6.5% on CIFAR100.",
+        "year": 2023,
+        "authors": ["Sajedi, Ahmad"],
+    },
+    {
+        "title": "FYI: Flip Your Images for Dataset Distillation",
+        "abstract": "Dataset distillation synthesizes a small set of images from a large real "
+        "dataset. FYI embeds a horizontal flipping technique into distillation processes. "
+        "Experiments on CIFAR-10 and ImageNet show consistent gains.",
+        "year": 2024,
+    },
+    {
+        "title": "Quilt-1M: One Million Image-Text Pairs for Histopathology",
+        "abstract": "Quilt-1M collects 768,826 histopathology image and text pairs from "
+        "educational YouTube videos. It is the largest vision-language histopathology dataset.",
+        "year": 2023,
+    },
+]
+DATADAM = "DataDAM: Efficient Dataset Distillation with Attention Matching"
+FYI = "FYI: Flip Your Images for Dataset Distillation"
+CURRICULUM = "Dataset Distillation via Curriculum Data Synthesis in Large Data Era"
+
+
+# ---- fixtures ---------------------------------------------------------------------------------
+@pytest.fixture
+def small_library(data_dir: Path, hashing_embedder, tmp_path: Path):
+    source = tmp_path / "papers.jsonl"
+    source.write_text("\n".join(json.dumps(p) for p in PAPERS), encoding="utf-8")
+    lib = Library.open(data_dir, hashing_embedder, create=True)
+    ingest([source], lib)
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def endpoint():
+    fake = FakeCompareEndpoint()
+    with respx.mock(assert_all_called=False) as router:
+        fake.install(router)
+        yield fake
+
+
+def llm_comparer(library: Library) -> Comparer:
+    llm = LLMClient(make_client(), MODEL, max_retries=0, sleep=lambda _: None)
+    return Comparer(
+        HybridRetriever(library), library.embedder, llm=llm, prompts=PromptLibrary.default()
+    )
+
+
+def ids(library: Library, *titles: str) -> list[str]:
+    by_title = {row.paper.title: row.paper.id for row in library.catalog.list_rows()}
+    return [by_title[t] for t in titles]
+
+
+@pytest.fixture(scope="module")
+def sample_comparison(sample_library: Path, local_embedder) -> Comparison:
+    library = Library.open(sample_library, local_embedder)
+    try:
+        comparer = Comparer(
+            HybridRetriever(library), local_embedder, llm=None, prompts=PromptLibrary.default()
+        )
+        return comparer.compare(ids(library, DATADAM, FYI, CURRICULUM))
+    finally:
+        library.close()
+
+
+def own_numbers(comparison: Comparison, paper_id: str) -> set[int]:
+    return {s.number for s in comparison.sources if s.paper.id == paper_id}
+
+
+# ---- offline (extractive) ---------------------------------------------------------------------
+def test_extractive_cells_quote_their_own_paper(sample_comparison: Comparison) -> None:
+    comparison = sample_comparison
+    assert comparison.mode == "extractive" and comparison.aspects == DEFAULT_ASPECTS
+    assert [p.title for p in comparison.papers] == [DATADAM, FYI, CURRICULUM]
+    assert len(comparison.cells) == 3 * len(DEFAULT_ASPECTS)
+    for paper in comparison.papers:
+        for cell in comparison.row(paper.id):
+            if not cell.stated:
+                assert cell.text == NOT_STATED and cell.citations == ()
+                continue
+            assert cell.text in paper.abstract  # a verbatim sentence of this paper
+            assert cell.citations and set(cell.citations) <= own_numbers(comparison, paper.id)
+            assert cell.supported and cell.support >= 0.9
+            assert all(c.paper_id == paper.id for c in cell.evidence)
+
+
+def test_extractive_cells_find_what_each_abstract_states(sample_comparison: Comparison) -> None:
+    datadam, fyi, _ = sample_comparison.papers
+    assert "CIFAR10/100" in sample_comparison.cell(datadam.id, "data").text
+    assert "attention maps" in sample_comparison.cell(datadam.id, "method").text
+    assert "CIFAR-10/100" in sample_comparison.cell(fyi.id, "results").text
+    # Nothing in these abstracts admits a limitation of the paper itself.
+    for paper in sample_comparison.papers:
+        limitation = sample_comparison.cell(paper.id, "limitations")
+        assert not limitation.stated and limitation.supported
+
+
+def test_extractive_synthesis_is_cited_and_verified(sample_comparison: Comparison) -> None:
+    text = sample_comparison.synthesis
+    assert "Not stated in the abstracts: limitations (any paper)." in text
+    assert "On data," in text and "Tiny-ImageNet" in text
+    claims = [s for s in sample_comparison.synthesis_sentences if s.citations]
+    assert claims and all(s.supported for s in claims)
+    assert not sample_comparison.invalid_markers
+    assert sample_comparison.extra["synthesis"] == "computed from the table"
+
+
+def test_topic_comparison_uses_the_papers_retrieved(sample_library: Path, local_embedder) -> None:
+    library = Library.open(sample_library, local_embedder)
+    try:
+        comparer = Comparer(
+            HybridRetriever(library), local_embedder, llm=None, prompts=PromptLibrary.default()
+        )
+        comparison = comparer.compare_topic("dataset distillation", n=3, aspects=("method",))
+        with pytest.raises(LitassistError, match="no papers on 'medieval maritime law'"):
+            comparer.compare_topic("medieval maritime law", n=3)
+    finally:
+        library.close()
+    assert comparison.topic == "dataset distillation" and comparison.aspects == ("method",)
+    assert len(comparison.papers) == 3
+    assert all("istillation" in p.title for p in comparison.papers)
+
+
+def test_pick_sentences_says_not_stated_under_the_threshold() -> None:
+    paper_source = Source(1, _paper(), Passage(_chunk(), 0.0))
+    sentences = [
+        Sentence(paper_source, Span("We propose a method.", 0, 20), 0.0),
+        Sentence(paper_source, Span("It reaches 90% accuracy.", 21, 45), 1.0),
+    ]
+    aspects = [aspect("method"), aspect("results"), aspect("limitations")]
+    import numpy as np
+
+    scores = np.array([[0.6, 0.2], [0.3, 0.7], [0.2, 0.3]], dtype=np.float32)
+    method, results, limitations = pick_sentences(aspects, sentences, scores)
+    assert method.sentence is sentences[0] and results.sentence is sentences[1]
+    assert limitations.sentence is None  # 0.3 < the limitations threshold
+    # A sentence another aspect took is avoided when a nearly as good one exists.
+    close = np.array([[0.60, 0.58], [0.3, 0.7], [0.2, 0.3]], dtype=np.float32)
+    taken = np.array([[0.50, 0.70], [0.3, 0.75], [0.2, 0.3]], dtype=np.float32)
+    assert pick_sentences(aspects, sentences, close)[0].sentence is sentences[0]
+    assert pick_sentences(aspects, sentences, taken)[0].sentence is sentences[1]
+
+
+def _paper():
+    from assistant.types import Paper
+
+    return Paper(id="title:x", title="X", abstract="We propose a method. It reaches 90% accuracy.")
+
+
+def _chunk():
+    from assistant.types import Chunk
+
+    text = "We propose a method. It reaches 90% accuracy."
+    return Chunk("title:x#0", "title:x", 0, text, 0, len(text))
+
+
+# ---- LLM mode ---------------------------------------------------------------------------------
+def test_llm_comparison_asks_for_structured_output_and_verifies(
+    small_library: Library, endpoint: FakeCompareEndpoint
+) -> None:
+    paper_ids = ids(small_library, DATADAM, FYI)
+    comparison = llm_comparer(small_library).compare(paper_ids, ("data", "method"), mode="llm")
+    (request,) = endpoint.requests
+    schema = request["response_format"]["json_schema"]["schema"]
+    assert request["response_format"]["type"] == "json_schema"
+    assert set(schema["properties"]["papers"]["required"]) == {"P1", "P2"}
+    first_own = schema["properties"]["papers"]["properties"]["P1"]["properties"]["data"]
+    assert first_own["properties"]["sources"]["items"]["enum"] == [1]  # only P1's sources
+    prompt = request["messages"][0]["content"]
+    assert "P1: " + DATADAM in prompt and "- data: " in prompt
+    assert comparison.mode == "llm" and comparison.model == MODEL
+    assert comparison.extra["attempts"] == "1"
+    for paper in comparison.papers:
+        for cell in comparison.row(paper.id):
+            assert cell.stated and cell.supported, cell.note
+            assert set(cell.citations) <= own_numbers(comparison, paper.id)
+    assert all(s.supported for s in comparison.synthesis_sentences if s.citations)
+
+
+def test_a_cell_citing_another_papers_passage_is_flagged(
+    small_library: Library, endpoint: FakeCompareEndpoint
+) -> None:
+    def foreign(prompt: Prompt) -> dict:
+        table = prompt.table()
+        other = prompt.papers["P2"][0]
+        table["papers"]["P1"]["method"] = {
+            "stated": True,
+            "text": prompt.passages[other].split(". ")[1],  # FYI's flipping sentence
+            "sources": [other],
+        }
+        table["papers"]["P1"]["data"]["sources"].append(99)
+        return table
+
+    endpoint.replies = [foreign]
+    comparison = llm_comparer(small_library).compare(
+        ids(small_library, DATADAM, FYI), ("data", "method"), mode="llm"
+    )
+    datadam = comparison.papers[0]
+    method = comparison.cell(datadam.id, "method")
+    assert method.citations == () and not method.supported
+    assert "another paper" in method.note and FYI in method.note
+    data = comparison.cell(datadam.id, "data")
+    assert data.citations == (1,) and not data.supported and "[99]" in data.note
+    for cell in comparison.cells:  # no cell ever cites another row's paper
+        assert set(cell.citations) <= own_numbers(comparison, cell.paper_id)
+
+
+def test_not_stated_cells_from_the_model(small_library: Library, endpoint) -> None:
+    def unstated(prompt: Prompt) -> dict:
+        table = prompt.table()
+        table["papers"]["P2"]["limitations"] = {"stated": False, "text": "", "sources": []}
+        table["papers"]["P1"]["limitations"] = {"stated": True, "text": "not stated", "sources": []}
+        return table
+
+    endpoint.replies = [unstated]
+    comparison = llm_comparer(small_library).compare(
+        ids(small_library, DATADAM, FYI), ("task", "limitations"), mode="llm"
+    )
+    for paper in comparison.papers:
+        cell = comparison.cell(paper.id, "limitations")
+        assert not cell.stated and cell.text == NOT_STATED and cell.supported
+
+
+def test_invalid_json_is_retried_once(small_library: Library, endpoint) -> None:
+    endpoint.replies = ['{"papers": {"P1": ']  # cut off; the retry gets a valid table
+    comparison = llm_comparer(small_library).compare(
+        ids(small_library, DATADAM, FYI), ("task",), mode="llm"
+    )
+    assert len(endpoint.requests) == 2 and comparison.extra["attempts"] == "2"
+    retry = endpoint.requests[1]["messages"]
+    assert retry[1] == {"role": "assistant", "content": '{"papers": {"P1": '}
+    assert "not valid JSON" in retry[2]["content"]
+    assert all(c.stated for c in comparison.cells)
+
+
+def test_invalid_json_twice_is_a_clear_error(small_library: Library, endpoint) -> None:
+    endpoint.replies = ["Sure! Here is the comparison you asked for.", "```json\n{oops}\n```"]
+    with pytest.raises(ComparisonFormatError) as caught:
+        llm_comparer(small_library).compare(ids(small_library, DATADAM, FYI), mode="llm")
+    message = str(caught.value)
+    assert "\n" not in message and "2 attempts" in message and "not valid JSON" in message
+    assert "--mode extractive" in message and len(endpoint.requests) == 2
+
+
+def test_missing_fields_twice_name_the_field(small_library: Library, endpoint) -> None:
+    def missing_method(prompt: Prompt) -> dict:
+        table = prompt.table()
+        del table["papers"]["P2"]["method"]
+        return table
+
+    def missing_sources(prompt: Prompt) -> dict:
+        table = prompt.table()
+        del table["papers"]["P1"]["task"]["sources"]
+        return table
+
+    endpoint.replies = [missing_method, missing_sources]
+    with pytest.raises(ComparisonFormatError, match=r"papers\.P1\.task: 'sources' is a required"):
+        llm_comparer(small_library).compare(
+            ids(small_library, DATADAM, FYI), ("task", "method"), mode="llm"
+        )
+    assert (
+        "papers.P2: 'method' is a required property"
+        in endpoint.requests[1]["messages"][2]["content"]
+    )
+
+
+def test_endpoint_without_json_schema_falls_back_to_parsing(
+    small_library: Library, endpoint: FakeCompareEndpoint
+) -> None:
+    endpoint.reject_schema = True
+    endpoint.replies = [lambda p: "Here you go:\n```json\n" + json.dumps(p.table()) + "\n```"]
+    comparison = llm_comparer(small_library).compare(
+        ids(small_library, DATADAM, FYI), ("method",), mode="llm"
+    )
+    assert ["response_format" in r for r in endpoint.requests] == [True, False]
+    assert comparison.extra["structured_output"] == "no (parsed from text)"
+    assert all(c.stated and c.supported for c in comparison.cells)
+
+
+def test_llm_mode_needs_an_endpoint(small_library: Library) -> None:
+    comparer = Comparer(
+        HybridRetriever(small_library),
+        small_library.embedder,
+        llm=None,
+        prompts=PromptLibrary.default(),
+    )
+    with pytest.raises(LLMNotConfiguredError, match="OPENAI_BASE_URL"):
+        comparer.compare(ids(small_library, DATADAM, FYI), mode="llm")
+
+
+def test_bad_paper_lists_are_refused(small_library: Library) -> None:
+    comparer = Comparer(
+        HybridRetriever(small_library),
+        small_library.embedder,
+        llm=None,
+        prompts=PromptLibrary.default(),
+    )
+    (one,) = ids(small_library, DATADAM)
+    with pytest.raises(LitassistError, match="at least 2 different papers"):
+        comparer.compare([one, one])
+    with pytest.raises(PaperNotFoundError, match=r"doi:10\.0/none"):
+        comparer.compare([one, "doi:10.0/none"])
+
+
+# ---- pieces -----------------------------------------------------------------------------------
+def test_parse_reply_finds_json_in_fences_and_prose() -> None:
+    assert parse_reply('{"a": 1}') == {"a": 1}
+    assert parse_reply('```json\n{"a": 1}\n```') == {"a": 1}
+    assert parse_reply('Here it is: {"a": {"b": 2}} hope it helps') == {"a": {"b": 2}}
+    for bad in ("", "   ", "no json here", '{"a": '):
+        with pytest.raises(ReplyProblem):
+            parse_reply(bad)
+
+
+def test_cite_all_puts_markers_before_the_final_punctuation() -> None:
+    assert cite_all("Uses CIFAR-10.", [1, 3]) == "Uses CIFAR-10 [1][3]."
+    assert cite_all("Uses CIFAR-10", [2]) == "Uses CIFAR-10 [2]."
+    assert cite_all("Uses CIFAR-10.", []) == "Uses CIFAR-10."
+
+
+def test_parse_aspects() -> None:
+    assert parse_aspects(None) == DEFAULT_ASPECTS
+    assert parse_aspects(" Task, data,training cost,task") == ("task", "data", "training_cost")
+    assert aspect("training_cost").description == "the paper's training cost"
+    with pytest.raises(LitassistError):
+        parse_aspects(" , ")
+    with pytest.raises(LitassistError, match="At most 8"):
+        parse_aspects(",".join(f"a{i}" for i in range(9)))
+
+
+def test_store_round_trip(sample_comparison: Comparison, tmp_path: Path) -> None:
+    assert comparison_from_dict(json.loads(json.dumps(comparison_to_dict(sample_comparison)))) == (
+        sample_comparison
+    )
+    with ComparisonStore.open(tmp_path) as store:
+        assert store.last_id() is None and store.list() == []
+        store.save(sample_comparison)
+        assert store.get(sample_comparison.id[:5]) == sample_comparison
+        (summary,) = store.list()
+        assert summary.papers == 3 and summary.aspects == DEFAULT_ASPECTS
+        assert store.last_id() == sample_comparison.id
+        with pytest.raises(ComparisonNotFoundError, match="No comparison 'zzz'"):
+            store.get("zzz")
+        store.delete(sample_comparison.id)
+        assert store.list() == []
+
+
+def test_store_rejects_an_unreadable_record(sample_comparison: Comparison, tmp_path: Path) -> None:
+    import sqlite3
+
+    with ComparisonStore.open(tmp_path) as store:
+        store.save(sample_comparison)
+    db = sqlite3.connect(tmp_path / "comparisons.sqlite")
+    with db:
+        db.execute("UPDATE comparisons SET payload = '{\"schema\": 1}'")
+    db.close()
+    with ComparisonStore.open(tmp_path) as store, pytest.raises(LitassistError, match="unreadable"):
+        store.get(sample_comparison.id)
