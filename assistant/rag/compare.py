@@ -233,10 +233,20 @@ class Comparer:
         weights: TermWeights,
     ) -> list[ComparisonCell]:
         specs = [aspect_spec(name) for name in aspects]
+        per_paper = {
+            paper.id: compare_extractive.paper_sentences(
+                [s for s in sources if s.paper.id == paper.id]
+            )
+            for paper in papers
+        }
+        # One batch for every paper (the caching embedder then answers each paper's call):
+        # the local model pads per batch, so one sorted batch is much faster than one per paper.
+        self.embedder.embed_documents(
+            [a.query for a in specs] + [s.span.text for found in per_paper.values() for s in found]
+        )
         cells: list[ComparisonCell] = []
         for paper in papers:
-            own = [s for s in sources if s.paper.id == paper.id]
-            sentences = compare_extractive.paper_sentences(own)
+            sentences = per_paper[paper.id]
             scores = compare_extractive.score_matrix(specs, sentences, embedder=self.embedder)
             for pick in compare_extractive.pick_sentences(specs, sentences, scores):
                 if pick.sentence is None:
