@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from assistant.errors import LitassistError
@@ -15,11 +17,28 @@ from assistant.tui.citation_view import (
     short_authors,
     source_spans,
 )
+from assistant.tui.comparison_view import (
+    cell_evidence,
+    cell_text,
+    comparison_summary,
+    synthesis_evidence,
+    synthesis_markdown,
+)
 from assistant.tui.library_rows import filter_rows, sort_rows
 from assistant.tui.screens.chat import answer_with_references
 from assistant.tui.screens.settings import form_values
 from assistant.tui.widgets.status_line import mode_label
-from assistant.types import Answer, AnswerSentence, Chunk, Citation, Paper, Passage, Source
+from assistant.types import (
+    Answer,
+    AnswerSentence,
+    Chunk,
+    Citation,
+    Comparison,
+    ComparisonCell,
+    Paper,
+    Passage,
+    Source,
+)
 
 ABSTRACT = "We collect a dataset. It has 10 classes. Models reach 90% accuracy on it."
 
@@ -173,3 +192,41 @@ def test_settings_form_values() -> None:
     }
     with pytest.raises(LitassistError, match="whole number"):
         form_values("", "m", "auto", "five", "nord")
+
+
+def comparison(cells: tuple[ComparisonCell, ...], synthesis: str = "Both [1][2].") -> Comparison:
+    return Comparison(
+        id="c1",
+        aspects=("task", "data"),
+        papers=(source(1).paper, source(2).paper),
+        sources=(source(1), source(2)),
+        cells=cells,
+        synthesis=synthesis,
+        mode="extractive",
+        created_at=datetime(2024, 1, 1, tzinfo=UTC),
+        synthesis_citations=(Citation(2, "p2", "c2", 0, 21, 0.2, False),),
+    )
+
+
+def test_comparison_cells_show_markers_marks_and_gaps() -> None:
+    cited = ComparisonCell("p1", "task", "We collect a dataset.", (1,), support=0.9)
+    weak = ComparisonCell("p2", "task", "It beats everything.", (2,), supported=False)
+    missing = ComparisonCell("p1", "data", "not stated", stated=False)
+    assert cell_text(cited).plain == "We collect a dataset. [1]"
+    assert cell_text(weak).plain == "It beats everything. [2] ⚠"
+    assert cell_text(missing).plain == "not stated" and "italic" in str(cell_text(missing).style)
+    assert cell_text(None).plain == "—"
+
+    shown = comparison((cited, weak, missing))
+    assert comparison_summary(shown) == (
+        "Comparison of 2 papers · extractive · 1 of 2 cells supported · 1 not stated"
+    )
+    evidence = cell_evidence(shown, weak)
+    assert evidence.title == "Paper 2 · Task"
+    assert [s.number for s in evidence.sources] == [2]
+    assert evidence.note.startswith("⚠")
+    assert cell_evidence(shown, missing).sources == ()
+    synthesis = synthesis_evidence(shown, 2)
+    assert synthesis is not None and synthesis.note == "⚠ Weak support."
+    assert synthesis_evidence(shown, 9) is None
+    assert synthesis_markdown(shown) == "Both \\[[1](cite:1)\\]\\[[2](cite:2)\\]."

@@ -60,7 +60,6 @@ class ChatScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="chat")
         self.conversation_id: str | None = None
-        self.conversation_title: str | None = None
         self.history: list[Answer] = []
         self._cancel: threading.Event | None = None
         self._live_view: AnswerView | None = None
@@ -178,7 +177,6 @@ class ChatScreen(Screen[None]):
             return
         if answer.conversation_id and answer.conversation_id != self.conversation_id:
             self.conversation_id = answer.conversation_id
-            self.conversation_title = answer.question
         self.history.append(answer)
         await view.finish(answer)
         await self.query_one(SourcesPane).show(answer)
@@ -263,7 +261,6 @@ class ChatScreen(Screen[None]):
         """Clear the chat; the next question starts a new conversation."""
         self.action_cancel()
         self.conversation_id = None
-        self.conversation_title = None
         self.history = []
         transcript = self.query_one("#transcript", VerticalScroll)
         await transcript.remove_children()
@@ -275,7 +272,6 @@ class ChatScreen(Screen[None]):
         """Show a stored conversation; follow-ups continue it."""
         self.action_cancel()
         self.conversation_id = conversation.id
-        self.conversation_title = conversation.title
         self.history = list(conversation.turns)
         transcript = self.query_one("#transcript", VerticalScroll)
         await transcript.remove_children()
