@@ -14,9 +14,11 @@ Write protocol (crash-safe, see `write`): papers are first *staged* in the catal
 new chunks (one SQLite transaction / one upsert of self-contained records), then their vectors
 are replaced in Chroma (deterministic chunk ids, so a repeated upsert is idempotent), then
 they are marked indexed.  A crash at any point leaves the papers pending; the next writer
-(`repair`) re-indexes pending papers, deletes vectors the catalog does not know and re-embeds
-chunks whose vectors are missing.  `repair(thorough=True)` (`litassist doctor --repair`) also
-catches vectors built from another version of a paper and an unreadable BM25 or vector store.
+(`repair`) re-indexes pending papers and, in embedded mode, deletes vectors the catalog does
+not know and re-embeds chunks whose vectors are missing (on a server that scan would download
+every record, so it is left to the doctor).  `repair(thorough=True)` (`litassist doctor
+--repair`) does all of it, and also catches vectors built from another version of a paper and
+an unreadable BM25 index or (embedded) vector store.
 
 Concurrency: writers sharing a data folder hold an exclusive file lock (`LibraryBusyError`
 for the second).  Readers never block; while another process holds the lock, a reader keeps
@@ -338,8 +340,14 @@ class Library:
         return RepairReport(len(reindex), len(orphans), rebuilt, moved)
 
     def _quick_scan(self) -> tuple[list[str], list[str]]:
-        """(papers to re-index, orphan vector ids), scanning the vectors only when needed."""
+        """(papers to re-index, orphan vector ids), scanning the vectors only when needed.
+
+        On a server the scan would download every record, so the quick path there is the
+        pending papers only (what a crashed ingest leaves); `repair(thorough=True)` does more.
+        """
         pending = set(self.catalog.pending_ids())
+        if self.mode == "server":
+            return sorted(pending), []
         expected = self.catalog.chunk_index()
         if not pending and self.vectors.count() == len(expected):
             return sorted(pending), []

@@ -286,13 +286,12 @@ class VectorIndex:
         self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the `n` nearest chunks, best first."""
-        total = self.count()
-        if total == 0:
-            return []
+        # Chroma 1.x returns fewer than n_results (none for an empty collection) without
+        # complaint, so no count() round trip first.
         with self._calling():
             result = self._collection.query(
                 query_embeddings=[vector],
-                n_results=min(n, total),
+                n_results=n,
                 where=where,
                 include=["distances"],
             )
