@@ -123,7 +123,6 @@ def test_rebuilds_an_unreadable_vector_store(tmp_path: Path) -> None:
     moved = Path(report["repaired"]["vector_store_moved_to"])
     assert moved.parent == data and moved.name.startswith("chroma.broken-") and moved.is_dir()
     assert report["repaired"]["reindexed"] == 20
-    assert run(data, None, "search", "synthetic study").returncode == 0
     library = Library.open(data, HashingEmbedder())
     try:
         assert_library_holds_exactly(library, [source])

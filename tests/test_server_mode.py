@@ -227,3 +227,34 @@ def test_cli_in_server_mode(server_url: str, tmp_path: Path, run_cli, monkeypatc
     doctor = run_cli("--data-dir", str(tmp_path / "m1"), "doctor", "--json")
     report = json.loads(doctor.out)
     assert doctor.code == 0 and report["mode"] == "server" and report["papers"] == 2
+
+
+def test_slow_bm25_rebuilds_back_off_while_another_client_writes(
+    server_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a server each client rebuilds BM25 itself; a slow rebuild is not redone for every
+    search while another client keeps writing (embedded clients wait for the writer's lock)."""
+    from assistant.store import lexical
+
+    def open_client(name: str) -> Library:
+        return Library.open(tmp_path / name, HashingEmbedder(), create=True, chroma_url=server_url)
+
+    assert lexical.keep_stale(30.0, 10.0) and not lexical.keep_stale(30.0, 61.0)
+    assert not lexical.keep_stale(0.2, 0.0)  # small libraries are always rebuilt at once
+    a, b = open_client("a"), open_client("b")
+    ingest([write_jsonl(tmp_path / "a.jsonl", PAPERS)], a)
+    retriever = HybridRetriever(b)
+    assert retriever.search("re-annotate validation labels", 1, mode="lexical")
+    # Pretend every build is slow and was just done: b keeps its index while a writes.
+    monkeypatch.setattr(lexical, "SLOW_BUILD_SECONDS", 0.0)
+    monkeypatch.setattr(lexical, "BACKOFF", 1e6)
+    ingest([write_jsonl(tmp_path / "b.jsonl", [OTHER])], a)
+    stale = retriever.search("monocular depth photometric", 3, mode="lexical")
+    assert all(h.paper.id != "doi:10.1000/depth" for h in stale)
+    dense = retriever.search("monocular depth photometric", 1, mode="dense")
+    assert dense[0].paper.id == "doi:10.1000/depth"  # dense search sees it at once
+    monkeypatch.setattr(lexical, "BACKOFF", 0.0)  # the back-off has run out
+    fresh = retriever.search("monocular depth photometric", 1, mode="lexical")
+    assert fresh[0].paper.id == "doi:10.1000/depth"
+    a.close()
+    b.close()

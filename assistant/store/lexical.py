@@ -29,6 +29,11 @@ import Stemmer
 from assistant.store.records import IndexedChunk
 
 LEXICAL_DIR = "bm25"
+# A stale index that took longer than this to build is kept for up to BACKOFF times its build
+# time before the next rebuild, so a client searching while another writes to the server
+# spends at most a third of its time rebuilding; small libraries are always rebuilt at once.
+SLOW_BUILD_SECONDS = 1.0
+BACKOFF = 2.0
 SERVER_CACHE_DIR = "bm25-server"
 POINTER = "CURRENT"
 _SAVE_LOCK = ".save.lock"
@@ -36,6 +41,11 @@ _STEMMER = Stemmer.Stemmer("english")
 
 
 _HYPHENATED = re.compile(r"\b(\w+)-(\w+)\b")
+
+
+def keep_stale(build_seconds: float, since_build: float) -> bool:
+    """Whether a stale index built `since_build` seconds ago should be served once more."""
+    return build_seconds >= SLOW_BUILD_SECONDS and since_build < BACKOFF * build_seconds
 
 
 def join_hyphenated(text: str) -> str:

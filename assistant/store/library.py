@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import urlparse
 
 from assistant.errors import (
     EmbedderMismatchError,
@@ -101,6 +100,8 @@ class Library:
         self._client_factory = client_factory
         self._vectors: VectorIndex | None = None
         self._lexical: LexicalIndex | None = None
+        self._lexical_built_at = 0.0
+        self._lexical_build_seconds = 0.0
         self._holding_lock = False
 
     @classmethod
@@ -171,35 +172,48 @@ class Library:
         return self._vectors
 
     def lexical_root(self) -> Path:
-        """The folder of the saved BM25 index (a per-server cache in server mode)."""
+        """The folder of the saved BM25 index (a per-server cache in server mode).
+
+        On a server the cache is keyed by the paper collection's id, which is unique to that
+        collection on that server, so it survives a server moving to another port or name.
+        """
         from assistant.store.lexical import LEXICAL_DIR, SERVER_CACHE_DIR
 
         if not self.chroma_url:
             return self.data_dir / LEXICAL_DIR
-        parsed = urlparse(self.chroma_url)
         collection = getattr(self.catalog, "collection_id", "papers")
-        name = f"{parsed.hostname}-{parsed.port or 'default'}-{collection}"
-        return self.data_dir / SERVER_CACHE_DIR / name
+        return self.data_dir / SERVER_CACHE_DIR / str(collection)
 
     def lexical(self, *, rebuild: bool = False) -> LexicalIndex:
         """The BM25 index, rebuilt from the catalog if stale, missing or unreadable.
 
-        While another process is writing, the last complete index in memory is served as is
-        (new papers reach dense search at once and BM25 when the write ends).
+        Two exceptions keep a stale index in memory for a while (new papers reach dense search
+        at once, BM25 a little later): another process holds this data folder's write lock
+        (it will finish the write, then publish a fresh index), or, on a server, rebuilding
+        is slow and was done a moment ago (another client is writing: see
+        `lexical.keep_stale`).  A writer holding the lock always gets a fresh index.
         """
-        from assistant.store.lexical import LexicalIndex
+        from assistant.store.lexical import LexicalIndex, keep_stale
 
         version = self.catalog.version()
         current = self._lexical
-        fresh = current is not None and current.version == version
-        if not rebuild and current is not None and (fresh or self._writer_elsewhere()):
+        if not rebuild and current is not None and current.version != version:
+            since = time.monotonic() - self._lexical_built_at
+            backing_off = self.mode == "server" and keep_stale(self._lexical_build_seconds, since)
+            waiting = not self._holding_lock and (backing_off or self._writer_elsewhere())
+            if waiting:
+                return current
+        elif not rebuild and current is not None:
             return current
         root = self.lexical_root()
         index = None if rebuild else _load_lexical(root)
         if index is None or index.version != version:
             # The version is read before the records: a write in between makes the index
             # look stale next time, never fresh with missing papers.
+            started = time.monotonic()
             index = LexicalIndex.build(self.catalog.iter_indexed_chunks(), version)
+            self._lexical_built_at = time.monotonic()
+            self._lexical_build_seconds = self._lexical_built_at - started
             # A read-only or full data folder still searches, from memory.
             with contextlib.suppress(OSError):
                 index.save(root)
