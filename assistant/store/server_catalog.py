@@ -12,9 +12,11 @@ client A ingests, client B lists and searches.  One Chroma record per paper:
 - embedding: a 2-d point derived from the id (Chroma needs one; nothing searches it).
 
 A record is self-contained, so writing one paper is one atomic upsert.  The collection's own
-metadata holds the embedder name and a random `token` that every write of papers replaces;
-`version()` is that token plus the record count, so a client's BM25 cache (derived from these
-records) knows it is stale.  Chroma offers no transactions or compare-and-set across records:
+metadata holds the embedder name and a random `token` that every write replaces after the
+records; `version()` is that token, so a client's BM25 cache (derived from these records) knows
+it is stale.  A writer that dies between its upsert and the new token leaves its papers pending:
+they reach other clients' BM25 when the next ingest (or the doctor) finishes them, which
+replaces the token again.  Chroma offers no transactions or compare-and-set across records:
 concurrent writers are kept safe by idempotent upserts keyed by paper id and deterministic
 chunk ids, by the `pending` marker every write sets until its vectors are in, and by
 `litassist doctor`, which finds and repairs what a rare race or a crash leaves behind.
@@ -25,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -45,6 +48,10 @@ SCHEMA_VERSION = "1"
 _PAGE = 1000
 _IDS_PER_GET = 500
 _RECORD_FUNCTION = "litassist-catalog"  # the registered function's name for this collection
+# A search looks the same papers up twice (chunks, then papers); records read this recently are
+# reused instead of fetched again.  Any write (seen through `version()`, which every BM25
+# search calls first) clears them.
+MEMO_SECONDS = 2.0
 
 
 def _now() -> str:
@@ -123,6 +130,9 @@ class ServerCatalog:
         self._collection = collection
         self.location = url
         self.collection_id = str(collection.id)
+        self._memo: dict[str, tuple[str | None, Mapping[str, Any]]] = {}
+        self._memo_at = 0.0
+        self._seen_token: str | None = None
 
     @classmethod
     def open(cls, client: ClientAPI, url: str, *, create: bool = False) -> ServerCatalog:
@@ -184,12 +194,16 @@ class ServerCatalog:
             self._collection.modify(metadata=merged)
 
     def _bump(self) -> None:
+        self._memo = {}
         self.set_meta("token", uuid.uuid4().hex)
 
     def version(self) -> str:
-        """The write token plus the record count: changes with every write of papers."""
+        """The write token: replaced by every write of papers."""
         token = self.get_meta("token") or ""
-        return f"{token}:{self.count()}"
+        if token != self._seen_token:  # someone wrote: recently read records may be old
+            self._memo = {}
+            self._seen_token = token
+        return token
 
     # ---- reading ------------------------------------------------------------------------
     def count(self) -> int:
@@ -209,6 +223,17 @@ class ServerCatalog:
             docs = page.get("documents") or [None] * len(page["ids"])
             yield from zip(page["ids"], docs, page["metadatas"] or [], strict=True)
 
+    def _get_recent(self, ids: Iterable[str]) -> list[tuple[str, str | None, Mapping[str, Any]]]:
+        """Like `_get`, reusing records read in the last `MEMO_SECONDS` (read paths only)."""
+        unique = list(dict.fromkeys(ids))
+        now = time.monotonic()
+        memo = self._memo if now - self._memo_at < MEMO_SECONDS else {}
+        found = [(pid, *memo[pid]) for pid in unique if pid in memo]
+        fetched = list(self._get([pid for pid in unique if pid not in memo]))
+        self._memo = {pid: (doc, meta) for pid, doc, meta in fetched}
+        self._memo_at = now
+        return found + fetched
+
     def _all(
         self, *, documents: bool = True, where: dict[str, Any] | None = None
     ) -> Iterator[tuple[str, str | None, Mapping[str, Any]]]:
@@ -225,16 +250,29 @@ class ServerCatalog:
                 return
             offset += _PAGE
 
+    def _all_ids(self) -> Iterator[str]:
+        offset = 0
+        while True:
+            with self._calling():
+                page = self._collection.get(include=[], limit=_PAGE * 10, offset=offset)
+            yield from page["ids"]
+            if len(page["ids"]) < _PAGE * 10:
+                return
+            offset += _PAGE * 10
+
     def _where_ids(self, where: dict[str, Any], limit: int | None = None) -> list[str]:
         with self._calling():
             page = self._collection.get(where=where, include=[], limit=limit)
         return list(page["ids"])
 
     def get(self, paper_id: str) -> Paper | None:
-        return self.get_many([paper_id]).get(paper_id)
+        """The paper as stored now (never from the read memo: ingest plans with it)."""
+        for pid, doc, meta in self._get([paper_id]):
+            return _from_record(pid, doc, meta)
+        return None
 
     def get_many(self, paper_ids: Iterable[str]) -> dict[str, Paper]:
-        return {pid: _from_record(pid, doc, meta) for pid, doc, meta in self._get(paper_ids)}
+        return {pid: _from_record(pid, doc, meta) for pid, doc, meta in self._get_recent(paper_ids)}
 
     def list_rows(self) -> list[PaperRow]:
         rows = []
@@ -277,7 +315,7 @@ class ServerCatalog:
             ids = self._where_ids(where)
             if ids:
                 return list(self.get_many(ids).values())
-        prefixed = sorted(pid for pid, _, _ in self._all(documents=False) if pid.startswith(ref))
+        prefixed = sorted(pid for pid in self._all_ids() if pid.startswith(ref))
         return list(self.get_many(prefixed[:20]).values())
 
     def content_hashes(self) -> dict[str, tuple[str, str | None]]:
@@ -321,7 +359,7 @@ class ServerCatalog:
         # list are dropped below, so a malformed id only costs a lookup.
         papers = {cid.rsplit("#", 1)[0] for cid in wanted}
         found: dict[str, Chunk] = {}
-        for pid, doc, meta in self._get(papers):
+        for pid, doc, meta in self._get_recent(papers):
             for chunk in _chunks(_from_record(pid, doc, meta), meta):
                 if chunk.id in wanted:
                     found[chunk.id] = chunk
@@ -376,8 +414,10 @@ class ServerCatalog:
                 ids=done,
                 metadatas=[{"indexed_hash": indexed[pid], "pending": False} for pid in done],
             )
+        self._bump()  # closes the window a writer dying before its stage's bump leaves
 
     def mark_pending(self, paper_ids: Sequence[str]) -> None:
+        self._memo = {}
         known = [pid for pid, _, _ in self._get(paper_ids, documents=False)]
         if not known:
             return
