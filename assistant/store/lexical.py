@@ -6,7 +6,7 @@ Each build is saved in a folder of its own and published by atomically rewriting
 `CURRENT` pointer, so a reader never sees half an index; one process publishes at a time
 (a non-blocking lock: a busy publisher means someone else is saving, and we keep ours in
 memory).  Embedded mode keeps it in `<data>/bm25`; in server mode each client caches it under
-`<data>/bm25-server/<server>-<collection>/`, keyed by the server catalog's version.
+`<data>/bm25-server/<collection id>/`, keyed by the server catalog's version.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ Where each piece lives:
   the vectors a Chroma `PersistentClient` in `<data>/chroma`, BM25 in `<data>/bm25`.
 - **server** (`chroma_url`): the catalog is the collection `litassist_papers` on the Chroma
   server (`server_catalog.ServerCatalog`), the vectors `litassist_chunks` on the same server;
-  BM25 is derived data, cached per client in `<data>/bm25-server/<server>-<collection>/` and
+  BM25 is derived data, cached per client in `<data>/bm25-server/<collection id>/` and
   rebuilt from the server's records when their version moves on.  The data folder then holds
   only that cache and the local write lock, so clients on several machines share one library.
 

@@ -18,7 +18,7 @@ it is stale.  A writer that dies between its upsert and the new token leaves its
 they reach other clients' BM25 when the next ingest (or the doctor) finishes them, which
 replaces the token again.  Chroma offers no transactions or compare-and-set across records:
 concurrent writers are kept safe by idempotent upserts keyed by paper id and deterministic
-chunk ids, by the `pending` marker every write sets until its vectors are in, and by
+chunk ids, by the `pending` marker a write sets until its vectors are in, and by
 `litassist doctor`, which finds and repairs what a rare race or a crash leaves behind.
 """
 
