@@ -72,7 +72,10 @@ def echo_json(data: Any) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the CLI and turns errors into one line on stderr."""
     try:
-        cli.main(args=argv, prog_name="litassist", standalone_mode=False)
+        # Without standalone mode click returns the code given to `ctx.exit(code)`.
+        code = cli.main(args=argv, prog_name="litassist", standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:

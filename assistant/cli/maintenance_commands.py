@@ -105,6 +105,4 @@ def doctor(ctx: click.Context, do_repair: bool, as_json: bool) -> None:
                 )
             )
     if not after.consistent:
-        # Not ctx.exit(1): app.main runs click with standalone_mode=False, which turns
-        # click's Exit into a return value that is not passed on as the exit status.
-        raise SystemExit(1)
+        ctx.exit(1)
