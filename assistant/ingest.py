@@ -9,7 +9,7 @@ in batches through `Library.write`, reporting progress.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -146,31 +146,42 @@ def ingest(
                 progress(done, total)
 
         library.repair(progress=tick)
-        batch: list[Paper] = []
-        planned = _PlannedPapers()
-        for incoming in parsed:
-            key = title_hash(incoming.title)
-            paper, existing, problem = _resolve(incoming, key, planned, library)
-            if problem is not None:
-                report.problems.append(problem)
-                tick(1)
-                continue
-            outcome, stored = plan_paper(existing, paper)
-            report.count(outcome)
-            planned.add(stored, key, incoming)
-            if outcome is Outcome.UNCHANGED:
-                tick(1)
-                continue
-            if not stored.abstract:
-                report.without_abstract += 1
-            batch = [p for p in batch if p.id != stored.id] + [stored]
-            if len(batch) >= batch_size:
-                _write(library, batch)
+
+        def batches() -> Iterator[list[Paper]]:
+            """Planned papers in batches; runs while the library embeds the previous one."""
+            batch: list[Paper] = []
+            planned = _PlannedPapers()
+            for incoming in parsed:
+                key = title_hash(incoming.title)
+                paper, existing, problem = _resolve(incoming, key, planned, library)
+                if problem is not None:
+                    report.problems.append(problem)
+                    tick(1)
+                    continue
+                outcome, stored = plan_paper(existing, paper)
+                report.count(outcome)
+                planned.add(stored, key, incoming)
+                if outcome is Outcome.UNCHANGED:
+                    tick(1)
+                    continue
+                if not stored.abstract:
+                    report.without_abstract += 1
+                batch = [p for p in batch if p.id != stored.id] + [stored]
+                if len(batch) >= batch_size:
+                    yield batch
+                    tick(len(batch))
+                    batch = []
+            if batch:
+                yield batch
                 tick(len(batch))
-                batch = []
-        if batch:
-            _write(library, batch)
-            tick(len(batch))
+
+        library.write_batches(
+            (
+                [(paper, chunk_paper(paper)) for paper in batch],
+                [title_hash(paper.title) for paper in batch],
+            )
+            for batch in batches()
+        )
         library.lexical()
     return report
 
@@ -228,10 +239,3 @@ class _PlannedPapers:
     def add(self, stored: Paper, title_key: str, incoming: Paper) -> None:
         for key in {*self._keys(incoming, title_key), *self._keys(stored, title_key)}:
             self._by_key.setdefault(key, (incoming, stored))
-
-
-def _write(library: Library, papers: Sequence[Paper]) -> None:
-    library.write(
-        [(paper, chunk_paper(paper)) for paper in papers],
-        [title_hash(paper.title) for paper in papers],
-    )

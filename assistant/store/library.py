@@ -33,7 +33,8 @@ import contextlib
 import fcntl
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -51,6 +52,7 @@ from assistant.store.records import PaperCatalog
 from assistant.types import Chunk, Paper
 
 if TYPE_CHECKING:
+    import numpy as np
     from chromadb.api import ClientAPI
 
     from assistant.rag.embeddings import Embedder
@@ -60,6 +62,15 @@ if TYPE_CHECKING:
 
 LOCK_FILE = ".write.lock"
 EMBED_BATCH = 64
+
+
+@dataclass(frozen=True)
+class _PendingIndex:
+    """A staged batch whose vectors are being computed."""
+
+    papers: list[Paper]
+    chunks: list[tuple[Paper, Chunk]]
+    vectors: Future[np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -275,6 +286,36 @@ class Library:
 
         Papers whose indexed content is unchanged (a metadata-only update) are not re-embedded.
         """
+        self.write_batches([(items, title_keys)])
+
+    def write_batches(
+        self,
+        batches: Iterable[tuple[Sequence[tuple[Paper, Sequence[Chunk]]], Sequence[str]]],
+    ) -> None:
+        """`write` for a stream of batches, embedding one batch ahead in a worker thread.
+
+        While the worker embeds batch n+1, this thread stores batch n's vectors and produces
+        the next batch (parsing, planning, chunking happen in the caller's generator), so
+        the CPU-bound embedding is never idle.  The write protocol is unchanged: every batch
+        is staged before its embedding starts and marked indexed only after its vectors are
+        stored.  Only this thread touches the catalog and Chroma.
+        """
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
+            ahead: _PendingIndex | None = None
+            for items, title_keys in batches:
+                job = self._stage(items, title_keys, pool)
+                if ahead is not None:
+                    self._store(ahead)
+                ahead = job
+            if ahead is not None:
+                self._store(ahead)
+
+    def _stage(
+        self,
+        items: Sequence[tuple[Paper, Sequence[Chunk]]],
+        title_keys: Sequence[str],
+        pool: ThreadPoolExecutor | None = None,
+    ) -> _PendingIndex:
         indexed = self.catalog.indexed_hashes([paper.id for paper, _ in items])
         self.catalog.stage_many(
             [
@@ -287,25 +328,44 @@ class Library:
             for paper, chunks in items
             if indexed.get(paper.id) != paper.content_hash
         ]
-        if changed:
-            self._index([paper for paper, _ in changed], [chunks for _, chunks in changed])
+        return self._embed([p for p, _ in changed], [c for _, c in changed], pool)
 
-    def _index(self, papers: Sequence[Paper], chunk_lists: Sequence[list[Chunk]]) -> None:
-        flat: list[tuple[Paper, Chunk]] = [
+    def _embed(
+        self,
+        papers: Sequence[Paper],
+        chunk_lists: Sequence[list[Chunk]],
+        pool: ThreadPoolExecutor | None = None,
+    ) -> _PendingIndex:
+        flat = [
             (paper, chunk)
             for paper, chunks in zip(papers, chunk_lists, strict=True)
             for chunk in chunks
         ]
-        self.vectors.delete_papers([p.id for p in papers], keep=[c.id for _, c in flat])
+        texts = [embedding_text(p, c) for p, c in flat]
+        vectors: Future[np.ndarray] = Future()
+        if pool is not None and texts:
+            vectors = pool.submit(self.embedder.embed_documents, texts)
+        else:
+            vectors.set_result(self.embedder.embed_documents(texts) if texts else None)
+        return _PendingIndex(list(papers), flat, vectors)
+
+    def _store(self, job: _PendingIndex) -> None:
+        if not job.papers:
+            return
+        flat = job.chunks
+        self.vectors.delete_papers([p.id for p in job.papers], keep=[c.id for _, c in flat])
+        vectors = job.vectors.result()
         if flat:
-            vectors = self.embedder.embed_documents([embedding_text(p, c) for p, c in flat])
             self.vectors.upsert(
                 [c for _, c in flat],
                 vectors,
                 [p.year for p, _ in flat],
                 [p.content_hash for p, _ in flat],
             )
-        self.catalog.mark_indexed({p.id: p.content_hash for p in papers})
+        self.catalog.mark_indexed({p.id: p.content_hash for p in job.papers})
+
+    def _index(self, papers: Sequence[Paper], chunk_lists: Sequence[list[Chunk]]) -> None:
+        self._store(self._embed(papers, chunk_lists))
 
     def remove(self, paper_ids: Sequence[str]) -> int:
         """Remove papers and every one of their chunks from the catalog and both indexes."""
