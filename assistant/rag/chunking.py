@@ -14,11 +14,11 @@ from assistant.types import Chunk, Paper
 if TYPE_CHECKING:
     from llama_index.core.node_parser import SentenceSplitter
 
-# Measured on SciFact (benchmarks/retrieval_scifact.py, hybrid nDCG@10): chunks of 350 tokens
-# without overlap 0.714-0.716, 200 tokens with 20 overlap 0.717 but 1.9x the passages to embed.
-# Abstracts are short; most fit in one or two chunks, and sentence offsets make citations exact
-# whatever the chunk size.
-CHUNK_TOKENS = 350
+# Measured on SciFact (benchmarks/retrieval_scifact.py, hybrid nDCG@10, 224 embedded tokens):
+# 200-token chunks with 20 overlap 0.717, 350 tokens 0.714, 512 tokens 0.713.  Quality is flat
+# while the passages to embed fall from 1.9 to 1.06 per abstract, so most abstracts are one
+# chunk; sentence offsets keep citations exact whatever the chunk size.
+CHUNK_TOKENS = 512
 CHUNK_OVERLAP = 0
 
 
