@@ -8,15 +8,11 @@ once, in one transaction, and read back whole; `export --comparison` and the TUI
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
 
 from assistant.comparison_json import comparison_from_dict, comparison_to_dict
 from assistant.errors import LitassistError
+from assistant.sqlite_store import SqliteStore
 from assistant.types import Comparison, ComparisonSummary
 
 FILE_NAME = "comparisons.sqlite"
@@ -44,57 +40,14 @@ class ComparisonNotFoundError(ComparisonStoreError):
     """No stored comparison has the id the user gave."""
 
 
-class ComparisonStore:
+class ComparisonStore(SqliteStore):
     """Open with `ComparisonStore.open(data_dir)`; close when done (or use `with`)."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
-        self._db = connection
-        self.path = path
-        self._lock = threading.Lock()
-
-    @classmethod
-    def open(cls, data_dir: Path) -> ComparisonStore:
-        path = Path(data_dir) / FILE_NAME
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(path, timeout=10.0, check_same_thread=False)
-            connection.execute("PRAGMA journal_mode = WAL")
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                connection.close()
-                raise ComparisonStoreError(
-                    f"{path} was written by a newer litassist; upgrade litassist to open it."
-                )
-            with connection:
-                connection.executescript(_SCHEMA)
-                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except sqlite3.DatabaseError as exc:
-            raise ComparisonStoreError(
-                f"Cannot open the comparisons in {path}: {exc}; move the file aside to start "
-                "afresh."
-            ) from exc
-        except OSError as exc:
-            raise ComparisonStoreError(f"Cannot create {path}: {exc.strerror or exc}.") from exc
-        return cls(connection, path)
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    def __enter__(self) -> ComparisonStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                with self._db:
-                    yield self._db
-            except sqlite3.DatabaseError as exc:
-                raise ComparisonStoreError(f"Comparison store {self.path} failed: {exc}.") from exc
+    FILE_NAME = FILE_NAME
+    SCHEMA = _SCHEMA
+    SCHEMA_VERSION = SCHEMA_VERSION
+    NOUN = "comparisons"
+    ERROR = ComparisonStoreError
 
     # ---- writing --------------------------------------------------------------------------
     def save(self, comparison: Comparison) -> str:

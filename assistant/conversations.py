@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 
 from assistant.answer_json import answer_from_dict, answer_to_dict
 from assistant.errors import LitassistError
+from assistant.sqlite_store import SqliteStore
 from assistant.types import Answer, Conversation, ConversationSummary
 
 FILE_NAME = "conversations.sqlite"
@@ -66,58 +62,14 @@ def title_for(question: str) -> str:
     return text[: TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 
-class ConversationStore:
-    """Open with `ConversationStore.open(data_dir)`; close when done."""
+class ConversationStore(SqliteStore):
+    """Open with `ConversationStore.open(data_dir)`; close when done (or use `with`)."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
-        self._db = connection
-        self.path = path
-        self._lock = threading.Lock()
-
-    @classmethod
-    def open(cls, data_dir: Path) -> ConversationStore:
-        path = Path(data_dir) / FILE_NAME
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(path, timeout=10.0, check_same_thread=False)
-            connection.execute("PRAGMA foreign_keys = ON")
-            connection.execute("PRAGMA journal_mode = WAL")
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                connection.close()
-                raise ConversationError(
-                    f"{path} was written by a newer litassist; upgrade litassist to open it."
-                )
-            with connection:
-                connection.executescript(_SCHEMA)
-                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except sqlite3.DatabaseError as exc:
-            raise ConversationError(
-                f"Cannot open the conversations in {path}: {exc}; move the file aside to "
-                "start afresh."
-            ) from exc
-        except OSError as exc:
-            raise ConversationError(f"Cannot create {path}: {exc.strerror or exc}.") from exc
-        return cls(connection, path)
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    def __enter__(self) -> ConversationStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                with self._db:
-                    yield self._db
-            except sqlite3.DatabaseError as exc:
-                raise ConversationError(f"Conversation store {self.path} failed: {exc}.") from exc
+    FILE_NAME = FILE_NAME
+    SCHEMA = _SCHEMA
+    SCHEMA_VERSION = SCHEMA_VERSION
+    NOUN = "conversations"
+    ERROR = ConversationError
 
     # ---- writing --------------------------------------------------------------------------
     def create(self, title: str) -> str:
