@@ -31,7 +31,7 @@ from assistant.rag.llm import LLMClient, LLMNotConfiguredError
 from assistant.rag.prompts import PromptLibrary
 from assistant.rag.relevance import assess
 from assistant.rag.retriever import HybridRetriever, SearchFilters
-from assistant.rag.scoring import IndexTermWeights, TermWeights
+from assistant.rag.scoring import LibraryTermWeights, TermWeights
 from assistant.rag.vector_cache import CachingEmbedder
 from assistant.types import (
     AnswerMode,
@@ -80,8 +80,7 @@ class Comparer:
         self.llm = llm
         self.prompts = prompts
         self.mode: AnswerMode = mode
-        self._fixed_weights = term_weights
-        self._weights: tuple[object, TermWeights] | None = None
+        self._weights = LibraryTermWeights(retriever.library, term_weights)
 
     # ---- public ---------------------------------------------------------------------------
     def compare(
@@ -218,12 +217,7 @@ class Comparer:
         return sources
 
     def _term_weights(self) -> TermWeights:
-        if self._fixed_weights is not None:
-            return self._fixed_weights
-        index = self.retriever.library.lexical()
-        if self._weights is None or self._weights[0] is not index:
-            self._weights = (index, IndexTermWeights(index))
-        return self._weights[1]
+        return self._weights.current()
 
     def _extractive_cells(
         self,

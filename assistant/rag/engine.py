@@ -37,7 +37,7 @@ from assistant.rag.llm import IncompleteStreamError, LLMClient, LLMNotConfigured
 from assistant.rag.prompts import PromptLibrary, answer_messages, condense_messages
 from assistant.rag.relevance import Relevance, assess
 from assistant.rag.retriever import HybridRetriever, SearchFilters
-from assistant.rag.scoring import IndexTermWeights, TermWeights
+from assistant.rag.scoring import LibraryTermWeights, TermWeights
 from assistant.rag.vector_cache import CachingEmbedder
 from assistant.types import Answer, AnswerDelta, AnswerMode, Source
 
@@ -63,8 +63,7 @@ class AnswerEngine:
         self.prompts = prompts
         self.k = k
         self.mode: AnswerMode = mode
-        self._fixed_weights = term_weights
-        self._weights: tuple[object, TermWeights] | None = None
+        self._weights = LibraryTermWeights(retriever.library, term_weights)
 
     # ---- public ---------------------------------------------------------------------------
     def ask(
@@ -185,12 +184,7 @@ class AnswerEngine:
         )
 
     def _term_weights(self) -> TermWeights:
-        if self._fixed_weights is not None:
-            return self._fixed_weights
-        index = self.retriever.library.lexical()
-        if self._weights is None or self._weights[0] is not index:
-            self._weights = (index, IndexTermWeights(index))
-        return self._weights[1]
+        return self._weights.current()
 
     def _extractive_pieces(
         self,

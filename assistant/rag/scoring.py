@@ -17,6 +17,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from assistant.store.lexical import LexicalIndex
+    from assistant.store.library import Library
 
 
 class TermWeights(Protocol):
@@ -54,6 +55,26 @@ class IndexTermWeights:
         if retriever is None or term not in retriever.vocab_dict:
             return 0
         return int(np.count_nonzero(retriever.get_scores([term])))
+
+
+class LibraryTermWeights:
+    """Term weights that follow a library: rebuilt when its lexical index changes.
+
+    `fixed` (tests, benchmarks) replaces them outright.
+    """
+
+    def __init__(self, library: Library, fixed: TermWeights | None = None) -> None:
+        self._library = library
+        self._fixed = fixed
+        self._built: tuple[LexicalIndex, TermWeights] | None = None
+
+    def current(self) -> TermWeights:
+        if self._fixed is not None:
+            return self._fixed
+        index = self._library.lexical()
+        if self._built is None or self._built[0] is not index:
+            self._built = (index, IndexTermWeights(index))
+        return self._built[1]
 
 
 # Words that make a question a question; they say nothing about its topic.
