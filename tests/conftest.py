@@ -149,8 +149,11 @@ def server_url(chroma_server) -> str:
 
 @pytest.fixture(scope="session")
 def hashing_sample_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample corpus plus a Zotero BibTeX file (authors, years, venues): 62 papers ingested
-    once with the `HashingEmbedder`; open with `Library.open(path, HashingEmbedder())`, read only."""
+    """The sample corpus plus a Zotero BibTeX file (authors, years, venues): 62 papers.
+
+    Ingested once with the `HashingEmbedder`; open with `Library.open(path, HashingEmbedder())`
+    and only read from it.
+    """
     from assistant.ingest import ingest
 
     data = tmp_path_factory.mktemp("hashing-sample-library")
