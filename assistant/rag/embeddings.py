@@ -32,7 +32,7 @@ os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 LOCAL_MODEL_NAME = "local:all-MiniLM-L6-v2-q8"
 # Tokens embedded per chunk; the rest of a long chunk is still searched by BM25.  SciFact with
-# 512-token chunks: 192 tokens -> hybrid nDCG@10 0.708 at 56 abstracts/s ingested on 2 cores,
+# 512-token chunks: 192 tokens -> hybrid nDCG@10 0.708 at 52-56 abstracts/s ingested on 2 cores,
 # 224 -> 0.713 at 46/s (350-token chunks: 256 -> 0.716).  Embedding time grows with it.
 DEFAULT_MAX_TOKENS = 192
 # Small batches of similar length: fastest here (512: 58 chunks/s, 2048: 50, 8192: 45).
