@@ -46,8 +46,11 @@ class ComparisonStore(SqliteStore):
     FILE_NAME = FILE_NAME
     SCHEMA = _SCHEMA
     SCHEMA_VERSION = SCHEMA_VERSION
+    TABLE = "comparisons"
     NOUN = "comparisons"
+    SINGULAR = "comparison"
     ERROR = ComparisonStoreError
+    NOT_FOUND = ComparisonNotFoundError
 
     # ---- writing --------------------------------------------------------------------------
     def save(self, comparison: Comparison) -> str:
@@ -117,21 +120,3 @@ class ComparisonStore(SqliteStore):
                 "SELECT id FROM comparisons ORDER BY created_at DESC, rowid DESC LIMIT 1"
             ).fetchone()
         return row[0] if row else None
-
-    def resolve(self, ref: str) -> str:
-        """The id a user means: an exact id or a unique prefix of one."""
-        ref = ref.strip()
-        pattern = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        with self._transaction() as db:
-            rows = db.execute(
-                "SELECT id FROM comparisons WHERE id = ? OR id LIKE ? ESCAPE '\\' LIMIT 3",
-                (ref, pattern),
-            ).fetchall()
-        ids = [r[0] for r in rows]
-        if ref in ids:
-            return ref
-        if len(ids) == 1 and ref:
-            return ids[0]
-        if not ids or not ref:
-            raise ComparisonNotFoundError(f"No comparison {ref!r}; see `litassist comparisons`.")
-        raise ComparisonNotFoundError(f"{ref!r} matches several comparisons; give more of it.")

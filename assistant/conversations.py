@@ -68,8 +68,11 @@ class ConversationStore(SqliteStore):
     FILE_NAME = FILE_NAME
     SCHEMA = _SCHEMA
     SCHEMA_VERSION = SCHEMA_VERSION
+    TABLE = "conversations"
     NOUN = "conversations"
+    SINGULAR = "conversation"
     ERROR = ConversationError
+    NOT_FOUND = ConversationNotFoundError
 
     # ---- writing --------------------------------------------------------------------------
     def create(self, title: str) -> str:
@@ -172,22 +175,3 @@ class ConversationStore(SqliteStore):
                 "SELECT id FROM conversations ORDER BY updated_at DESC, rowid DESC LIMIT 1"
             ).fetchone()
         return row[0] if row else None
-
-    def resolve(self, ref: str) -> str:
-        """The id a user means: an exact id or a unique prefix of one."""
-        ref = ref.strip()
-        with self._transaction() as db:
-            rows = db.execute(
-                "SELECT id FROM conversations WHERE id = ? OR id LIKE ? ESCAPE '\\' LIMIT 3",
-                (ref, ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"),
-            ).fetchall()
-        ids = [r[0] for r in rows]
-        if ref in ids:
-            return ref
-        if len(ids) == 1 and ref:
-            return ids[0]
-        if not ids or not ref:
-            raise ConversationNotFoundError(
-                f"No conversation {ref!r}; see `litassist conversations`."
-            )
-        raise ConversationNotFoundError(f"{ref!r} matches several conversations; give more of it.")

@@ -22,8 +22,11 @@ class SqliteStore:
     FILE_NAME: ClassVar[str]
     SCHEMA: ClassVar[str]
     SCHEMA_VERSION: ClassVar[int]
-    NOUN: ClassVar[str]  # "conversations", "comparisons": for messages
+    TABLE: ClassVar[str]  # the table whose `id` column `resolve` searches
+    NOUN: ClassVar[str]  # "conversations", "comparisons": for messages and the list command
+    SINGULAR: ClassVar[str]
     ERROR: ClassVar[type[LitassistError]]
+    NOT_FOUND: ClassVar[type[LitassistError]]
 
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
@@ -73,3 +76,21 @@ class SqliteStore:
                     yield self._db
             except sqlite3.DatabaseError as exc:
                 raise self.ERROR(f"The {self.NOUN} in {self.path} failed: {exc}.") from exc
+
+    def resolve(self, ref: str) -> str:
+        """The id a user means: an exact id or a unique prefix of one."""
+        ref = ref.strip()
+        pattern = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        with self._transaction() as db:
+            rows = db.execute(
+                f"SELECT id FROM {self.TABLE} WHERE id = ? OR id LIKE ? ESCAPE '\\' LIMIT 3",
+                (ref, pattern),
+            ).fetchall()
+        ids = [r[0] for r in rows]
+        if ref in ids:
+            return ref
+        if len(ids) == 1 and ref:
+            return ids[0]
+        if not ids or not ref:
+            raise self.NOT_FOUND(f"No {self.SINGULAR} {ref!r}; see `litassist {self.NOUN}`.")
+        raise self.NOT_FOUND(f"{ref!r} matches several {self.NOUN}; give more of it.")
