@@ -12,6 +12,7 @@ import hashlib
 import re
 import unicodedata
 
+from assistant.sources.markup import fix_mojibake
 from assistant.types import Paper
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
@@ -72,11 +73,28 @@ def paper_id(doi: str | None, arxiv_id: str | None, title: str) -> str:
     return f"title:{title_hash(title)}"
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def clean_text(value: str | None) -> str:
-    """Whitespace collapsed to single spaces; None becomes ''."""
+    """Whitespace collapsed to single spaces; None becomes ''.
+
+    A lone surrogate (JSON's `"\\ud800"` decodes to one) cannot be stored as UTF-8: it becomes
+    U+FFFD.  Mojibake (UTF-8 read as Latin-1 somewhere upstream, `RamÃ­rez`) is undone.
+    """
     if not value:
         return ""
-    return re.sub(r"\s+", " ", value).strip()
+    text = re.sub(r"\s+", " ", value).strip()
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub("\ufffd", text)
+    return fix_mojibake(text)
+
+
+def clean_raw(value: str | None) -> str | None:
+    """The original entry text, with lone surrogates replaced so it can be stored."""
+    if value is None or not _SURROGATE.search(value):
+        return value
+    return _SURROGATE.sub("\ufffd", value)
 
 
 def make_paper(
@@ -122,7 +140,7 @@ def make_paper(
         source_file=source_file,
         source_format=source_format,
         citekey=citekey,
-        raw_entry=raw_entry,
+        raw_entry=clean_raw(raw_entry),
         line=line,
     )
 
