@@ -38,8 +38,8 @@ def test_zotero_csl_json() -> None:
     assert genome.abstract == ""
 
     assert [(p.line, p.message) for p in result.problems] == [
-        (None, "item 3 is not an object"),
-        (None, "item 4 has no title, skipped"),
+        (51, "item 3 is not an object"),
+        (52, "item 4 has no title, skipped"),
     ]
 
 
@@ -52,12 +52,33 @@ def test_raw_entry_keeps_unicode() -> None:
     assert paper.authors == ("Jörg",)
 
 
-def test_invalid_json_is_one_problem_with_line_and_column() -> None:
+def test_invalid_item_is_one_problem_at_its_line_and_the_rest_is_kept() -> None:
     result = parse_csljson('[\n  {"title": "A"},\n  {"title": }\n]', "bad.json")
-    assert result.papers == ()
+    assert [p.title for p in result.papers] == ["A"]
     (problem,) = result.problems
     assert (problem.file, problem.line) == ("bad.json", 3)
-    assert problem.message == "invalid JSON (column 13): Expecting value"
+    assert problem.message == "item 1 skipped: invalid JSON: Expecting value"
+
+
+def test_deep_nesting_lone_surrogate_and_truncation_are_isolated() -> None:
+    deep = "[" * 50_000 + "]" * 50_000
+    text = (
+        '[\n{"title": "Deep", "note": ' + deep + '},\n{"title": "Lone \\ud800 escape"},\n'
+        '{"title": "Kept"},\n{"title": "Cut'
+    )
+    result = parse_csljson(text, "x.json")
+    assert [p.title for p in result.papers] == ["Lone \ufffd escape", "Kept"]
+    messages = [(p.line, p.message) for p in result.problems]
+    assert messages[0] == (2, "item 0 skipped: nested too deeply to read")
+    assert messages[1][1] == "the file ends inside a JSON value (truncated?)"
+
+
+def test_csl_rich_text_becomes_plain_text_and_raw_keeps_it() -> None:
+    title = 'The <i>E. coli</i> <span class=\\"nocase\\">mRNA</span> H<sub>2</sub>O'
+    item = '[{"title": "' + title + '", "id": "k"}]'
+    (paper,) = parse_csljson(item, "r.json").papers
+    assert paper.title == "The E. coli mRNA H2O"
+    assert "<i>E. coli</i>" in (paper.raw_entry or "")
 
 
 def test_single_object_and_non_list() -> None:

@@ -7,9 +7,10 @@ A JSON list of objects with `title`, `abstract`, `author` (`{family, given}`, wi
 
 `raw_entry` is the object re-serialised with `json.dumps(..., ensure_ascii=False)`; `citekey`
 is the `id` when it looks like a citekey (`smith2021`), not a Zotero item URI or a number.
-Invalid JSON gives one problem with the decoder's line and column and no papers; an element
-that is not an object, or has no title, gives a problem naming its index and is skipped.
-A single top-level object is read as a list of one.
+Each item is cut out and decoded on its own (`jsondoc`): an item that is invalid, nested too
+deeply, not an object or without a title is a problem at its line and the others are kept.
+A single top-level object is read as a list of one; Crossref and OpenAlex works in the same
+file are read by their own readers.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import re
 from typing import Any
 
 from assistant.sources.identity import make_paper, normalize_arxiv
+from assistant.sources.jsondoc import json_records
+from assistant.sources.markup import strip_markup
 from assistant.types import Paper, ParseProblem, ParseResult
 
 FORMAT = "csljson"
@@ -27,44 +30,64 @@ _CITEKEY = re.compile(r"^[A-Za-z][\w:.+\-]*$")
 
 
 def parse_csljson(text: str, source_file: str) -> ParseResult:
-    """Parse a CSL-JSON document into papers."""
-    try:
-        data = json.loads(text.lstrip("\ufeff"))
-    except json.JSONDecodeError as exc:
-        problem = ParseProblem(
-            source_file, exc.lineno, f"invalid JSON (column {exc.colno}): {exc.msg}"
-        )
-        return ParseResult((), (problem,))
-    items = [data] if isinstance(data, dict) else data
-    if not isinstance(items, list):
-        problem = ParseProblem(source_file, None, "expected a JSON list of CSL items")
-        return ParseResult((), (problem,))
+    """Parse a JSON document of CSL items into papers, each item read on its own.
+
+    The same `.json` may hold Crossref or OpenAlex works (API responses saved to a file):
+    each item is read by the reader of its shape, so nothing is gutted by a CSL reading.
+    """
+    # Imported here: crossref and openalex import this module's CSL helpers.
+    from assistant.sources import crossref, openalex
+
+    document = json_records(text)
     papers: list[Paper] = []
     problems: list[ParseProblem] = []
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            problems.append(ParseProblem(source_file, None, f"item {index} is not an object"))
+    for record in document.records:
+        if record.error is not None:
+            message = f"item {record.index} skipped: {record.error}"
+            problems.append(ParseProblem(source_file, record.line, message))
             continue
-        paper = item_to_paper(item, source_file)
+        item = record.value
+        if not isinstance(item, dict):
+            problems.append(
+                ParseProblem(source_file, record.line, f"item {record.index} is not an object")
+            )
+            continue
+        if openalex.is_openalex_work(item):
+            paper = openalex.work_to_paper(item, source_file, line=record.line)
+        elif crossref.is_crossref_work(item) or document.shape.startswith("message"):
+            paper = crossref.work_to_paper(item, source_file, line=record.line)
+        else:
+            paper = item_to_paper(item, source_file, line=record.line)
         if paper is None:
-            problems.append(ParseProblem(source_file, None, f"item {index} has no title, skipped"))
+            problems.append(
+                ParseProblem(source_file, record.line, f"item {record.index} has no title, skipped")
+            )
         else:
             papers.append(paper)
+    if document.error:
+        problems.append(ParseProblem(source_file, document.error_line, document.error))
     return ParseResult(tuple(papers), tuple(problems))
 
 
-def item_to_paper(item: dict[str, Any], source_file: str) -> Paper | None:
-    """One CSL item as a Paper, or None when it has no title."""
-    title = _string(item.get("title"))
+def item_to_paper(
+    item: dict[str, Any], source_file: str, *, line: int | None = None
+) -> Paper | None:
+    """One CSL item as a Paper, or None when it has no title.
+
+    CSL rich text (`<i>`, `<b>`, `<sup>`, `<span class="nocase">`) is removed from the
+    title and abstract; the item as written stays in `raw_entry`.
+    """
+    title = strip_markup(_string(item.get("title")))
     if not title:
         return None
     url = _string(item.get("URL") or item.get("url"))
+    authors = item.get("author") if isinstance(item.get("author"), list) else []
     return make_paper(
         title=title,
-        abstract=_string(item.get("abstract")),
-        authors=[name for name in map(csl_name, item.get("author") or []) if name],
+        abstract=strip_markup(_string(item.get("abstract"))),
+        authors=[name for name in map(csl_name, authors) if name],
         year=csl_year(item.get("issued")),
-        venue=_string(item.get("container-title") or item.get("event-title")),
+        venue=strip_markup(_string(item.get("container-title") or item.get("event-title"))) or None,
         doi=_string(item.get("DOI") or item.get("doi")),
         arxiv_id=_arxiv_id(item),
         url=url,
@@ -72,6 +95,7 @@ def item_to_paper(item: dict[str, Any], source_file: str) -> Paper | None:
         source_format=FORMAT,
         citekey=_citekey(item.get("id")),
         raw_entry=json.dumps(item, ensure_ascii=False),
+        line=line,
     )
 
 
