@@ -48,6 +48,7 @@ from bibtexparser.model import (
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
     Entry,
+    Field,
     MiddlewareErrorBlock,
     ParsingFailedBlock,
     String,
@@ -72,6 +73,7 @@ _KEYLESS_ENTRY = re.compile(
 )
 _ENTRY_HEAD = re.compile(r"@\s*([A-Za-z]+)\s*[{(]\s*([^,\s{}()]*)")
 _ARXIV_TYPES = {"arxiv", "arxiv.org"}
+_DATA_ONLY = {"xdata", "set"}
 
 
 @dataclass
@@ -90,9 +92,13 @@ def parse_bibtex(text: str, source_file: str) -> ParseResult:
     # Split only: the blocks keep their raw text and line, untouched by any middleware.
     split = bibtexparser.parse_string(patched, parse_stack=[])
     sources, problems = _collect_entries(split, keyless_lines, source_file)
+    keys = [source.key for source in sources]
     decoded = _decode(split.strings, [source.entry for source in sources])
+    inherit_fields(decoded, keys)
     papers: list[Paper] = []
     for source, entry in zip(sources, decoded, strict=True):
+        if entry.entry_type.lower() in _DATA_ONLY:
+            continue  # shared field data for other entries, not a paper
         paper = _to_paper(entry, source, source_file)
         if paper is None:
             name = f"entry '{source.key}'" if source.key else "entry"
@@ -157,6 +163,42 @@ def _failed_block_problem(block: ParsingFailedBlock, source_file: str) -> ParseP
     return ParseProblem(source_file, line, f"malformed {what} skipped: {reason.strip()}")
 
 
+# --- crossref / xdata --------------------------------------------------------------------
+
+# Fields a child never takes from its `crossref` parent: its own identity and text (a
+# proceedings' DOI or abstract is not the paper's), and names (the parent's editors are not
+# the paper's authors).  The parent's `title` becomes the child's `booktitle`.
+_NOT_INHERITED = {
+    "doi", "url", "abstract", "eprint", "eprinttype", "archiveprefix", "ids", "crossref",
+    "xref", "xdata", "file", "note", "keywords", "author", "editor", "title", "subtitle",
+    "key", "label", "entryset", "pages",
+}  # fmt: skip
+
+
+def inherit_fields(entries: list[Entry], keys: list[str | None]) -> None:
+    """Fill each entry's missing fields from its `crossref` and `xdata` parents, in place."""
+    by_key = {key.lower(): entry for key, entry in zip(keys, entries, strict=True) if key}
+    for entry in entries:
+        parents: list[tuple[str, Entry]] = []
+        for link in ("crossref", "xdata"):
+            field = entry.get(link)
+            if field is None or not isinstance(field.value, str):
+                continue
+            for key in field.value.split(","):
+                parent = by_key.get(key.strip().lower())
+                if parent is not None and parent is not entry:
+                    parents.append((link, parent))
+        for link, parent in parents:
+            for field in parent.fields:
+                target = field.key
+                if link == "crossref" and field.key in ("title", "booktitle"):
+                    target = "booktitle"
+                elif field.key in _NOT_INHERITED:
+                    continue
+                if entry.get(target) is None:
+                    entry.set_field(Field(target, field.value))
+
+
 # --- decoding ----------------------------------------------------------------------------
 
 
@@ -213,12 +255,40 @@ def resolve_value(value: str, macros: dict[str, str], depth: int = 0) -> str:
     return "".join(pieces)
 
 
+# An accent command with its letter: `\~n`, `\'{i}`, `\v s`, `{\"u}` (the braces kept).
+_NAME_ACCENT = re.compile(r"\\(?:[`'^\"~=.]\s*|[uvHckrbdt](?:\s+|(?=\{)))(?:\{\w\}|\w)")
+
+
+class DecodeNameAccents(LibraryMiddleware):
+    """Decode LaTeX accents in author/editor lists before the names are split.
+
+    `SeparateCoAuthors`/`SplitNameParts` treat `~` as a tie (a space), so `Brise\\~no-Garc\\'ia`
+    would become "Brise no-García".  Only accent commands are decoded here: braces (which
+    protect corporate names like `{Google Research {and} DeepMind}`) are left for the name
+    splitter.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allow_inplace_modification=True)
+
+    def transform(self, library: Library) -> Library:
+        for entry in library.entries:
+            for name in ("author", "editor"):
+                field = entry.get(name)
+                if field is not None and isinstance(field.value, str) and "\\" in field.value:
+                    field.value = _NAME_ACCENT.sub(
+                        lambda match: latex_to_text(match.group()), field.value
+                    )
+        return library
+
+
 def _parse_stack() -> list[Middleware]:
     return [
         NormalizeFieldKeys(),
         ResolveStringReferencesMiddleware(),
         ResolveConcatenation(),
         RemoveEnclosingMiddleware(),
+        DecodeNameAccents(),
         SeparateCoAuthors(),
         SplitNameParts(),
     ]
@@ -337,6 +407,9 @@ def _to_paper(entry: Entry, source: _SourceEntry, source_file: str) -> Paper | N
     title = latex_to_text(_field(entry, "title") or "").strip()
     if not title:
         return None
+    subtitle = latex_to_text(_field(entry, "subtitle") or "").strip()
+    if subtitle:  # BibLaTeX keeps "Title: Subtitle" in two fields
+        title = f"{title.rstrip(':').rstrip()}: {subtitle}"
     venue = _field(entry, "journal", "journaltitle", "booktitle", "eventtitle", "series")
     doi = _field(entry, "doi")
     url = _field(entry, "url", "bdsk-url-1")

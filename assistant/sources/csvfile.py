@@ -33,6 +33,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from assistant.sources.fields import first_of, split_authors
 from assistant.sources.identity import make_paper
+from assistant.sources.markup import strip_markup
 from assistant.types import Paper, ParseProblem, ParseResult
 
 FORMAT = "csv"
@@ -119,6 +120,7 @@ def parse_csv(text: str | Iterable[str], source_file: str) -> ParseResult:
         )
         return ParseResult((), (problem,))
     springer = "item title" in header
+    pubmed = "journal/book" in header or "first author" in header
     feed = _Lines(lines)
     reader = csv.reader(feed, delimiter=delimiter)
     papers: list[Paper] = []
@@ -138,7 +140,9 @@ def parse_csv(text: str | Iterable[str], source_file: str) -> ParseResult:
         if not any(cell.strip() for cell in row):
             continue
         record = dict(zip(header, row, strict=False))
-        paper = _row_to_paper(record, source_file, line=first_line, raw=raw, springer=springer)
+        paper = _row_to_paper(
+            record, source_file, line=first_line, raw=raw, springer=springer, pubmed=pubmed
+        )
         if paper is None:
             problems.append(ParseProblem(source_file, first_line, "row has no title, skipped"))
         else:
@@ -147,17 +151,27 @@ def parse_csv(text: str | Iterable[str], source_file: str) -> ParseResult:
 
 
 def _row_to_paper(
-    record: dict[str, str], source_file: str, *, line: int, raw: str, springer: bool
+    record: dict[str, str],
+    source_file: str,
+    *,
+    line: int,
+    raw: str,
+    springer: bool = False,
+    pubmed: bool = False,
 ) -> Paper | None:
-    title = first_of(record, *TITLE_COLUMNS)
-    if not isinstance(title, str):
+    title = strip_markup(_cell(record, *TITLE_COLUMNS))
+    if not title:
         return None
+    authors = _cell(record, *AUTHOR_COLUMNS)
+    if pubmed:  # PubMed ends titles and the author list with a period
+        title = title.rstrip(".")
+        authors = authors.rstrip(".") if authors else authors
     return make_paper(
         title=title,
-        abstract=_cell(record, *ABSTRACT_COLUMNS),
-        authors=split_names(_cell(record, *AUTHOR_COLUMNS), run_together=springer),
+        abstract=strip_markup(_cell(record, *ABSTRACT_COLUMNS)),
+        authors=split_names(authors, run_together=springer),
         year=_cell(record, *YEAR_COLUMNS),
-        venue=_cell(record, *VENUE_COLUMNS),
+        venue=strip_markup(_cell(record, *VENUE_COLUMNS)) or None,
         doi=_cell(record, *DOI_COLUMNS),
         arxiv_id=_cell(record, "arxiv_id", "arxiv", "arxiv id", "eprint"),
         url=_cell(record, "url", "link", "pdf link"),
@@ -181,6 +195,7 @@ def split_names(value: str | None, *, run_together: bool = False) -> tuple[str, 
     text = value.strip()
     if ";" in text or re.search(r"\s+and\s+", text, re.IGNORECASE):
         return tuple(_SCOPUS_ID.sub("", name).strip() for name in split_authors(text))
+    text = _SCOPUS_ID.sub("", text).strip()
     parts = [part.strip().rstrip(".").strip() for part in text.split(",") if part.strip()]
     if len(parts) >= 2 and all(_INITIALS_NAME.match(part + ".") for part in parts):
         return tuple(_restore_period(part, text) for part in parts)

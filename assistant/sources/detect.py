@@ -209,6 +209,8 @@ _CODE = re.compile(r"^\s*(?:def |class |import |from \S+ import|function |#inclu
 
 
 def _sniff_text(head: str) -> Detection:
+    if "BEGIN EXPORTED REFERENCES" in head:  # RefWorks' formatted citation list
+        return Detection(None, 0.9, _looks_like(head))
     confidence = listing.listing_confidence(head)
     if confidence >= listing.MIN_CONFIDENCE:
         return Detection("listing", confidence)

@@ -77,6 +77,7 @@ _FIELD_LABEL = re.compile(
 )
 _NOT_TITLE = re.compile(
     r"://|^www\.|^[\w ]{1,30}=\S|[{};]\s*$|\(\)|==|=>|->|^\d+\.?\s*$|"
+    r"\bdoi:|\((?:1[89]|20)\d\d[a-z]?\)|\bpp\.\s*\d|"  # a formatted citation, not a title
     r"^\[?\d{4}-\d\d-\d\d[ T]\d\d:|^(?:def|class|import|from|return|if|for)\s"
 )
 
@@ -145,6 +146,8 @@ def starts_pair(paragraphs: list[Paragraph], index: int) -> bool:
     if not (looks_like_title(title) and looks_like_abstract(abstract)):
         return False
     if not (is_clean_title(title.text) and is_prose(abstract.text)):
+        return False
+    if len(abstract.text) < 2 * len(title.text):  # two prose paragraphs, not title + abstract
         return False
     # A long title right after an orphan title must not be taken for that orphan's
     # abstract: if the candidate abstract itself starts a pair with a longer paragraph,
