@@ -86,6 +86,12 @@ class Settings(BaseSettings):
     timeout: float = Field(default=60.0, gt=0, description="Seconds before an LLM call fails.")
     max_retries: int = Field(default=3, ge=0, le=10, description="Retries on 429/5xx/timeouts.")
     theme: str = Field(default="textual-dark", description="Textual theme of the terminal UI.")
+    max_input_mb: float = Field(
+        default=512, gt=0, description="Files larger than this (MB) are refused by ingest."
+    )
+    max_abstract_chars: int = Field(
+        default=100_000, ge=1000, description="Longer abstracts are cut at ingest."
+    )
 
     @field_validator("data_dir", "cache_dir", mode="after")
     @classmethod

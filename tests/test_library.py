@@ -106,7 +106,9 @@ def test_same_paper_from_two_files_is_stored_once(library: Library, tmp_path: Pa
     assert len(rows) == 1
     assert rows[0].paper.doi == "10.1000/fractal"  # gap filled from the second file
     again = ingest([listing, jsonl], library)
-    assert (again.added, again.updated, again.merged, again.unchanged) == (0, 0, 0, 2)
+    # Counted per paper: two records of one paper are one unchanged paper.
+    assert (again.added, again.updated, again.merged, again.unchanged) == (0, 0, 0, 1)
+    assert again.stored == 1
 
 
 def test_remove_deletes_paper_chunks_vectors_and_bm25(library: Library, tmp_path: Path) -> None:

@@ -53,6 +53,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     old passages; the same paper from two files is stored once.
     """
     from assistant.ingest import ingest as run_ingest
+    from assistant.sources.reading import InputLimits
     from assistant.wiring import open_library
 
     settings = settings_from(ctx)
@@ -60,15 +61,24 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     try:
         show = not as_json and click.get_text_stream("stderr").isatty()
         with _progress(show, "Ingesting") as progress:
-            report = run_ingest(paths, library, progress=progress)  # type: ignore[arg-type]
+            report = run_ingest(
+                paths,  # type: ignore[arg-type]
+                library,
+                progress=progress,
+                limits=InputLimits.of(settings.max_input_mb, settings.max_abstract_chars),
+            )
     finally:
         library.close()
     if as_json:
         echo_json(report.as_dict())
-        return
-    for problem in report.problems:
-        click.echo(f"skipped: {problem}", err=True)
-    click.echo(report.summary())
+    else:
+        for problem in report.problems:
+            click.echo(f"skipped: {problem}", err=True)
+        for note in report.truncated:
+            click.echo(f"cut: {note}", err=True)
+        click.echo(report.summary())
+    if report.failed:
+        ctx.exit(1)
 
 
 def _paper_dict(paper: Paper) -> dict[str, object]:

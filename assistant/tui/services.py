@@ -168,11 +168,13 @@ class Services:
     def ingest(self, paths: Iterable[Path], progress: ProgressCallback) -> IngestReport:
         """Ingest files into the library (created if missing); one ingest at a time."""
         from assistant.ingest import ingest
+        from assistant.sources.reading import InputLimits
 
         if not self._write.acquire(blocking=False):
             raise LitassistError("An ingest is already running; wait for it to finish.")
         try:
-            return ingest(list(paths), self.library(create=True), progress=progress)
+            limits = InputLimits.of(self._settings.max_input_mb, self._settings.max_abstract_chars)
+            return ingest(list(paths), self.library(create=True), progress=progress, limits=limits)
         finally:
             self._write.release()
 
