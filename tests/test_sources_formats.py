@@ -146,3 +146,16 @@ def test_sample_listing_still_gives_sixty_papers() -> None:
     sample = Path(__file__).parent.parent / "samples" / "vision-datasets-papers.txt"
     result = parse_file(sample)
     assert len(result.papers) == 60 and result.problems == ()
+
+
+def test_table_name_splitting_with_non_ascii_capitals() -> None:
+    from assistant.sources.csvfile import split_names
+
+    assert split_names("Renée LefèvreÜmit Çelik", run_together=True) == (
+        "Renée Lefèvre",
+        "Ümit Çelik",
+    )
+    assert split_names("Tom MacDonaldAna Li", run_together=True) == ("Tom MacDonald", "Ana Li")
+    assert split_names("Novák M, Çelik Ü") == ("Novák M", "Çelik Ü")
+    assert split_names("Smith, John") == ("Smith, John",)
+    assert split_names("Smith, J") == ("Smith, J",)

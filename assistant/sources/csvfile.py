@@ -183,9 +183,35 @@ def _row_to_paper(
     )
 
 
-_INITIALS_NAME = re.compile(r"^[^\W\d][\w'’.\- ]*?\s+(?:[A-Z]\.?-?){1,4}\.?$")
 _SCOPUS_ID = re.compile(r"\s*\(\d+\)\s*$")
-_RUN_TOGETHER = re.compile(r"(?<=[a-zà-ÿ])(?<!\bMc)(?<!\bMac)(?=[A-Z][a-zà-ÿ])")
+
+
+def _is_initials_name(part: str) -> bool:
+    """ "Smith J", "Doe A.B.", "van der Berg JH", "Çelik Ü": a surname, then 1-4 initials."""
+    surname, _, initials = part.rpartition(" ")
+    letters = initials.replace(".", "").replace("-", "")
+    return (
+        any(char.isalpha() for char in surname)
+        and 1 <= len(letters) <= 4
+        and letters.isalpha()
+        and letters.isupper()
+    )
+
+
+def _split_run_together(text: str) -> list[str]:
+    """ "Ana GarcíaTom McDonald" -> ["Ana García", "Tom McDonald"] (any script's capitals)."""
+    names: list[str] = []
+    start = 0
+    for index in range(1, len(text) - 1):
+        before, char, after = text[index - 1], text[index], text[index + 1]
+        if before.islower() and char.isupper() and after.islower():
+            word = text[start:index].rsplit(" ", 1)[-1]
+            if word in ("Mc", "Mac"):
+                continue
+            names.append(text[start:index])
+            start = index
+    names.append(text[start:])
+    return [name.strip() for name in names if name.strip()]
 
 
 def split_names(value: str | None, *, run_together: bool = False) -> tuple[str, ...]:
@@ -197,10 +223,10 @@ def split_names(value: str | None, *, run_together: bool = False) -> tuple[str, 
         return tuple(_SCOPUS_ID.sub("", name).strip() for name in split_authors(text))
     text = _SCOPUS_ID.sub("", text).strip()
     parts = [part.strip().rstrip(".").strip() for part in text.split(",") if part.strip()]
-    if len(parts) >= 2 and all(_INITIALS_NAME.match(part + ".") for part in parts):
+    if len(parts) >= 2 and all(_is_initials_name(part) for part in parts):
         return tuple(_restore_period(part, text) for part in parts)
     if run_together and "," not in text:
-        return tuple(name.strip() for name in _RUN_TOGETHER.split(text) if name.strip())
+        return tuple(_split_run_together(text))
     return (text,)
 
 
