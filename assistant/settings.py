@@ -90,7 +90,7 @@ class Settings(BaseSettings):
         default=512, gt=0, description="Files larger than this (MB) are refused by ingest."
     )
     max_abstract_chars: int = Field(
-        default=100_000, ge=1000, description="Longer abstracts are cut at ingest."
+        default=100_000, ge=1000, le=1_000_000, description="Longer abstracts are cut at ingest."
     )
 
     @field_validator("data_dir", "cache_dir", mode="after")

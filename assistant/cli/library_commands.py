@@ -47,7 +47,11 @@ def _progress(enabled: bool, label: str) -> Iterator[object]:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
-    """Add papers from files or folders (BibTeX, RIS, CSL-JSON, JSONL, CSV, plain listings).
+    """Add papers from files or folders (BibTeX, RIS, Web of Science, MEDLINE, EndNote,
+    RefWorks, CSL-JSON/YAML, Crossref/OpenAlex/arXiv/PubMed responses, JSONL, CSV, listings).
+
+    Formats are recognised by content; files that are not bibliographies are skipped and
+    named. Exits 1 when nothing was stored and something failed.
 
     Re-ingesting an unchanged file changes nothing; a changed abstract replaces the paper's
     old passages; the same paper from two files is stored once.

@@ -335,10 +335,60 @@ def _parse_context() -> LatexContextDb:
 _LATEX_MARKUP = re.compile(r"[\\$~]|--|``|''")
 
 
+# pylatexenc takes ~50 µs a character: a 100,000-character abstract would take seconds and a
+# 20 MB one hours.  Longer values are decoded island by island (only the words that carry
+# markup go through pylatexenc) and cut to MAX_FIELD_CHARS first; ingest cuts abstracts
+# further to its configured length.
+LONG_VALUE_CHARS = 4000
+MAX_FIELD_CHARS = 1_000_000
+
+
 def latex_to_text(value: str) -> str:
     """LaTeX markup to plain Unicode; bare `%` and `&` are literal in BibTeX values."""
     if not _LATEX_MARKUP.search(value):  # e.g. Zotero's `{Deep} {Learning}`
         return value.replace("{", "").replace("}", "")
+    if len(value) > LONG_VALUE_CHARS:
+        return _decode_islands(value[:MAX_FIELD_CHARS])
+    return _decode_whole(value)
+
+
+def _decode_islands(value: str) -> str:
+    """Decode only the words with markup (a brace group or `$...$` math kept whole)."""
+    pieces: list[str] = []
+    position, length = 0, len(value)
+    while position < length:
+        found = _LATEX_MARKUP.search(value, position)
+        if found is None:
+            pieces.append(_strip_braces(value[position:]))
+            break
+        start = max(position, value.rfind(" ", position, found.start()) + 1)
+        pieces.append(_strip_braces(value[position:start]))
+        depth = value.count("{", start, found.start()) - value.count("}", start, found.start())
+        in_math, end = False, found.start()
+        while end < length:
+            char = value[end]
+            if char == "\\":
+                end += 2
+                continue
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+            elif char == "$":
+                in_math = not in_math
+            elif char.isspace() and depth <= 0 and not in_math:
+                break
+            end += 1
+        pieces.append(_decode_whole(value[start:end]))
+        position = end
+    return "".join(pieces)
+
+
+def _strip_braces(text: str) -> str:
+    return text.replace("{", "").replace("}", "")
+
+
+def _decode_whole(value: str) -> str:
     escaped = re.sub(r"(?<!\\)([%&])", r"\\\1", value)
     try:
         return _latex_decoder().latex_to_text(escaped, latex_context=_parse_context())
