@@ -95,3 +95,10 @@ def test_name_and_date_helpers() -> None:
     assert csl_year({"date-parts": [[2019, 1, 2]]}) == 2019
     assert csl_year({"literal": "circa 1999"}) == "circa 1999"
     assert csl_year(None) is None
+
+
+def test_json_lines_saved_as_json_with_a_long_first_line() -> None:
+    first = '{"title": "A", "abstract": "' + "y " * 40_000 + '"}'
+    result = parse_csljson(first + '\n{"title": "B"}\n', "lines.json")
+    assert [(p.title, p.line) for p in result.papers] == [("A", 1), ("B", 2)]
+    assert result.problems == ()

@@ -23,6 +23,7 @@ _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]')
 # Keys under which API responses and exports keep their list of records.
 LIST_KEYS = ("items", "results", "data", "records")
 _MAX_PATH = 3  # record spans are kept for containers at most this deep
+_LINES: tuple[str | int, ...] = ("\x00lines",)  # the records of a JSON Lines document
 
 
 @dataclass
@@ -94,7 +95,11 @@ def _scan(
         token = match.group()
         char = token[0]
         if closed_top:
-            return containers, elements, "extra data after the JSON value", match.start()
+            if char != "{":
+                return containers, elements, "extra data after the JSON value", match.start()
+            # Another top-level object: JSON Lines saved as .json; each object is a record.
+            elements.setdefault(_LINES, []).append(containers.pop(()))
+            closed_top = False
         if deep:
             if char in "{[":
                 deep += 1
@@ -148,9 +153,11 @@ def _scan(
         containers[frame.path] = (frame.start, match.end())
         if not stack:
             closed_top = True
+    if _LINES in elements and () in containers:
+        elements[_LINES].append(containers.pop(()))
     if stack or deep:
         return containers, elements, "the file ends inside a JSON value (truncated?)", len(text)
-    if not containers and text.strip():
+    if not containers and not elements and text.strip():
         return containers, elements, "not a JSON list or object", 0
     return containers, elements, None, 0
 
@@ -161,6 +168,8 @@ def _record_path(
     elements: dict[tuple[str | int, ...], list[tuple[int, int]]],
 ) -> tuple[str | int, ...] | None:
     """The array whose elements are the records, or None when the document is one record."""
+    if _LINES in elements:
+        return _LINES
     top = containers.get(())
     if text.lstrip()[:1] == "[":
         return ()  # a top-level list (when truncated, its complete elements are records)
@@ -191,7 +200,7 @@ def json_records(text: str) -> JsonDocument:
             spans = []
     else:
         spans = elements.get(path, [])
-        document.shape = "/".join(map(str, path)) or "list"
+        document.shape = "lines" if path == _LINES else ("/".join(map(str, path)) or "list")
     for index, (start, end) in enumerate(spans):
         raw = text[start:end].strip()
         offset = start + (len(text[start:end]) - len(text[start:end].lstrip()))
