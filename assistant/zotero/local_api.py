@@ -87,20 +87,30 @@ class ZoteroLocalApi:
         return paths
 
     def _pages(self, path: str) -> Iterator[dict[str, Any]]:
+        """Every entry of a paged list; stops at `Total-Results`, a short page, or a page that
+        brings no new key (a server ignoring `start` must not make us loop)."""
         start = 0
+        seen: set[str] = set()
         for _ in range(MAX_PAGES):
-            page = self._get(path, {"format": "json", "limit": PAGE_SIZE, "start": start})
+            response = self._get(path, {"format": "json", "limit": PAGE_SIZE, "start": start})
+            page = _json(response, self.base_url, path)
             if not isinstance(page, list):
                 raise ZoteroReadError(
                     f"Zotero's local API at {self.base_url} answered {path} with something "
                     "other than a JSON list; update Zotero to version 7 or later."
                 )
-            yield from (entry for entry in page if isinstance(entry, dict))
-            if len(page) < PAGE_SIZE:
+            entries = [entry for entry in page if isinstance(entry, dict)]
+            keys = {str(entry.get("key")) for entry in entries}
+            if entries and keys <= seen:
                 return
+            seen |= keys
+            yield from entries
             start += len(page)
+            total = response.headers.get("Total-Results", "")
+            if len(page) < PAGE_SIZE or (total.isdigit() and start >= int(total)):
+                return
 
-    def _get(self, path: str, params: dict[str, Any]) -> Any:
+    def _get(self, path: str, params: dict[str, Any]) -> httpx.Response:
         url = f"{self.base_url}/{path}"
         try:
             response = self._client.get(url, params=params, headers={"Zotero-API-Version": "3"})
@@ -129,12 +139,16 @@ class ZoteroLocalApi:
                 f"Zotero's local API at {self.base_url} answered HTTP {response.status_code} "
                 f"for {path}; retry, or read the database file with --zotero-dir."
             )
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise ZoteroReadError(
-                f"Zotero's local API at {self.base_url} sent invalid JSON for {path}; retry."
-            ) from exc
+        return response
+
+
+def _json(response: httpx.Response, base_url: str, path: str) -> Any:
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise ZoteroReadError(
+            f"Zotero's local API at {base_url} sent invalid JSON for {path}; retry."
+        ) from exc
 
 
 def item_from_json(
