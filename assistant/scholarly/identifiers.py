@@ -30,6 +30,7 @@ _ARXIV_OLD = re.compile(r"^([a-z\-]+(\.[a-z]{2})?/\d{7})(v\d+)?$", re.IGNORECASE
 _PMID = re.compile(r"^(?:pmid\s*:?\s*)?(\d{1,9})$", re.IGNORECASE)
 _OPENALEX = re.compile(r"^(W\d{2,12})$", re.IGNORECASE)
 _DOI_IN_TEXT = re.compile(r"10\.\d{4,9}/\S+")
+_BARE_HOST = re.compile(r"^[a-z0-9\-]+(\.[a-z0-9\-]+)*\.(org|gov|com|net|edu)/", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def parse_identifier(text: str) -> ScholarlyId:
     raw = unquote(text.strip()).strip().rstrip("/")
     if not raw:
         raise _unknown(text)
-    if "://" in raw or raw.lower().startswith(("www.", "doi.org/", "arxiv.org/", "pubmed.")):
+    if "://" in raw or _BARE_HOST.match(raw):
         found = _from_url(raw if "://" in raw else f"https://{raw}")
         if found:
             return found
