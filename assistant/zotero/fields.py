@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from assistant.sources.identity import clean_text, normalize_arxiv, normalize_doi, parse_year
+from assistant.sources.identity import normalize_arxiv, normalize_doi, parse_year
 from assistant.zotero.items import CitekeySource, ZoteroCreator, ZoteroItem, ZoteroRef
 
 # Types that are never papers: skipped by both readers.
@@ -65,6 +65,12 @@ def citekey_from_extra(extra: str | None) -> str | None:
         if key and " " not in key:
             return key
     return None
+
+
+def clean_text(value: str | None) -> str:
+    """Whitespace collapsed, like `identity.clean_text`, but with `str.split`: a 5,000-item
+    library has 5,000 abstracts, and the regex there was most of the read time."""
+    return " ".join(value.split()) if value else ""
 
 
 def first_value(fields: Mapping[str, str], names: Iterable[str]) -> str | None:

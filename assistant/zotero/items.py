@@ -121,6 +121,12 @@ class ZoteroItem:
         digest = hashlib.sha256(self._canonical().encode("utf-8"))
         return digest.hexdigest()[:32]
 
+    @property
+    def paper_id(self) -> str:
+        """The id `to_paper()` gives, without building the paper: only the title and the
+        identifiers enter it (`make_paper`'s rules, so the two cannot disagree)."""
+        return make_paper(title=self.title, doi=self.doi, arxiv_id=self.arxiv_id, url=self.url).id
+
     def to_json(self) -> str:
         """The item as a JSON object (kept as the paper's `raw_entry`)."""
         return self._canonical()

@@ -88,7 +88,7 @@ def plan_sync(
             state.append(old)
             current_paper_ids.add(old.paper_id)
             continue
-        paper_id = item.to_paper().id
+        paper_id = item.paper_id
         current_paper_ids.add(paper_id)
         state.append(SyncedItem(item.ref, fingerprint, paper_id, item.date_modified))
         if old is None:
