@@ -23,13 +23,17 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.zotero import plan_sync, read_zotero  # noqa: E402
 from tests.zotero_db import ZoteroDb  # noqa: E402
+
+T = TypeVar("T")
 
 WORDS = [
     "learning",
@@ -111,9 +115,10 @@ class Timing:
         return f"{self.wall:.3f} s wall, {self.cpu:.3f} s CPU"
 
 
-def best_of(repeat: int, fn):  # type: ignore[no-untyped-def]
-    walls, cpus, result = [], [], None
-    for _ in range(repeat):
+def best_of(repeat: int, fn: Callable[[], T]) -> tuple[Timing, T]:
+    walls: list[float] = []
+    cpus: list[float] = []
+    for _ in range(max(1, repeat)):
         start, cpu = time.perf_counter(), time.process_time()
         result = fn()
         walls.append(time.perf_counter() - start)

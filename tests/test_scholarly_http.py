@@ -112,6 +112,15 @@ def test_a_5xx_then_success_is_transparent() -> None:
         assert make(FakeTime()).get_json("works") == [1]
 
 
+def test_a_connection_dropped_mid_response_is_retried() -> None:
+    with respx.mock() as mock:
+        route = mock.get(f"{BASE}/works").mock(
+            side_effect=[httpx.RemoteProtocolError("peer closed"), httpx.Response(200, json=[2])]
+        )
+        assert make(FakeTime()).get_json("works") == [2]
+    assert route.call_count == 2
+
+
 def test_timeouts_are_retried_then_reported() -> None:
     time = FakeTime()
     with respx.mock() as mock:

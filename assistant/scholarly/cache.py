@@ -14,7 +14,7 @@ import contextlib
 import hashlib
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 FILENAME = "api-cache.sqlite"
@@ -60,7 +60,7 @@ class ResponseCache:
             conn.execute("DELETE FROM responses WHERE expires_at <= ?", (now,))
 
     @contextlib.contextmanager
-    def _connect(self):  # type: ignore[no-untyped-def]  # a generator context manager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
         if not self._ready:
             self._prepare()
         conn = sqlite3.connect(self.path, timeout=5.0)

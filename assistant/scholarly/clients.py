@@ -84,7 +84,9 @@ class Scholarly:
         self.semanticscholar = semanticscholar_client
 
     @classmethod
-    def open(cls, config: ScholarlyConfig, *, client: httpx.Client | None = None, **http: Any):
+    def open(
+        cls, config: ScholarlyConfig, *, client: httpx.Client | None = None, **http: Any
+    ) -> Scholarly:
         """The clients for `config`; `client` and `http` (sleep, clocks) are for tests."""
         cache = ResponseCache(config.cache_file) if config.cache_file else None
 

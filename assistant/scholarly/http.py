@@ -117,6 +117,16 @@ class ApiClient:
                 f"or check {self.service.setting} ({self.base_url})."
             ) from exc
 
+    def get_object(self, path: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """`get_json` for endpoints documented to answer with a JSON object."""
+        payload = self.get_json(path, params)
+        if not isinstance(payload, dict):
+            raise ApiServerError(
+                f"{self.service.name} answered {path} with JSON that is not an object; retry "
+                f"later, or check {self.service.setting} ({self.base_url})."
+            )
+        return payload
+
     def get_text(self, path: str, params: Mapping[str, Any] | None = None) -> str:
         return self.get_bytes(path, params).decode("utf-8", errors="replace")
 
@@ -220,7 +230,7 @@ class ApiClient:
         self._next_turn = now + self.service.min_interval
 
     def _backoff(self, attempt: int) -> float:
-        delay = min(MAX_DELAY, BASE_DELAY * 2**attempt)
+        delay = min(MAX_DELAY, BASE_DELAY * 2.0**attempt)
         return delay * (0.8 + 0.4 * random.random())  # jitter, so parallel clients spread out
 
 

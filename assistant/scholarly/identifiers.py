@@ -57,11 +57,12 @@ def parse_identifier(text: str) -> ScholarlyId:
         return _arxiv(raw[6:].strip()) or _raise(text)
     if lowered.startswith(("doi:", "10.")):
         return _doi(raw) or _raise(text)
-    for pattern, kind in ((_OPENALEX, "openalex"), (_PMID, "pubmed")):
-        match = pattern.match(raw)
-        if match:
-            value = match.group(1)
-            return ScholarlyId(kind, value.upper() if kind == "openalex" else value)  # type: ignore[arg-type]
+    openalex = _OPENALEX.match(raw)
+    if openalex:
+        return ScholarlyId("openalex", openalex.group(1).upper())
+    pmid = _PMID.match(raw)
+    if pmid:
+        return ScholarlyId("pubmed", pmid.group(1))
     found = _arxiv(raw)
     if found:
         return found

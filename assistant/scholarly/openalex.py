@@ -33,7 +33,7 @@ class OpenAlexClient:
 
     def work(self, work_id: str) -> dict[str, Any]:
         """One work: `W2741809807`, `doi:10.7717/peerj.4375` or `pmid:29456894`."""
-        return self.http.get_json(f"works/{work_id}", self._params)
+        return self.http.get_object(f"works/{work_id}", self._params)
 
     def work_by_doi(self, doi: str) -> dict[str, Any]:
         return self.work(f"doi:{doi}")

@@ -26,7 +26,7 @@ class SemanticScholarClient:
         self.http = http
 
     def paper(self, paper_id: str) -> dict[str, Any]:
-        return self.http.get_json(
+        return self.http.get_object(
             f"graph/v1/paper/{quote(paper_id, safe=':/')}", {"fields": FIELDS}
         )
 
