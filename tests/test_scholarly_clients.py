@@ -161,7 +161,7 @@ def test_arxiv_entries_search_and_unknown_id(scholarly) -> None:
             ]
         )
         record = scholarly.fetch(parse_identifier("https://arxiv.org/abs/1605.08386v1"))
-        (hit,) = scholarly.search("markov bases", source="arxiv", limit=3, year_from=2016)
+        (hit,) = scholarly.search("markov: bases", source="arxiv", limit=3, year_from=2016)
         with pytest.raises(ApiNotFoundError, match="incorrect id format for abc"):
             scholarly.arxiv.entries(["abc"])
     assert record.source == "arxiv" and "Heat-bath" in record.payload

@@ -200,9 +200,11 @@ def test_reads_committed_state_while_zotero_holds_its_exclusive_lock(
         assert spilled > 20
     else:
         # ... and in WAL mode it misses what was committed but not yet checkpointed.
-        (seen,) = sqlite3.connect(f"{database.as_uri()}?immutable=1", uri=True).execute(
-            "SELECT count(*) FROM itemDataValues WHERE value = 'Committed While Locked'"
-        ).fetchone()
+        (seen,) = (
+            sqlite3.connect(f"{database.as_uri()}?immutable=1", uri=True)
+            .execute("SELECT count(*) FROM itemDataValues WHERE value = 'Committed While Locked'")
+            .fetchone()
+        )
         assert seen == 0
     with pytest.raises(sqlite3.OperationalError, match="locked"):
         sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True, timeout=0.1).execute(

@@ -9,6 +9,7 @@ refuses entity-expansion bombs, and the feed declares no entities.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from assistant.errors import ApiNotFoundError, ApiServerError
@@ -42,7 +43,8 @@ class ArxivClient:
     def search(
         self, query: str, *, limit: int = 25, year_from: int | None = None
     ) -> list[SearchHit]:
-        terms = " AND ".join(f"all:{word}" for word in query.replace('"', " ").split())
+        # Only words and hyphens: a colon, bracket or quote would change arXiv's query syntax.
+        terms = " AND ".join(f"all:{word}" for word in re.findall(r"[\w\-]+", query))
         if year_from:
             terms = f"({terms}) AND submittedDate:[{year_from}01010000 TO 999912312359]"
         feed = self.http.get_text(

@@ -30,7 +30,9 @@ class PubMedClient:
         xml = self.http.get_text(
             "efetch.fcgi", {"db": "pubmed", "id": ",".join(pmids), "retmode": "xml", **self._params}
         )
-        if "<PubmedArticle>" not in xml and "<PubmedArticle " not in xml:
+        if not any(
+            tag in xml for tag in ("<PubmedArticle>", "<PubmedArticle ", "<PubmedBookArticle")
+        ):
             raise ApiNotFoundError(f"PubMed has no record {', '.join(pmids)}.")
         return xml
 
