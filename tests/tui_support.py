@@ -37,9 +37,9 @@ def make_services(
 ) -> Services:
     """Services over `library_dir` (HashingEmbedder); conversations and comparisons are kept
     in `work_dir`, notes exported to `work_dir/notes`."""
-    from assistant.comparisons import ComparisonStore
-    from assistant.conversations import ConversationStore
     from assistant.settings import save_settings
+    from assistant.store.comparisons import ComparisonStore
+    from assistant.store.conversations import ConversationStore
 
     embedder = HashingEmbedder()
 

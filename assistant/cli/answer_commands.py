@@ -101,10 +101,10 @@ def ask(
             "OPENAI_API_KEY if it needs one), or use --mode extractive."
         )
 
-    from assistant.answer_json import answer_to_dict
     from assistant.cli.library_commands import resolve_papers
-    from assistant.conversations import ConversationStore
+    from assistant.codec import answer_view as answer_to_dict
     from assistant.rag.retriever import SearchFilters
+    from assistant.store.conversations import ConversationStore
     from assistant.types import AnswerDelta
     from assistant.wiring import make_engine, open_library
 
@@ -161,7 +161,7 @@ def ask(
 @click.pass_context
 def conversations(ctx: click.Context, as_json: bool) -> None:
     """List stored conversations, most recent first."""
-    from assistant.conversations import ConversationStore
+    from assistant.store.conversations import ConversationStore
 
     with ConversationStore.open(settings_from(ctx).data_dir) as store:
         rows = store.list()

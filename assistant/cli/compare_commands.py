@@ -30,7 +30,7 @@ def comparison_renderables(comparison: Comparison) -> list[RenderableType]:
     from rich.text import Text
 
     from assistant.rag.aspects import aspect
-    from assistant.rag.extractive import short_name
+    from assistant.text import short_title as short_name
 
     how = f"LLM {comparison.model}" if comparison.mode == "llm" else "offline, extractive"
     table = Table(
@@ -148,8 +148,8 @@ def compare(
         )
 
     from assistant.cli.library_commands import resolve_papers
-    from assistant.comparisons import ComparisonStore
     from assistant.rag.aspects import parse_aspects
+    from assistant.store.comparisons import ComparisonStore
     from assistant.wiring import make_comparer, open_library
 
     columns = parse_aspects(aspects)
@@ -171,7 +171,7 @@ def compare(
             store.save(comparison)
 
     if fmt == "json":
-        from assistant.comparison_json import comparison_to_dict
+        from assistant.codec import comparison_view as comparison_to_dict
 
         echo_json(comparison_to_dict(comparison))
     elif fmt == "md":
@@ -195,7 +195,7 @@ def compare(
 @click.pass_context
 def comparisons(ctx: click.Context, as_json: bool) -> None:
     """List stored comparisons, newest first."""
-    from assistant.comparisons import ComparisonStore
+    from assistant.store.comparisons import ComparisonStore
 
     with ComparisonStore.open(settings_from(ctx).data_dir) as store:
         rows = store.list()

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def _conversation(settings: Settings, ref: str | None) -> Conversation:
-    from assistant.conversations import ConversationStore
+    from assistant.store.conversations import ConversationStore
 
     with ConversationStore.open(settings.data_dir) as store:
         if ref is None:
@@ -30,7 +30,7 @@ def _conversation(settings: Settings, ref: str | None) -> Conversation:
 
 
 def _comparison(settings: Settings, ref: str | None) -> Comparison:
-    from assistant.comparisons import ComparisonStore
+    from assistant.store.comparisons import ComparisonStore
 
     with ComparisonStore.open(settings.data_dir) as store:
         if ref is None:

@@ -11,6 +11,7 @@ import click
 
 from assistant.cli.app import cli, echo_json, settings_from
 from assistant.errors import LitassistError, PaperNotFoundError
+from assistant.text import authors_short
 
 if TYPE_CHECKING:
     from assistant.store.records import PaperCatalog
@@ -72,18 +73,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
 
 
 def _paper_dict(paper: Paper) -> dict[str, object]:
-    return {
-        "id": paper.id,
-        "title": paper.title,
-        "authors": list(paper.authors),
-        "year": paper.year,
-        "venue": paper.venue,
-        "doi": paper.doi,
-        "arxiv_id": paper.arxiv_id,
-        "url": paper.url,
-        "citekey": paper.citekey,
-        "source_file": paper.source_file,
-    }
+    from assistant.codec import to_dict
+
+    return to_dict(paper, omit=("abstract", "raw_entry"))
 
 
 def _open_catalog(ctx: click.Context) -> PaperCatalog:
@@ -118,7 +110,7 @@ def papers(ctx: click.Context, as_json: bool) -> None:
     width = max(len(r.paper.id) for r in rows)
     for row in rows:
         paper = row.paper
-        first = paper.first_author_surname or ""
+        first = authors_short(paper.authors)
         year = str(paper.year or "")
         click.echo(
             f"{paper.id:<{width}}  {year:>4}  {_short(first, 16):<16}  {_short(paper.title, 70)}"

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     import numpy as np
     from chromadb.api import ClientAPI
 
-    from assistant.rag.embeddings import Embedder
+    from assistant.embedder import Embedder
     from assistant.store.health import LibraryHealth
     from assistant.store.lexical import LexicalIndex
     from assistant.store.vectors import VectorIndex

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
 
-    from assistant.rag.embeddings import Embedder
+    from assistant.embedder import Embedder
 
 COLLECTION = "litassist_chunks"
 CHROMA_DIR = "chroma"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from assistant.store.records import PaperRow
-from assistant.tui.citation_view import short_authors
+from assistant.text import authors_short
+from assistant.types import PaperRow
 
 Column = Literal["title", "year", "authors", "venue", "chunks"]
 COLUMNS: tuple[Column, ...] = ("title", "year", "authors", "venue", "chunks")
@@ -35,7 +35,7 @@ def _key(row: PaperRow, column: Column) -> tuple[bool, object]:
     elif column == "year":
         value = paper.year
     elif column == "authors":
-        value = short_authors(paper.authors).casefold() or None
+        value = authors_short(paper.authors).casefold() or None
     elif column == "venue":
         value = (paper.venue or "").casefold() or None
     else:
@@ -58,7 +58,7 @@ def cells(row: PaperRow, marked: bool) -> tuple[str, str, str, str, str, str]:
         "✓" if marked else " ",
         paper.title,
         str(paper.year or ""),
-        short_authors(paper.authors),
+        authors_short(paper.authors),
         paper.venue or "",
         str(row.chunks),
     )

@@ -23,12 +23,12 @@ from assistant.errors import LitassistError
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
-    from assistant.comparisons import ComparisonStore
-    from assistant.conversations import ConversationStore
     from assistant.export.exporter import ExportFiles
     from assistant.ingest import IngestReport, ProgressCallback
     from assistant.rag.compare import Comparer
     from assistant.rag.engine import AnswerEngine
+    from assistant.store.comparisons import ComparisonStore
+    from assistant.store.conversations import ConversationStore
     from assistant.store.library import Library
     from assistant.store.records import PaperRow
     from assistant.types import Comparison, Conversation
@@ -60,13 +60,13 @@ def _make_comparer(settings: Settings, library: Library) -> Comparer:
 
 
 def _open_conversations(settings: Settings) -> ConversationStore:
-    from assistant.conversations import ConversationStore
+    from assistant.store.conversations import ConversationStore
 
     return ConversationStore.open(settings.data_dir)
 
 
 def _open_comparisons(settings: Settings) -> ComparisonStore:
-    from assistant.comparisons import ComparisonStore
+    from assistant.store.comparisons import ComparisonStore
 
     return ComparisonStore.open(settings.data_dir)
 
