@@ -123,12 +123,12 @@ class ServerCatalog:
             if create:
                 collection = client.get_or_create_collection(
                     PAPERS_COLLECTION,
-                    embedding_function=function,
+                    embedding_function=function,  # type: ignore[arg-type]  # text-only function: see vectors.LitassistEmbeddingFunction
                     metadata={"schema": SCHEMA_VERSION, "token": uuid.uuid4().hex},
                     configuration={"hnsw": {"space": "l2"}},
                 )
             else:
-                collection = client.get_collection(PAPERS_COLLECTION, embedding_function=function)
+                collection = client.get_collection(PAPERS_COLLECTION, embedding_function=function)  # type: ignore[arg-type]  # text-only function: see vectors.LitassistEmbeddingFunction
         except Exception as exc:
             if exc.__class__.__name__ in ("NotFoundError", "InvalidCollectionException"):
                 raise LibraryNotFoundError(
@@ -161,7 +161,8 @@ class ServerCatalog:
         """The collection's metadata as the server has it now (not as we opened it)."""
         with self._calling():
             fresh = self._client.get_collection(
-                PAPERS_COLLECTION, embedding_function=LitassistEmbeddingFunction(_RECORD_FUNCTION)
+                PAPERS_COLLECTION,
+                embedding_function=LitassistEmbeddingFunction(_RECORD_FUNCTION),  # type: ignore[arg-type]  # text-only function: see vectors.LitassistEmbeddingFunction
             )
         return dict(fresh.metadata or {})
 
@@ -202,7 +203,7 @@ class ServerCatalog:
                 page = self._collection.get(
                     ids=unique[start : start + _IDS_PER_GET], include=include
                 )
-            docs = page.get("documents") or [None] * len(page["ids"])
+            docs: Sequence[str | None] = page.get("documents") or [None] * len(page["ids"])
             yield from zip(page["ids"], docs, page["metadatas"] or [], strict=True)
 
     def _get_recent(self, ids: Iterable[str]) -> list[tuple[str, str | None, Mapping[str, Any]]]:
@@ -226,7 +227,7 @@ class ServerCatalog:
                 page = self._collection.get(
                     where=where, include=include, limit=_PAGE, offset=offset
                 )
-            docs = page.get("documents") or [None] * len(page["ids"])
+            docs: Sequence[str | None] = page.get("documents") or [None] * len(page["ids"])
             yield from zip(page["ids"], docs, page["metadatas"] or [], strict=True)
             if len(page["ids"]) < _PAGE:
                 return
@@ -374,9 +375,9 @@ class ServerCatalog:
         with self._calling():
             self._collection.upsert(
                 ids=ids,
-                embeddings=points,  # type: ignore[arg-type]
+                embeddings=points,  # type: ignore[arg-type]  # lists of floats, which chroma takes
                 documents=documents,
-                metadatas=metadatas,  # type: ignore[arg-type]
+                metadatas=metadatas,  # type: ignore[arg-type]  # our dicts hold chroma's scalars
             )
         self._bump()
 

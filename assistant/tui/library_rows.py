@@ -47,7 +47,7 @@ def sort_rows(rows: Sequence[PaperRow], column: Column, descending: bool) -> lis
     """Rows sorted by `column` (stable); papers without a value go last either way."""
     present = [r for r in rows if not _key(r, column)[0]]
     missing = [r for r in rows if _key(r, column)[0]]
-    present.sort(key=lambda r: _key(r, column)[1], reverse=descending)  # type: ignore[arg-type, return-value]
+    present.sort(key=lambda r: _key(r, column)[1], reverse=descending)  # type: ignore[arg-type, return-value]  # one column's values share a type
     return present + missing
 
 
