@@ -170,10 +170,16 @@ def _decoder(hint: Any) -> Decoder:
 
 
 # ---- dataclasses ------------------------------------------------------------------------------
-@functools.cache
+_FIELDS: dict[type, tuple[tuple[dataclasses.Field[Any], Any], ...]] = {}
+
+
 def _fields(cls: type) -> tuple[tuple[dataclasses.Field[Any], Any], ...]:
-    hints = typing.get_type_hints(cls)
-    return tuple((f, hints[f.name]) for f in dataclasses.fields(cls))
+    """(field, resolved type hint) of a dataclass, computed once per class."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        found = _FIELDS[cls] = tuple((f, hints[f.name]) for f in dataclasses.fields(cls))
+    return found
 
 
 def field_names(cls: type) -> tuple[str, ...]:

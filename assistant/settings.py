@@ -86,8 +86,14 @@ class Settings(BaseSettings):
     timeout: float = Field(default=60.0, gt=0, description="Seconds before an LLM call fails.")
     max_retries: int = Field(default=3, ge=0, le=10, description="Retries on 429/5xx/timeouts.")
     theme: str = Field(default="textual-dark", description="Textual theme of the terminal UI.")
+    config_file: Path = Field(
+        default_factory=default_config_file,
+        validation_alias=AliasChoices("config_file", "LITASSIST_CONFIG"),
+        description="The TOML file these settings were read from; `prompts/` beside it "
+        "overrides the shipped prompts.",
+    )
 
-    @field_validator("data_dir", "cache_dir", mode="after")
+    @field_validator("data_dir", "cache_dir", "config_file", mode="after")
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
@@ -106,7 +112,10 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=default_config_file())
+        # The file named by `config_file=` (a test, a front end's --config) or LITASSIST_CONFIG.
+        given = getattr(init_settings, "init_kwargs", {}).get("config_file")
+        toml_file = Path(given).expanduser() if given else default_config_file()
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_file)
         return (init_settings, env_settings, toml)
 
     @property
@@ -130,7 +139,6 @@ class Settings(BaseSettings):
                 shown[name] = "not set"
             else:
                 shown[name] = str(value)
-        shown["config_file"] = str(default_config_file())
         shown["effective_mode"] = self.effective_mode
         return shown
 

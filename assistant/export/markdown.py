@@ -22,17 +22,23 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
 
 from assistant.export.keys import keys_for
 from assistant.export.references import markdown_text, reference_line
 from assistant.rag.aspects import aspect as aspect_spec
 from assistant.rag.citations import find_markers, strip_markers
 from assistant.text import paper_label
-from assistant.types import Answer, AnswerSentence, Comparison, Conversation, Paper, Source
+from assistant.types import (
+    Answer,
+    AnswerSentence,
+    CitationStyle,
+    Comparison,
+    Conversation,
+    Paper,
+    Source,
+)
 
-Style = Literal["footnote", "pandoc"]
-STYLES: tuple[Style, ...] = ("footnote", "pandoc")
+Style = CitationStyle
 DEFAULT_TAGS = ("litassist",)
 _PANDOC_SIMPLE_KEY = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_:.#$%&\-+?<>~/]*[A-Za-z0-9_])?$")
 NOT_STATED = "*not stated*"

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.app.answers import citation_markers
 from assistant.text import authors_short
 from assistant.types import Answer, AnswerSentence, Citation, Paper, Source
 
@@ -52,11 +53,8 @@ def linked_markdown(
 ) -> str:
     """`text` (an answer, a synthesis) with markers of known sources as `cite:N` links and a
     ⚠ after each unsupported sentence."""
-    # Imported here: the citation parser pulls in numpy, which the first paint does not need.
-    from assistant.rag.citations import find_markers
-
     known = {source.number for source in sources}
-    markers = find_markers(text)
+    markers = citation_markers(text)
     edits = [_Edit(m.start, m.end, _marker_links(m.numbers, known, m.text)) for m in markers]
     for sentence in sentences:
         if sentence.supported or sentence.end < 0 or sentence.end > len(text):
