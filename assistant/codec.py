@@ -81,6 +81,8 @@ def _fail(expected: str, value: Any) -> typing.NoReturn:
 
 def _scalar(kind: type) -> Decoder:
     def check(value: Any) -> Any:
+        if type(value) is kind:  # the common case first
+            return value
         if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
             return float(value)
         if kind is bool and isinstance(value, int) and value in (0, 1):  # SQLite booleans
@@ -112,6 +114,9 @@ def _decoder(hint: Any) -> Decoder:
     if origin in (typing.Union, types.UnionType):
         options = [_decoder(a) for a in args if a is not type(None)]
         optional = type(None) in args
+        if optional and len(options) == 1:  # `X | None`, the common case: one test
+            only = options[0]
+            return lambda value: None if value is None else only(value)
 
         def union(value: Any) -> Any:
             if value is None and optional:
@@ -170,30 +175,46 @@ def _decoder(hint: Any) -> Decoder:
 
 
 # ---- dataclasses ------------------------------------------------------------------------------
-_FIELDS: dict[type, tuple[tuple[dataclasses.Field[Any], Any], ...]] = {}
+@dataclasses.dataclass(frozen=True)
+class _Field:
+    """What decoding needs of one field, worked out once per class (catalogs decode thousands
+    of rows: the type hints are not consulted again)."""
+
+    name: str
+    hint: Any
+    decode: Decoder
+    required: bool  # no default: a missing value is an error
+    json_column: bool  # stored as JSON text in a column (see `to_columns`)
 
 
-def _fields(cls: type) -> tuple[tuple[dataclasses.Field[Any], Any], ...]:
-    """(field, resolved type hint) of a dataclass, computed once per class."""
-    found = _FIELDS.get(cls)
+_PLANS: dict[type, tuple[_Field, ...]] = {}
+
+
+def _plan(cls: type) -> tuple[_Field, ...]:
+    found = _PLANS.get(cls)
     if found is None:
         hints = typing.get_type_hints(cls)
-        found = _FIELDS[cls] = tuple((f, hints[f.name]) for f in dataclasses.fields(cls))
+        found = _PLANS[cls] = tuple(
+            _Field(
+                f.name,
+                hints[f.name],
+                _decoder(hints[f.name]),
+                f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+                column_is_json(hints[f.name]),
+            )
+            for f in dataclasses.fields(cls)
+        )
     return found
 
 
 def field_names(cls: type) -> tuple[str, ...]:
     """The names of a dataclass's fields, in declaration order."""
-    return tuple(f.name for f, _ in _fields(cls))
+    return tuple(f.name for f in _plan(cls))
 
 
 def field_hints(cls: type) -> dict[str, Any]:
     """Field name -> resolved type hint, in declaration order."""
-    return {f.name: hint for f, hint in _fields(cls)}
-
-
-def _has_default(f: dataclasses.Field[Any]) -> bool:
-    return f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+    return {f.name: f.hint for f in _plan(cls)}
 
 
 def to_dict(
@@ -207,9 +228,12 @@ def to_dict(
     skip, names = set(omit), rename or {}
     return {
         names.get(f.name, f.name): encode(getattr(obj, f.name))
-        for f, _ in _fields(type(obj))
+        for f in _plan(type(obj))
         if f.name not in skip
     }
+
+
+_ABSENT = object()
 
 
 def from_dict(
@@ -221,19 +245,20 @@ def from_dict(
     """
     if not isinstance(data, Mapping):
         _fail(f"a {cls.__name__} object", data)
-    names = rename or {}
     values: dict[str, Any] = {}
-    for f, hint in _fields(cls):
-        if f.name in given:
+    for f in _plan(cls):
+        if given and f.name in given:
             values[f.name] = given[f.name]
             continue
-        key = names.get(f.name, f.name)
-        if key not in data or (data[key] is None and _has_default(f)):
-            if not _has_default(f):
-                raise CodecError(f"{cls.__name__}.{f.name} is missing")
+        key = rename.get(f.name, f.name) if rename else f.name
+        value = data.get(key, _ABSENT)
+        if value is _ABSENT or (value is None and not f.required):
+            if f.required:
+                shown = f"{f.name} (key {key!r})" if key != f.name else f.name
+                raise CodecError(f"{cls.__name__}.{shown} is missing")
             continue  # the dataclass's default: data older than the field reads unchanged
         try:
-            values[f.name] = _decoder(hint)(data[key])
+            values[f.name] = f.decode(value)
         except CodecError as exc:
             raise CodecError(f"{cls.__name__}.{f.name}: {exc}") from None
     return cls(**values)
@@ -242,7 +267,7 @@ def from_dict(
 def to_columns(obj: Any) -> dict[str, Any]:
     """`obj` as one SQLite-ready scalar per field: containers and dataclasses as JSON text."""
     row: dict[str, Any] = {}
-    for f, _ in _fields(type(obj)):
+    for f in _plan(type(obj)):
         value = encode(getattr(obj, f.name))
         if isinstance(value, list | dict):
             value = json.dumps(value, ensure_ascii=False)
@@ -276,13 +301,13 @@ def column_type(hint: Any) -> str:
 def from_columns(cls: type[T], row: Mapping[str, Any], **given: Any) -> T:
     """The `cls` instance `to_columns` wrote (columns the row lacks take their defaults)."""
     data = dict(row)
-    for name, hint in field_hints(cls).items():
-        value = data.get(name)
-        if isinstance(value, str) and column_is_json(hint):
+    for f in _plan(cls):
+        value = data.get(f.name)
+        if f.json_column and isinstance(value, str):
             try:
-                data[name] = json.loads(value)
+                data[f.name] = json.loads(value)
             except ValueError as exc:
-                raise CodecError(f"{cls.__name__}.{name}: not JSON ({exc})") from None
+                raise CodecError(f"{cls.__name__}.{f.name}: not JSON ({exc})") from None
     return from_dict(cls, data, **given)
 
 

@@ -302,3 +302,20 @@ async def test_export_writes_the_conversation_note_and_bib_and_says_where(
             assert source.paper.title.split(":")[0] in bib
         said = [m for _, m in notifications(app) if m.startswith("Note written: ")]
         assert said[0] == f"Note written: {notes / (stem + '.md')} (with {stem}.bib)"
+
+
+async def test_the_worker_reports_the_answer_in_messages(
+    hashing_sample_library: Path, tmp_path: Path, fake_llm: FakeChatEndpoint
+) -> None:
+    from assistant.tui.messages import AnswerDone, AnswerPiece
+
+    seen: list[object] = []
+    app = make_app(hashing_sample_library, tmp_path)
+    async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
+        await settle(app, pilot)
+        view = await ask(app, pilot, QUESTION)
+    pieces = [m.text for m in seen if isinstance(m, AnswerPiece)]
+    (done,) = [m for m in seen if isinstance(m, AnswerDone)]
+    assert len(pieces) > 1 and "".join(pieces) == view.answer.text
+    assert done.stored.answer is view.answer and done.stored.store_error is None
+    assert done.stored.conversation_id == app.chat.conversation_id
