@@ -14,14 +14,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, get_args
+from typing import Literal
 
 AnswerMode = Literal["llm", "extractive"]
-# How a conversation or comparison is exported, and how a note cites (see `export/`).
-ExportFormat = Literal["md", "json", "bibtex"]
-CitationStyle = Literal["footnote", "pandoc"]
-EXPORT_FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
-CITATION_STYLES: tuple[CitationStyle, ...] = get_args(CitationStyle)
 
 
 @dataclass(frozen=True)

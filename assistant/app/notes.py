@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.errors import LitassistError
-from assistant.types import CitationStyle, Comparison, Conversation, ExportFormat
+from assistant.formats import CitationStyle, ExportFormat
+from assistant.types import Comparison, Conversation
 
 if TYPE_CHECKING:
     from assistant.export.exporter import ExportFiles, ExportTexts

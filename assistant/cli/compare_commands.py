@@ -8,13 +8,14 @@ import click
 
 from assistant.cli.app import app_from, cli, echo_json
 from assistant.errors import LitassistError
+from assistant.formats import CITATION_STYLES
 from assistant.text import short_title, year_text
-from assistant.types import CITATION_STYLES
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from assistant.types import CitationStyle, Comparison
+    from assistant.formats import CitationStyle
+    from assistant.types import Comparison
 
 OFFLINE_NOTICE = (
     "No LLM endpoint configured; comparing in offline extractive mode. "

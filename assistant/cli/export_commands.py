@@ -9,10 +9,11 @@ import click
 
 from assistant.cli.app import app_from, cli
 from assistant.errors import LitassistError
-from assistant.types import CITATION_STYLES, EXPORT_FORMATS
+from assistant.formats import CITATION_STYLES, EXPORT_FORMATS
 
 if TYPE_CHECKING:
-    from assistant.types import CitationStyle, Comparison, Conversation, ExportFormat
+    from assistant.formats import CitationStyle, ExportFormat
+    from assistant.types import Comparison, Conversation
 
 
 @cli.command()

@@ -34,7 +34,8 @@ from assistant.export.markdown import (
     conversation_note,
 )
 from assistant.files import safe_filename, write_atomic
-from assistant.types import Comparison, Conversation, ExportFormat, Paper
+from assistant.formats import ExportFormat
+from assistant.types import Comparison, Conversation, Paper
 
 Format = ExportFormat
 MAX_NAME_TRIES = 1000

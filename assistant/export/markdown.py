@@ -25,13 +25,13 @@ from datetime import date, datetime
 
 from assistant.export.keys import keys_for
 from assistant.export.references import markdown_text, reference_line
+from assistant.formats import CitationStyle
 from assistant.rag.aspects import aspect as aspect_spec
 from assistant.rag.citations import find_markers, strip_markers
 from assistant.text import paper_label
 from assistant.types import (
     Answer,
     AnswerSentence,
-    CitationStyle,
     Comparison,
     Conversation,
     Paper,
