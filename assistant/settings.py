@@ -92,8 +92,30 @@ class Settings(BaseSettings):
         description="The TOML file these settings were read from; `prompts/` beside it "
         "overrides the shipped prompts.",
     )
+    # Zotero and the scholarly APIs (assistant/zotero/, assistant/scholarly/).
+    zotero_dir: Path = Field(
+        default=Path("~/Zotero"), description="Zotero's data folder (holding zotero.sqlite)."
+    )
+    zotero_api_url: str = Field(
+        default="http://localhost:23119/api", description="Zotero 7's local API."
+    )
+    contact_email: str | None = Field(
+        default=None, description="Sent to the scholarly APIs (their polite pools); optional."
+    )
+    openalex_url: str = Field(default="https://api.openalex.org", description="OpenAlex API.")
+    openalex_api_key: SecretStr | None = Field(
+        default=None, description="OpenAlex API key (free; raises the daily search allowance)."
+    )
+    crossref_url: str = Field(default="https://api.crossref.org", description="Crossref API.")
+    arxiv_url: str = Field(default="https://export.arxiv.org/api", description="arXiv API.")
+    pubmed_url: str = Field(
+        default="https://eutils.ncbi.nlm.nih.gov/entrez/eutils", description="NCBI E-utilities."
+    )
+    semanticscholar_url: str = Field(
+        default="https://api.semanticscholar.org", description="Semantic Scholar Graph API."
+    )
 
-    @field_validator("data_dir", "cache_dir", "config_file", mode="after")
+    @field_validator("data_dir", "cache_dir", "config_file", "zotero_dir", mode="after")
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
