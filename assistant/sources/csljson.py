@@ -81,7 +81,8 @@ def item_to_paper(
     if not title:
         return None
     url = _string(item.get("URL") or item.get("url"))
-    authors = item.get("author") if isinstance(item.get("author"), list) else []
+    author_field = item.get("author")
+    authors: list[Any] = author_field if isinstance(author_field, list) else []
     return make_paper(
         title=title,
         abstract=strip_markup(_string(item.get("abstract"))),

@@ -13,14 +13,15 @@ library is imported, so `litassist papers` starts fast.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from assistant import codec
 from assistant.errors import LibraryCorruptError, LibraryNotFoundError
 from assistant.store.failures import is_sqlite_write_failure, storage_error
 from assistant.store.records import IndexedChunk, PaperRow, StagedPaper
@@ -31,24 +32,21 @@ __all__ = ["CATALOG_FILE", "Catalog", "IndexedChunk", "PaperRow"]
 SCHEMA_VERSION = "1"
 CATALOG_FILE = "library.sqlite"
 
-_SCHEMA = """
+# The paper columns are the `Paper` fields (`codec.to_columns`: tuples as JSON text); the rest is
+# bookkeeping.  A field added to `Paper` becomes a column of new libraries here and of existing
+# ones when they are next opened for writing (`_add_paper_columns`), with no edit in this file.
+_PAPER_FIELDS = codec.field_names(Paper)
+_PAPER_COLUMNS = ", ".join(_PAPER_FIELDS)
+_PAPER_DDL = ",\n    ".join(
+    f"{name} {codec.column_type(hint)}{' PRIMARY KEY' if name == 'id' else ''}"
+    for name, hint in codec.field_hints(Paper).items()
+)
+
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS papers (
-    id TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
+    {_PAPER_DDL},
     title_key TEXT NOT NULL,
-    abstract TEXT NOT NULL,
-    authors TEXT NOT NULL,
-    year INTEGER,
-    venue TEXT,
-    doi TEXT,
-    arxiv_id TEXT,
-    url TEXT,
-    source_file TEXT,
-    source_format TEXT,
-    citekey TEXT,
-    raw_entry TEXT,
-    line INTEGER,
     content_hash TEXT NOT NULL,
     indexed_hash TEXT,
     added_at TEXT NOT NULL,
@@ -68,9 +66,14 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_paper ON chunks(paper_id);
 """
 
-_PAPER_COLUMNS = (
-    "id, title, abstract, authors, year, venue, doi, arxiv_id, url, source_file, "
-    "source_format, citekey, raw_entry, line"
+
+_UPSERT_PAPER = (
+    f"INSERT INTO papers({_PAPER_COLUMNS}, title_key, content_hash, indexed_hash, added_at, "
+    f"updated_at) VALUES ({', '.join('?' * len(_PAPER_FIELDS))}, ?, ?, NULL, ?, ?) "
+    "ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{name}=excluded.{name}" for name in _PAPER_FIELDS if name != "id")
+    + ", title_key=excluded.title_key, content_hash=excluded.content_hash, "
+    "updated_at=excluded.updated_at"
 )
 
 
@@ -78,24 +81,26 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _paper_from_row(row: sqlite3.Row | tuple) -> Paper:
-    (pid, title, abstract, authors, year, venue, doi, arxiv, url, src, fmt, key, raw, line) = row
-    return Paper(
-        id=pid,
-        title=title,
-        abstract=abstract,
-        authors=tuple(json.loads(authors)),
-        year=year,
-        venue=venue,
-        doi=doi,
-        arxiv_id=arxiv,
-        url=url,
-        source_file=src,
-        source_format=fmt,
-        citekey=key,
-        raw_entry=raw,
-        line=line,
-    )
+def _paper_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Paper:
+    return codec.from_columns(Paper, dict(zip(_PAPER_FIELDS, row, strict=True)))
+
+
+def _missing_paper_columns(connection: sqlite3.Connection) -> list[str]:
+    """`Paper` fields the papers table has no column for (a library made before they existed)."""
+    present = {row[1] for row in connection.execute("PRAGMA table_info(papers)")}
+    return [name for name in _PAPER_FIELDS if present and name not in present]
+
+
+def _add_paper_columns(connection: sqlite3.Connection) -> None:
+    """Give an older library a column for each new `Paper` field.
+
+    A column added this way is nullable whatever the field's type: old rows hold NULL, which
+    reads as the field's default.
+    """
+    hints = codec.field_hints(Paper)
+    for name in _missing_paper_columns(connection):
+        sql_type = codec.column_type(hints[name]).removesuffix(" NOT NULL")
+        connection.execute(f"ALTER TABLE papers ADD COLUMN {name} {sql_type}")
 
 
 def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
@@ -111,6 +116,9 @@ def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
             )
             connection.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('generation', '0')")
             connection.commit()
+        if _missing_paper_columns(connection):
+            with connection:
+                _add_paper_columns(connection)
         connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
     except sqlite3.Error:
         connection.close()
@@ -122,7 +130,14 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     """A WAL database in a folder we cannot write: read it as an immutable file."""
     uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
     try:
-        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+        connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        missing = _missing_paper_columns(connection)
+        if missing:
+            # An older library that cannot be given the new columns: a temporary view (the temp
+            # schema is searched before the file's) shows the missing fields as empty.
+            empty = ", ".join(f"NULL AS {name}" for name in missing)
+            connection.execute(f"CREATE TEMP VIEW papers AS SELECT *, {empty} FROM main.papers")
+        return connection
     except sqlite3.Error as exc:  # pragma: no cover - depends on the platform's SQLite
         raise storage_error(exc, f"the library in {path.parent}") from exc
 
@@ -250,8 +265,10 @@ class Catalog:
             "indexed_hash IS content_hash, added_at, updated_at "
             "FROM papers ORDER BY year IS NULL, year DESC, title COLLATE NOCASE"
         ).fetchall()
+        n = len(_PAPER_FIELDS)
         return [
-            PaperRow(_paper_from_row(r[:14]), int(r[14]), bool(r[15]), r[16], r[17]) for r in rows
+            PaperRow(_paper_from_row(r[:n]), int(r[n]), bool(r[n + 1]), r[n + 2], r[n + 3])
+            for r in rows
         ]
 
     def find_same(self, paper: Paper, title_key: str) -> Paper | None:
@@ -368,10 +385,6 @@ class Catalog:
             yield IndexedChunk(Chunk(cid, pid, idx, abstract[begin:end], begin, end), title, year)
 
     # ---- writing ------------------------------------------------------------------------
-    def stage(self, paper: Paper, title_key: str, chunks: Sequence[Chunk]) -> None:
-        """Record `paper` and its chunks as to-be-indexed (indexed_hash unchanged)."""
-        self.stage_many([(paper, title_key, chunks)])
-
     def stage_many(self, items: Sequence[StagedPaper]) -> None:
         """Record papers and their chunks in one transaction (one generation step)."""
         if not items:
@@ -380,32 +393,9 @@ class Catalog:
         with self.transaction() as db:
             for paper, title_key, chunks in items:
                 db.execute(
-                    f"INSERT INTO papers({_PAPER_COLUMNS}, title_key, content_hash, "
-                    "indexed_hash, added_at, updated_at) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL,?,?) "
-                    "ON CONFLICT(id) DO UPDATE SET title=excluded.title, "
-                    "abstract=excluded.abstract, authors=excluded.authors, year=excluded.year, "
-                    "venue=excluded.venue, doi=excluded.doi, arxiv_id=excluded.arxiv_id, "
-                    "url=excluded.url, source_file=excluded.source_file, "
-                    "source_format=excluded.source_format, citekey=excluded.citekey, "
-                    "raw_entry=excluded.raw_entry, line=excluded.line, "
-                    "title_key=excluded.title_key, content_hash=excluded.content_hash, "
-                    "updated_at=excluded.updated_at",
+                    _UPSERT_PAPER,
                     (
-                        paper.id,
-                        paper.title,
-                        paper.abstract,
-                        json.dumps(list(paper.authors), ensure_ascii=False),
-                        paper.year,
-                        paper.venue,
-                        paper.doi,
-                        paper.arxiv_id,
-                        paper.url,
-                        paper.source_file,
-                        paper.source_format,
-                        paper.citekey,
-                        paper.raw_entry,
-                        paper.line,
+                        *codec.to_columns(paper).values(),
                         title_key,
                         paper.content_hash,
                         now,

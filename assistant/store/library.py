@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     import numpy as np
     from chromadb.api import ClientAPI
 
-    from assistant.rag.embeddings import Embedder
+    from assistant.embedder import Embedder
     from assistant.store.health import LibraryHealth
     from assistant.store.lexical import LexicalIndex
     from assistant.store.vectors import VectorIndex
@@ -79,12 +79,6 @@ class RepairReport:
     orphans_removed: int
     lexical_rebuilt: bool
     vector_store_moved_to: str | None = None
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.reindexed or self.orphans_removed or self.lexical_rebuilt) or bool(
-            self.vector_store_moved_to
-        )
 
 
 def embedding_text(paper: Paper, chunk: Chunk) -> str:
@@ -281,7 +275,9 @@ class Library:
             fcntl.flock(handle, fcntl.LOCK_UN)
             return False
 
-    def write(self, items: Sequence[tuple[Paper, Sequence[Chunk]]], title_keys: Sequence[str]):
+    def write(
+        self, items: Sequence[tuple[Paper, Sequence[Chunk]]], title_keys: Sequence[str]
+    ) -> None:
         """Store papers with their chunks: stage, embed, replace vectors, mark indexed.
 
         Papers whose indexed content is unchanged (a metadata-only update) are not re-embedded.
@@ -346,7 +342,7 @@ class Library:
         if pool is not None and texts:
             vectors = pool.submit(self.embedder.embed_documents, texts)
         else:
-            vectors.set_result(self.embedder.embed_documents(texts) if texts else None)
+            vectors.set_result(self.embedder.embed_documents(texts) if texts else None)  # type: ignore[arg-type]  # None: no texts, never read
         return _PendingIndex(list(papers), flat, vectors)
 
     def _store(self, job: _PendingIndex) -> None:

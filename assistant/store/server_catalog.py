@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from assistant import codec
 from assistant.errors import LibraryNotFoundError, LitassistError
 from assistant.store.records import IndexedChunk, PaperRow, StagedPaper
 from assistant.store.vectors import LitassistEmbeddingFunction, translate_chroma_error
@@ -65,28 +66,23 @@ def _point(paper_id: str) -> list[float]:
     return [math.cos(angle), math.sin(angle)]
 
 
+# Paper fields kept as metadata keys of their own (filtered on); the rest go into `record`.
+_KEYED = ("doi", "arxiv_id", "citekey")
+
+
 def _to_record(
     paper: Paper, title_key: str, chunks: Sequence[Chunk], added_at: str, pending: bool
 ) -> dict[str, Any]:
+    # Every other field of `Paper` (`codec.to_dict`), so a new field is stored with no edit here.
     record = {
-        "title": paper.title,
-        "authors": list(paper.authors),
-        "year": paper.year,
-        "venue": paper.venue,
-        "url": paper.url,
-        "source_file": paper.source_file,
-        "source_format": paper.source_format,
-        "raw_entry": paper.raw_entry,
-        "line": paper.line,
+        **codec.to_dict(paper, omit=("id", "abstract", *_KEYED)),
         "chunks": [[c.id, c.start, c.end] for c in chunks],
         "added_at": added_at,
         "updated_at": _now(),
     }
     # None deletes a key on upsert (Chroma merges metadata), so cleared fields are cleared.
     return {
-        "doi": paper.doi,
-        "arxiv_id": paper.arxiv_id,
-        "citekey": paper.citekey,
+        **{name: getattr(paper, name) for name in _KEYED},
         "title_key": title_key,
         "content_hash": paper.content_hash,
         "pending": pending,
@@ -96,22 +92,8 @@ def _to_record(
 
 def _from_record(paper_id: str, abstract: str | None, meta: Mapping[str, Any]) -> Paper:
     record = json.loads(str(meta["record"]))
-    return Paper(
-        id=paper_id,
-        title=record["title"],
-        abstract=abstract or "",
-        authors=tuple(record["authors"]),
-        year=record["year"],
-        venue=record["venue"],
-        doi=meta.get("doi"),
-        arxiv_id=meta.get("arxiv_id"),
-        url=record["url"],
-        source_file=record["source_file"],
-        source_format=record["source_format"],
-        citekey=meta.get("citekey"),
-        raw_entry=record["raw_entry"],
-        line=record["line"],
-    )
+    keyed = {name: meta.get(name) for name in _KEYED}
+    return codec.from_dict(Paper, {**record, **keyed}, id=paper_id, abstract=abstract or "")
 
 
 def _chunks(paper: Paper, meta: Mapping[str, Any]) -> list[Chunk]:
@@ -141,12 +123,12 @@ class ServerCatalog:
             if create:
                 collection = client.get_or_create_collection(
                     PAPERS_COLLECTION,
-                    embedding_function=function,
+                    embedding_function=function,  # type: ignore[arg-type]  # text-only function: see vectors.LitassistEmbeddingFunction
                     metadata={"schema": SCHEMA_VERSION, "token": uuid.uuid4().hex},
                     configuration={"hnsw": {"space": "l2"}},
                 )
             else:
-                collection = client.get_collection(PAPERS_COLLECTION, embedding_function=function)
+                collection = client.get_collection(PAPERS_COLLECTION, embedding_function=function)  # type: ignore[arg-type]  # text-only function: see vectors.LitassistEmbeddingFunction
         except Exception as exc:
             if exc.__class__.__name__ in ("NotFoundError", "InvalidCollectionException"):
                 raise LibraryNotFoundError(
@@ -179,7 +161,8 @@ class ServerCatalog:
         """The collection's metadata as the server has it now (not as we opened it)."""
         with self._calling():
             fresh = self._client.get_collection(
-                PAPERS_COLLECTION, embedding_function=LitassistEmbeddingFunction(_RECORD_FUNCTION)
+                PAPERS_COLLECTION,
+                embedding_function=LitassistEmbeddingFunction(_RECORD_FUNCTION),  # type: ignore[arg-type]  # text-only function: see vectors.LitassistEmbeddingFunction
             )
         return dict(fresh.metadata or {})
 
@@ -220,7 +203,7 @@ class ServerCatalog:
                 page = self._collection.get(
                     ids=unique[start : start + _IDS_PER_GET], include=include
                 )
-            docs = page.get("documents") or [None] * len(page["ids"])
+            docs: Sequence[str | None] = page.get("documents") or [None] * len(page["ids"])
             yield from zip(page["ids"], docs, page["metadatas"] or [], strict=True)
 
     def _get_recent(self, ids: Iterable[str]) -> list[tuple[str, str | None, Mapping[str, Any]]]:
@@ -244,7 +227,7 @@ class ServerCatalog:
                 page = self._collection.get(
                     where=where, include=include, limit=_PAGE, offset=offset
                 )
-            docs = page.get("documents") or [None] * len(page["ids"])
+            docs: Sequence[str | None] = page.get("documents") or [None] * len(page["ids"])
             yield from zip(page["ids"], docs, page["metadatas"] or [], strict=True)
             if len(page["ids"]) < _PAGE:
                 return
@@ -374,9 +357,6 @@ class ServerCatalog:
                 yield IndexedChunk(chunk, paper.title, paper.year)
 
     # ---- writing ------------------------------------------------------------------------
-    def stage(self, paper: Paper, title_key: str, chunks: Sequence[Chunk]) -> None:
-        self.stage_many([(paper, title_key, chunks)])
-
     def stage_many(self, items: Sequence[StagedPaper]) -> None:
         """Upsert paper records, pending unless their vectors already match; new token."""
         if not items:
@@ -395,9 +375,9 @@ class ServerCatalog:
         with self._calling():
             self._collection.upsert(
                 ids=ids,
-                embeddings=points,  # type: ignore[arg-type]
+                embeddings=points,  # type: ignore[arg-type]  # lists of floats, which chroma takes
                 documents=documents,
-                metadatas=metadatas,  # type: ignore[arg-type]
+                metadatas=metadatas,  # type: ignore[arg-type]  # our dicts hold chroma's scalars
             )
         self._bump()
 
