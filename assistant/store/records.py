@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from assistant.store.lexical_docs import PaperText
 from assistant.types import Chunk, Paper
 
 # A paper to store: the record, its title key (for dedupe) and its chunks.
@@ -86,6 +87,10 @@ class PaperCatalog(Protocol):
     def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]: ...
 
     def iter_indexed_chunks(self) -> Iterator[IndexedChunk]: ...
+
+    def iter_paper_texts(self, paper_ids: Sequence[str] | None = None) -> Iterator[PaperText]:
+        """Each paper's title, year and chunks (what the lexical index is built from)."""
+        ...
 
     # ---- writing
     def stage(self, paper: Paper, title_key: str, chunks: Sequence[Chunk]) -> None: ...
