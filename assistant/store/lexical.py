@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import json
 import math
 import os
@@ -51,6 +52,7 @@ _FORMAT = 1
 # the base: small writes stay cheap, merges stay rare (amortised linear).
 DELTA_MIN = 2_000
 DELTA_SHARE = 0.05
+_BATCH = 4_000  # rows turned into postings at a time (bounds the memory of a full build)
 
 
 @dataclass(frozen=True)
@@ -81,31 +83,37 @@ class _Segment:
 
     @classmethod
     def empty(cls) -> _Segment:
-        return cls.build([], 0)
+        return cls.build([], {}, [])
 
     @classmethod
-    def build(cls, docs: Sequence[_Doc], vocabulary: int) -> _Segment:
-        counts = [len(d.terms) for d in docs]
-        if docs:
-            terms = np.concatenate([d.terms for d in docs])
-            tf_t = np.concatenate([d.tf_title for d in docs])
-            tf_b = np.concatenate([d.tf_body for d in docs])
+    def build(cls, docs: Sequence[DocRow], vocab: dict[str, int], terms: list[str]) -> _Segment:
+        """A segment of these rows; terms new to `vocab` are added to it (and to `terms`)."""
+        parts = [
+            _postings(docs[i : i + _BATCH], i, vocab, terms) for i in range(0, len(docs), _BATCH)
+        ]
+        if parts:
+            term_ids, positions, tf_t, tf_b = (
+                np.concatenate(column) for column in zip(*parts, strict=True)
+            )
         else:
-            terms = np.zeros(0, np.int32)
+            term_ids = positions = np.zeros(0, np.int32)
             tf_t = tf_b = np.zeros(0, np.float32)
-        positions = np.repeat(np.arange(len(docs), dtype=np.int32), counts)
         return cls._from_postings(
-            rows=np.array([d.row for d in docs], dtype=np.int64),
+            rows=np.array([d.id for d in docs], dtype=np.int64),
             chunk_ids=[d.chunk_id for d in docs],
             paper_ids=np.array([d.paper_id for d in docs], dtype=object),
             years=np.array([d.year or 0 for d in docs], dtype=np.int32),
-            len_title=np.array([d.len_title for d in docs], dtype=np.float32),
-            len_body=np.array([d.len_body for d in docs], dtype=np.float32),
-            terms=terms,
+            len_title=np.array(
+                [d.title_terms.count(" ") + bool(d.title_terms) for d in docs], dtype=np.float32
+            ),
+            len_body=np.array(
+                [d.body_terms.count(" ") + bool(d.body_terms) for d in docs], dtype=np.float32
+            ),
+            terms=term_ids,
             docs=positions,
             tf_title=tf_t,
             tf_body=tf_b,
-            vocabulary=vocabulary,
+            vocabulary=len(terms),
         )
 
     @classmethod
@@ -147,19 +155,45 @@ class _Segment:
         return np.repeat(np.arange(len(self.ptr) - 1, dtype=np.int32), np.diff(self.ptr))
 
 
-@dataclass
-class _Doc:
-    """A chunk's terms as the index holds them: unique term ids with per-field frequencies."""
-
-    row: int
-    chunk_id: str
-    paper_id: str
-    year: int | None
-    terms: np.ndarray
-    tf_title: np.ndarray
-    tf_body: np.ndarray
-    len_title: float
-    len_body: float
+def _postings(
+    docs: Sequence[DocRow], first: int, vocab: dict[str, int], terms: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(term id, chunk position, title tf, text tf) of every (term, chunk) pair in `docs`
+    (positions counted from `first`), in term order.  Vectorised: no Python loop per term."""
+    titles = [d.title_terms.split() for d in docs]
+    bodies = [d.body_terms.split() for d in docs]
+    flat = list(itertools.chain(itertools.chain.from_iterable(titles), *bodies))
+    if not flat:
+        nothing = np.zeros(0, dtype=np.int32)
+        return nothing, nothing, nothing.astype(np.float32), nothing.astype(np.float32)
+    for term in sorted(set(flat).difference(vocab)):
+        vocab[term] = len(terms)
+        terms.append(term)
+    ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
+    count = len(docs)
+    where = np.arange(count, dtype=np.int64)
+    position = np.concatenate(
+        [np.repeat(where, [len(t) for t in titles]), np.repeat(where, [len(b) for b in bodies])]
+    )
+    is_body = np.zeros(len(flat), dtype=np.int64)
+    is_body[sum(len(t) for t in titles) :] = 1
+    # One key per (term, chunk, field), sorted by term first: unique counts are frequencies.
+    keys, counts = np.unique((ids * count + position) * 2 + is_body, return_counts=True)
+    pairs = keys >> 1
+    starts = np.r_[True, pairs[1:] != pairs[:-1]]
+    group = np.cumsum(starts) - 1
+    unique_pairs = pairs[starts]
+    tf_title = np.zeros(len(unique_pairs), dtype=np.float32)
+    tf_body = np.zeros(len(unique_pairs), dtype=np.float32)
+    body = (keys & 1).astype(bool)
+    tf_title[group[~body]] = counts[~body]
+    tf_body[group[body]] = counts[body]
+    return (
+        (unique_pairs // count).astype(np.int32),
+        (unique_pairs % count + first).astype(np.int32),
+        tf_title,
+        tf_body,
+    )
 
 
 @dataclass
@@ -178,10 +212,12 @@ class LexicalIndex:
     vocab: dict[str, int] = field(default_factory=dict)
     base: _Segment = field(default_factory=_Segment.empty)
     base_alive: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    delta_docs: dict[int, _Doc] = field(default_factory=dict)
+    delta_rows: dict[int, DocRow] = field(default_factory=dict)
     delta: _Segment = field(default_factory=_Segment.empty)
     last_doc: int = 0
     last_gone: int = 0
+    # (title weight, live chunk count, summed weighted length, base lengths, delta lengths)
+    _lengths: tuple | None = field(default=None, repr=False)
 
     # ---- following the source -------------------------------------------------------------
     def catch_up(self, changes: Changes) -> None:
@@ -190,10 +226,10 @@ class LexicalIndex:
         for row in changes.added:
             if row.id <= self.last_doc:
                 continue  # already held
-            self.delta_docs[row.id] = self._doc(row)
+            self.delta_rows[row.id] = row
             moved = True
         for gone in changes.gone:
-            if self.delta_docs.pop(gone, None) is not None:
+            if self.delta_rows.pop(gone, None) is not None:
                 moved = True
                 continue
             at = int(np.searchsorted(self.base.rows, gone))
@@ -202,12 +238,13 @@ class LexicalIndex:
         self.last_doc = max(self.last_doc, changes.last_doc)
         self.last_gone = max(self.last_gone, changes.last_gone)
         if moved:
-            self.delta = _Segment.build(list(self.delta_docs.values()), len(self.terms))
+            self.delta = _Segment.build(list(self.delta_rows.values()), self.vocab, self.terms)
+        self._lengths = None
 
     def needs_merge(self) -> bool:
         dead = len(self.base) - int(self.base_alive.sum())
         small = max(DELTA_MIN, DELTA_SHARE * len(self.base))
-        return len(self.delta_docs) > small or dead > small
+        return len(self.delta_rows) > small or dead > small
 
     def merge(self) -> None:
         """Fold the delta and the removals into a new base (linear in the index's size)."""
@@ -215,7 +252,7 @@ class LexicalIndex:
         base = self.base
         moved = np.cumsum(keep, dtype=np.int64) - 1
         kept_postings = keep[base.docs]
-        delta = self.delta if self.delta_docs else _Segment.empty()
+        delta = self.delta if self.delta_rows else _Segment.empty()
         offset = int(keep.sum())
         self.base = _Segment._from_postings(
             rows=np.concatenate([base.rows[keep], delta.rows]),
@@ -231,33 +268,9 @@ class LexicalIndex:
             vocabulary=len(self.terms),
         )
         self.base_alive = np.ones(len(self.base), dtype=bool)
-        self.delta_docs = {}
+        self.delta_rows = {}
         self.delta = _Segment.empty()
-
-    def _doc(self, row: DocRow) -> _Doc:
-        title = Counter(row.title_terms.split())
-        body = Counter(row.body_terms.split())
-        ids, tf_t, tf_b = [], [], []
-        for term in title.keys() | body.keys():
-            tid = self.vocab.get(term)
-            if tid is None:
-                tid = self.vocab[term] = len(self.terms)
-                self.terms.append(term)
-            ids.append(tid)
-            tf_t.append(title.get(term, 0))
-            tf_b.append(body.get(term, 0))
-        order = np.argsort(np.array(ids, dtype=np.int32))
-        return _Doc(
-            row=row.id,
-            chunk_id=row.chunk_id,
-            paper_id=row.paper_id,
-            year=row.year,
-            terms=np.array(ids, dtype=np.int32)[order],
-            tf_title=np.array(tf_t, dtype=np.float32)[order],
-            tf_body=np.array(tf_b, dtype=np.float32)[order],
-            len_title=float(sum(title.values())),
-            len_body=float(sum(body.values())),
-        )
+        self._lengths = None
 
     # ---- what it holds ----------------------------------------------------------------------
     @property
@@ -304,43 +317,49 @@ class LexicalIndex:
 
         return _Mask(keep(self.base), keep(self.delta))
 
+    def _weighted_lengths(self) -> tuple:
+        """Per-chunk weighted lengths and the live total, computed once per state and weight."""
+        w = self.params.title_weight
+        if self._lengths is None or self._lengths[0] != w:
+            base = w * self.base.len_title + self.base.len_body
+            delta = w * self.delta.len_title + self.delta.len_body
+            total = float(base[self.base_alive].sum() + delta.sum())
+            self._lengths = (w, self.document_count, total, base, delta)
+        return self._lengths
+
     def search(self, query: str, n: int, mask: _Mask | None = None) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) of the best `n` chunks with a positive score."""
         query_terms = Counter(t for t in tokenize([query])[0] if t in self.vocab)
-        count = self.document_count
-        if not query_terms or not count or n <= 0:
+        if not query_terms or n <= 0:
+            return []
+        _, count, total, base_lengths, delta_lengths = self._weighted_lengths()
+        if not count:
             return []
         p = self.params
-        alive = self.base_alive
         w = p.title_weight
-        total = float(
-            w * self.base.len_title[alive].sum()
-            + self.base.len_body[alive].sum()
-            + w * self.delta.len_title.sum()
-            + self.delta.len_body.sum()
-        )
+        alive = self.base_alive
         average = total / count or 1.0
-        segments = ((self.base, alive), (self.delta, None))
+        segments = (self.base, self.delta)
+        lengths = (base_lengths, delta_lengths)
         scores = [np.zeros(len(self.base), np.float32), np.zeros(len(self.delta), np.float32)]
         for term, repeats in query_terms.items():
             tid = self.vocab[term]
-            found = [segment.postings(tid) for segment, _ in segments]
+            found = [segment.postings(tid) for segment in segments]
             df = int(np.count_nonzero(alive[found[0][0]])) + len(found[1][0])
             if not df:
                 continue
             idf = math.log(1.0 + (count - df + 0.5) / (df + 0.5)) * repeats
-            for (segment, _), (docs, tf_t, tf_b), out in zip(segments, found, scores, strict=True):
+            for (docs, tf_t, tf_b), length, out in zip(found, lengths, scores, strict=True):
                 if not len(docs):
                     continue
                 tf = w * tf_t + tf_b
-                length = w * segment.len_title[docs] + segment.len_body[docs]
-                norm = p.k1 * (1.0 - p.b + p.b * length / average)
+                norm = p.k1 * (1.0 - p.b + p.b * length[docs] / average)
                 out[docs] += idf * tf * (p.k1 + 1.0) / (tf + norm)
         scores[0] *= alive
         if mask is not None:
             scores[0] *= mask.base if mask.base is not None else 1
             scores[1] *= mask.delta if mask.delta is not None else 1
-        joined = np.concatenate(scores)
+        joined = np.concatenate(scores) if len(self.delta) else scores[0]
         n = min(n, len(joined))
         top = np.argpartition(-joined, n - 1)[:n]
         top = top[np.argsort(-joined[top], kind="stable")]
@@ -360,7 +379,7 @@ class LexicalIndex:
 
         Raises OSError when the folder cannot be written (full disk, read-only).
         """
-        if self.delta_docs or not self.base_alive.all():
+        if self.delta_rows or not self.base_alive.all():
             self.merge()
         if root.exists() and not root.is_dir():
             root.unlink()
