@@ -22,11 +22,12 @@ from assistant.store.lexical_tokens import tokenize
 from assistant.types import Chunk, Paper
 from tests.conftest import ROOT
 
-WORDS = (
-    "vision transformer fractal label noise imagenet depth monocular video distillation "
-    "trajectory detection remote sensing benchmark segmentation medical protein cell gene "
-    "graph network attention contrastive self supervised pretraining augmentation"
-).split()
+WORDS = [
+    *("vision", "transformer", "fractal", "label", "noise", "imagenet", "depth", "monocular"),
+    *("video", "distillation", "trajectory", "detection", "remote", "sensing", "benchmark"),
+    *("segmentation", "medical", "protein", "cell", "gene", "graph", "network", "attention"),
+    *("contrastive", "self", "supervised", "pretraining", "augmentation"),
+]
 QUERIES = [
     "fractal pretraining",
     "label noise imagenet",
