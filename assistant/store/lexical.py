@@ -363,13 +363,13 @@ class LexicalIndex:
         n = min(n, len(joined))
         top = np.argpartition(-joined, n - 1)[:n]
         top = top[np.argsort(-joined[top], kind="stable")]
+        top = top[joined[top] > 0]
         base_count = len(self.base)
         ids = self.base.chunk_ids
         delta_ids = self.delta.chunk_ids
         return [
-            (ids[i] if i < base_count else delta_ids[i - base_count], float(joined[i]))
-            for i in top
-            if joined[i] > 0
+            (ids[i] if i < base_count else delta_ids[i - base_count], score)
+            for i, score in zip(top.tolist(), joined[top].tolist(), strict=True)
         ]
 
     # ---- snapshots ------------------------------------------------------------------------------
@@ -420,8 +420,10 @@ class LexicalIndex:
         meta = json.loads((build / "index.json").read_text(encoding="utf-8"))
         if meta.get("format") != _FORMAT:
             raise ValueError("lexical snapshot of another format")
+        # Mapped, not read: a large snapshot opens at once.  As plain arrays, so slicing
+        # postings pays no memmap bookkeeping per query.
         arrays = {
-            name: np.load(build / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+            name: np.asarray(np.load(build / f"{name}.npy", mmap_mode="r", allow_pickle=False))
             for name in (
                 "rows", "years", "len_title", "len_body", "ptr", "docs", "tf_title", "tf_body"
             )
