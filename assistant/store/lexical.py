@@ -32,6 +32,7 @@ import math
 import os
 import shutil
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -218,10 +219,16 @@ class LexicalIndex:
     last_gone: int = 0
     # (title weight, live chunk count, summed weighted length, base lengths, delta lengths)
     _lengths: tuple | None = field(default=None, repr=False)
+    # Workers of the TUI search while another catches up: one at a time changes or reads it.
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     # ---- following the source -------------------------------------------------------------
     def catch_up(self, changes: Changes) -> None:
         """Apply what changed since this index's state; the delta is rebuilt if it moved."""
+        with self._lock:
+            self._catch_up(changes)
+
+    def _catch_up(self, changes: Changes) -> None:
         moved = False
         for row in changes.added:
             if row.id <= self.last_doc:
@@ -248,6 +255,10 @@ class LexicalIndex:
 
     def merge(self) -> None:
         """Fold the delta and the removals into a new base (linear in the index's size)."""
+        with self._lock:
+            self._merge()
+
+    def _merge(self) -> None:
         keep = self.base_alive
         base = self.base
         moved = np.cumsum(keep, dtype=np.int64) - 1
@@ -329,6 +340,10 @@ class LexicalIndex:
 
     def search(self, query: str, n: int, mask: _Mask | None = None) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) of the best `n` chunks with a positive score."""
+        with self._lock:
+            return self._search(query, n, mask)
+
+    def _search(self, query: str, n: int, mask: _Mask | None) -> list[tuple[str, float]]:
         query_terms = Counter(t for t in tokenize([query])[0] if t in self.vocab)
         if not query_terms or n <= 0:
             return []
@@ -379,8 +394,12 @@ class LexicalIndex:
 
         Raises OSError when the folder cannot be written (full disk, read-only).
         """
-        if self.delta_rows or not self.base_alive.all():
-            self.merge()
+        with self._lock:
+            if self.delta_rows or not self.base_alive.all():
+                self._merge()
+            return self._save(root)
+
+    def _save(self, root: Path) -> bool:
         if root.exists() and not root.is_dir():
             root.unlink()
         root.mkdir(parents=True, exist_ok=True)

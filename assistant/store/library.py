@@ -3,26 +3,32 @@
 Where each piece lives:
 
 - **embedded** (default): the catalog is SQLite `<data>/library.sqlite` (`catalog.Catalog`),
-  the vectors a Chroma `PersistentClient` in `<data>/chroma`, BM25 in `<data>/bm25`.
+  with the lexical rows (each chunk's index terms) in its own tables; the vectors a Chroma
+  `PersistentClient` in `<data>/chroma`; the lexical index's snapshot in `<data>/lexical`.
 - **server** (`chroma_url`): the catalog is the collection `litassist_papers` on the Chroma
   server (`server_catalog.ServerCatalog`), the vectors `litassist_chunks` on the same server;
-  BM25 is derived data, cached per client in `<data>/bm25-server/<collection id>/` and
-  rebuilt from the server's records when their version moves on.  The data folder then holds
-  only that cache and the local write lock, so clients on several machines share one library.
+  the lexical rows are derived data, cached per client in
+  `<data>/lexical-server/<collection id>/` and kept in step through the server's change log
+  (`lexical_sync`).  The data folder then holds only that cache and the local write lock, so
+  clients on several machines share one library.
+
+The lexical index (`lexical.LexicalIndex`) lives in memory and catches up from the rows at
+every `lexical()` call, at the cost of what changed since.
 
 Write protocol (crash-safe, see `write`): papers are first *staged* in the catalog with their
-new chunks (one SQLite transaction / one upsert of self-contained records), then their vectors
+new chunks and lexical rows (one SQLite transaction / one upsert of self-contained records
+and a change-log entry), then their vectors
 are replaced in Chroma (deterministic chunk ids, so a repeated upsert is idempotent), then
 they are marked indexed.  A crash at any point leaves the papers pending; the next writer
 (`repair`) re-indexes pending papers and, in embedded mode, deletes vectors the catalog does
 not know and re-embeds chunks whose vectors are missing (on a server that scan would download
 every record, so it is left to the doctor).  `repair(thorough=True)` (`litassist doctor
 --repair`) does all of it, and also catches vectors built from another version of a paper and
-an unreadable BM25 index or (embedded) vector store.
+lexical rows that disagree with the catalog, an unreadable snapshot or (embedded) vector store.
 
 Concurrency: writers sharing a data folder hold an exclusive file lock (`LibraryBusyError`
-for the second).  Readers never block; while another process holds the lock, a reader keeps
-serving its last complete BM25 index instead of rebuilding after every batch.  Across
+for the second).  Readers never block; a reader catches up with another process's batches
+as they are committed (SQLite's WAL: readers see whole transactions).  Across
 machines (server mode) no lock exists: writers are kept safe by idempotent upserts, the
 pending markers and the doctor (see `server_catalog`).
 """
@@ -32,6 +38,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -306,7 +313,8 @@ class Library:
         if fresh or index.needs_merge():
             # A read-only or full data folder still searches, from memory.
             with contextlib.suppress(OSError):
-                index.save(root)
+                if index.save(root):
+                    _drop_obsolete_index(self.data_dir)
         self._lexical = index
         return index
 
@@ -511,6 +519,17 @@ class Library:
         self._vectors = None
         self.catalog.mark_pending(sorted(self.catalog.content_hashes()))
         return target
+
+
+# Where litassist kept its bm25s index before the lexical rows existed: derived data, unused.
+_OBSOLETE_INDEXES = ("bm25", "bm25-server")
+
+
+def _drop_obsolete_index(data_dir: Path) -> None:
+    for name in _OBSOLETE_INDEXES:
+        folder = data_dir / name
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _load_lexical(root: Path, store: str) -> LexicalIndex | None:
