@@ -121,27 +121,32 @@ def sweep(library, retriever, data, to_doc, halves: dict[str, list[str]]) -> Non
 
     print("BM25 alone (tune half):")
     bm25_rows = []
-    for k1, b, title in itertools.product((0.9, 1.2, 1.5, 2.0), (0.6, 0.75, 0.9), (1.0, 2.0, 3.0)):
+    grid = itertools.product((0.9, 1.2, 1.5), (0.6, 0.75, 0.9), (1.0, 2.0, 3.0, 4.0, 6.0))
+    for k1, b, title in grid:
         params = RankingParams(k1=k1, b=b, title_weight=title)
         lists = lexical_lists(params, tune)
         bm25_rows.append((ndcg({q: papers(v) for q, v in lists.items()}, tune), params))
     bm25_rows.sort(key=lambda row: -row[0])
     for score, params in bm25_rows[:5]:
         print(f"  {score:.4f}  {params}")
-    best_params = bm25_rows[0][1]
-    lexical = lexical_lists(best_params, every)
-
     fusions = [Fusion("rrf", 1.0, w, k) for w in (0.5, 0.75, 1.0, 1.5, 2.0) for k in (10, 30, 60)]
-    fusions += [Fusion("score", 1.0 - a, a) for a in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)]
-    print(f"fusion with {best_params} (tune half):")
+    shares = (0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8)
+    fusions += [Fusion("score", round(1.0 - a, 2), a) for a in shares]
+    # BM25 and fusion are chosen together: the best BM25 alone is not always the best partner.
     rows = []
-    for fusion in fusions:
-        ranked = {q: papers(fuse(dense[q], lexical[q], fusion)) for q in tune}
-        rows.append((ndcg(ranked, tune), fusion))
+    for _, params in bm25_rows[:5]:
+        lexical = lexical_lists(params, tune)
+        for fusion in fusions:
+            ranked = {q: papers(fuse(dense[q], lexical[q], fusion)) for q in tune}
+            rows.append((ndcg(ranked, tune), params, fusion))
     rows.sort(key=lambda row: -row[0])
-    for score, fusion in rows[:8]:
-        print(f"  {score:.4f}  {fusion}")
-    best = rows[0][1]
+    print("hybrid (tune half):")
+    for score, params, fusion in rows[:8]:
+        print(f"  {score:.4f}  {params}  {fusion}")
+    best_params = rows[0][1]
+    lexical = lexical_lists(best_params, every)
+    best = rows[0][2]
+    print(f"chosen: {best_params}  {best}")
     held = halves["held-out"]
     for name, ids in (("tune", tune), ("held-out", held), ("all", every)):
         ranked = {q: papers(fuse(dense[q], lexical[q], best)) for q in ids}

@@ -25,9 +25,11 @@ Fused = tuple[str, float, int | None, int | None, float | None, float | None]
 class Fusion:
     """How the two lists are fused; `dense_weight` + `lexical_weight` need not sum to 1."""
 
-    method: Literal["rrf", "score"] = "rrf"
-    dense_weight: float = 1.0
-    lexical_weight: float = 1.0
+    # Tuned with BM25's parameters on the tuning half of SciFact's train queries: normalised
+    # score fusion, BM25 weighted 0.7, beat every weighted rank fusion tried (see the README).
+    method: Literal["rrf", "score"] = "score"
+    dense_weight: float = 0.3
+    lexical_weight: float = 0.7
     rrf_k: int = RRF_K
 
 

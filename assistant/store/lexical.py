@@ -58,13 +58,14 @@ _BATCH = 4_000  # rows turned into postings at a time (bounds the memory of a fu
 
 @dataclass(frozen=True)
 class RankingParams:
-    """BM25's parameters.  Tuned on half of SciFact's train queries (benchmarks/
-    retrieval_scifact.py, see the README): k1 and b near the usual values, the title worth
-    more than one text occurrence."""
+    """BM25's parameters, chosen with the fusion on the tuning half of SciFact's train queries
+    (`benchmarks/retrieval_scifact.py --sweep`; the README has both halves): the usual k1 and
+    b, and a title term worth three occurrences in the text (titles are short and say what a
+    paper is about)."""
 
     k1: float = 1.2
     b: float = 0.75
-    title_weight: float = 1.0
+    title_weight: float = 3.0
 
 
 @dataclass
