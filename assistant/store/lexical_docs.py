@@ -171,6 +171,8 @@ def changes(db: sqlite3.Connection, after_doc: int, after_gone: int) -> Changes 
     pruned = int(_meta(db, PRUNED_KEY) or 0)
     if after_gone < pruned:
         return None
+    # Read first: every row and gone entry up to these was committed, and is read below.
+    head_doc, head_gone = head(db)
     added = [
         DocRow(*row)
         for row in db.execute(
@@ -182,8 +184,8 @@ def changes(db: sqlite3.Connection, after_doc: int, after_gone: int) -> Changes 
     gone_rows = db.execute(
         "SELECT seq, doc FROM lexical_gone WHERE seq > ? ORDER BY seq", (after_gone,)
     ).fetchall()
-    last_doc = added[-1].id if added else after_doc
-    last_gone = gone_rows[-1][0] if gone_rows else after_gone
+    last_doc = max(added[-1].id if added else after_doc, head_doc)
+    last_gone = max(gone_rows[-1][0] if gone_rows else after_gone, head_gone)
     return Changes(added, [doc for _, doc in gone_rows], last_doc, last_gone)
 
 
@@ -238,6 +240,7 @@ class LexicalSource:
     ) -> None:
         self.db = db
         self._writing = writing
+        self._store_id: str | None = None
 
     @classmethod
     def in_memory(cls) -> LexicalSource:
@@ -255,7 +258,13 @@ class LexicalSource:
 
     @property
     def store_id(self) -> str:
-        return store_id(self.db)
+        if not self._store_id:  # fixed for the life of the tables
+            self._store_id = store_id(self.db)
+        return self._store_id
+
+    def head(self) -> tuple[int, int]:
+        """(last row id, last gone seq): unchanged means nothing was written since."""
+        return head(self.db)
 
     @property
     def complete(self) -> bool:
@@ -273,3 +282,4 @@ class LexicalSource:
     def rebuild(self, papers: Iterable[PaperText]) -> None:
         with self._writing() as db:
             rebuild(db, papers)
+        self._store_id = None

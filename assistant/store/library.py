@@ -123,6 +123,7 @@ class Library:
         self._lexical: LexicalIndex | None = None
         self._lexical_cache: LexicalCache | None = None
         self._lexical_memory: LexicalSource | None = None
+        self._lexical_rows: LexicalSource | None = None
         self._holding_lock = False
 
     @classmethod
@@ -228,13 +229,17 @@ class Library:
         catalog = self.catalog
         if not isinstance(catalog, Catalog):
             return self._server_cache().sync(catalog)
-        source = catalog.lexical_source()
-        if source.complete:
-            return source
+        if self._lexical_rows is not None:  # checked complete once: rows only change by writes
+            return self._lexical_rows
         if self._lexical_memory is not None:
             return self._lexical_memory
+        source = catalog.lexical_source()
+        if source.complete:
+            self._lexical_rows = source
+            return source
         try:
             catalog.rebuild_lexical()
+            self._lexical_rows = source
             return source
         except StorageWriteError:  # a read-only folder: the rows are kept in memory
             memory = LexicalSource.in_memory()
@@ -280,7 +285,7 @@ class Library:
         from assistant.store.catalog import Catalog
 
         if isinstance(self.catalog, Catalog):
-            self._lexical_memory = None
+            self._lexical_memory = self._lexical_rows = None
             self.catalog.rebuild_lexical()
         else:
             self._server_cache().rebuild(self.catalog)
@@ -298,8 +303,14 @@ class Library:
 
         source = self.lexical_source()
         store = source.store_id
-        root = self.lexical_root()
         index = None if rebuild else self._lexical
+        if (
+            index is not None
+            and index.store == store
+            and source.head() == (index.last_doc, index.last_gone)
+        ):
+            return index  # nothing written since: one query
+        root = self.lexical_root()
         if index is None or index.store != store:
             index = None if rebuild else _load_lexical(root, store)
         changes = None if index is None else source.changes(index.last_doc, index.last_gone)
