@@ -145,6 +145,12 @@ class _Segment:
     def __len__(self) -> int:
         return len(self.chunk_ids)
 
+    def span(self, term: int) -> tuple[int, int]:
+        """Where the term's postings are (empty for a term newer than this segment)."""
+        if term + 1 >= len(self.ptr):
+            return 0, 0
+        return int(self.ptr[term]), int(self.ptr[term + 1])
+
     def postings(self, term: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if term + 1 >= len(self.ptr):
             empty = self.docs[:0]
@@ -198,6 +204,15 @@ def _postings(
     )
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    params: RankingParams
+    count: int  # live chunks
+    all_alive: bool  # no removed chunk left in the base
+    norms: tuple[np.ndarray, np.ndarray]  # per chunk of the base, of the delta
+    tfs: tuple[np.ndarray, np.ndarray]  # per posting of the base, of the delta
+
+
 @dataclass
 class _Mask:
     base: np.ndarray | None
@@ -218,8 +233,7 @@ class LexicalIndex:
     delta: _Segment = field(default_factory=_Segment.empty)
     last_doc: int = 0
     last_gone: int = 0
-    # (title weight, live chunk count, summed weighted length, base lengths, delta lengths)
-    _lengths: tuple | None = field(default=None, repr=False)
+    _ready: _Prepared | None = field(default=None, repr=False)
     # Workers of the TUI search while another catches up: one at a time changes or reads it.
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
@@ -247,7 +261,7 @@ class LexicalIndex:
         self.last_gone = max(self.last_gone, changes.last_gone)
         if moved:
             self.delta = _Segment.build(list(self.delta_rows.values()), self.vocab, self.terms)
-        self._lengths = None
+        self._ready = None
 
     def needs_merge(self) -> bool:
         dead = len(self.base) - int(self.base_alive.sum())
@@ -282,7 +296,7 @@ class LexicalIndex:
         self.base_alive = np.ones(len(self.base), dtype=bool)
         self.delta_rows = {}
         self.delta = _Segment.empty()
-        self._lengths = None
+        self._ready = None
 
     # ---- what it holds ----------------------------------------------------------------------
     @property
@@ -329,15 +343,31 @@ class LexicalIndex:
 
         return _Mask(keep(self.base), keep(self.delta))
 
-    def _weighted_lengths(self) -> tuple:
-        """Per-chunk weighted lengths and the live total, computed once per state and weight."""
-        w = self.params.title_weight
-        if self._lengths is None or self._lengths[0] != w:
+    def _prepared(self) -> _Prepared:
+        """What a query needs besides postings, computed once per state and parameters."""
+        p = self.params
+        if self._ready is None or self._ready.params != p:
+            w = p.title_weight
+            alive = self.base_alive
             base = w * self.base.len_title + self.base.len_body
             delta = w * self.delta.len_title + self.delta.len_body
-            total = float(base[self.base_alive].sum() + delta.sum())
-            self._lengths = (w, self.document_count, total, base, delta)
-        return self._lengths
+            count = self.document_count
+            average = float(base[alive].sum() + delta.sum()) / count if count else 1.0
+            scale = p.k1 / (average or 1.0)
+            self._ready = _Prepared(
+                params=p,
+                count=count,
+                all_alive=bool(alive.all()),
+                norms=tuple(  # k1 * (1 - b + b * length / average), per chunk
+                    (p.k1 * (1.0 - p.b) + p.b * scale * lengths).astype(np.float32)
+                    for lengths in (base, delta)
+                ),
+                tfs=tuple(  # the weighted term frequency of every posting
+                    (w * segment.tf_title + segment.tf_body).astype(np.float32)
+                    for segment in (self.base, self.delta)
+                ),
+            )
+        return self._ready
 
     def search(self, query: str, n: int, mask: _Mask | None = None) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) of the best `n` chunks with a positive score."""
@@ -348,30 +378,32 @@ class LexicalIndex:
         query_terms = Counter(t for t in tokenize([query])[0] if t in self.vocab)
         if not query_terms or n <= 0:
             return []
-        _, count, total, base_lengths, delta_lengths = self._weighted_lengths()
-        if not count:
+        ready = self._prepared()
+        if not ready.count:
             return []
-        p = self.params
-        w = p.title_weight
+        k1_plus = self.params.k1 + 1.0
         alive = self.base_alive
-        average = total / count or 1.0
         segments = (self.base, self.delta)
-        lengths = (base_lengths, delta_lengths)
         scores = [np.zeros(len(self.base), np.float32), np.zeros(len(self.delta), np.float32)]
         for term, repeats in query_terms.items():
             tid = self.vocab[term]
-            found = [segment.postings(tid) for segment in segments]
-            df = int(np.count_nonzero(alive[found[0][0]])) + len(found[1][0])
+            spans = [segment.span(tid) for segment in segments]
+            base_docs = self.base.docs[spans[0][0] : spans[0][1]]
+            df = len(base_docs) if ready.all_alive else int(np.count_nonzero(alive[base_docs]))
+            df += spans[1][1] - spans[1][0]
             if not df:
                 continue
-            idf = math.log(1.0 + (count - df + 0.5) / (df + 0.5)) * repeats
-            for (docs, tf_t, tf_b), length, out in zip(found, lengths, scores, strict=True):
-                if not len(docs):
+            idf = math.log(1.0 + (ready.count - df + 0.5) / (df + 0.5)) * repeats
+            for segment, (start, end), tfs, norms, out in zip(
+                segments, spans, ready.tfs, ready.norms, scores, strict=True
+            ):
+                if start == end:
                     continue
-                tf = w * tf_t + tf_b
-                norm = p.k1 * (1.0 - p.b + p.b * length[docs] / average)
-                out[docs] += idf * tf * (p.k1 + 1.0) / (tf + norm)
-        scores[0] *= alive
+                docs = segment.docs[start:end]
+                tf = tfs[start:end]
+                out[docs] += (idf * k1_plus) * tf / (tf + norms[docs])
+        if not ready.all_alive:
+            scores[0] *= alive
         if mask is not None:
             scores[0] *= mask.base if mask.base is not None else 1
             scores[1] *= mask.delta if mask.delta is not None else 1
