@@ -5,10 +5,12 @@ holds; `Library` keeps them consistent with it.  A paper row carries `content_ha
 should be indexed as) and `indexed_hash` (what the vector store holds for it): a paper whose
 two hashes differ was interrupted mid-indexing and is re-indexed by the next write.
 
-Every write of papers or chunks bumps `generation`, so a lexical index built at an older
-generation is known to be stale.  This is the embedded mode's `PaperCatalog`; in server mode
-`server_catalog.ServerCatalog` keeps the same records on the Chroma server.  Only the standard
-library is imported, so `litassist papers` starts fast.
+Every write of papers or chunks bumps `generation`.  The lexical index's rows (`lexical_docs`:
+each chunk's index terms) live in this database too and are written in the same transaction
+as the papers they come from, so a crash never leaves them apart.  This is the embedded mode's
+`PaperCatalog`; in server mode `server_catalog.ServerCatalog` keeps the same records on the
+Chroma server.  Only the standard library is imported, so `litassist papers` starts fast (the
+tokenizer is imported by the writing functions).
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from typing import Any
 
 from assistant import codec
 from assistant.errors import LibraryCorruptError, LibraryNotFoundError
+from assistant.store import lexical_docs
 from assistant.store.failures import is_sqlite_write_failure, storage_error
+from assistant.store.lexical_docs import LexicalSource, PaperText
 from assistant.store.records import IndexedChunk, PaperRow, StagedPaper
 from assistant.types import Chunk, Paper
 
@@ -173,6 +177,7 @@ class Catalog:
                 raise storage_error(exc, f"the data folder {data_dir}") from exc
         try:
             connection = _connect(path, create=create)
+            read_only = False
         except sqlite3.Error as exc:
             if not is_sqlite_write_failure(exc):
                 raise LibraryCorruptError(
@@ -182,12 +187,23 @@ class Catalog:
             if create or _writable(path):
                 raise storage_error(exc, f"the library in {data_dir}") from exc
             connection = _connect_read_only(path)
+            read_only = True
         version = connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         if version is None or version[0] != SCHEMA_VERSION:
             raise LibraryCorruptError(
                 f"The library database {path} has an unknown schema; "
                 "it was made by another version of litassist."
             )
+        if not read_only and not lexical_docs.has_schema(connection):
+            # The lexical tables' own schema step (a library made before they existed gets
+            # them empty; `Library.lexical` fills them once).
+            try:
+                with connection:
+                    connection.execute("BEGIN IMMEDIATE")
+                    lexical_docs.ensure_schema(connection)
+            except sqlite3.Error as exc:
+                connection.close()
+                raise storage_error(exc, f"the library in {data_dir}") from exc
         return cls(connection, path)
 
     def close(self) -> None:
@@ -362,27 +378,82 @@ class Catalog:
         return out
 
     def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
-        """The chunks with these ids that the catalog knows, text filled from the abstract."""
-        found: dict[str, Chunk] = {}
+        """The chunks with these ids that the catalog knows, text filled from the abstract.
+
+        Each paper's abstract is read once, not once per chunk (a long abstract has many).
+        """
+        rows: list[tuple[str, str, int, int, int]] = []
         for start in range(0, len(chunk_ids), 500):
             part = list(chunk_ids[start : start + 500])
             marks = ",".join("?" * len(part))
-            for cid, pid, idx, begin, end, abstract in self._db.execute(
-                "SELECT c.id, c.paper_id, c.idx, c.start, c.end, p.abstract FROM chunks c "
-                f"JOIN papers p ON p.id = c.paper_id WHERE c.id IN ({marks})",
-                part,
-            ):
-                found[cid] = Chunk(cid, pid, idx, abstract[begin:end], begin, end)
+            rows += self._db.execute(
+                f"SELECT id, paper_id, idx, start, end FROM chunks WHERE id IN ({marks})", part
+            ).fetchall()
+        abstracts = self._abstracts({row[1] for row in rows})
+        return {
+            cid: Chunk(cid, pid, idx, abstracts[pid][begin:end], begin, end)
+            for cid, pid, idx, begin, end in rows
+            if pid in abstracts
+        }
+
+    def _abstracts(self, paper_ids: Iterable[str]) -> dict[str, str]:
+        ids = list(paper_ids)
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            found.update(
+                self._db.execute(
+                    f"SELECT id, abstract FROM papers WHERE id IN ({marks})", part
+                ).fetchall()
+            )
         return found
+
+    def iter_paper_texts(self, paper_ids: Sequence[str] | None = None) -> Iterator[PaperText]:
+        """Each paper's title, year and chunks, in id order (each abstract read once)."""
+        if paper_ids is None:
+            yield from self._paper_texts("", ())
+            return
+        for start in range(0, len(paper_ids), 500):
+            part = tuple(paper_ids[start : start + 500])
+            yield from self._paper_texts(f"WHERE id IN ({','.join('?' * len(part))})", part)
+
+    def _paper_texts(self, where: str, args: tuple[str, ...]) -> Iterator[PaperText]:
+        # Two cursors walked side by side in paper order: papers, and their chunks' offsets.
+        papers = self._db.execute(
+            f"SELECT id, title, year, abstract FROM papers {where} ORDER BY id", args
+        )
+        chunk_where = where.replace("WHERE id", "WHERE paper_id")
+        chunks = self._db.execute(
+            f"SELECT paper_id, id, idx, start, end FROM chunks {chunk_where} "
+            "ORDER BY paper_id, idx",
+            args,
+        )
+        pending = chunks.fetchone()
+        for pid, title, year, abstract in papers:
+            own: list[Chunk] = []
+            while pending is not None and pending[0] <= pid:
+                if pending[0] == pid:
+                    _, cid, idx, begin, end = pending
+                    own.append(Chunk(cid, pid, idx, abstract[begin:end], begin, end))
+                pending = chunks.fetchone()
+            yield PaperText(pid, title, year, own)
 
     def iter_indexed_chunks(self) -> Iterator[IndexedChunk]:
         """Every chunk with its paper's title and year, in a stable order."""
-        query = (
-            "SELECT c.id, c.paper_id, c.idx, c.start, c.end, p.abstract, p.title, p.year "
-            "FROM chunks c JOIN papers p ON p.id = c.paper_id ORDER BY c.paper_id, c.idx"
-        )
-        for cid, pid, idx, begin, end, abstract, title, year in self._db.execute(query):
-            yield IndexedChunk(Chunk(cid, pid, idx, abstract[begin:end], begin, end), title, year)
+        for paper in self.iter_paper_texts():
+            for chunk in paper.chunks:
+                yield IndexedChunk(chunk, paper.title, paper.year)
+
+    # ---- the lexical index's rows ---------------------------------------------------------
+    def lexical_source(self) -> LexicalSource:
+        """The lexical index's rows in this database, rebuilt (if need be) in its transactions."""
+        return LexicalSource(self._db, self.transaction)
+
+    def rebuild_lexical(self) -> None:
+        """Every paper's lexical rows, redone from the catalog (one transaction)."""
+        with self.transaction() as db:
+            lexical_docs.rebuild(db, self.iter_paper_texts())
 
     # ---- writing ------------------------------------------------------------------------
     def stage_many(self, items: Sequence[StagedPaper]) -> None:
@@ -391,6 +462,9 @@ class Catalog:
             return
         now = _now()
         with self.transaction() as db:
+            lexical = lexical_docs.has_schema(db)
+            before = self._stored_hashes(db, [paper.id for paper, _, _ in items]) if lexical else {}
+            changed: dict[str, PaperText] = {}
             for paper, title_key, chunks in items:
                 db.execute(
                     _UPSERT_PAPER,
@@ -407,6 +481,22 @@ class Catalog:
                     "INSERT INTO chunks(id, paper_id, idx, start, end) VALUES (?,?,?,?,?)",
                     [(c.id, c.paper_id, c.index, c.start, c.end) for c in chunks],
                 )
+                if lexical and before.get(paper.id) != paper.content_hash:
+                    changed[paper.id] = PaperText(paper.id, paper.title, paper.year, chunks)
+            lexical_docs.replace_papers(db, changed.values())
+
+    @staticmethod
+    def _stored_hashes(db: sqlite3.Connection, paper_ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for start in range(0, len(paper_ids), 500):
+            part = list(paper_ids[start : start + 500])
+            marks = ",".join("?" * len(part))
+            found.update(
+                db.execute(
+                    f"SELECT id, content_hash FROM papers WHERE id IN ({marks})", part
+                ).fetchall()
+            )
+        return found
 
     def mark_indexed(self, indexed: Mapping[str, str]) -> None:
         """Record that the vectors of each paper id were built from this content hash.
@@ -432,4 +522,6 @@ class Catalog:
             removed = 0
             for pid in ids:
                 removed += db.execute("DELETE FROM papers WHERE id = ?", (pid,)).rowcount
+            if lexical_docs.has_schema(db):
+                lexical_docs.remove_papers(db, ids)
         return removed

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from assistant.store.lexical_docs import PaperText
 from assistant.types import Chunk, Paper, PaperRow
 
 __all__ = ["IndexedChunk", "PaperCatalog", "PaperRow", "StagedPaper", "open_catalog"]
@@ -77,6 +78,10 @@ class PaperCatalog(Protocol):
     def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]: ...
 
     def iter_indexed_chunks(self) -> Iterator[IndexedChunk]: ...
+
+    def iter_paper_texts(self, paper_ids: Sequence[str] | None = None) -> Iterator[PaperText]:
+        """Each paper's title, year and chunks (what the lexical index is built from)."""
+        ...
 
     # ---- writing
     def stage_many(self, items: Sequence[StagedPaper]) -> None: ...

@@ -20,6 +20,17 @@ replaces the token again.  Chroma offers no transactions or compare-and-set acro
 concurrent writers are kept safe by idempotent upserts keyed by paper id and deterministic
 chunk ids, by the `pending` marker a write sets until its vectors are in, and by
 `litassist doctor`, which finds and repairs what a rare race or a crash leaves behind.
+
+The change log (collection `litassist_changes`) lets other clients follow writes without
+downloading every record: after each write a writer appends an entry `{seq, papers: [ids]}`
+with the next sequence number, and a client that last saw entry N reads the entries after N
+and fetches just those papers (`lexical_sync`).  Sequence numbers are allocated without a
+compare-and-set: the entry's id is its number, Chroma's `add` keeps the first record of an
+id, and the writer reads its entry back to see whether its own nonce won (if not, it takes
+the next number).  So numbers have no holes; a hole means the log was truncated (it keeps the
+last `LOG_KEPT` entries) and the client rebuilds.  An entry is added after the records it
+names, so a client that reads it sees them.  A writer that dies between the two leaves its
+papers pending, and whoever finishes them (the next ingest, the doctor) logs them again.
 """
 
 from __future__ import annotations
@@ -36,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import codec
 from assistant.errors import LibraryNotFoundError, LitassistError
+from assistant.store.lexical_docs import PaperText
 from assistant.store.records import IndexedChunk, PaperRow, StagedPaper
 from assistant.store.vectors import LitassistEmbeddingFunction, translate_chroma_error
 from assistant.types import Chunk, Paper
@@ -45,6 +57,11 @@ if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
 
 PAPERS_COLLECTION = "litassist_papers"
+CHANGES_COLLECTION = "litassist_changes"
+# Change-log entries kept; a client further behind than this rebuilds its lexical cache.
+LOG_KEPT = 5_000
+_TRUNCATE_EVERY = 500  # entries between two truncations
+_LOG_TRIES = 100
 SCHEMA_VERSION = "1"
 _PAGE = 1000
 _IDS_PER_GET = 500
@@ -115,6 +132,9 @@ class ServerCatalog:
         self._memo: dict[str, tuple[str | None, Mapping[str, Any]]] = {}
         self._memo_at = 0.0
         self._seen_token: str | None = None
+        self._changes: Collection | None = None
+        self._log_head = 0  # the highest entry this client knows of
+        self._logged: set[str] = set()  # staged papers whose change this client has logged
 
     @classmethod
     def open(cls, client: ClientAPI, url: str, *, create: bool = False) -> ServerCatalog:
@@ -178,7 +198,88 @@ class ServerCatalog:
 
     def _bump(self) -> None:
         self._memo = {}
-        self.set_meta("token", uuid.uuid4().hex)
+        merged = {**self._metadata(), "token": uuid.uuid4().hex, "log_head": self._log_head}
+        with self._calling():
+            self._collection.modify(metadata=merged)
+
+    # ---- the change log -----------------------------------------------------------------
+    def _log_collection(self) -> Collection:
+        if self._changes is None:
+            with self._calling():
+                self._changes = self._client.get_or_create_collection(
+                    CHANGES_COLLECTION,
+                    embedding_function=LitassistEmbeddingFunction(_RECORD_FUNCTION),  # type: ignore[arg-type]  # text-only function: see vectors.LitassistEmbeddingFunction
+                    configuration={"hnsw": {"space": "l2"}},
+                )
+        return self._changes
+
+    def _entries_after(self, seq: int) -> list[tuple[int, list[str]]]:
+        """(seq, paper ids) of every entry after `seq`, in order."""
+        log = self._log_collection()
+        found: list[tuple[int, list[str]]] = []
+        offset = 0
+        while True:
+            with self._calling():
+                page = log.get(
+                    where={"seq": {"$gt": seq}},  # type: ignore[dict-item]  # chroma's Where alias rejects a literal operator dict
+                    include=["metadatas"],
+                    limit=_PAGE,
+                    offset=offset,
+                )
+            for meta in page["metadatas"] or []:
+                found.append((int(str(meta["seq"])), json.loads(str(meta["papers"]))))
+            if len(page["ids"]) < _PAGE:
+                return sorted(found)
+            offset += _PAGE
+
+    def change_head(self) -> int:
+        """The last entry of the change log (0: none)."""
+        start = self._log_head
+        if not start:  # first write of this client: start from the head others recorded
+            hint = self._metadata().get("log_head", 0)
+            start = int(hint) if isinstance(hint, int) else 0
+        entries = self._entries_after(start)
+        self._log_head = entries[-1][0] if entries else start
+        return self._log_head
+
+    def changes_since(self, seq: int) -> tuple[int, list[str]] | None:
+        """(last entry, papers changed after entry `seq`), or None when entries after `seq`
+        were truncated from the log (the caller must rebuild)."""
+        entries = self._entries_after(seq)
+        if not entries:
+            return seq, []
+        numbers = [number for number, _ in entries]
+        if numbers != list(range(seq + 1, seq + 1 + len(numbers))):
+            return None
+        papers = sorted({pid for _, ids in entries for pid in ids})
+        self._log_head = max(self._log_head, numbers[-1])
+        return numbers[-1], papers
+
+    def _log(self, paper_ids: Sequence[str]) -> None:
+        """Append an entry naming these papers, with the next free sequence number."""
+        if not paper_ids:
+            return
+        log = self._log_collection()
+        papers = json.dumps(sorted(set(paper_ids)), ensure_ascii=False)
+        seq = self.change_head() + 1
+        for _ in range(_LOG_TRIES):
+            entry, nonce = f"{seq:012d}", uuid.uuid4().hex
+            with self._calling():
+                log.add(
+                    ids=[entry],
+                    embeddings=[_point(entry)],  # type: ignore[arg-type]  # lists of floats, which chroma takes
+                    metadatas=[{"seq": seq, "nonce": nonce, "papers": papers}],
+                )
+                stored = log.get(ids=[entry], include=["metadatas"])["metadatas"] or []
+            if stored and stored[0].get("nonce") == nonce:
+                break
+            seq = max(seq, self.change_head()) + 1  # another writer took it
+        else:  # pragma: no cover - a hundred writers in a row beat us
+            raise LitassistError(f"Cannot append to the change log on {self.location}.")
+        self._log_head = seq
+        if seq % _TRUNCATE_EVERY == 0 and seq > LOG_KEPT:
+            with self._calling():
+                log.delete(where={"seq": {"$lte": seq - LOG_KEPT}})  # type: ignore[dict-item]  # chroma's Where alias rejects a literal operator dict
 
     def version(self) -> str:
         """The write token: replaced by every write of papers."""
@@ -356,6 +457,14 @@ class ServerCatalog:
             for chunk in _chunks(paper, meta):
                 yield IndexedChunk(chunk, paper.title, paper.year)
 
+    def iter_paper_texts(self, paper_ids: Sequence[str] | None = None) -> Iterator[PaperText]:
+        """Each paper's title, year and chunks (all papers, streamed, or those of these ids
+        that exist)."""
+        records = self._all() if paper_ids is None else self._get(paper_ids)
+        for pid, doc, meta in records:
+            paper = _from_record(pid, doc, meta)
+            yield PaperText(pid, paper.title, paper.year, _chunks(paper, meta))
+
     # ---- writing ------------------------------------------------------------------------
     def stage_many(self, items: Sequence[StagedPaper]) -> None:
         """Upsert paper records, pending unless their vectors already match; new token."""
@@ -379,6 +488,8 @@ class ServerCatalog:
                 documents=documents,
                 metadatas=metadatas,  # type: ignore[arg-type]  # our dicts hold chroma's scalars
             )
+        self._log(ids)
+        self._logged.update(ids)
         self._bump()
 
     def mark_indexed(self, indexed: Mapping[str, str]) -> None:
@@ -394,6 +505,9 @@ class ServerCatalog:
                 ids=done,
                 metadatas=[{"indexed_hash": indexed[pid], "pending": False} for pid in done],
             )
+        # Papers another process staged (and maybe died before logging) are logged now.
+        self._log([pid for pid in done if pid not in self._logged])
+        self._logged.difference_update(done)
         self._bump()  # closes the window a writer dying before its stage's bump leaves
 
     def mark_pending(self, paper_ids: Sequence[str]) -> None:
@@ -411,6 +525,7 @@ class ServerCatalog:
         if known:
             with self._calling():
                 self._collection.delete(ids=known)
+            self._log(known)
             self._bump()
         return len(known)
 
