@@ -26,7 +26,7 @@ items ("respectively"), and claims that need reasoning over several sentences.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.rag.quantities import stem
@@ -244,8 +244,23 @@ def missing_names(
 
 
 # ---- negation -------------------------------------------------------------------------------
-def _polarity(tokens: Sequence[_Token], text: str) -> dict[str, list[bool]]:
-    """For each content stem, whether each of its occurrences lies in a negation's scope."""
+def _prefix_negated(stem_: str, other: frozenset[str]) -> str | None:
+    """The base of a prefix negation the other text uses ("insuffici" -> "suffici")."""
+    for prefix in _NEG_PREFIXES:
+        base = stem_[len(prefix) :]
+        if stem_.startswith(prefix) and len(base) >= 5 and base in other:
+            return base
+    return None
+
+
+def _polarity(
+    tokens: Sequence[_Token], text: str, other: frozenset[str] = frozenset()
+) -> dict[str, list[bool]]:
+    """For each content stem, whether each of its occurrences lies in a negation's scope.
+
+    A word the other text uses without its negative prefix ("insufficient" against
+    "sufficient") is a negation too, of its base and of what follows it.
+    """
     negated_at: set[int] = set()
     lowered = [t.text.lower() for t in tokens]
     phrase_starts = {m.start() for m in _NEGATOR_PHRASES.finditer(text)}
@@ -256,6 +271,7 @@ def _polarity(tokens: Sequence[_Token], text: str) -> dict[str, list[bool]]:
             or lowered[i].endswith("n't")
             or offsets[i] in phrase_starts
             or (lowered[i] == "no" and i + 1 < len(tokens) and lowered[i + 1] == "longer")
+            or _prefix_negated(token.stem, other) is not None
         )
         if not cue:
             if "-free" in lowered[i]:  # "human-free", "label-free"
@@ -290,13 +306,14 @@ def _with_prefixes(polarity: dict[str, list[bool]], other: Iterable[str]) -> Non
 def negation_flip(claim: str, passages: Sequence[str]) -> Finding | None:
     """A term negated in the claim and never in the passages, or the other way round."""
     claim_tokens = _tokens(claim)
-    claim_pol = _polarity(claim_tokens, claim)
+    passage_tokens = [_tokens(passage) for passage in passages]
+    claim_stems = frozenset(t.stem for t in claim_tokens)
+    source_stems = frozenset(t.stem for tokens in passage_tokens for t in tokens)
+    claim_pol = _polarity(claim_tokens, claim, source_stems)
     source_pol: dict[str, list[bool]] = {}
-    for passage in passages:
-        for word, marks in _polarity(_tokens(passage), passage).items():
+    for passage, tokens in zip(passages, passage_tokens, strict=True):
+        for word, marks in _polarity(tokens, passage, claim_stems).items():
             source_pol.setdefault(word, []).extend(marks)
-    _with_prefixes(claim_pol, source_pol)
-    _with_prefixes(source_pol, claim_pol)
     for word, marks in claim_pol.items():
         seen = source_pol.get(word)
         if not seen:
@@ -343,7 +360,9 @@ def _events(text: str) -> list[_Event]:
         for step in (-1, 1):
             j, taken = i + step, 0
             while 0 <= j < len(tokens) and taken < _WINDOW and tokens[j].clause == token.clause:
-                if _content(tokens[j]) and _direction(tokens[j], "") is None:
+                if _direction(tokens[j], "") is not None:
+                    break  # what lies beyond belongs to that other change
+                if _content(tokens[j]):
                     window.add(tokens[j].stem)
                     taken += 1
                 j += step
@@ -457,7 +476,12 @@ def uncovered_run(claim: str, source_terms: frozenset[str]) -> Finding | None:
     for token in _tokens(claim):
         if not _content(token):
             continue
-        if terms(token.text) & source_terms or not terms(token.text):
+        found = terms(token.text)
+        pieces = [terms(piece) for piece in token.text.split("-") if piece]
+        # A compound is covered when the source has it or each of its parts.
+        covered = not found or bool(found & source_terms and len(pieces) == 1)
+        covered = covered or (len(pieces) > 1 and all(p & source_terms for p in pieces if p))
+        if covered:
             run = []
             continue
         run.append(token.text)
