@@ -166,12 +166,16 @@ def report(results: list, *, show: bool) -> None:
             reason_right = sum(n for r, n in reasons.items() if r in expected)
             shown = ", ".join(f"{r}={n}" for r, n in reasons.most_common())
             tail = f"  reason right {reason_right}/{right}" if expected else ""
-            print(f"  {kind:<13} {right:>3}/{len(mine):<3} {right / len(mine):6.1%}{tail}  [{shown}]")
+            print(
+                f"  {kind:<13} {right:>3}/{len(mine):<3} {right / len(mine):6.1%}{tail}  [{shown}]"
+            )
         good = [(p, s) for p, s in rows if p["supported"]]
         bad = [(p, s) for p, s in rows if not p["supported"]]
         supported = sum(s.supported for _, s in good)
         flagged = sum(not s.supported for _, s in bad)
-        print(f"  faithful supported: {supported}/{len(good)} = {supported / max(len(good), 1):.1%}")
+        print(
+            f"  faithful supported: {supported}/{len(good)} = {supported / max(len(good), 1):.1%}"
+        )
         print(f"  wrong flagged:      {flagged}/{len(bad)} = {flagged / max(len(bad), 1):.1%}")
         if show:
             for pair, sentence in rows:

@@ -71,58 +71,112 @@ TITLES = {
 
 # (question, [(sentence with {Paper} where its source number goes, expected reason or None)])
 SCRIPT: list[tuple[str, list[tuple[str, str | None]]]] = [
-    ("How does DataDAM distill datasets?", [
-        ("DataDAM learns synthetic images by matching the spatial attention maps of real and "
-         "synthetic data [{DataDAM}].", None),
-        ("It improves accuracy by up to 6.5% on CIFAR100 [{DataDAM}].", None),
-        ("It improves accuracy by up to 9.5% on ImageNet-1K [{DataDAM}].", "figure"),
-    ]),
-    ("How large are STU-Net models?", [
-        ("STU-Net models range from 14 million to 1.4 billion parameters [{STU-Net}].", None),
-        ("STU-Net models range from 14 million to 3 billion parameters [{STU-Net}].", "figure"),
-        ("The largest STU-Net model has 1.4 million parameters [{STU-Net}].", "figure"),
-    ]),
-    ("How does fractal pre-training compare with ImageNet pre-training?", [
-        ("A network pre-trained on fractals attains 92.7-98.1% of the accuracy of an ImageNet "
-         "pre-trained network [{Fractal}].", None),
-        ("Fractal pre-training outperforms ImageNet pre-training on every downstream benchmark "
-         "[{Fractal}].", "overclaim"),
-    ]),
-    ("Does PASS contain images of people?", [
-        ("PASS only contains images with a CC-BY license [{PASS}].", None),
-        ("PASS contains images of people, all with CC-BY licenses [{PASS}].", "negation"),
-        ("PASS pretraining outperforms ImageNet pretraining [{PASS}].", "overclaim"),
-    ]),
-    ("What does the DIOR dataset contain?", [
-        ("DIOR contains 23463 images and 192472 instances covering 20 object classes [{DIOR}].",
-         None),
-        ("DIOR has more than 15,000 images annotated with oriented bounding boxes [{DIOR}].",
-         "wrong_paper"),
-    ]),
-    ("How many instances and images does the FAIR1M benchmark for fine-grained object recognition have?", [
-        ("FAIR1M has more than 1 million instances and more than 15k images [{FAIR1M}].", None),
-        ("FAIR1M annotates objects with 5 categories and 37 sub-categories [{DIOR}].",
-         "wrong_paper"),
-    ]),
-    ("How does FYI improve dataset distillation?", [
-        ("FYI embeds horizontal flipping into distillation to mitigate the bilateral "
-         "equivalence [{FYI}].", None),
-        ("DataDAM embeds horizontal flipping into distillation [{FYI}].", "wrong_paper"),
-        ("FYI was trained on eight A100 GPUs [{FYI}].", "figure"),
-        ("FYI was developed at Google Research [{FYI}].", "not_in_source"),
-    ]),
-    ("What did STU-Net find about model size?", [
-        ("Increasing model size brings a stronger performance gain for STU-Net [{STU-Net}].",
-         None),
-        ("Increasing model size brings a smaller performance gain for STU-Net [{STU-Net}].",
-         "negation"),
-        ("STU-Net is evaluated on 14 downstream datasets [{STU-Net}].", None),
-    ]),
-    ("Which dataset distillation methods are there?", [
-        ("DataDAM matches attention maps of real and synthetic data [{DataDAM}].", None),
-        ("FYI is the first dataset distillation method ever proposed [{FYI}].", "overclaim"),
-        ("Both methods were developed at Stanford University.", "no_citation"),
-    ]),
+    (
+        "How does DataDAM distill datasets?",
+        [
+            (
+                "DataDAM learns synthetic images by matching the spatial attention maps of real "
+                "and "
+                "synthetic data [{DataDAM}].",
+                None,
+            ),
+            ("It improves accuracy by up to 6.5% on CIFAR100 [{DataDAM}].", None),
+            ("It improves accuracy by up to 9.5% on ImageNet-1K [{DataDAM}].", "figure"),
+        ],
+    ),
+    (
+        "How large are STU-Net models?",
+        [
+            ("STU-Net models range from 14 million to 1.4 billion parameters [{STU-Net}].", None),
+            ("STU-Net models range from 14 million to 3 billion parameters [{STU-Net}].", "figure"),
+            ("The largest STU-Net model has 1.4 million parameters [{STU-Net}].", "figure"),
+        ],
+    ),
+    (
+        "How does fractal pre-training compare with ImageNet pre-training?",
+        [
+            (
+                "A network pre-trained on fractals attains 92.7-98.1% of the accuracy of an "
+                "ImageNet "
+                "pre-trained network [{Fractal}].",
+                None,
+            ),
+            (
+                "Fractal pre-training outperforms ImageNet pre-training on every downstream "
+                "benchmark "
+                "[{Fractal}].",
+                "overclaim",
+            ),
+        ],
+    ),
+    (
+        "Does PASS contain images of people?",
+        [
+            ("PASS only contains images with a CC-BY license [{PASS}].", None),
+            ("PASS contains images of people, all with CC-BY licenses [{PASS}].", "negation"),
+            ("PASS pretraining outperforms ImageNet pretraining [{PASS}].", "overclaim"),
+        ],
+    ),
+    (
+        "What does the DIOR dataset contain?",
+        [
+            (
+                "DIOR contains 23463 images and 192472 instances covering 20 object classes "
+                "[{DIOR}].",
+                None,
+            ),
+            (
+                "DIOR has more than 15,000 images annotated with oriented bounding boxes [{DIOR}].",
+                "wrong_paper",
+            ),
+        ],
+    ),
+    (
+        "How many instances and images does the FAIR1M benchmark for fine-grained object "
+        "recognition have?",
+        [
+            ("FAIR1M has more than 1 million instances and more than 15k images [{FAIR1M}].", None),
+            (
+                "FAIR1M annotates objects with 5 categories and 37 sub-categories [{DIOR}].",
+                "wrong_paper",
+            ),
+        ],
+    ),
+    (
+        "How does FYI improve dataset distillation?",
+        [
+            (
+                "FYI embeds horizontal flipping into distillation to mitigate the bilateral "
+                "equivalence [{FYI}].",
+                None,
+            ),
+            ("DataDAM embeds horizontal flipping into distillation [{FYI}].", "wrong_paper"),
+            ("FYI was trained on eight A100 GPUs [{FYI}].", "figure"),
+            ("FYI was developed at Google Research [{FYI}].", "not_in_source"),
+        ],
+    ),
+    (
+        "What did STU-Net find about model size?",
+        [
+            (
+                "Increasing model size brings a stronger performance gain for STU-Net [{STU-Net}].",
+                None,
+            ),
+            (
+                "Increasing model size brings a smaller performance gain for STU-Net [{STU-Net}].",
+                "negation",
+            ),
+            ("STU-Net is evaluated on 14 downstream datasets [{STU-Net}].", None),
+        ],
+    ),
+    (
+        "Which dataset distillation methods are there?",
+        [
+            ("DataDAM matches attention maps of real and synthetic data [{DataDAM}].", None),
+            ("FYI is the first dataset distillation method ever proposed [{FYI}].", "overclaim"),
+            ("Both methods were developed at Stanford University.", "no_citation"),
+        ],
+    ),
 ]
 
 

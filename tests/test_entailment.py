@@ -132,8 +132,7 @@ def test_overclaim(claim: str, source: str, strong: bool) -> None:
 def test_an_added_detail_is_a_run_of_words_the_source_never_uses() -> None:
     source = terms("STU-Net is pre-trained on the TotalSegmentator dataset with supervision.")
     added = entailment.uncovered_run(
-        "STU-Net is pre-trained on TotalSegmentator using a contrastive self-supervised "
-        "objective.",
+        "STU-Net is pre-trained on TotalSegmentator using a contrastive self-supervised objective.",
         source,
     )
     assert added is not None and added.reason == "not_in_source"

@@ -42,11 +42,13 @@ _WORD = re.compile(r"[A-Za-z0-9][\w'’/.+-]*[A-Za-z0-9]|[A-Za-z0-9]")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]]|\s[-–—]\s|\b(?:but|whereas|while|although|though)\b")
 # Common English words that are never the content of a claim (kept short on purpose: the
 # rules below look at content words only).
-_STOP = _words("""a an the and or of to in on at by for from with as into onto than then that this these
+_STOP = _words(
+    """a an the and or of to in on at by for from with as into onto than then that this these
     those it its their them they we our us he she his her is are was were be been being has have
     had do does did can could may might will would should shall also such which who whom whose
     what when where why how there here both either each other same so very just only even about
-    over under up down out per via vs i ii iii iv v""")
+    over under up down out per via vs i ii iii iv v"""
+)
 _NEGATORS = _words(
     "not no never without cannot none neither nor lack lacks lacking lacked unable absent "
     "fail fails failed failing"
@@ -55,12 +57,16 @@ _NEGATOR_PHRASES = re.compile(r"\b(?:independent(?:ly)? of|free of|instead of|ra
 _NEG_PREFIXES = ("non", "un", "in", "im", "ir", "il", "dis", "de")
 _SCOPE = 4  # content words a negation reaches
 
-_UP = _words("""increas rise rose grow grew higher more larger bigger greater gain improv boost enhanc
+_UP = _words(
+    """increas rise rose grow grew higher more larger bigger greater gain improv boost enhanc
     better outperform exceed surpass above posit promot induc activ stimul acceler augment elev
-    upregul strengthen faster benefici larg high""")
-_DOWN = _words("""decreas reduc lower less fewer smaller drop declin degrad wors hurt harm underperform
+    upregul strengthen faster benefici larg high"""
+)
+_DOWN = _words(
+    """decreas reduc lower less fewer smaller drop declin degrad wors hurt harm underperform
     below negat suppress inhibit block impair prevent deactiv inactiv slow delay attenu diminish
-    downregul weaken imped slower detriment small low""")
+    downregul weaken imped slower detriment small low"""
+)
 _WINDOW = 3
 
 # Overclaim cues and what in the source licenses them.
@@ -93,6 +99,7 @@ _ABSOLUTE_LICENCE = re.compile(
     re.I,
 )
 
+_ABSOLUTE_CUES = _words("fully completely perfectly entirely eliminates guarantees proves ever")
 RUN_LENGTH = 3  # consecutive content words absent from the source that make an added detail
 
 
@@ -293,16 +300,6 @@ def _polarity(
     return out
 
 
-def _with_prefixes(polarity: dict[str, list[bool]], other: Iterable[str]) -> None:
-    """ "insufficient" counts as a negated "sufficient" when the other text says "sufficient"."""
-    wanted = set(other)
-    for word, marks in list(polarity.items()):
-        for prefix in _NEG_PREFIXES:
-            base = word[len(prefix) :]
-            if word.startswith(prefix) and len(base) >= 5 and base in wanted:
-                polarity.setdefault(base, []).extend(not m for m in marks)
-
-
 def negation_flip(claim: str, passages: Sequence[str]) -> Finding | None:
     """A term negated in the claim and never in the passages, or the other way round."""
     claim_tokens = _tokens(claim)
@@ -425,12 +422,11 @@ def overclaim(claim: str, passages: Sequence[str]) -> Finding | None:
             return found(word)
         if word == "first" and not _FIRST_LICENCE.search(no_enumerations):
             return found(word)
-        if word in ("fully", "completely", "perfectly", "entirely", "eliminates", "guarantees",
-                    "proves", "ever") and not _ABSOLUTE_LICENCE.search(source):  # fmt: skip
+        if word in _ABSOLUTE_CUES and not _ABSOLUTE_LICENCE.search(source):
             return found(word)
     if _SOTA.search(claim) and not (
         _SOTA.search(source)
-        or re.search(r"\b(?:best|highest|outperform\w*|surpass\w*)\b", source_lower)  # fmt: skip
+        or re.search(r"\b(?:best|highest|outperform\w*|surpass\w*)\b", source_lower)
     ):
         return found("state of the art")
     for match in _SUPERLATIVE.finditer(claim):
@@ -451,15 +447,19 @@ def overclaim(claim: str, passages: Sequence[str]) -> Finding | None:
         if head == "most" and re.search(rf"\b{re.escape(cue.split()[1])}\b", source_lower):
             licensed = licensed or "most" in source_lower
         if head in _QUALITY_WORDS and (
-            _SOTA.search(source) or re.search(r"\b(?:optimal|top|superior|outperform)", source_lower)
+            _SOTA.search(source)
+            or re.search(r"\b(?:optimal|top|superior|outperform)", source_lower)
         ):
             licensed = True
         if not licensed:
             return found(match.group())
     beats = [w for w in words if any(stem(w).startswith(b) for b in _BEATS)]
-    if beats and _PARITY.search(source):
-        if not any(re.search(rf"\b{b}\w*", source_lower) for b in _BEATS | {"improv", "higher"}):
-            return found(beats[0])
+    if (
+        beats
+        and _PARITY.search(source)
+        and not any(re.search(rf"\b{b}\w*", source_lower) for b in _BEATS | {"improv", "higher"})
+    ):
+        return found(beats[0])
     return None
 
 

@@ -216,9 +216,7 @@ def _is_name_part(before: str, after: str) -> bool:
         return False
     if _ORD_SUFFIX.match(word) and not re.match(r"[A-Za-z0-9]", rest):
         return False
-    if word.lower() in {"x", "times"}:
-        return False
-    return True
+    return word.lower() not in {"x", "times"}
 
 
 def _digit_quantities(text: str) -> list[Quantity]:
@@ -235,9 +233,10 @@ def _digit_quantities(text: str) -> list[Quantity]:
         start, end = match.span()
         if any(a <= start < b for a, b in taken):
             continue
-        if start > 0 and (text[start - 1].isdigit() or text[start - 1] in ".,"):
-            if not (start > 1 and text[start - 1] in ".," and not text[start - 2].isdigit()):
-                continue
+        glued = start > 0 and (text[start - 1].isdigit() or text[start - 1] in ".,")
+        after_punctuation = start > 1 and text[start - 1] in ".," and not text[start - 2].isdigit()
+        if glued and not after_punctuation:
+            continue  # the tail of a number already read
         before, after = _token_around(text, start, end)
         if _is_name_part(before, after):
             continue
@@ -339,9 +338,8 @@ def _word_quantities(text: str) -> list[Quantity]:
         total = value
         while last + 1 < len(words) and words[last + 1].group().lower() in _SCALES:
             scale_word = words[last + 1].group().lower()
-            if scale_word in ("k", "m", "b", "t", "mil") or scale_word == words[last + 1].group():
-                if scale_word not in ("hundred", "thousand", "million", "billion", "trillion"):
-                    break
+            if scale_word not in ("hundred", "thousand", "million", "billion", "trillion"):
+                break  # "k", "M", "bn" only count glued to digits
             gap = text[words[last].end() : words[last + 1].start()]
             if gap.strip():
                 break
@@ -401,9 +399,13 @@ def _link_ranges(text: str, found: list[Quantity]) -> list[Quantity]:
         if low.kind == "count" and high.kind in ("percent", "times"):
             low = replace(low, kind=high.kind, unit=frozenset())
         scale = _scale_written(high.text)
-        if low.kind == high.kind == "count" and scale > 1 and _scale_written(low.text) == 1:
-            if low.value * scale <= high.value:
-                low = replace(low, value=low.value * scale, step=low.step * scale)
+        if (
+            low.kind == high.kind == "count"
+            and scale > 1
+            and _scale_written(low.text) == 1
+            and low.value * scale <= high.value
+        ):
+            low = replace(low, value=low.value * scale, step=low.step * scale)
         if low.kind == high.kind and low.kind in ("count", "ordinal") and not low.unit:
             low = replace(low, unit=high.unit)
         out[i] = low
