@@ -1,12 +1,14 @@
 """How well the citation check tells supported cited claims from wrong ones, per kind of error.
 
-    .venv/bin/python benchmarks/support_eval.py [--split tune|holdout|all] [--show]
+    .venv/bin/python benchmarks/support_eval.py [--split tune|holdout|holdout2|all] [--show]
         [--pairs benchmarks/data/support_pairs.jsonl] [--scifact ../shared/benchmarks/scifact]
 
 Each JSONL line is one hand-labelled pair: a claim written as an LLM writes an answer sentence,
 the paper it cites (`cites`: a title of the sample corpus, or `scifact_id`: a SciFact corpus id,
 whose abstract is read from the shared folder at run time and never stored here), whether that
-paper supports it, its `kind` and its fixed `split` (tune / holdout, stratified by kind):
+paper supports it, its `kind` and its fixed `split`, stratified by kind: `tune` and `holdout`
+(written first; both have been tuned on, so both are tuning data now) and `holdout2` (written
+later, before any rule changed and without running the checker on it: the honest held-out set):
 
 * supported: `faithful` (a paraphrase), `spelled` (figures written differently: "15k" for
   "15000", "12th" for "XIIth");
@@ -19,7 +21,7 @@ its paper as [1]..[m], and the other sources are the passages hybrid retrieval f
 claim in other papers (up to 6 sources in all), so a claim about another paper usually has
 that paper among its sources, as in a real answer.  Prints, per split and kind, the share
 judged right and the reasons given; the goal is >= 95% of supported pairs supported and >= 95%
-of wrong ones flagged on the held-out split.  SciFact pairs are skipped, with a note, when the
+of wrong ones flagged on holdout2.  SciFact pairs are skipped, with a note, when the
 shared folder is absent.
 """
 
@@ -83,7 +85,7 @@ def main() -> None:
         "--corpus", type=Path, default=ROOT / "samples" / "vision-datasets-papers.txt"
     )
     parser.add_argument("--scifact", type=Path, default=DEFAULT_SCIFACT)
-    parser.add_argument("--split", choices=["tune", "holdout", "all"], default="all")
+    parser.add_argument("--split", choices=["tune", "holdout", "holdout2", "all"], default="all")
     parser.add_argument("--show", action="store_true", help="Print every misjudged pair.")
     args = parser.parse_args()
 
