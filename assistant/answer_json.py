@@ -114,6 +114,7 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
                 "start": s.start,
                 "end": s.end,
                 "note": s.note,
+                "reason": s.reason,
             }
             for s in answer.sentences
         ],
@@ -174,6 +175,7 @@ def answer_from_dict(data: Mapping[str, Any]) -> Answer:
                     start=int(s.get("start", -1)),
                     end=int(s.get("end", -1)),
                     note=s.get("note"),
+                    reason=s.get("reason"),
                 )
                 for s in data.get("sentences", ())
             ),

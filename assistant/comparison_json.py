@@ -60,6 +60,7 @@ def _sentence_to_dict(sentence: AnswerSentence) -> dict[str, Any]:
         "start": sentence.start,
         "end": sentence.end,
         "note": sentence.note,
+        "reason": sentence.reason,
     }
 
 
@@ -72,6 +73,7 @@ def _sentence_from_dict(data: Mapping[str, Any]) -> AnswerSentence:
         start=int(data.get("start", -1)),
         end=int(data.get("end", -1)),
         note=data.get("note"),
+        reason=data.get("reason"),
     )
 
 

@@ -228,6 +228,8 @@ def _check(
     weights: TermWeights,
 ) -> tuple[UnsupportedReason, str] | None:
     """The first check the claim fails against its cited sources (see the module docstring)."""
+    if _quotes(claim, [by_number[n] for n in valid]):
+        return None
     cited = [texts[n].whole for n in valid]
     cited_papers = {by_number[n].paper.id for n in valid}
     # Names are a paper's: other passages of the cited papers count as cited.
@@ -269,10 +271,31 @@ def _check(
             return "wrong_paper", f"{weak}; [{better[0]}] says it"
         return "not_in_source", weak
     union = frozenset().union(*(texts[n].terms for n in valid))
-    run = entailment.uncovered_run(claim, union)
+    unseen = weights.weight("\x00")  # what a term no passage of the library uses weighs
+    run = entailment.uncovered_run(claim, union, lambda t: weights.weight(t) >= unseen)
     if run is not None:
         return run.reason, run.detail
     return None
+
+
+_SPACE = re.compile(r"\s+")
+_LABEL_OPENING = re.compile(r"^[^:]{1,80}:\s+")  # "DataDAM: ..." as extractive answers open
+MIN_QUOTE = 20
+
+
+def _flat(text: str) -> str:
+    return _SPACE.sub(" ", text).strip().rstrip(".").strip()
+
+
+def _quotes(claim: str, cited: Sequence[Source]) -> bool:
+    """Whether the claim is a verbatim sentence of a cited passage (with or without a leading
+    "Paper: " label): a quote cannot misstate its source, whatever its words look like."""
+    passages = [_flat(s.passage.chunk.text) for s in cited]
+    passages += [_flat(s.paper.abstract) for s in cited if s.paper.abstract]
+    for candidate in (_flat(claim), _flat(_LABEL_OPENING.sub("", claim))):
+        if len(candidate) >= MIN_QUOTE and any(candidate in p for p in passages):
+            return True
+    return False
 
 
 def _better_source(

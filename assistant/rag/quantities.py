@@ -66,6 +66,11 @@ _ORDINAL_WORDS = {
 _FRACTIONS = {"half": 50.0, "quarter": 25.0, "third": 100 / 3}
 _MULTIPLIER_WORDS = {"twice": 2, "double": 2, "doubles": 2, "doubled": 2, "triple": 3,
                      "tripled": 3, "tenfold": 10, "hundredfold": 100}  # fmt: skip
+# Every word that can be (part of) a spelled-out figure.
+NUMBER_WORDS = frozenset(
+    [*_UNITS, *_TENS, *_ORDINAL_WORDS, *_FRACTIONS, *_MULTIPLIER_WORDS, "hundred", "thousand",
+     "million", "billion", "trillion", "dozen"]
+)  # fmt: skip
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 # Words after which a Roman numeral is a number ("phase II", "type III", "XII century").
 _ROMAN_BEFORE = _words("phase phases type types class stage stages grade part level tier")
