@@ -198,3 +198,12 @@ def test_sentence_offsets_index_the_answer(sources: list[Source]) -> None:
     text = "Intro line:\nDataDAM matches attention maps [1]. Quilt-1M is a histopathology set [2]."
     for sentence in verify(text, sources, embedder=HashingEmbedder()).sentences:
         assert text[sentence.start : sentence.end] == sentence.text
+
+
+def test_a_verbatim_quote_is_supported_whatever_its_words(sources: list[Source]) -> None:
+    quoted = "DataDAM: It improves accuracy by up to 6.5% on CIFAR100 and 4.1% on ImageNet-1K [1]."
+    (sentence,) = verify(quoted, sources, embedder=HashingEmbedder()).sentences
+    assert sentence.supported and sentence.reason is None
+    altered = "It improves accuracy by up to 9.5% on CIFAR100 and 4.1% on ImageNet-1K [1]."
+    (wrong,) = verify(altered, sources, embedder=HashingEmbedder()).sentences
+    assert not wrong.supported and wrong.reason == "figure"

@@ -138,3 +138,107 @@ def test_an_added_detail_is_a_run_of_words_the_source_never_uses() -> None:
     assert added is not None and added.reason == "not_in_source"
     faithful = "STU-Net is pre-trained on the TotalSegmentator dataset."
     assert entailment.uncovered_run(faithful, source) is None
+
+
+# ---- second round: rules that fire only on aligned evidence ----------------------------------
+LGS = (
+    "Our experiments on LGS show that the classifiers trained on existing benchmark datasets do "
+    "not readily generalize to e-commerce data. When compared with existing general-domain "
+    "datasets, the LGS images focus on the foreground object."
+)
+CLIP = (
+    "For instance, we match the accuracy of the original ResNet-50 on ImageNet zero-shot "
+    "without needing to use any of the 1.28 million training examples it was trained on. The "
+    "model is often competitive with a fully supervised baseline without the need for any "
+    "dataset specific training."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "sources", "flipped"),
+    [
+        # A negation the source shares, about the same thing, is no flip.
+        ("Classifiers trained on existing benchmarks do not readily generalize to the "
+         "e-commerce images of LGS.", [LGS], False),
+        ("Zero-shot CLIP matches ResNet-50 on ImageNet without using any of its 1.28 million "
+         "training examples.", [CLIP], False),
+        # ... and one it denies is.
+        ("CLIP needs dataset-specific training to transfer to downstream tasks.", [CLIP], True),
+        # A title's "without humans." does not reach the abstract's first sentence.
+        ("PASS contains no images of people.",
+         ["PASS: pretraining without humans. PASS contains no images of people."], False),
+        # "not only" denies nothing.
+        ("MinD-3D reconstructs 3D objects with high semantic accuracy.",
+         ["MinD-3D not only reconstructs 3D objects with high semantic accuracy but also "
+          "deepens our understanding."], False),
+        # Privative words: "lacking X" is "depletion of X"; "X deficiency" denies X.
+        ("Mice lacking PDGF-BB have lower bone mass.",
+         ["Mice with depletion of PDGF-BB show significantly lower bone mass."], False),
+        ("CLEC-2 deficiency in dendritic cells impaired their entry into lymphatics.",
+         ["CLEC-2-deficient dendritic cells showed impaired entry into lymphatics."], False),
+        ("Mice with PDGF-BB have lower bone mass.",
+         ["Mice lacking PDGF-BB show lower bone mass."], True),
+    ],
+)  # fmt: skip
+def test_negation_needs_an_aligned_predicate(claim: str, sources: list[str], flipped: bool) -> None:
+    assert (entailment.negation_flip(claim, sources) is not None) == flipped
+
+
+@pytest.mark.parametrize(
+    ("claim", "source", "flipped"),
+    [
+        # "higher doses" is about doses, not about what the title says N-cadherin inhibits.
+        ("At higher doses the N-cadherin antibodies led to complete tumor regression.",
+         "Targeting of N-cadherin inhibits prostate cancer growth. In vivo, these antibodies "
+         "slowed growth and, at higher doses, led to complete regression.", False),
+        ("LLaVA-7B trained on IT-curated descriptions hallucinates more.",
+         "LLaVA-7B, benefiting from training on IT-curated descriptions, acquires improved "
+         "capability to generate richer descriptions with less hallucination.", True),
+        ("IFI16 blocks the phosphorylation and translocation of STING.",
+         "IFI16 interacts with STING to promote STING phosphorylation and translocation.", True),
+        ("Label sharpness is positively correlated with adversarial robustness.",
+         "It may be due to the higher intrinsic label sharpness of medical datasets. Label "
+         "sharpness is negatively correlated with adversarial robustness.", True),
+        ("Mice lacking PDGF-BB show higher bone mass.",
+         "Mice lacking PDGF-BB show significantly lower trabecular and cortical bone mass.", True),
+        ("4-1BB costimulation reduces the exhaustion caused by CAR signaling.",
+         "4-1BB Costimulation Ameliorates T Cell Exhaustion Induced by Tonic Signaling. CD28 "
+         "costimulation augments, whereas 4-1BB costimulation reduces, exhaustion.", False),
+    ],
+)  # fmt: skip
+def test_direction_compares_changes_of_the_same_thing(
+    claim: str, source: str, flipped: bool
+) -> None:
+    assert (entailment.direction_flip(claim, [source]) is not None) == flipped
+
+
+def test_hyphenated_words_are_read_by_role() -> None:
+    names = entailment.claim_names("Mice in the TRAP-positive lineage form 8-cell CLIP-filtered "
+                                   "ImageNet-1K embryos")  # fmt: skip
+    assert names == ["TRAP", "CLIP", "ImageNet-1K"]
+    source = "the tartrate-resistant acid phosphatase–positive lineage"
+    assert entailment.missing_names("Mice in the TRAP-positive lineage.", [source]) is None
+
+
+@pytest.mark.parametrize(
+    ("claim", "source", "strong"),
+    [
+        ("First, we find that performance increases logarithmically.", JFT, False),
+        ("DataDAM, FYI and CDA all mention distillation.", "Dataset distillation.", False),
+        ("Only DataDAM mentions CIFAR100.", "DataDAM improves accuracy on CIFAR100.", False),
+        ("DataDAM outperforms all prior methods in every setting.",
+         "A model trained on the whole dataset. Our method outperforms the prior methods across "
+         "most of the settings.", True),
+    ],
+)  # fmt: skip
+def test_overclaim_cues_by_role(claim: str, source: str, strong: bool) -> None:
+    assert (entailment.overclaim(claim, [source]) is not None) == strong
+
+
+def test_an_added_detail_needs_a_specific_term() -> None:
+    source = terms("MAMe proposes a task of differentiating between 29 mediums of artworks.")
+    claim = "MAMe asks models to distinguish 29 mediums of artworks."
+    assert entailment.uncovered_run(claim, source, specific=lambda term: False) is None
+    assert entailment.uncovered_run(claim, source, specific=lambda term: True) is not None
+    spelled = "MAMe has more than five million artworks and mediums."
+    assert entailment.uncovered_run(spelled, source, specific=lambda term: True) is None
