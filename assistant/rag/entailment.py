@@ -100,12 +100,14 @@ _UNIVERSAL_LICENCE = re.compile(
     r"\b(?:all|every|always|each|any|consistently|across the board|universally)\b", re.I
 )
 _EXCLUSIVE_LICENCE = re.compile(r"\b(?:only|sole|solely|exclusively|just)\b", re.I)
+# An absolute word is licensed by one in the source sentences closest to the claim, not by a
+# "no" or "full" anywhere in the abstract ("no humans are pictured" says nothing of "scales
+# perfectly").
 _ABSOLUTE_LICENCE = re.compile(
     r"\b(?:fully|full|complete|completely|perfect|perfectly|entire|entirely|eliminat\w*|"
-    r"guarantee\w*|prove\w*|ever|no\b)",
+    r"guarantee\w*|prove\w*|ever|never|to date)\b",
     re.I,
 )
-
 _ABSOLUTE_CUES = _words("fully completely perfectly entirely eliminates guarantees proves ever")
 RUN_LENGTH = 3  # consecutive content words absent from the source that make an added detail
 
@@ -629,7 +631,7 @@ def overclaim(claim: str, passages: Sequence[str]) -> Finding | None:
             and not _FIRST_LICENCE.search(no_enumerations)
         ):
             return found(word)
-        if word in _ABSOLUTE_CUES and not _ABSOLUTE_LICENCE.search(source):
+        if word in _ABSOLUTE_CUES and not _ABSOLUTE_LICENCE.search(aligned):
             return found(word)
     if _SOTA.search(claim) and not (
         _SOTA.search(source)
