@@ -18,6 +18,26 @@ from typing import Literal
 
 AnswerMode = Literal["llm", "extractive"]
 
+# Why a cited sentence is not supported: a closed set a UI can show (and filter on).
+UnsupportedReason = Literal[
+    "no_citation",  # a claim without a marker
+    "unknown_source",  # a marker that points to no retrieved source
+    "figure",  # a figure the cited source does not give (value, scale, unit)
+    "overclaim",  # stronger than the source: every, only, first, state of the art, ...
+    "negation",  # the source says the opposite
+    "wrong_paper",  # the claim is about another paper than the one cited
+    "not_in_source",  # the cited source does not say it (or adds a detail it does not give)
+]
+REASON_LABELS: dict[str, str] = {
+    "no_citation": "no citation",
+    "unknown_source": "cites a source that was not retrieved",
+    "figure": "a figure the source does not give",
+    "overclaim": "a claim stronger than the source",
+    "negation": "the source says the opposite",
+    "wrong_paper": "the wrong paper cited",
+    "not_in_source": "not in the source",
+}
+
 
 @dataclass(frozen=True)
 class Paper:
@@ -156,7 +176,8 @@ class AnswerSentence:
     """A sentence of the answer with the sources it cites and how well they support it.
 
     `start`/`end` are offsets into `Answer.text`; `note` says why a sentence is unsupported
-    (no citation, cited source does not say it, numbers missing from the source, ...).
+    in words, with what to look at; `reason` is the same as one of `UnsupportedReason`
+    (None for a supported sentence).
     """
 
     text: str
@@ -166,6 +187,7 @@ class AnswerSentence:
     start: int = -1
     end: int = -1
     note: str | None = None
+    reason: UnsupportedReason | None = None
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,9 @@ ABBREVIATIONS = frozenset(
 )  # fmt: skip
 
 _LINE = re.compile(r"[^\n]+")
+# Punkt splits after a dotted abbreviation glued to a number ("by 1.1p.p. using"); a sentence
+# never starts in lower case, so such a split is undone.
+_GLUED_ABBREVIATION = re.compile(r"\w\.\w{1,4}\.$")
 
 
 @dataclass(frozen=True)
@@ -59,5 +62,16 @@ def split_sentences(text: str, *, offset: int = 0) -> list[Span]:
                 continue
             lead = len(piece) - len(piece.lstrip())
             begin = offset + line.start() + start + lead
+            previous = spans[-1] if spans else None
+            if (
+                previous is not None
+                and stripped[0].islower()
+                and _GLUED_ABBREVIATION.search(previous.text)
+                and previous.end >= offset + line.start()
+            ):
+                end = begin + len(stripped)
+                merged = text[previous.start - offset : end - offset]
+                spans[-1] = Span(merged, previous.start, end)
+                continue
             spans.append(Span(stripped, begin, begin + len(stripped)))
     return spans
