@@ -172,9 +172,8 @@ def run(args: argparse.Namespace, name: str, questions: list[dict], library, eng
             if gold - cited and not answer.abstained:
                 print(f"  !! gold not cited: {len(gold - cited)}")
             if facts and not found:
-                print(
-                    f"  !! facts missing: {[f for f in facts if normalized(f) not in normalized(answer.text)]}"
-                )
+                missing = [f for f in facts if normalized(f) not in normalized(answer.text)]
+                print(f"  !! facts missing: {missing}")
 
     if args.sweep:
         print("\nrelevance per question (id kind score abstained):")
