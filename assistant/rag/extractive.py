@@ -3,8 +3,8 @@
 What the question asks for is read from its wording (question.py): "What is X" wants the
 sentence that introduces or defines X, "How does X ..." the one that says how, "How many ..."
 the one with the figure.  Candidates are the sentences of the passages nearly as relevant as
-the best one (relevance.py; PASSAGE_RELATIVE_FLOOR, looser for questions asking for a list),
-or only of the papers the question names (stated.py: "DataDAM", "NWPU-RESISC45"), each scored
+the best one, or only of the papers the question names (stated.py: "DataDAM",
+"NWPU-RESISC45"), each scored
 
     COSINE_WEIGHT  x cosine(question, sentence)              (what it means)
   + LEXICAL_WEIGHT x idf-weighted share of the question's topic terms in the sentence
@@ -42,7 +42,7 @@ from assistant.rag.citations import find_markers
 from assistant.rag.embeddings import Embedder
 from assistant.rag.question import Question, analyse
 from assistant.rag.referents import needs_previous, referent, with_referent
-from assistant.rag.relevance import Relevance
+from assistant.rag.relevance import Relevance, paper_scores
 from assistant.rag.scoring import TermWeights, cosines, coverage, terms, terms_many
 from assistant.rag.sentence_roles import AbstractPlan, Roles, plan_of
 from assistant.rag.sentences import Span, split_sentences
@@ -54,16 +54,24 @@ LEXICAL_WEIGHT = 0.25
 CONTEXT_WEIGHT = 0.30
 REDUNDANCY_WEIGHT = 0.35
 DUPLICATE_COSINE = 0.95  # the same sentence again (overlapping chunks, two versions of a paper)
-# A sentence must score at least RELATIVE_FLOOR x the best sentence ...
+# A sentence must score at least RELATIVE_FLOOR x the best sentence of its paper ...
 RELATIVE_FLOOR = 0.75
-# ... and come from a passage at least PASSAGE_RELATIVE_FLOOR x as relevant as the best one: a
-# question about one paper ("How does DataDAM ...") then cites that paper, while a question
-# several papers answer equally well ("Which dataset distillation methods ...") cites them all.
-PASSAGE_RELATIVE_FLOOR = 0.85
+# ... and (but for list questions) PAPER_SENTENCE_FLOOR x the best sentence of any paper ...
+PAPER_SENTENCE_FLOOR = 0.75
+# ... and come from a paper scoring at least PAPER_RELATIVE_FLOOR x the best paper
+# (relevance.paper_scores): a question about one paper ("How does DataDAM ...") then cites that
+# paper, while a question several papers answer equally well cites them all.
+PAPER_RELATIVE_FLOOR = 0.85
 # "Which datasets ...", "What methods ...": a question asking for a list wants breadth, so
-# passages further from the best one count too, and each paper gives one sentence.
+# papers further from the best one count too, and each paper gives one sentence.
+LIST_PAPER_RELATIVE_FLOOR = 0.65
+# Before that, the near-miss check (stated.py) looks at the passages at least this share as
+# relevant as the best one: the abstracts an answer could come from.
+PASSAGE_RELATIVE_FLOOR = 0.85
 LIST_PASSAGE_RELATIVE_FLOOR = 0.65
 LIST_MAX_PER_PAPER = 1
+# ... and of those papers the ones whose best sentence scores LIST_SENTENCE_FLOOR x the best.
+LIST_SENTENCE_FLOOR = 0.6
 LIST_MAX_SENTENCES = 8
 MIN_SENTENCE_SCORE = 0.35
 MAX_SENTENCES = 5
@@ -149,11 +157,12 @@ def role_adjustment(question: Question, roles: Roles) -> tuple[float, float]:
     wanted = (
         (question.wants_list and roles.contribution)
         or ("what" in kinds and (roles.contribution or roles.mechanism))
-        or ("how" in kinds and roles.mechanism)
+        or ("how" in kinds and roles.mechanism and not roles.result)
         or ("why" in kinds and (roles.problem or roles.mechanism))
         or ("other" in kinds and roles.provenance)
         or (question.wants_result and roles.result)
         or (question.wants_background and (roles.problem or roles.limitation))
+        or (question.wants_names and roles.names)
     )
     bonus = ROLE_BONUS if wanted else 0.0
     if question.wants_figure and roles.figure:
@@ -165,14 +174,43 @@ def role_adjustment(question: Question, roles: Roles) -> tuple[float, float]:
 def answer_sources(
     question: Question, sources: Sequence[Source], relevance: Relevance
 ) -> tuple[list[Source], tuple[str, ...]]:
-    """The sources the answer may quote, and the subject papers the question names (if any)."""
-    relevant = dict(zip((s.number for s in sources), relevance.per_source, strict=True))
+    """The sources an answer could come from, and the subject papers the question names.
+
+    With subject papers, theirs; else the passages at least PASSAGE_RELATIVE_FLOOR x as
+    relevant as the best (LIST_PASSAGE_RELATIVE_FLOOR for a list question).  Which of these
+    papers the answer cites is decided on their sentences (`choose_papers`).
+    """
     subjects = subject_papers(question, sources, in_title=question.wants_list)
     if subjects:
         return [s for s in sources if s.paper.id in subjects], subjects
     share = LIST_PASSAGE_RELATIVE_FLOOR if question.wants_list else PASSAGE_RELATIVE_FLOOR
     cutoff = share * max(relevance.per_source, default=0.0)
-    return [s for s in sources if relevant[s.number] >= cutoff], ()
+    kept = [s for s, r in zip(sources, relevance.per_source, strict=True) if r >= cutoff]
+    return kept, ()
+
+
+def choose_papers(
+    question: Question,
+    ranked: Sequence[Candidate],
+    sources: Sequence[Source],
+    *,
+    embedder: Embedder,
+) -> set[str]:
+    """The papers the answer cites: those scoring nearly as well as the best (relevance.py's
+    `paper_scores`: best sentence, shared phrases, title)."""
+    best: dict[str, float] = {}
+    for candidate in ranked:
+        best.setdefault(candidate.paper_id, candidate.score)
+    papers = {s.paper.id: s.paper.title for s in sources if s.paper.id in best}
+    if len(papers) <= 1:
+        return set(papers)
+    ids = list(papers)
+    matrix = embedder.embed_documents([question.text] + [papers[p] for p in ids])
+    titles = dict(zip(ids, (float(c) for c in cosines(matrix[0], matrix[1:])), strict=True))
+    scores = paper_scores(question.text, [s for s in sources if s.paper.id in best], best, titles)
+    share = LIST_PAPER_RELATIVE_FLOOR if question.wants_list else PAPER_RELATIVE_FLOOR
+    cutoff = share * max(scores.values())
+    return {paper for paper, score in scores.items() if score >= cutoff}
 
 
 def score_candidates(
@@ -185,12 +223,13 @@ def score_candidates(
 ) -> list[Candidate]:
     """The candidate sentences worth quoting, with their scores, best first.
 
-    Only the answer's sources (`answer_sources`) contribute, so only their sentences are
-    embedded (the cost of an answer is embedding its candidates).
+    The sentences of the subject papers' sources when the question names papers, else of
+    every source.
     """
     asked = question if isinstance(question, Question) else analyse(question)
     context = {s.number: r for s, r in zip(sources, relevance.per_source, strict=True)}
-    usable, _ = answer_sources(asked, sources, relevance)
+    subjects = subject_papers(asked, sources, in_title=asked.wants_list)
+    usable = [s for s in sources if s.paper.id in subjects] if subjects else list(sources)
     found = candidates(usable, links=asked.wants_link)
     if not found:
         return []
@@ -243,8 +282,16 @@ def plan(
     if missing is not None:
         return Plan([], asked, missing)
     ranked = score_candidates(asked, sources, relevance, embedder=embedder, weights=weights)
+    if not subjects:
+        cited = choose_papers(asked, ranked, sources, embedder=embedder)
+        ranked = [c for c in ranked if c.paper_id in cited]
     if asked.wants_list and not subjects:
-        chosen = select(ranked, max_sentences=LIST_MAX_SENTENCES, max_per_paper=LIST_MAX_PER_PAPER)
+        chosen = select(
+            ranked,
+            max_sentences=LIST_MAX_SENTENCES,
+            max_per_paper=LIST_MAX_PER_PAPER,
+            across_papers=LIST_SENTENCE_FLOOR,
+        )
     else:
         chosen = select(ranked)
     return Plan(with_referents(arrange(chosen), sources), asked)
@@ -255,12 +302,25 @@ def select(
     *,
     max_sentences: int = MAX_SENTENCES,
     max_per_paper: int = MAX_PER_PAPER,
+    across_papers: float = PAPER_SENTENCE_FLOOR,
 ) -> list[Candidate]:
-    """Maximal-marginal-relevance pick among `ranked` (best first); empty means abstain."""
+    """Maximal-marginal-relevance pick among `ranked` (best first); empty means abstain.
+
+    A sentence is a candidate when it scores at least MIN_SENTENCE_SCORE, RELATIVE_FLOOR x
+    the best sentence of its paper and `across_papers` x the best sentence overall.
+    """
     if not ranked or ranked[0].score < MIN_SENTENCE_SCORE:
         return []
-    floor = max(MIN_SENTENCE_SCORE, RELATIVE_FLOOR * ranked[0].score)
-    pool = [c for c in ranked if c.score >= floor]
+    paper_best: dict[str, float] = {}
+    for candidate in ranked:
+        paper_best.setdefault(candidate.paper_id, candidate.score)
+    pool = [
+        c
+        for c in ranked
+        if c.score >= MIN_SENTENCE_SCORE
+        and c.score >= RELATIVE_FLOOR * paper_best[c.paper_id]
+        and c.score >= across_papers * ranked[0].score
+    ]
     chosen: list[Candidate] = []
     per_paper: dict[str, int] = {}
     while pool and len(chosen) < max_sentences:

@@ -133,6 +133,7 @@ class Question:
     wants_duration: bool
     wants_result: bool  # "What does X show / find", "Does X help": findings answer it
     wants_link: bool  # asks where code, data or a project page can be found
+    wants_names: bool  # "Which methods / datasets / architectures ...": names answer it
     focus: tuple[str, ...]
     names: tuple[str, ...]
     figure_focus: bool = False  # the focus is counted or measured: a figure must come with it
@@ -270,11 +271,27 @@ def analyse(text: str) -> Question:
         wants_duration=bool(_HOW_LONG.search(text.lower())),
         wants_result=bool(_ASKS_RESULT.search(text)),
         wants_link=bool(_ASKS_LINK.search(text)),
+        wants_names=_asks_for_names(text),
         focus=focus_of(text),
         names=names_in(text),
         figure_focus=_figure_focus(text),
         wh=starts[0].group(1).lower() if (starts := _clause_starts(text, _WH)) else "",
     )
+
+
+# Plural nouns of things that have names: "Which *architectures* can X be applied to?".
+NAMED_THINGS = {
+    "methods", "models", "architectures", "datasets", "benchmarks", "baselines", "techniques",
+    "networks", "backbones", "tasks", "metrics", "algorithms", "languages", "frameworks",
+    "tools", "libraries", "detectors", "classifiers", "encoders", "losses", "optimizers",
+}  # fmt: skip
+
+
+def _asks_for_names(text: str) -> bool:
+    starts = _clause_starts(text, _WH)
+    if not starts or starts[0].group(1).lower() not in ("what", "which"):
+        return False
+    return any(w.lower() in NAMED_THINGS for w in _phrase(text))
 
 
 def _figure_focus(text: str) -> bool:

@@ -27,7 +27,9 @@ PRIOR_WORK = re.compile(
     r"\b(?:existing|previous|prior|earlier|traditional|conventional|current|recent) "
     r"(?:\w+ )?(?:methods?|approaches|works?|techniques|models|solutions|studies|research|"
     r"papers|initiatives|datasets)\b"
-    r"|\b(?:have|has) (?:long )?(?:been|tried|shown|focused|proposed|emerged)\b"
+    r"|\b(?:researchers|studies|works|methods|approaches|efforts|research|papers|models|"
+    r"systems|solutions)\s+(?:\w+\s+)?(?:have|has)\s+(?:long\s+)?(?:been|tried|shown|focused|"
+    r"proposed|emerged)\b"
     r"|\bstudies in the literature\b",
     re.IGNORECASE,
 )
@@ -67,13 +69,13 @@ MECHANISM = re.compile(
     r"^(?:specifically|more specifically|to this end|in particular|concretely|first|then|"
     r"during|at runtime|at inference)\b"
     r"|\b(?:by|via|through) (?:\w+ ){0,2}?\w+ing\b|\bby (?:a|an|the)\b"
-    r"|\b(?:consists? of|composed of|based on|relies on|built on|comprises?|using|works by|"
+    r"|\b(?:consists? of|composed of|based on|relies on|built on|comprises?|by using|works by|"
     r"in a \w+ way|so that|such that|in order to|with (?:a|an) \w+ (?:network|module|encoder|"
     r"decoder|model|loss|prior|objective))\b"
     r"|\b(?:we|it|they)\s+(?:\w+\s+)?(?:cluster|match|combin|embed|factoriz|split|stitch|fus|"
     r"aggregat|project|encod|decod|map|extract|learn|sample|select|initializ|optimiz|"
     r"distill|generat|synthesiz|prun|filter|leverag|utiliz|employ|adapt|integrat|exploit|"
-    r"replac|insert|add|train|use)\w*\b",
+    r"replac|insert)\w*\b",
     re.IGNORECASE,
 )
 # Where the data came from.
@@ -87,7 +89,8 @@ RESULT = re.compile(
     r"state-of-the-art|gains?|we (?:\w+ )?(?:show|find|found|demonstrate|observe|report|"
     r"conclude|discuss|document|identify|uncover|discover|highlight|confirm|note)|"
     r"results? (?:show|indicate|demonstrate|suggest|reveal|illustrate)|"
-    r"experiments? (?:show|demonstrate)|findings?|reveals?)\b",
+    r"experiments? (?:show|demonstrate)|findings?|reveals?|experiments? \w+ing|"
+    r"promising results|compares? favou?rably)\b",
     re.IGNORECASE,
 )
 # The paper's own limitations, once it speaks of itself.
@@ -108,6 +111,10 @@ RESOURCE = re.compile(
     r"|\bavailable (?:at|on|from)\b|\b(?:code|project page|website)\s*:",
     re.IGNORECASE,
 )
+# A name: a word with a capital inside or a digit after a letter ("SwAV", "ResNet-50"), or
+# an acronym ("DINO", "CNN").
+NAME = re.compile(r"\b[A-Za-z][a-z]*(?:[A-Z\d][\w\-]*)+\b|\b[A-Z]{2,}\b")
+MIN_NAMES = 2
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 # A sentence giving a link is about the link when little else is left of it; a long one
 # ("we propose MEDIC (Available at: https://...), the largest ... dataset") is about more.
@@ -127,6 +134,7 @@ class Roles:
     mechanism: bool = False  # says how it works ("by ...ing", "Specifically, we ...")
     provenance: bool = False  # where data came from ("collected from Flickr")
     resource: bool = False  # where code or data can be found (a link, "is available at")
+    names: bool = False  # names several things ("MoCo-v2, SwAV and DINO", "CIFAR-10, ImageNet")
     result: bool = False  # what it finds
     figure: bool = False  # gives a figure
     question: bool = False  # a question ("What will happen if ...?"), never an answer
@@ -176,6 +184,7 @@ def roles_of(sentences: Sequence[str]) -> list[Roles]:
                 result=bool(RESULT.search(text)) and not background,
                 figure=states_figure(text),
                 question=is_question(text),
+                names=len(set(NAME.findall(text))) >= MIN_NAMES,
             )
         )
     return found
