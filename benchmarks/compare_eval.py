@@ -84,10 +84,14 @@ def main() -> None:
         halves[name] = cases
     library.close()
 
-    def evaluate(cases, threshold: float | None, verbose: bool = False) -> Counter[str]:
+    def evaluate(
+        cases, threshold: float | None, verbose: bool = False, thresholds=None
+    ) -> Counter[str]:
         counts: Counter[str] = Counter()
         for label, sentences, scores in cases:
-            picks = pick_sentences(aspects, sentences, scores, threshold=threshold)
+            picks = pick_sentences(
+                aspects, sentences, scores, threshold=threshold, thresholds=thresholds
+            )
             quoted: dict[str, list[str]] = {}
             for pick in picks:
                 wanted = label[pick.aspect]
@@ -143,6 +147,13 @@ def main() -> None:
                 )
             for step in range(25, 61, 5):
                 print(line_for(step / 100, evaluate(cases, step / 100)))
+            for item in aspects:  # each aspect's own threshold, the others as they are
+                accuracy = []
+                for step in range(20, 76, 3):
+                    counts = evaluate(cases, None, thresholds={item.name: step / 100})
+                    good = counts[f"{item.name}:right"] + counts[f"{item.name}:abstained"]
+                    accuracy.append(f"{step / 100:.2f}:{good}")
+                print(f"{item.name:12} right+abstained by threshold: " + " ".join(accuracy))
         counts = evaluate(cases, None, verbose=args.verbose)
         print(line_for(None, counts), "(current)")
         print(

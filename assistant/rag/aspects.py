@@ -59,6 +59,16 @@ BUILTIN: dict[str, Aspect] = {
                 r"overlooked|unclear)\b",
             ),
             position=-1.0,
+            # What the paper does about the problem, or finds, is not the problem.
+            counter_cues=(
+                r"\bto (address|tackle|solve|overcome|remedy|mitigate) "
+                r"(this|these|that|the|such)\b",
+                r"\bwe (\w+ )?(propose|present|introduce|develop|design|build|create)\w*\b",
+                r"\bby (\w+ing|letting|using)\b",
+                r"\b(experiments?|results?) (show|demonstrate|indicate)\w*\b",
+                r"\bwe (show|find|found)\b",
+                r"\b(outperform\w*|achiev\w*)\b",
+            ),
             threshold=0.25,
         ),
         Aspect(
@@ -72,7 +82,7 @@ BUILTIN: dict[str, Aspect] = {
                 r"\b(ImageNet\S*|CIFAR\S*|COCO|MNIST|Kinetics|LAION\S*|[A-Z][A-Za-z]*-\d+[KkM]?)\b",
                 r"\b(collect\w*|curat\w*|releas\w*|labell?ed)\b",
             ),
-            threshold=0.4,
+            threshold=0.47,
         ),
         Aspect(
             name="method",
@@ -110,7 +120,7 @@ BUILTIN: dict[str, Aspect] = {
                 r"\b(accuracy|performance|gains?)\b",
             ),
             position=1.0,
-            threshold=0.38,
+            threshold=0.4,
         ),
         Aspect(
             name="limitations",
@@ -125,7 +135,7 @@ BUILTIN: dict[str, Aspect] = {
                 r"\b(however|although|despite|but)\b",
             ),
             position=1.0,
-            threshold=0.47,
+            threshold=0.65,
         ),
     )
 }
