@@ -119,7 +119,7 @@ class Comparer:
             extra["structured_output"] = "yes" if table.structured else "no (parsed from text)"
         else:
             cells = self._extractive_cells(papers, aspects, sources, weights)
-            synthesis = extractive_synthesis(papers, aspects, cells, weights=weights)
+            synthesis = extractive_synthesis(papers, aspects, cells)
             extra["synthesis"] = "computed from the table"
         checked = verify(synthesis, sources, embedder=self.embedder, weights=weights)
         extra["elapsed_ms"] = f"{(time.perf_counter() - started) * 1000:.0f}"

@@ -24,6 +24,7 @@ ABBREVIATIONS = frozenset(
         "al", "e.g", "i.e", "et", "etc", "cf", "vs", "viz", "approx", "resp", "incl", "fig",
         "figs", "eq", "eqs", "sec", "secs", "tab", "ref", "refs", "no", "nos", "vol", "pp",
         "ch", "dr", "prof", "u.s", "u.k", "min", "max", "avg", "std", "est", "ca", "p.p",
+        "val", "dist",
     }
 )  # fmt: skip
 
