@@ -115,6 +115,7 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
         "kind": KIND,
         "id": comparison.id,
         "title": comparison.title,
+        "shortfall": comparison.shortfall,
         "topic": comparison.topic,
         "mode": comparison.mode,
         "model": comparison.model,
@@ -187,6 +188,8 @@ def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
             topic=data.get("topic"),
             model=data.get("model"),
             extra={str(k): str(v) for k, v in (data.get("extra") or {}).items()},
+            name=data.get("title"),
+            shortfall=data.get("shortfall"),
         )
     except (KeyError, TypeError) as exc:
         raise ValueError(f"malformed comparison record: {exc}") from exc

@@ -21,7 +21,7 @@ import respx
 from tests.fake_llm import first_sentence, prompt_sources
 from tests.openai_sse import BASE_URL, completion, error
 
-_PAPER_LINE = re.compile(r"^(P\d+): (.*); its sources: (.*)$", re.MULTILINE)
+_PAPER_LINE = re.compile(r"^(P\d+), its sources: (.*)$", re.MULTILINE)
 _ASPECT_LINE = re.compile(r"^- ([a-z0-9_]+): ", re.MULTILINE)
 
 
@@ -53,7 +53,7 @@ def parse_prompt(body: dict) -> Prompt:
     text = "\n".join(m.get("content", "") for m in body.get("messages", []))
     papers = {
         label: [int(n) for n in re.findall(r"\[(\d+)\]", numbers)]
-        for label, _, numbers in _PAPER_LINE.findall(text)
+        for label, numbers in _PAPER_LINE.findall(text)
     }
     aspects_part = text.split("Aspects to compare:", 1)[1].split("\n\n", 1)[0]
     return Prompt(papers, prompt_sources(body), _ASPECT_LINE.findall(aspects_part))

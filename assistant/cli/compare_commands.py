@@ -169,6 +169,8 @@ def compare(
     if not no_save:
         with ComparisonStore.open(settings.data_dir) as store:
             store.save(comparison)
+    if comparison.shortfall:
+        click.echo(comparison.shortfall, err=True)
 
     if fmt == "json":
         from assistant.comparison_json import comparison_to_dict

@@ -97,6 +97,12 @@ BUILTIN: dict[str, Aspect] = {
                 r"\b(our|the proposed|a novel|a new|this) (\w+ )?(method|approach|framework|"
                 r"architecture|model|algorithm|technique|scheme|network)\b",
                 r"\b(specifically|to this end|in particular)\b|\b(by|via|through) \w+ing\b",
+                # What the model is and what it works on: "a pure transformer applied directly
+                # to sequences of image patches".
+                r"\b(applied (directly )?to|operat\w* (directly )?on|takes? \w+ as input|"
+                r"based on|built on|relies on|consists? of|composed of)\b",
+                r"\b(a|an|the) (pure|plain|standard|new|novel|simple|single) (\w+ )?(transformer|"
+                r"network|architecture|model|encoder|decoder|module)\b",
             ),
             counter_cues=(
                 r"\b(outperform\w*|surpass\w*|state-of-the-art (results|accuracy|performance))\b",

@@ -27,6 +27,7 @@ from assistant.rag.aspects import aspect as aspect_spec
 from assistant.rag.citations import verify
 from assistant.rag.compare_synthesis import extractive_synthesis
 from assistant.rag.embeddings import Embedder
+from assistant.rag.extractive import short_name
 from assistant.rag.llm import LLMClient, LLMNotConfiguredError
 from assistant.rag.prompts import PromptLibrary
 from assistant.rag.relevance import assess
@@ -50,6 +51,34 @@ DEFAULT_TOPIC_PAPERS = 5
 
 def new_comparison_id() -> str:
     return uuid.uuid4().hex[:12]
+
+
+TITLE_NAME_CHARS = 32  # a paper's short name longer than this is cut for a comparison's title
+TITLE_CHARS = 72  # a title of papers' names longer than this gives way to the topic
+
+
+def _title_name(paper: Paper) -> str:
+    name = short_name(paper.title)
+    if len(name) <= TITLE_NAME_CHARS:
+        return name
+    return name[:TITLE_NAME_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def comparison_title(papers: Sequence[Paper], topic: str | None = None) -> str:
+    """ "DataDAM vs FYI: dataset distillation"; "DataDAM, FYI et al." for three or more papers,
+    or the topic alone when the names would make a long title."""
+    names = [_title_name(p) for p in papers]
+    if len(names) == 2:
+        head = f"{names[0]} vs {names[1]}"
+    elif len(names) > 2:
+        head = f"{names[0]}, {names[1]} et al."
+    else:
+        head = names[0] if names else "Comparison"
+    if not topic:
+        return head
+    if len(head) + len(topic) + 2 > TITLE_CHARS:
+        return f"{topic[0].upper()}{topic[1:]} ({len(papers)} papers)"
+    return f"{head}: {topic}"
 
 
 def cite_all(text: str, numbers: Sequence[int]) -> str:
@@ -90,8 +119,12 @@ class Comparer:
         *,
         mode: AnswerMode | None = None,
         topic: str | None = None,
+        shortfall: str | None = None,
     ) -> Comparison:
-        """Compare these papers (library ids, in row order) on `aspects`."""
+        """Compare these papers (library ids, in row order) on `aspects`.
+
+        `shortfall` says why a topic comparison has fewer papers than asked for.
+        """
         started = time.perf_counter()
         mode = mode or self.mode
         if mode == "llm" and self.llm is None:
@@ -138,6 +171,8 @@ class Comparer:
             topic=topic,
             model=self.llm.model if mode == "llm" and self.llm else None,
             extra=extra,
+            name=comparison_title(papers, topic),
+            shortfall=shortfall,
         )
 
     def compare_topic(
@@ -149,16 +184,29 @@ class Comparer:
         mode: AnswerMode | None = None,
         filters: SearchFilters | None = None,
     ) -> Comparison:
-        """Compare the `n` papers retrieval finds most relevant to `topic`."""
-        papers = self.papers_for_topic(topic, n, filters=filters)
+        """Compare the `n` papers retrieval finds most relevant to `topic`.
+
+        Fewer than `n` when fewer are relevant enough; the comparison's `shortfall` says so.
+        """
+        papers, shortfall = self.topic_papers(topic, n, filters=filters)
         return self.compare(
-            [p.id for p in papers], aspects, mode=mode, topic=" ".join(topic.split())
+            [p.id for p in papers],
+            aspects,
+            mode=mode,
+            topic=" ".join(topic.split()),
+            shortfall=shortfall,
         )
 
     def papers_for_topic(
         self, topic: str, n: int = DEFAULT_TOPIC_PAPERS, *, filters: SearchFilters | None = None
     ) -> list[Paper]:
         """The papers a topic comparison would use; refuses a topic the library does not cover."""
+        return self.topic_papers(topic, n, filters=filters)[0]
+
+    def topic_papers(
+        self, topic: str, n: int = DEFAULT_TOPIC_PAPERS, *, filters: SearchFilters | None = None
+    ) -> tuple[list[Paper], str | None]:
+        """The papers for a topic comparison, and why there are fewer than `n` (else None)."""
         topic = " ".join(topic.split())
         if not topic:
             raise LitassistError("The topic is empty.")
@@ -188,7 +236,20 @@ class Comparer:
                 f"Only one paper in the library is about {topic!r} "
                 f'("{kept[0].title}"); there is nothing to compare it with.'
             )
-        return kept
+        shortfall = None
+        if len(hits) < n:
+            shortfall = (
+                f"Compared {len(kept)} papers, not {n}: the library has only {len(hits)} "
+                f"papers matching {topic!r}"
+                + (" (or the filters leave only those)." if filters else ".")
+            )
+        elif len(kept) < n:
+            shortfall = (
+                f"Compared {len(kept)} papers, not {n}: the other {len(hits) - len(kept)} "
+                f"papers found for {topic!r} are not relevant enough to it (relevance below "
+                f"{relevance.threshold:.2f}); rephrase the topic or name the papers to compare."
+            )
+        return kept, shortfall
 
     # ---- steps ----------------------------------------------------------------------------
     def _papers(self, paper_ids: Sequence[str]) -> list[Paper]:

@@ -31,6 +31,7 @@ import numpy as np
 
 from assistant.rag.aspects import Aspect
 from assistant.rag.embeddings import Embedder
+from assistant.rag.extractive import short_name
 from assistant.rag.scoring import cosines
 from assistant.rag.sentence_roles import Roles, is_question, roles_of
 from assistant.rag.sentences import Span, split_sentences
@@ -91,7 +92,8 @@ def paper_sentences(sources: Sequence[Source]) -> list[Sentence]:
             seen.add((span.start, span.end))
             found.append((source, span))
     last = max(len(found) - 1, 1)
-    roles = roles_of([span.text for _, span in found])
+    name = short_name(found[0][0].paper.title) if found else None
+    roles = roles_of([span.text for _, span in found], name)
     return [
         Sentence(source, span, index / last, background=role.background, roles=role)
         for index, ((source, span), role) in enumerate(zip(found, roles, strict=True))

@@ -47,7 +47,7 @@ from assistant.rag.scoring import TermWeights, cosines, coverage, terms, terms_m
 from assistant.rag.sentence_roles import AbstractPlan, Roles, plan_of
 from assistant.rag.sentences import Span, split_sentences
 from assistant.rag.stated import Unstated, subject_papers, unstated
-from assistant.types import Source
+from assistant.types import Paper, Source
 
 COSINE_WEIGHT = 0.45
 LEXICAL_WEIGHT = 0.25
@@ -125,8 +125,13 @@ class Plan:
 
 
 @lru_cache(maxsize=512)
-def _abstract_plan(abstract: str) -> AbstractPlan:
-    return plan_of(abstract)
+def _abstract_plan(abstract: str, name: str | None = None) -> AbstractPlan:
+    return plan_of(abstract, name)
+
+
+def paper_plan(paper: Paper) -> AbstractPlan:
+    """The roles of a paper's abstract sentences (cached per abstract)."""
+    return _abstract_plan(paper.abstract, short_name(paper.title))
 
 
 def candidates(
@@ -145,7 +150,7 @@ def candidates(
                 continue
             if span.text.rstrip().endswith("?"):  # the abstract asking, not answering
                 continue
-            if not links and _abstract_plan(source.paper.abstract).roles_at(span.start).resource:
+            if not links and paper_plan(source.paper).roles_at(span.start).resource:
                 continue
             found.append((source, span, (chunk.index, index)))
     return found
@@ -241,7 +246,7 @@ def score_candidates(
     for (source, span, position), sim, words, vector in zip(
         found, sims, present, matrix[1:], strict=True
     ):
-        roles = _abstract_plan(source.paper.abstract).roles_at(span.start)
+        roles = paper_plan(source.paper).roles_at(span.start)
         bonus, factor = role_adjustment(asked, roles)
         if focus and focus <= words:
             bonus += FOCUS_BONUS
@@ -358,7 +363,7 @@ def arrange(chosen: Sequence[Candidate]) -> list[list[Candidate]]:
 
 def _previous(source: Source, span: Span, sources: Sequence[Source]) -> tuple[Source, Span] | None:
     """The sentence before `span` in its abstract, with a source passage that holds it."""
-    abstract = _abstract_plan(source.paper.abstract)
+    abstract = paper_plan(source.paper)
     index = abstract.index_at(span.start)
     if not index:
         return None

@@ -157,7 +157,19 @@ def _words(text: str) -> list[str]:
 
 
 def names_in(text: str) -> tuple[str, ...]:
-    """The proper names of a question ("DataDAM", "Pascal", "VOC", "fMRI-3D", "IndicSTR12")."""
+    """The proper names of a question ("DataDAM", "Pascal", "VOC", "fMRI-3D", "IndicSTR12").
+
+    A capital opening a sentence ("What is X? How much ...") is not a name.
+    """
+    found: list[str] = []
+    for sentence in re.split(r"(?<=[.?!])\s+", text):
+        for name in _names_in_sentence(sentence):
+            if name not in found:
+                found.append(name)
+    return tuple(found)
+
+
+def _names_in_sentence(text: str) -> list[str]:
     found: list[str] = []
     for position, word in enumerate(_words(text)):
         if word == "I":
@@ -169,7 +181,7 @@ def names_in(text: str) -> tuple[str, ...]:
             and word not in found
         ):
             found.append(word)
-    return tuple(found)
+    return found
 
 
 def _clause_starts(text: str, pattern: re.Pattern[str]) -> list[re.Match[str]]:
@@ -183,7 +195,7 @@ def _clause_starts(text: str, pattern: re.Pattern[str]) -> list[re.Match[str]]:
         before = text[: match.start()].rstrip()
         if (
             len(before.split()) <= 2
-            or before.endswith((",", ";", ":"))
+            or before.endswith((",", ";", ":", "?", ".", "!"))
             or re.search(r"\b(?:and|or|but)$", before, re.IGNORECASE)
         ):
             found.append(match)
@@ -200,7 +212,8 @@ def _phrase(text: str) -> list[str]:
     starts = _clause_starts(text, _WH)
     if not starts:
         return []
-    words = _words(text[starts[0].end() :])
+    rest = re.split(r"[?!]|\.(?:\s|$)", text[starts[0].end() :], maxsplit=1)[0]
+    words = _words(rest)
     index = 0
     while index < len(words) and words[index].lower() in _LEAD:
         index += 1

@@ -157,12 +157,17 @@ def first_self_reference(sentences: Sequence[str]) -> int:
     return 0 if index == len(sentences) else index
 
 
-def roles_of(sentences: Sequence[str]) -> list[Roles]:
-    """The roles of each sentence of one abstract, given in abstract order."""
+def roles_of(sentences: Sequence[str], name: str | None = None) -> list[Roles]:
+    """The roles of each sentence of one abstract, given in abstract order.
+
+    `name` is the paper's short name: a sentence naming it ("Matcher outperforms prior
+    methods") speaks of the paper as "we" would.
+    """
     first_self = first_self_reference(sentences)
+    named = re.compile(rf"\b{re.escape(name)}\b") if name else None
     found = []
     for index, text in enumerate(sentences):
-        own = bool(SELF.search(text))
+        own = bool(SELF.search(text)) or bool(named and named.search(text))
         contribution = bool(CONTRIBUTION.search(text)) and index >= first_self
         background = index < first_self or (bool(PRIOR_WORK.search(text)) and not own)
         problem = (
@@ -209,6 +214,6 @@ class AbstractPlan:
         return self.roles[index] if index is not None else Roles()
 
 
-def plan_of(abstract: str) -> AbstractPlan:
+def plan_of(abstract: str, name: str | None = None) -> AbstractPlan:
     spans = split_sentences(abstract)
-    return AbstractPlan(tuple(spans), tuple(roles_of([s.text for s in spans])))
+    return AbstractPlan(tuple(spans), tuple(roles_of([s.text for s in spans], name)))
