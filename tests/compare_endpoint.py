@@ -35,6 +35,12 @@ class Prompt:
         """A valid reply: every cell quotes its paper's first source; a cited synthesis."""
         papers = {}
         for label, numbers in self.papers.items():
+            if not numbers:  # a paper without an abstract states nothing
+                papers[label] = {
+                    name: {"stated": False, "text": "not stated", "sources": []}
+                    for name in self.aspects
+                }
+                continue
             first = numbers[0]
             text = first_sentence(self.passages[first])
             papers[label] = {
@@ -43,7 +49,7 @@ class Prompt:
         if synthesis is None:
             parts = [
                 f"{first_sentence(self.passages[numbers[0]])} [{numbers[0]}]."
-                for numbers in list(self.papers.values())[:2]
+                for numbers in [n for n in self.papers.values() if n][:2]
             ]
             synthesis = " ".join(parts)
         return {"papers": papers, "synthesis": synthesis}
