@@ -30,14 +30,11 @@ class Aspect:
     counter_cues: tuple[str, ...] = ()
     # The extractive mode says "not stated" when no sentence scores this much (None: the
     # default of compare_extractive.STATED_THRESHOLD).  Chosen per aspect with
-    # benchmarks/compare_eval.py on the hand-labelled cells of benchmarks/data/
-    # compare_cells.jsonl, whose best scores were (stated | not stated):
-    #   task     0.19-0.65 | none          -> low: every abstract says what it is about
-    #   data     0.44-0.82 | none
-    #   method   0.15-0.72 | none          -> low, as for the task
-    #   results  0.39-0.76 | 0.45 (one)
-    #   limitations 0.47-0.49 | 0.16-0.48  -> high: abstracts rarely admit a limitation, and
-    #                                         sentences on earlier work's flaws look alike
+    # `benchmarks/compare_eval.py --sweep` on the tuning half of the hand-labelled cells
+    # (benchmarks/data/compare_cells_tune.jsonl, 22 papers), each in the middle of the range
+    # of thresholds with the most right cells: task 0.20-0.29, data 0.20-0.50, method
+    # 0.20-0.32, results 0.23-0.44; limitations 0.59-0.74 (high: abstracts rarely admit a
+    # limitation, and sentences on earlier work's flaws look alike).
     threshold: float | None = None
 
 
