@@ -57,26 +57,28 @@ TITLE_NAME_CHARS = 32  # a paper's short name longer than this is cut for a comp
 TITLE_CHARS = 72  # a title of papers' names longer than this gives way to the topic
 
 
-def _title_name(paper: Paper) -> str:
+def _title_name(paper: Paper) -> tuple[str, bool]:
+    """A paper's short name for a comparison's title, and whether it had to be cut."""
     name = short_name(paper.title)
     if len(name) <= TITLE_NAME_CHARS:
-        return name
-    return name[:TITLE_NAME_CHARS].rsplit(" ", 1)[0] + "…"
+        return name, False
+    return name[:TITLE_NAME_CHARS].rsplit(" ", 1)[0] + "…", True
 
 
 def comparison_title(papers: Sequence[Paper], topic: str | None = None) -> str:
-    """ "DataDAM vs FYI: dataset distillation"; "DataDAM, FYI et al." for three or more papers,
-    or the topic alone when the names would make a long title."""
-    names = [_title_name(p) for p in papers]
-    if len(names) == 2:
-        head = f"{names[0]} vs {names[1]}"
-    elif len(names) > 2:
-        head = f"{names[0]}, {names[1]} et al."
+    """ "DataDAM vs FYI: dataset distillation"; "DataDAM, FYI et al." for three or more papers;
+    the topic alone ("Dataset distillation (4 papers)") when the names would be cut or long."""
+    named = [_title_name(p) for p in papers]
+    shown = named[:2]
+    if len(named) == 2:
+        head = f"{named[0][0]} vs {named[1][0]}"
+    elif len(named) > 2:
+        head = f"{named[0][0]}, {named[1][0]} et al."
     else:
-        head = names[0] if names else "Comparison"
+        head = named[0][0] if named else "Comparison"
     if not topic:
         return head
-    if len(head) + len(topic) + 2 > TITLE_CHARS:
+    if any(cut for _, cut in shown) or len(head) + len(topic) + 2 > TITLE_CHARS:
         return f"{topic[0].upper()}{topic[1:]} ({len(papers)} papers)"
     return f"{head}: {topic}"
 

@@ -61,14 +61,38 @@ def assess(
     *,
     threshold: float = RELEVANCE_THRESHOLD,
 ) -> Relevance:
+    """Each source's relevance; a paper the question names by its title counts as relevant.
+
+    "Which kinds of images were left out of the PASS dataset?" is about the library whatever
+    its wording: a name found in exactly one retrieved paper's title ("PASS", "DataDAM")
+    identifies that paper.  Whether its abstract answers is for the answerer to say.
+    """
     wanted = query_terms(question)
     texts = terms_many([f"{s.paper.title}. {s.passage.chunk.text}" for s in sources])
-    scores = tuple(
+    scores = [
         DENSE_WEIGHT * max(source.passage.dense_score or 0.0, 0.0)
         + (1 - DENSE_WEIGHT) * coverage(wanted, present, weights)
         for source, present in zip(sources, texts, strict=True)
-    )
-    return Relevance(max(scores, default=0.0), scores, wanted, threshold)
+    ]
+    for paper in titled_papers(question, sources):
+        for index, source in enumerate(sources):
+            if source.paper.id == paper:
+                scores[index] = max(scores[index], threshold)
+    return Relevance(max(scores, default=0.0), tuple(scores), wanted, threshold)
+
+
+def titled_papers(question: str, sources: Sequence[Source]) -> set[str]:
+    """Papers named in the question by a name found in their title and no other's."""
+    from assistant.rag.question import names_in
+    from assistant.rag.stated import title_mentions
+
+    papers = {s.paper.id: s.paper.title for s in sources}
+    named: set[str] = set()
+    for name in names_in(question):
+        holders = [p for p, title in papers.items() if title_mentions(name, title)]
+        if len(holders) == 1:
+            named.add(holders[0])
+    return named
 
 
 def phrases(text: str) -> frozenset[tuple[str, str]]:

@@ -112,6 +112,11 @@ def mentions(name: str, text: _PaperText) -> bool:
     return bool(stem) and all(_has(t, text.terms) for t in stem)
 
 
+def title_mentions(name: str, title: str) -> bool:
+    """Whether a paper's title mentions `name` (exact forms only: a title is short)."""
+    return _normal(name) in word_forms(title)
+
+
 @dataclass(frozen=True)
 class Unstated:
     """What the abstracts do not state: `what` is worded for a sentence ("the learning rate")."""
