@@ -257,3 +257,10 @@ def test_sentences_cut_at_an_unknown_abbreviation_are_joined() -> None:
         "Next sentence.",
     ]
     assert all(text[s.start : s.end] == s.text for s in spans)
+
+
+def test_a_duration_must_be_of_what_is_asked() -> None:
+    source = _source(4, "Artsy", "Datasets grew over the last 20 years. Artsy annotates paintings.")
+    asked = analyse("How long did the annotation of Artsy take?")
+    found = unstated(asked, [source], ("p4",))
+    assert found is not None and found.what == "how long it takes"

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.rag.question import Question
-from assistant.rag.scoring import terms, terms_many
+from assistant.rag.scoring import query_terms, terms, terms_many
 from assistant.rag.sentences import split_sentences
-from assistant.types import Source
+from assistant.types import Paper, Source
 
 _RAW = re.compile(r"[^\s()\[\]{},;:\"'“”‘’`]+")
 _PIECE = re.compile(r"[A-Za-z0-9]+")
@@ -47,6 +47,9 @@ _DURATION = re.compile(
     r"|\b(?:an?|one|two|three|few|several) (?:seconds?|minutes?|hours?|days?|weeks?)\b",
     re.IGNORECASE,
 )
+
+
+_DURATION_WORDS = terms("long time take takes took")
 
 
 def _normal(word: str) -> str:
@@ -174,9 +177,7 @@ def unstated(
         if not any(mentions(name, text) for text in looked):
             return Unstated(f'"{name}"', subjects)
     papers = {s.paper.id: s.paper for s in sources if not subjects or s.paper.id in subjects}
-    if question.wants_duration and not any(
-        _DURATION.search(s) for paper in papers.values() for s in _sentences(paper.abstract)
-    ):
+    if question.wants_duration and not _gives_duration(question, papers.values()):
         return Unstated("how long it takes", subjects)
     if not question.focus:
         return None
@@ -192,6 +193,19 @@ def unstated(
             if all(_has(t, texts[paper_id].terms) for t in focus):
                 return None
     return Unstated(_asked(question), subjects)
+
+
+def _gives_duration(question: Question, papers: Iterable[Paper]) -> bool:
+    """Whether a sentence gives a duration of what the question is about: it must share a
+    topic word with the question ("over the last 20 years" says nothing of annotation time)."""
+    named = terms(" ".join(question.names))
+    topic = query_terms(question.text) - named - _DURATION_WORDS
+    for paper in papers:
+        sentences = _sentences(paper.abstract)
+        for sentence, present in zip(sentences, terms_many(list(sentences)), strict=True):
+            if _DURATION.search(sentence) and any(_has(t, present) for t in topic):
+                return True
+    return False
 
 
 def _asked(question: Question) -> str:
