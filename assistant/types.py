@@ -292,9 +292,13 @@ class Comparison:
     topic: str | None = None
     model: str | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    name: str | None = None  # "DataDAM vs FYI: dataset distillation" (rag/compare.py)
+    shortfall: str | None = None  # why `compare --topic -n N` found fewer than N papers
 
     @property
     def title(self) -> str:
+        if self.name:
+            return self.name
         if self.topic:
             return f"Comparison: {self.topic}"
         return f"Comparison of {len(self.papers)} papers"

@@ -207,3 +207,16 @@ def test_a_verbatim_quote_is_supported_whatever_its_words(sources: list[Source])
     altered = "It improves accuracy by up to 9.5% on CIFAR100 and 4.1% on ImageNet-1K [1]."
     (wrong,) = verify(altered, sources, embedder=HashingEmbedder()).sentences
     assert not wrong.supported and wrong.reason == "figure"
+
+
+def test_grounding_checks_figures_and_names_but_not_our_framing(sources: list[Source]) -> None:
+    """The offline comparison synthesis frames quotes of verified cells in words of its own:
+    "only one paper's cells mention" is no overclaim of the paper, a wrong figure still is."""
+    embedder = HashingEmbedder()
+    framing = "Only one paper's cells mention each of these: DataDAM CIFAR100 [1]."
+    wrong = "Figures in the results cells: DataDAM, up to 9.5% on CIFAR100 [1]."
+    full = verify(framing, sources, embedder=embedder)
+    grounded = verify(f"{framing} {wrong}", sources, embedder=embedder, checks="grounding")
+    assert not full.sentences[0].supported
+    assert grounded.sentences[0].supported
+    assert not grounded.sentences[1].supported and grounded.sentences[1].reason == "figure"

@@ -150,6 +150,8 @@ def compare(
         comparison = made.comparison
         if made.store_error:
             raise LitassistError(made.store_error)
+        if comparison.shortfall:
+            click.echo(comparison.shortfall, err=True)
         if fmt == "json":
             from assistant.codec import comparison_view
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -53,6 +54,8 @@ from assistant.types import REASON_LABELS, AnswerSentence, Citation, Source, Uns
 # neighbouring paper 0.10-0.44.  The threshold sits in that gap, nearer the unsupported side,
 # because an LLM paraphrases more loosely than those test claims.
 SUPPORT_THRESHOLD = 0.5
+# "all": every check; "grounding": figures and names only (see `verify`).
+CheckScope = Literal["all", "grounding"]
 LEXICAL_WEIGHT = 0.5
 YEAR_FROM = 1000  # a bracketed number this large is a year, not a source
 MAX_RANGE = 50  # `[1-400]` is not a citation range
@@ -226,6 +229,7 @@ def _check(
     threshold: float,
     wanted: frozenset[str],
     weights: TermWeights,
+    checks: CheckScope = "all",
 ) -> tuple[UnsupportedReason, str] | None:
     """The first check the claim fails against its cited sources (see the module docstring)."""
     if _quotes(claim, [by_number[n] for n in valid]):
@@ -253,6 +257,9 @@ def _check(
         first = missing[0]
         nearest = f" (the source gives {_figure_text(first.nearest)})" if first.nearest else ""
         return "figure", f"{_figure_text(first.claim)}{nearest}"
+    if checks == "grounding":
+        name = entailment.missing_names(claim, cited + same_paper, others)
+        return (name.reason, name.detail) if name is not None else None
     for finding in (
         entailment.missing_names(claim, cited + same_paper, others),
         entailment.negation_flip(claim, cited),
@@ -323,8 +330,15 @@ def verify(
     embedder: Embedder,
     weights: TermWeights | None = None,
     threshold: float = SUPPORT_THRESHOLD,
+    checks: CheckScope = "all",
 ) -> Verification:
-    """Check every sentence of `text` against the sources its markers name."""
+    """Check every sentence of `text` against the sources its markers name.
+
+    `checks="grounding"` is for text litassist composes itself from already verified quotes
+    (the offline comparison synthesis): its framing words ("only one paper's cells mention …")
+    are ours, not a claim of the paper, so only its figures and names are checked against the
+    cited sources.
+    """
     weights = weights or UniformWeights()
     by_number = {source.number: source for source in sources}
     sentences = answer_sentences(text)
@@ -430,7 +444,7 @@ def verify(
             1 - LEXICAL_WEIGHT
         ) * max(best_cosine, 0.0)
         failed = _check(
-            sentence.claim, valid, by_number, texts, support, threshold, wanted, weights
+            sentence.claim, valid, by_number, texts, support, threshold, wanted, weights, checks
         )
         note = None
         reason = None

@@ -147,7 +147,7 @@ class AnswerEngine:
             pieces.close()
         text = "".join(parts)
         if mode == "extractive" and not text:
-            text = extractive.abstention_text(relevance, sources)
+            text = extractive.abstention_text(relevance, sources, standalone)
             yield AnswerDelta(text)
             abstained = True
         else:
@@ -193,10 +193,10 @@ class AnswerEngine:
         relevance: Relevance,
         weights: TermWeights,
     ) -> Generator[str, None, None]:
-        groups = extractive.plan(
+        plan = extractive.plan(
             question, sources, relevance, embedder=self.embedder, weights=weights
         )
-        yield from extractive.render(groups, sources)
+        yield from extractive.render(plan.groups, sources)
 
     def _llm_pieces(self, question: str, sources: Sequence[Source]) -> Generator[str, None, None]:
         assert self.llm is not None
