@@ -388,7 +388,36 @@ def _strip_braces(text: str) -> str:
     return text.replace("{", "").replace("}", "")
 
 
+# Math sub- and superscripts (`Cu$_2$O`, `$^{13}$C`, `$\\alpha_{s}$`): pylatexenc keeps the `_2`
+# and `^{13}`; Zotero writes the Unicode forms (Cu₂O), so do we, and drop the marker where a
+# character has no such form.
+_SUBSCRIPTS = dict(
+    zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True)
+)
+_SUPERSCRIPTS = dict(zip("0123456789+-=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿ", strict=True))
+_SCRIPT = re.compile(r"([_^])\s*(?:\{([^{}$]*)\}|([^\s{}$\\]))")
+_MATH = re.compile(r"(?<!\\)\$([^$]*)\$")
+
+
+def _script(match: re.Match[str]) -> str:
+    table = _SUBSCRIPTS if match.group(1) == "_" else _SUPERSCRIPTS
+    text = match.group(2) if match.group(2) is not None else match.group(3)
+    if text and all(char in table for char in text):
+        text = "".join(table[char] for char in text)
+    # `{}` ends a preceding macro's name (`\\alpha_s`) without printing anything.
+    after_macro = re.search(r"\\[A-Za-z]+$", match.string[: match.start()])
+    return ("{}" if after_macro else "") + (text or "")
+
+
+def math_scripts(value: str) -> str:
+    """`$_2$` -> `₂` and `$^{13}$` -> `¹³` inside math; other math is left to pylatexenc."""
+    if "$" not in value or not any(mark in value for mark in "_^"):
+        return value
+    return _MATH.sub(lambda m: "$" + _SCRIPT.sub(_script, m.group(1)) + "$", value)
+
+
 def _decode_whole(value: str) -> str:
+    value = math_scripts(value)
     escaped = re.sub(r"(?<!\\)([%&])", r"\\\1", value)
     try:
         return _latex_decoder().latex_to_text(escaped, latex_context=_parse_context())

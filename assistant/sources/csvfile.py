@@ -27,6 +27,7 @@ a stray quote) is a problem at its line and the next rows are still read.
 
 from __future__ import annotations
 
+import ast
 import csv
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -219,6 +220,9 @@ def split_names(value: str | None, *, run_together: bool = False) -> tuple[str, 
     if not value:
         return ()
     text = value.strip()
+    listed = _python_list(text)
+    if listed is not None:
+        return listed
     if ";" in text or re.search(r"\s+and\s+", text, re.IGNORECASE):
         return tuple(_SCOPUS_ID.sub("", name).strip() for name in split_authors(text))
     text = _SCOPUS_ID.sub("", text).strip()
@@ -228,6 +232,19 @@ def split_names(value: str | None, *, run_together: bool = False) -> tuple[str, 
     if run_together and "," not in text:
         return tuple(_split_run_together(text))
     return (text,)
+
+
+def _python_list(text: str) -> tuple[str, ...] | None:
+    """ASReview and pandas write list cells as Python literals: `['Marx, Karl', 'Doe, J']`."""
+    if not (text.startswith("[") and text.endswith("]")):
+        return None
+    try:
+        value = ast.literal_eval(text)  # literals only: no code is run
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return None
+    return tuple(item.strip() for item in value if item.strip())
 
 
 def _restore_period(part: str, original: str) -> str:
