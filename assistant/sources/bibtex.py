@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -86,27 +87,144 @@ class _SourceEntry:
     raw: str
 
 
-def parse_bibtex(text: str, source_file: str) -> ParseResult:
-    """Parse BibTeX/BibLaTeX `text`; malformed entries become problems and are skipped."""
-    patched, keyless_lines = _add_missing_keys(text)
-    # Split only: the blocks keep their raw text and line, untouched by any middleware.
-    split = bibtexparser.parse_string(patched, parse_stack=[])
-    sources, problems = _collect_entries(split, keyless_lines, source_file)
-    keys = [source.key for source in sources]
-    decoded = _decode(split.strings, [source.entry for source in sources])
-    inherit_fields(decoded, keys)
+def parse_bibtex(text: str | Iterable[str], source_file: str) -> ParseResult:
+    """Parse BibTeX/BibLaTeX (a string, or the file's lines); malformed entries are problems.
+
+    The text is cut at top-level entry boundaries and parsed in batches (`iter_bibtex`), so
+    a large file is never held whole; the result is in file order.
+    """
+    lines = text.splitlines() if isinstance(text, str) else list(text)
     papers: list[Paper] = []
-    for source, entry in zip(sources, decoded, strict=True):
-        if entry.entry_type.lower() in _DATA_ONLY:
-            continue  # shared field data for other entries, not a paper
-        paper = _to_paper(entry, source, source_file)
-        if paper is None:
-            name = f"entry '{source.key}'" if source.key else "entry"
-            problems.append(ParseProblem(source_file, source.line, f"{name} has no title, skipped"))
-        else:
-            papers.append(paper)
+    problems: list[ParseProblem] = []
+    for result in iter_bibtex(lambda: iter(lines), source_file):
+        papers.extend(result.papers)
+        problems.extend(result.problems)
+    papers.sort(key=lambda paper: paper.line or 0)
     problems.sort(key=lambda problem: problem.line or 0)
     return ParseResult(tuple(papers), tuple(problems))
+
+
+BATCH_LINES = 20_000  # lines per parsed batch (cut at the next top-level entry)
+_CROSS_LINK = re.compile(
+    r"\b(?:crossref|xdata)\s*=\s*(?:\{([^{}]*)\}|\"([^\"]*)\"|([\w:.\-/+]+))", re.IGNORECASE
+)
+_ENTRY_START = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]")
+
+
+def referenced_keys(lines: Iterable[str]) -> set[str]:
+    """Keys named by `crossref`/`xdata` fields anywhere: the entries other entries inherit from."""
+    keys: set[str] = set()
+    for line in lines:
+        if "crossref" in line.lower() or "xdata" in line.lower():
+            for match in _CROSS_LINK.finditer(line):
+                value = next(group for group in match.groups() if group is not None)
+                keys.update(key.strip().lower() for key in value.split(",") if key.strip())
+    return keys
+
+
+def split_batches(
+    lines: Iterable[str], batch_lines: int = BATCH_LINES
+) -> Iterator[tuple[int, str]]:
+    """(0-based first line, text) of runs of whole entries, about `batch_lines` lines each.
+
+    A batch ends only before a line starting an `@` block at brace depth zero, so no entry is
+    cut; braces are counted outside `\\{` escapes (BibTeX values keep braces balanced).
+    """
+    batch: list[str] = []
+    start, depth = 0, 0
+    for number, line in enumerate(lines):
+        if number == 0:
+            line = line.lstrip("\ufeff")
+        if depth <= 0 and len(batch) >= batch_lines and _ENTRY_START.match(line):
+            yield start, "\n".join(batch)
+            batch, start, depth = [], number, 0
+        batch.append(line)
+        if "{" in line or "}" in line:
+            plain = line.replace("\\{", "").replace("\\}", "")
+            depth += plain.count("{") - plain.count("}")
+    if batch:
+        yield start, "\n".join(batch)
+
+
+def iter_bibtex(
+    lines: Callable[[], Iterable[str]], source_file: str, batch_lines: int = BATCH_LINES
+) -> Iterator[ParseResult]:
+    """Parse results batch by batch; `lines()` gives the file's lines (read twice).
+
+    The first pass only collects the keys that `crossref`/`xdata` fields name, so those
+    parents are kept across batches and a child whose parent comes later (BibDesk writes
+    parents last) waits for it; everything else is released batch by batch.  `@string`
+    macros carry over to later batches.
+    """
+    state = _BibtexState(source_file, referenced_keys(lines()))
+    for offset, text in split_batches(lines(), batch_lines):
+        yield state.feed(text, offset)
+    yield state.finish()
+
+
+class _BibtexState:
+    """What carries from one batch to the next: macros, crossref parents, waiting children."""
+
+    def __init__(self, source_file: str, referenced: set[str]) -> None:
+        self.source_file = source_file
+        self.referenced = referenced
+        self.strings: dict[str, String] = {}
+        self.parents: dict[str, Entry] = {}
+        self.waiting: list[tuple[_SourceEntry, Entry]] = []
+
+    def feed(self, text: str, offset: int) -> ParseResult:
+        patched, keyless_lines = _add_missing_keys(text)
+        # Split only: the blocks keep their raw text and line, untouched by any middleware.
+        split = bibtexparser.parse_string(patched, parse_stack=[])
+        sources, problems = _collect_entries(split, keyless_lines, self.source_file, offset)
+        for string in split.strings:
+            self.strings.setdefault(string.key.lower(), string)
+        decoded = _decode(list(self.strings.values()), [source.entry for source in sources])
+        for source, entry in zip(sources, decoded, strict=True):
+            if source.key and source.key.lower() in self.referenced:
+                self.parents.setdefault(source.key.lower(), entry)
+        ready: list[tuple[_SourceEntry, Entry]] = []
+        for source, entry in zip(sources, decoded, strict=True):
+            missing = [
+                key for key in _links(entry) if key in self.referenced and key not in self.parents
+            ]
+            (self.waiting if missing else ready).append((source, entry))
+        return self._papers(ready, problems)
+
+    def finish(self) -> ParseResult:
+        waiting, self.waiting = self.waiting, []
+        return self._papers(waiting, [])
+
+    def _papers(
+        self, items: list[tuple[_SourceEntry, Entry]], problems: list[ParseProblem]
+    ) -> ParseResult:
+        parents = list(self.parents.items())
+        entries = [entry for _, entry in items] + [entry for _, entry in parents]
+        keys = [source.key for source, _ in items] + [key for key, _ in parents]
+        inherit_fields(entries, keys)
+        papers: list[Paper] = []
+        for source, entry in items:
+            if entry.entry_type.lower() in _DATA_ONLY:
+                continue  # shared field data for other entries, not a paper
+            paper = _to_paper(entry, source, self.source_file)
+            if paper is None:
+                name = f"entry '{source.key}'" if source.key else "entry"
+                problems.append(
+                    ParseProblem(self.source_file, source.line, f"{name} has no title, skipped")
+                )
+            else:
+                papers.append(paper)
+        problems.sort(key=lambda problem: problem.line or 0)
+        return ParseResult(tuple(papers), tuple(problems))
+
+
+def _links(entry: Entry) -> list[str]:
+    keys: list[str] = []
+    for link in ("crossref", "xdata"):
+        field = entry.get(link)
+        if field is not None and isinstance(field.value, str):
+            keys.extend(key.strip().lower() for key in field.value.split(",") if key.strip())
+    return keys
 
 
 # --- splitting ---------------------------------------------------------------------------
@@ -128,7 +246,7 @@ def _add_missing_keys(text: str) -> tuple[str, set[int]]:
 
 
 def _collect_entries(
-    split: Library, keyless_lines: set[int], source_file: str
+    split: Library, keyless_lines: set[int], source_file: str, offset: int = 0
 ) -> tuple[list[_SourceEntry], list[ParseProblem]]:
     entries: list[_SourceEntry] = []
     problems: list[ParseProblem] = []
@@ -136,21 +254,24 @@ def _collect_entries(
         if isinstance(block, Entry | DuplicateBlockKeyBlock | DuplicateFieldKeyBlock):
             entry = block if isinstance(block, Entry) else block.ignore_error_block
             if isinstance(entry, Entry):  # not a duplicated @string (the first one wins)
-                entries.append(_source_entry(entry, keyless_lines))
+                entries.append(_source_entry(entry, keyless_lines, offset))
         elif isinstance(block, ParsingFailedBlock):
-            problems.append(_failed_block_problem(block, source_file))
+            problems.append(_failed_block_problem(block, source_file, offset))
     return entries, problems
 
 
-def _source_entry(entry: Entry, keyless_lines: set[int]) -> _SourceEntry:
+def _source_entry(entry: Entry, keyless_lines: set[int], offset: int = 0) -> _SourceEntry:
     start = entry.start_line or 0
     raw = entry.raw or ""
     if start in keyless_lines:
         raw = raw.replace("{,", "{", 1)
-    return _SourceEntry(entry=entry, key=entry.key.strip() or None, line=start + 1, raw=raw)
+    key = entry.key.strip() or None
+    return _SourceEntry(entry=entry, key=key, line=offset + start + 1, raw=raw)
 
 
-def _failed_block_problem(block: ParsingFailedBlock, source_file: str) -> ParseProblem:
+def _failed_block_problem(
+    block: ParsingFailedBlock, source_file: str, offset: int = 0
+) -> ParseProblem:
     reason = getattr(block.error, "abort_reason", None) or str(block.error) or "syntax error"
     head = _ENTRY_HEAD.match((block.raw or "").lstrip())
     if head and head.group(1).lower() not in {"string", "comment", "preamble"}:
@@ -159,7 +280,7 @@ def _failed_block_problem(block: ParsingFailedBlock, source_file: str) -> ParseP
         what = f"@{head.group(1).lower()} block"
     else:
         what = "block"
-    line = (block.start_line or 0) + 1
+    line = offset + (block.start_line or 0) + 1
     return ParseProblem(source_file, line, f"malformed {what} skipped: {reason.strip()}")
 
 

@@ -107,25 +107,33 @@ class _Lines:
 
 def parse_csv(text: str | Iterable[str], source_file: str) -> ParseResult:
     """Parse a CSV/TSV table with a header row into papers (a string, or the file's lines)."""
+    papers: list[Paper] = []
+    problems: list[ParseProblem] = []
+    for item in iter_csv(text, source_file):
+        (problems if isinstance(item, ParseProblem) else papers).append(item)  # type: ignore[arg-type]
+    return ParseResult(tuple(papers), tuple(problems))
+
+
+def iter_csv(text: str | Iterable[str], source_file: str) -> Iterator[Paper | ParseProblem]:
+    """`parse_csv` row by row: each paper or problem as soon as its row is read."""
     lines = iter(text.lstrip("\ufeff").splitlines() if isinstance(text, str) else text)
     header_line = next(lines, None)
     while header_line is not None and not header_line.strip():
         header_line = next(lines, None)
     if header_line is None:
-        return ParseResult((), (ParseProblem(source_file, None, "empty CSV file"),))
+        yield ParseProblem(source_file, None, "empty CSV file")
+        return
     delimiter = sniff_delimiter(header_line)
     header = normalise_header(next(csv.reader([header_line], delimiter=delimiter), []))
     if header_format(header) is None:
-        problem = ParseProblem(
+        yield ParseProblem(
             source_file, 1, "no title column (and another bibliographic column) in the header"
         )
-        return ParseResult((), (problem,))
+        return
     springer = "item title" in header
     pubmed = "journal/book" in header or "first author" in header
     feed = _Lines(lines)
     reader = csv.reader(feed, delimiter=delimiter)
-    papers: list[Paper] = []
-    problems: list[ParseProblem] = []
     offset = 1  # the header line
     while True:
         first_line = offset + reader.line_num + 1
@@ -135,7 +143,7 @@ def parse_csv(text: str | Iterable[str], source_file: str) -> ParseResult:
             break
         except csv.Error as exc:
             feed.take()
-            problems.append(ParseProblem(source_file, first_line, f"malformed row skipped: {exc}"))
+            yield ParseProblem(source_file, first_line, f"malformed row skipped: {exc}")
             continue
         raw = feed.take()
         if not any(cell.strip() for cell in row):
@@ -145,10 +153,9 @@ def parse_csv(text: str | Iterable[str], source_file: str) -> ParseResult:
             record, source_file, line=first_line, raw=raw, springer=springer, pubmed=pubmed
         )
         if paper is None:
-            problems.append(ParseProblem(source_file, first_line, "row has no title, skipped"))
+            yield ParseProblem(source_file, first_line, "row has no title, skipped")
         else:
-            papers.append(paper)
-    return ParseResult(tuple(papers), tuple(problems))
+            yield paper
 
 
 def _row_to_paper(
