@@ -27,7 +27,7 @@ from typing import Any
 
 from assistant.sources.arxiv_atom import parse_arxiv_atom
 from assistant.sources.bibtex import iter_bibtex, parse_bibtex
-from assistant.sources.csljson import parse_csljson
+from assistant.sources.csljson import iter_csljson, parse_csljson
 from assistant.sources.cslyaml import parse_cslyaml
 from assistant.sources.csvfile import iter_csv, parse_csv
 from assistant.sources.detect import detect
@@ -81,9 +81,12 @@ PARSERS: dict[str, Parser] = {
     "listing": parse_listing,
 }
 FORMATS: tuple[str, ...] = tuple(PARSERS)
-# Formats read as a stream of lines, so the file is never held whole (BibTeX in batches of
-# whole entries, the line formats in batches of whole records, CSV row by row).
-STREAMED = {"bibtex", "ris", "wos", "medline", "enw", "refworks", "jsonl", "csv", "listing"}
+# Formats read as a stream, so the file is never held whole (BibTeX in batches of whole
+# entries, JSON record by record, the line formats in batches of whole records, CSV row by
+# row); XML and YAML are read whole, bounded by the size limit.
+STREAMED = {
+    "bibtex", "csljson", "ris", "wos", "medline", "enw", "refworks", "jsonl", "csv", "listing",
+}  # fmt: skip
 
 
 def detect_format(path: Path, head: str | None = None) -> str:
@@ -174,6 +177,8 @@ def _parse_batches(
         yield from iter_bibtex(lambda: iter_lines(path, decoding), source_file)
     elif fmt == "csv":
         yield from _batched(iter_csv(iter_lines(path, decoding), source_file))
+    elif fmt == "csljson":
+        yield from _batched(iter_csljson(_blocks(iter_lines(path, decoding)), source_file))
     elif fmt in _RECORD_START:
         parser = PARSERS[fmt]
         for offset, lines in _record_runs(iter_lines(path, decoding), _RECORD_START[fmt]):
@@ -183,6 +188,20 @@ def _parse_batches(
         if fmt not in STREAMED:
             source = "\n".join(source)
         yield PARSERS[fmt](source, source_file)
+
+
+def _blocks(lines: Iterable[str], size: int = 1 << 20) -> Iterator[str]:
+    """The text of `lines` in blocks of about `size` characters (for the JSON reader)."""
+    block: list[str] = []
+    length = 0
+    for line in lines:
+        block.append(line)
+        length += len(line) + 1
+        if length >= size:
+            yield "\n".join(block) + "\n"
+            block, length = [], 0
+    if block:
+        yield "\n".join(block)
 
 
 def _record_runs(lines: Iterable[str], start: re.Pattern[str]) -> Iterator[tuple[int, list[str]]]:
