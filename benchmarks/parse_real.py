@@ -32,7 +32,6 @@ import json
 import re
 import sys
 import traceback
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,10 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.sources import UnsupportedFormatError, parse_file  # noqa: E402
-from assistant.types import Paper  # noqa: E402
+from benchmarks.field_match import FIELDS, field_equal, match  # noqa: E402
 
 DATA = ROOT / ".benchmarks-data" / "real-exports"
-FIELDS = ("title", "authors", "year", "doi", "abstract")
 
 
 # --- independent entry counting ------------------------------------------------------------
@@ -95,61 +93,6 @@ def count_entries(kind: str, text: str) -> int:
             return 0
         return sum(1 for row in rows[1:] if len(row) > column and row[column].strip())
     return 0
-
-
-# --- comparison ------------------------------------------------------------------------------
-
-_DASHES = re.compile(r"\s*(?:-{2,3}|[\u2010-\u2015\u2212])\s*")
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "`": "'"})
-
-
-def norm_text(value: str | None) -> str:
-    text = unicodedata.normalize("NFKC", value or "").translate(_QUOTES)
-    text = _DASHES.sub("-", text)
-    text = re.sub(r"\s+", " ", text).strip().rstrip(".").strip()
-    return text.casefold()
-
-
-def family(name: str) -> str:
-    name = name.strip()
-    surname = name.split(",", 1)[0] if "," in name else (name.split() or [""])[-1]
-    return norm_text(surname)
-
-
-def norm_doi(value: str | None) -> str:
-    doi = (value or "").strip().lower()
-    return re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi)
-
-
-def field_equal(name: str, paper: Paper, expected: dict[str, object]) -> bool:
-    want = expected[name]
-    if name == "title":
-        return norm_text(paper.title) == norm_text(str(want))
-    if name == "authors":
-        assert isinstance(want, list)
-        return [family(a) for a in paper.authors] == [family(str(a)) for a in want]
-    if name == "year":
-        return paper.year == want
-    if name == "doi":
-        return norm_doi(paper.doi) == norm_doi(str(want))
-    return norm_text(paper.abstract) == norm_text(str(want))
-
-
-def match(papers: list[Paper], expected: list[dict[str, object]]) -> list[Paper | None]:
-    """For each expected record, the paper with the same normalised title (each used once)."""
-    free = list(papers)
-    found: list[Paper | None] = []
-    for record in expected:
-        title = norm_text(str(record["title"]))
-        hit = next((p for p in free if norm_text(p.title) == title), None)
-        if hit is None:  # a mangled title is still the same entry: take the closest prefix
-            hit = next(
-                (p for p in free if title[:25] and norm_text(p.title)[:25] == title[:25]), None
-            )
-        if hit is not None:
-            free.remove(hit)
-        found.append(hit)
-    return found
 
 
 # --- the run ---------------------------------------------------------------------------------
