@@ -183,7 +183,8 @@ def _different_papers(a: _Identified, b: _Identified) -> bool:
 
 
 def cut_abstract(paper: Paper, limit: int) -> tuple[Paper, str | None]:
-    """`paper` with its abstract cut to `limit` characters (at a word), and a note if cut."""
+    """`paper` with its abstract cut to `limit` characters (at a word), and a note if cut;
+    an original entry that holds the uncut abstract is dropped with it."""
     if len(paper.abstract) <= limit:
         return paper, None
     cut = paper.abstract[:limit]
@@ -192,7 +193,13 @@ def cut_abstract(paper: Paper, limit: int) -> tuple[Paper, str | None]:
         cut = cut[:space]
     where = f"{paper.source_file}:{paper.line}" if paper.line else (paper.source_file or "?")
     note = f"{where}: abstract cut from {len(paper.abstract):,} to {len(cut):,} characters"
-    return dataclasses.replace(paper, abstract=cut.rstrip() + " …"), note
+    raw = paper.raw_entry
+    if raw is not None and len(raw) > 2 * limit + 65_536:
+        # The original entry holds the whole abstract: keeping it would keep megabytes per
+        # paper in every batch and in the catalog; an export rebuilds the entry from fields.
+        raw = None
+        note += " (original entry not kept)"
+    return dataclasses.replace(paper, abstract=cut.rstrip() + " …", raw_entry=raw), note
 
 
 ProgressCallback = Callable[[int, int], None]

@@ -225,6 +225,7 @@ def main() -> None:
             else:
                 code, seconds, rss, last = run_ingest(file, folder / f"lib-{name}")
             rows.append((label, size, str(code), f"{seconds:.1f}", f"{rss:,.0f}", last[:90]))
+            print("  ".join(rows[-1]), file=sys.stderr, flush=True)  # progress: minutes each
             if not args.keep:
                 file.unlink()
     finally:

@@ -112,7 +112,9 @@ def test_long_abstract_is_cut_and_named(library: Library, tmp_path: Path) -> Non
     assert len(row.paper.abstract) <= 100_002 and row.paper.abstract.endswith(" …")
     assert report.truncated == [
         f"{source.resolve()}:1: abstract cut from 279,999 to 99,994 characters"
+        " (original entry not kept)"
     ]
+    assert row.paper.raw_entry is None  # the 280,000-character line is not stored either
     assert "1 abstract(s) cut" in report.summary()
 
 

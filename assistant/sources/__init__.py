@@ -136,6 +136,7 @@ _RECORD_START: dict[str, re.Pattern[str]] = {
     "jsonl": re.compile(r""),
 }
 BATCH_LINES = 20_000
+BATCH_CHARS = 8 << 20  # a run also ends past this many characters (one-line huge abstracts)
 
 
 def iter_file(path: Path, limits: InputLimits | None = None) -> Iterator[ParseResult]:
@@ -205,14 +206,16 @@ def _blocks(lines: Iterable[str], size: int = 1 << 20) -> Iterator[str]:
 
 
 def _record_runs(lines: Iterable[str], start: re.Pattern[str]) -> Iterator[tuple[int, list[str]]]:
-    """(lines before the run, the run) of about `BATCH_LINES` lines, cut where a record starts."""
+    """(lines before the run, the run) of about `BATCH_LINES` lines or `BATCH_CHARS` characters,
+    cut where a record starts."""
     run: list[str] = []
-    first = 0
+    first, chars = 0, 0
     for number, line in enumerate(lines):
-        if len(run) >= BATCH_LINES and start.match(line):
+        if (len(run) >= BATCH_LINES or chars >= BATCH_CHARS) and start.match(line):
             yield first, run
-            run, first = [], number
+            run, first, chars = [], number, 0
         run.append(line)
+        chars += len(line)
     if run:
         yield first, run
 
@@ -234,13 +237,19 @@ def _shift(result: ParseResult, offset: int) -> ParseResult:
 
 
 def _batched(items: Iterable[Paper | ParseProblem], size: int = 2000) -> Iterator[ParseResult]:
+    """Papers and problems in results of at most `size` papers or about `BATCH_CHARS` of text."""
     papers: list[Paper] = []
     problems: list[ParseProblem] = []
+    chars = 0
     for item in items:
-        (problems if isinstance(item, ParseProblem) else papers).append(item)  # type: ignore[arg-type]
-        if len(papers) >= size:
+        if isinstance(item, ParseProblem):
+            problems.append(item)
+            continue
+        papers.append(item)
+        chars += len(item.abstract) + len(item.raw_entry or "")
+        if len(papers) >= size or chars >= BATCH_CHARS:
             yield ParseResult(tuple(papers), tuple(problems))
-            papers, problems = [], []
+            papers, problems, chars = [], [], 0
     if papers or problems:
         yield ParseResult(tuple(papers), tuple(problems))
 

@@ -104,7 +104,8 @@ def parse_bibtex(text: str | Iterable[str], source_file: str) -> ParseResult:
     return ParseResult(tuple(papers), tuple(problems))
 
 
-BATCH_LINES = 20_000  # lines per parsed batch (cut at the next top-level entry)
+BATCH_LINES = 20_000  # lines per parsed batch (cut at the next top-level entry) ...
+BATCH_CHARS = 8 << 20  # ... or characters, whichever comes first
 _CROSS_LINK = re.compile(
     r"\b(?:crossref|xdata)\s*=\s*(?:\{([^{}]*)\}|\"([^\"]*)\"|([\w:.\-/+]+))", re.IGNORECASE
 )
@@ -125,20 +126,23 @@ def referenced_keys(lines: Iterable[str]) -> set[str]:
 def split_batches(
     lines: Iterable[str], batch_lines: int = BATCH_LINES
 ) -> Iterator[tuple[int, str]]:
-    """(0-based first line, text) of runs of whole entries, about `batch_lines` lines each.
+    """(0-based first line, text) of runs of whole entries, about `batch_lines` lines each
+    (or `BATCH_CHARS` characters: an entry with a 4 MB abstract is one line).
 
     A batch ends only before a line starting an `@` block at brace depth zero, so no entry is
     cut; braces are counted outside `\\{` escapes (BibTeX values keep braces balanced).
     """
     batch: list[str] = []
-    start, depth = 0, 0
+    start, depth, chars = 0, 0, 0
     for number, line in enumerate(lines):
         if number == 0:
             line = line.lstrip("\ufeff")
-        if depth <= 0 and len(batch) >= batch_lines and _ENTRY_START.match(line):
+        full = len(batch) >= batch_lines or chars >= BATCH_CHARS
+        if depth <= 0 and full and _ENTRY_START.match(line):
             yield start, "\n".join(batch)
-            batch, start, depth = [], number, 0
+            batch, start, depth, chars = [], number, 0, 0
         batch.append(line)
+        chars += len(line)
         if "{" in line or "}" in line:
             plain = line.replace("\\{", "").replace("\\}", "")
             depth += plain.count("{") - plain.count("}")

@@ -21,7 +21,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]')
+# A string as one run of plain characters between escapes ("unrolled"): `(?:[^"\\]|\\.)*`
+# would keep regex state per character, hundreds of MB for one 4 MB abstract.
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],:]')
 # Keys under which API responses and exports keep their list of records.
 LIST_KEYS = ("items", "results", "data", "records")
 _MAX_PATH = 3  # record spans are kept for containers at most this deep
