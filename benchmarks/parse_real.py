@@ -62,7 +62,7 @@ def _records(text: str, start: str, title: str) -> tuple[int, int]:
 def count_entries(kind: str, text: str) -> int:
     """Titled entries in `text`, by the format's record and title markers."""
     if kind == "ris":
-        return _records(text, r"^TY {1,2}- ", r"^(?:TI|T1) {1,2}- +\S")[1]
+        return _records(text, r"^TY {1,2}- ", r"^(?:TI|T1|ST) {1,2}- +\S")[1]
     if kind == "wos":
         return _records(text, r"^PT ", r"^TI \S")[1]
     if kind == "medline":

@@ -88,6 +88,8 @@ def item_to_paper(
         return None
     url = _string(item.get("URL") or item.get("url"))
     authors = item.get("author") if isinstance(item.get("author"), list) else []
+    if not authors and isinstance(item.get("editor"), list):  # an edited book: its editors
+        authors = item["editor"]
     return make_paper(
         title=title,
         abstract=strip_markup(_string(item.get("abstract"))),
@@ -125,11 +127,16 @@ def csl_name(name: object) -> str | None:
 
 
 def csl_year(issued: object) -> int | str | None:
-    """The year of a CSL date: `date-parts`, `raw`, `literal` or a plain string/number."""
+    """The year of a CSL date: `date-parts`, `raw`, `literal`, a plain string/number, or the
+    older list of `{year, month, day}` mappings (Better BibTeX and pandoc CSL-YAML)."""
     if isinstance(issued, int | str):
         return issued
+    if isinstance(issued, list) and issued:  # CSL-YAML's older `issued: [{year: 2016}]`
+        return csl_year(issued[0])
     if not isinstance(issued, dict):
         return None
+    if isinstance(issued.get("year"), int | str):  # the same, one date as a mapping
+        return issued["year"]
     parts = issued.get("date-parts")
     if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
         first = parts[0][0]
