@@ -7,9 +7,9 @@ lines as `raw_entry` and the line of its `TY` tag; each record is then parsed by
 Quirks handled: title in TI or T1 (else ST, the short title); abstract in AB or N2; authors
 in AU and/or A1; year in PY, Y1 or DA (`2021/03/04/`); venue in JF, JO, T2 (Zotero), JA or
 J2; DOI in DO (also as a URL); several UR lines (or one `;`-separated); the arXiv id from an
-arxiv.org URL, a `10.48550/arXiv.*` DOI or an `arXiv:` note; CRLF; a final record without `ER  -`; a BOM;
-`TY - ` with one space (vendor output).  The file is read line by line; a record is parsed
-as soon as it ends.
+arxiv.org URL, a `10.48550/arXiv.*` DOI or an `arXiv:` note; CRLF; a final record without
+`ER  -`; a BOM; `TY - ` with one space (vendor output).  The file is read line by line; a
+record is parsed as soon as it ends.
 """
 
 from __future__ import annotations
