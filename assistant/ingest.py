@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from assistant.rag.chunking import chunk_paper
 from assistant.sources import InputLimits, UnsupportedFormatError, collect_input_files, iter_file
@@ -128,7 +128,7 @@ def merge_duplicate(existing: Paper, incoming: Paper) -> Paper:
     The stored abstract is kept unless it is empty; a BibTeX entry's key and original text are
     adopted when the stored record did not come from BibTeX, so it can be exported as is.
     """
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     for name in _FILLABLE:
         if not getattr(existing, name) and getattr(incoming, name):
             changes[name] = getattr(incoming, name)

@@ -92,6 +92,12 @@ class Settings(BaseSettings):
     max_abstract_chars: int = Field(
         default=100_000, ge=1000, le=1_000_000, description="Longer abstracts are cut at ingest."
     )
+    config_file: Path = Field(
+        default_factory=default_config_file,
+        validation_alias=AliasChoices("config_file", "LITASSIST_CONFIG"),
+        description="The TOML file these settings were read from; `prompts/` beside it "
+        "overrides the shipped prompts.",
+    )
     # Zotero and the scholarly APIs (assistant/zotero/, assistant/scholarly/).
     zotero_dir: Path = Field(
         default=Path("~/Zotero"), description="Zotero's data folder (holding zotero.sqlite)."
@@ -115,7 +121,7 @@ class Settings(BaseSettings):
         default="https://api.semanticscholar.org", description="Semantic Scholar Graph API."
     )
 
-    @field_validator("data_dir", "cache_dir", "zotero_dir", mode="after")
+    @field_validator("data_dir", "cache_dir", "config_file", "zotero_dir", mode="after")
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
@@ -134,7 +140,10 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=default_config_file())
+        # The file named by `config_file=` (a test, a front end's --config) or LITASSIST_CONFIG.
+        given = getattr(init_settings, "init_kwargs", {}).get("config_file")
+        toml_file = Path(given).expanduser() if given else default_config_file()
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_file)
         return (init_settings, env_settings, toml)
 
     @property
@@ -158,7 +167,6 @@ class Settings(BaseSettings):
                 shown[name] = "not set"
             else:
                 shown[name] = str(value)
-        shown["config_file"] = str(default_config_file())
         shown["effective_mode"] = self.effective_mode
         return shown
 

@@ -1,9 +1,12 @@
 """The one vocabulary of data types litassist speaks.
 
 Everything that crosses a module boundary is one of these small frozen dataclasses:
-parsers produce `Paper`, the chunker produces `Chunk`, retrieval produces `Passage` and
-`PaperHit`, the answer engine produces `Answer` (with `Source`, `Citation` and
-`AnswerSentence`), the comparer produces `Comparison`.  No module defines its own copy.
+parsers produce `Paper` (listed with its bookkeeping as `PaperRow`), the chunker produces
+`Chunk`, retrieval produces `Passage` and `PaperHit`, the answer engine produces `Answer`
+(with `Source`, `Citation` and `AnswerSentence`), the comparer produces `Comparison`.  No
+module defines its own copy, and none spells their fields again: `codec.py` derives each type's
+dict and row shapes from these definitions, so a field added here reaches every store, `--json`
+and export by itself.
 """
 
 from __future__ import annotations
@@ -38,6 +41,11 @@ class Paper:
     citekey: str | None = None
     raw_entry: str | None = None
     line: int | None = None  # 1-based line of the entry in its source file
+    keywords: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()  # the user's own labels (e.g. Zotero tags)
+    collections: tuple[str, ...] = ()  # folders of the library it came from
+    item_type: str | None = None  # the source's kind of item: "journalArticle", "inproceedings"
+    origin: str | None = None  # a stable key in the library it came from: "zotero:<lib>/<item>"
 
     @property
     def content_hash(self) -> str:
@@ -48,15 +56,16 @@ class Paper:
             digest.update(b"\x00")
         return digest.hexdigest()[:32]
 
-    @property
-    def first_author_surname(self) -> str | None:
-        if not self.authors:
-            return None
-        first = self.authors[0]
-        if "," in first:
-            return first.split(",", 1)[0].strip() or None
-        parts = first.split()
-        return parts[-1] if parts else None
+
+@dataclass(frozen=True)
+class PaperRow:
+    """A paper with its bookkeeping in the library, as `litassist papers` lists it."""
+
+    paper: Paper
+    chunks: int
+    indexed: bool
+    added_at: str
+    updated_at: str
 
 
 @dataclass(frozen=True)

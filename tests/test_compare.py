@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 import respx
 
-from assistant.comparison_json import comparison_from_dict, comparison_to_dict
-from assistant.comparisons import ComparisonNotFoundError, ComparisonStore
+from assistant.codec import comparison_from_dict, comparison_to_dict
 from assistant.errors import LitassistError, PaperNotFoundError
 from assistant.ingest import ingest
 from assistant.rag.aspects import DEFAULT_ASPECTS, aspect, parse_aspects
@@ -22,6 +21,7 @@ from assistant.rag.llm import LLMClient, LLMNotConfiguredError
 from assistant.rag.prompts import PromptLibrary
 from assistant.rag.retriever import HybridRetriever
 from assistant.rag.sentences import Span
+from assistant.store.comparisons import ComparisonNotFoundError, ComparisonStore
 from assistant.store.library import Library
 from assistant.types import Comparison, Passage, Source
 from tests.compare_endpoint import FakeCompareEndpoint, Prompt

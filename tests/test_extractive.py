@@ -182,16 +182,3 @@ def test_cite_puts_the_marker_before_the_final_stop() -> None:
 
 def test_quoted_brackets_do_not_pass_for_citations() -> None:
     assert extractive.cite("As shown in [12], it works.", 1) == "As shown in (12), it works [1]."
-
-
-@pytest.mark.parametrize(
-    ("title", "name"),
-    [
-        ("DataDAM: Efficient Dataset Distillation with Attention Matching", "DataDAM"),
-        ("When does dough become a bagel? Analyzing mistakes", "When does dough become a bagel"),
-        ("Google Landmarks Dataset v2 -- A Large-Scale Benchmark", "Google Landmarks Dataset v2"),
-        ("Data Filtering Networks", "Data Filtering Networks"),
-    ],
-)  # fmt: skip
-def test_short_names(title: str, name: str) -> None:
-    assert extractive.short_name(title) == name

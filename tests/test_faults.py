@@ -182,36 +182,36 @@ def test_disk_full_mid_ingest_loses_nothing_and_resumes(tmp_path: Path) -> None:
 def test_bm25_save_on_a_full_disk_keeps_searching(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bm25s
+    from assistant.store import lexical
 
     first = write_corpus(tmp_path / "first.jsonl", 10)
     ingest([first], library)
-    saved_version = library.lexical().version
+    saved = library.lexical().last_doc
 
     def no_space(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(bm25s.BM25, "save", no_space)
+    monkeypatch.setattr(lexical.np, "save", no_space)
+    monkeypatch.setattr(lexical, "DELTA_MIN", 0)  # every catch-up merges and saves
     second = write_corpus(tmp_path / "second.jsonl", 5, start=50)
-    report = ingest([second], library)  # the BM25 files cannot be written: not an error
+    report = ingest([second], library)  # the snapshot cannot be written: not an error
     assert report.added == 5
     hits = HybridRetriever(library).search("Synthetic study 52", 1, mode="lexical")
     assert hits[0].paper.id == "doi:10.5555/synthetic.52"  # served from memory
     monkeypatch.undo()
     fresh = Library.open(library.data_dir, library.embedder)
     try:
-        assert fresh.check().bm25.version == saved_version  # the old build is intact
-        assert fresh.check().bm25.state == "stale"
-        hits = HybridRetriever(fresh).search("Synthetic study 52", 1, mode="lexical")
-        assert hits[0].paper.id == "doi:10.5555/synthetic.52"
+        assert lexical.LexicalIndex.load(fresh.lexical_root()).last_doc == saved  # intact
         assert fresh.check().bm25.state == "current"
+        hits = HybridRetriever(fresh).search("Synthetic study 52", 1, mode="lexical")
+        assert hits[0].paper.id == "doi:10.5555/synthetic.52"  # caught up from the rows
     finally:
         fresh.close()
 
 
 # ---- corrupt BM25 files ----------------------------------------------------------------------
 def _garbage_json(root: Path) -> None:
-    for path in root.rglob("chunks.json"):
+    for path in root.rglob("index.json"):
         path.write_text("{ not json", encoding="utf-8")
 
 
@@ -229,13 +229,25 @@ def _binary_pointer(root: Path) -> None:
 
 
 def _missing_vocabulary(root: Path) -> None:
-    for path in root.rglob("vocab.index.json"):
+    for path in root.rglob("ptr.npy"):
         path.unlink()
+
+
+def _file_in_place_of_the_folder(root: Path) -> None:
+    shutil.rmtree(root)
+    root.write_bytes(b"not a folder")
 
 
 @pytest.mark.parametrize(
     "damage",
-    [_garbage_json, _truncated_arrays, _dangling_pointer, _binary_pointer, _missing_vocabulary],
+    [
+        _garbage_json,
+        _truncated_arrays,
+        _dangling_pointer,
+        _binary_pointer,
+        _missing_vocabulary,
+        _file_in_place_of_the_folder,
+    ],
 )
 def test_corrupt_bm25_files_are_reported_and_rebuilt(
     damage, library: Library, tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch

@@ -8,6 +8,7 @@ import pytest
 
 from assistant.sources.bibtex import parse_bibtex, resolve_value, split_concatenation
 from assistant.sources.identity import make_paper, title_hash
+from assistant.text import first_surname
 from assistant.types import Paper, ParseResult
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
@@ -38,7 +39,7 @@ def test_zotero_export() -> None:
     assert lecun.abstract.startswith("Deep learning allows computational models")
     assert lecun.line == 2
     assert lecun.source_format == "bibtex" and lecun.source_file == "zotero.bib"
-    assert lecun.first_author_surname == "LeCun"
+    assert first_surname(lecun.authors) == "LeCun"
 
     radford = papers["radford_learning_2021"]
     assert radford.title == "Learning Transferable Visual Models From Natural Language Supervision"

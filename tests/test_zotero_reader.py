@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import ZoteroReadError
+from assistant.text import first_surname
 from assistant.zotero import ZoteroRef, is_zotero_database, read_zotero
 from assistant.zotero import database as zotero_database
 from assistant.zotero.better_bibtex import read_better_bibtex
@@ -162,7 +163,7 @@ def test_items_become_papers(library) -> None:
     assert dd.source_file == str(folder / "zotero.sqlite")
     assert json.loads(dd.raw_entry or "")["tags"] == ["distillation", "to-read"]
     assert papers["Learning Transferable Visual Models"].id == "arxiv:2103.00020"
-    assert papers["Learning to Distill"].first_author_surname == "Lovelace"
+    assert first_surname(papers["Learning to Distill"].authors) == "Lovelace"
 
 
 def test_unlocked_database_is_read_in_place(library, monkeypatch) -> None:

@@ -6,11 +6,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.cli.app import cli, echo_json, settings_from
+from assistant.cli.app import app_from, cli, echo_json
 
 if TYPE_CHECKING:
-    from assistant.store.health import LibraryHealth
-    from assistant.store.library import RepairReport
+    from assistant.app.library import LibraryHealth, RepairReport
 
 
 def _table(health: LibraryHealth) -> list[str]:
@@ -57,32 +56,15 @@ def doctor(ctx: click.Context, do_repair: bool, as_json: bool) -> None:
     missing or stale, deletes orphans, rebuilds BM25 and, in embedded mode, an unreadable
     vector store (the old one is moved aside).  Exits with 1 while problems remain.
     """
-    from assistant.wiring import open_library
-
-    library = open_library(settings_from(ctx))
-    report: RepairReport | None = None
-    try:
-        before = library.check()
-        after = before
-        if do_repair and (not before.consistent or before.bm25.state != "current"):
-            with library.write_lock(wait=2.0):
-                report = library.repair(thorough=True)
-            after = library.check()
-    finally:
-        library.close()
+    with app_from(ctx) as app:
+        result = app.library.doctor(repair=do_repair)
+    before, after, report = result.before, result.after, result.repair
     if as_json:
+        from assistant.codec import to_dict
+
         data = after.as_dict()
         data["found"] = before.problems()
-        data["repaired"] = (
-            None
-            if report is None
-            else {
-                "reindexed": report.reindexed,
-                "orphans_removed": report.orphans_removed,
-                "lexical_rebuilt": report.lexical_rebuilt,
-                "vector_store_moved_to": report.vector_store_moved_to,
-            }
-        )
+        data["repaired"] = None if report is None else to_dict(report)
         echo_json(data)
     else:
         if report is not None:

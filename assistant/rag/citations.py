@@ -265,7 +265,7 @@ def verify(
                     AnswerSentence(span.text, (), 0.0, True, span.start, span.end, kind)
                 )
                 continue
-            note = (
+            note: str | None = (
                 f"cites {', '.join(bad)}, which is not among the sources" if bad else "no citation"
             )
             out_sentences.append(
@@ -311,7 +311,7 @@ def verify(
             1 - LEXICAL_WEIGHT
         ) * max(best_cosine, 0.0)
         missing = sorted(_checked_numbers(sentence.claim) - source_numbers)
-        note: str | None = None
+        note = None
         if missing:
             note = f"numbers not in the cited sources: {', '.join(missing)}"
         elif support < threshold:

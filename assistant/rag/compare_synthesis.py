@@ -25,8 +25,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from assistant.rag.aspects import aspect as aspect_spec
-from assistant.rag.extractive import short_name
 from assistant.rag.scoring import TermWeights, terms_many
+from assistant.text import short_title
 from assistant.types import ComparisonCell, Paper
 
 MAX_SHARED_WORDS = 3
@@ -165,7 +165,7 @@ def extractive_synthesis(
     weights: TermWeights,
 ) -> str:
     """Shared and differing words per aspect, then the gaps; every claim cites its cells."""
-    names = {paper.id: short_name(paper.title) for paper in papers}
+    names = {paper.id: short_title(paper.title) for paper in papers}
     sentences: list[str] = []
     for name in aspects:
         stated = [c for c in cells if c.aspect == name and c.stated and c.citations]

@@ -33,6 +33,7 @@ from assistant.rag.embeddings import Embedder
 from assistant.rag.relevance import Relevance
 from assistant.rag.scoring import TermWeights, cosines, coverage, numbers, terms_many
 from assistant.rag.sentences import Span, split_sentences
+from assistant.text import short_title
 from assistant.types import Source
 
 COSINE_WEIGHT = 0.45
@@ -68,7 +69,6 @@ NUMERIC_BONUS = 0.1
 SAME_PAPER_PENALTY = 0.1  # per sentence already taken from that paper: prefer breadth
 MIN_WORDS = 5
 LINK_SENTENCE_WORDS = 12  # words besides the link a sentence with a URL needs to be quoted
-SHORT_NAME_CHARS = 40
 
 _ASKS_FOR_NUMBER = re.compile(
     r"\bhow (?:many|much|big|large|small|long|fast|often|accurate)\b|\bwhat (?:is the |are the )?"
@@ -81,7 +81,6 @@ _ASKS_FOR_LIST = re.compile(
     re.IGNORECASE,
 )
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_TITLE_BREAK = re.compile(r"\s*(?::|\?|\s--\s|\s—\s)\s*")
 _END = re.compile(r"([.!?]+)([\"')\]]*)$")
 
 
@@ -222,22 +221,6 @@ def arrange(chosen: Sequence[Candidate]) -> list[list[Candidate]]:
     return [sorted(group, key=lambda c: c.position) for group in groups.values()]
 
 
-def short_name(title: str) -> str:
-    """A paper's name for a label: 'DataDAM: Efficient ...' -> 'DataDAM'.
-
-    The part before the first ':', '?' or ' -- ' if any, else the title, cut at a word if long;
-    sentence punctuation is dropped so the label never reads as a sentence of its own.
-    """
-    head = _TITLE_BREAK.split(title, maxsplit=1)[0].strip()
-    if head != title.strip() and 2 <= len(head) <= 2 * SHORT_NAME_CHARS:
-        name = head
-    elif len(title) <= 2 * SHORT_NAME_CHARS:
-        name = title
-    else:
-        name = title[: 2 * SHORT_NAME_CHARS].rsplit(" ", 1)[0] + "…"
-    return re.sub(r"[.?!]+(\s|$)", r"\1", name).strip()
-
-
 def cite(sentence: str, number: int) -> str:
     """The sentence with `[number]` before its final punctuation.
 
@@ -258,7 +241,7 @@ def render(groups: Sequence[Sequence[Candidate]], sources: Sequence[Source]) -> 
     titles = {s.number: s.paper.title for s in sources}
     for index, group in enumerate(groups):
         prefix = "\n\n" if index else ""
-        label = short_name(titles[group[0].number])
+        label = short_title(titles[group[0].number])
         for position, candidate in enumerate(group):
             lead = f"{prefix}{label}: " if position == 0 else " "
             yield lead + cite(candidate.span.text, candidate.number)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import LitassistError
+from assistant.text import first_surname
 from assistant.types import Source
 
 BUILTIN_DIR = Path(__file__).resolve().parents[2] / "prompts"
@@ -114,7 +115,7 @@ def format_sources(sources: Sequence[Source], tag: str) -> str:
         if paper.year:
             attributes += f' year="{paper.year}"'
         if paper.authors:
-            attributes += f' first_author="{_attribute(paper.first_author_surname or "")}"'
+            attributes += f' first_author="{_attribute(first_surname(paper.authors))}"'
         blocks.append(f"<{tag} {attributes}>\n{text}\n</{tag}>")
     return "\n\n".join(blocks)
 

@@ -51,7 +51,8 @@ def work_to_paper(
     for alt in work.get("alternative-id") or []:
         if isinstance(alt, str) and "arxiv" in alt.lower():
             arxiv_id = normalize_arxiv(alt)
-    event = work.get("event") if isinstance(work.get("event"), dict) else {}
+    event_field = work.get("event")
+    event: dict[str, Any] = event_field if isinstance(event_field, dict) else {}
     return make_paper(
         title=title,
         abstract=strip_markup(_first(work.get("abstract"))),

@@ -87,9 +87,11 @@ def item_to_paper(
     if not title:
         return None
     url = _string(item.get("URL") or item.get("url"))
-    authors = item.get("author") if isinstance(item.get("author"), list) else []
-    if not authors and isinstance(item.get("editor"), list):  # an edited book: its editors
-        authors = item["editor"]
+    author_field = item.get("author")
+    authors: list[Any] = author_field if isinstance(author_field, list) else []
+    editor_field = item.get("editor")
+    if not authors and isinstance(editor_field, list):  # an edited book: its editors
+        authors = editor_field
     return make_paper(
         title=title,
         abstract=strip_markup(_string(item.get("abstract"))),

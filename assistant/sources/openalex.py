@@ -73,8 +73,8 @@ def work_to_paper(
     title = strip_markup(_str(work.get("title")) or _str(work.get("display_name")))
     if not title:
         return None
-    ids = work.get("ids") if isinstance(work.get("ids"), dict) else {}
-    primary = work.get("primary_location") if isinstance(work.get("primary_location"), dict) else {}
+    ids = _mapping(work.get("ids"))
+    primary = _mapping(work.get("primary_location"))
     return make_paper(
         title=title,
         abstract=strip_markup(rebuild_abstract(work.get("abstract_inverted_index"))),
@@ -152,7 +152,7 @@ def _authors(authorships: object) -> list[str]:
     for authorship in authorships:
         if not isinstance(authorship, dict):
             continue
-        author = authorship.get("author") if isinstance(authorship.get("author"), dict) else {}
+        author = _mapping(authorship.get("author"))
         name = _str(author.get("display_name")) or _str(authorship.get("raw_author_name"))
         if name:
             names.append(name)
@@ -187,3 +187,8 @@ def _arxiv_id(work: dict[str, Any]) -> str | None:
 
 def _str(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    """`value` when it is a JSON object, else an empty one (a field of the wrong type)."""
+    return value if isinstance(value, dict) else {}

@@ -159,8 +159,8 @@ def iter_lines(path: Path, decoding: Decoding | None = None) -> Iterator[str]:
                 yield from _split_line(raw)
             return
         fallback = decoding.fallback_lines if decoding is not None else []
-        for number, raw in enumerate(handle, start=1):
-            line = _decode_line(raw, encoding, fallback, number)
+        for number, raw_bytes in enumerate(handle, start=1):
+            line = _decode_line(raw_bytes, encoding, fallback, number)
             if number == 1:
                 line = line.lstrip("\ufeff")
             yield from _split_line(line)

@@ -1,6 +1,6 @@
 """Conversations: each turn's full `Answer` kept in `conversations.sqlite` in the data folder.
 
-A turn is stored as the JSON of `answer_json.answer_to_dict` (question, text, mode, sources with
+A turn is stored as the JSON of `codec.answer_to_dict` (question, text, mode, sources with
 a snapshot of each paper, citations, sentences, flags), so a conversation can be reopened and
 exported even after its papers have left the library.  The file is separate from the paper
 catalog: conversations are the user's work, never rebuilt or repaired away.  WAL mode lets the
@@ -14,9 +14,10 @@ import secrets
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from assistant.answer_json import answer_from_dict, answer_to_dict
+from assistant.codec import answer_from_dict, answer_to_dict
 from assistant.errors import LitassistError
-from assistant.sqlite_store import SqliteStore
+from assistant.store.sqlite_store import SqliteStore
+from assistant.text import clip_words
 from assistant.types import Answer, Conversation, ConversationSummary
 
 FILE_NAME = "conversations.sqlite"
@@ -56,10 +57,7 @@ def _now() -> datetime:
 
 def title_for(question: str) -> str:
     """A conversation title from its first question."""
-    text = " ".join(question.split())
-    if len(text) <= TITLE_CHARS:
-        return text
-    return text[: TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return clip_words(question, TITLE_CHARS)
 
 
 class ConversationStore(SqliteStore):

@@ -2,8 +2,10 @@
 
 Each store is a small SQLite file in the data folder, in WAL mode so the chat and a CLI command
 can use it at once, versioned with `PRAGMA user_version` (a file from a newer litassist is
-refused, not misread), written in one locked transaction per change.  Subclasses set the file
-name, schema, version, a plural noun for messages, and their error class.
+refused, not misread; one from an older one is migrated on open, in the same transaction that
+stamps the new version), written in one locked transaction per change.  Subclasses set the file
+name, schema, version, a plural noun for messages, and their error class, and override
+`migrate` when they change their layout.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ class SqliteStore:
                 )
             with connection:
                 connection.executescript(cls.SCHEMA)
+                if 0 < version < cls.SCHEMA_VERSION:
+                    cls.migrate(connection, version)
                 connection.execute(f"PRAGMA user_version = {cls.SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
             raise cls.ERROR(
@@ -57,6 +61,11 @@ class SqliteStore:
         except OSError as exc:
             raise cls.ERROR(f"Cannot create {path}: {exc.strerror or exc}.") from exc
         return cls(connection, path)
+
+    @classmethod
+    def migrate(cls, db: sqlite3.Connection, version: int) -> None:
+        """Bring a file written at `version` (older than `SCHEMA_VERSION`) up to date, inside
+        the open transaction (a failure leaves the file as it was)."""
 
     def close(self) -> None:
         with self._lock:

@@ -3,20 +3,25 @@
 Kept apart from the paper catalog (comparisons are the user's work, never rebuilt away) and
 from conversations (another kind of record, read by another screen).  A comparison is written
 once, in one transaction, and read back whole; `export --comparison` and the TUI reopen it.
+
+The payload is `codec.comparison_to_dict`: each cell once.  Files of version 1 held every cell
+twice (also under `rows`, for readers of `--json`); opening one rewrites its payloads without
+the copies (version 2), and a version-1 payload still reads, the copies being ignored.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import datetime
 
-from assistant.comparison_json import comparison_from_dict, comparison_to_dict
+from assistant.codec import comparison_from_dict, comparison_to_dict
 from assistant.errors import LitassistError
-from assistant.sqlite_store import SqliteStore
+from assistant.store.sqlite_store import SqliteStore
 from assistant.types import Comparison, ComparisonSummary
 
 FILE_NAME = "comparisons.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: payloads without the `rows` copy of every cell
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS comparisons (
@@ -51,6 +56,23 @@ class ComparisonStore(SqliteStore):
     SINGULAR = "comparison"
     ERROR = ComparisonStoreError
     NOT_FOUND = ComparisonNotFoundError
+
+    @classmethod
+    def migrate(cls, db: sqlite3.Connection, version: int) -> None:
+        """Version 1 -> 2: rewrite each payload in the codec's shape (each cell once).
+
+        A payload that does not read is left as it is: `get` reports it, nothing is lost.
+        """
+        rows = db.execute("SELECT id, payload FROM comparisons").fetchall()
+        for comparison_id, payload in rows:
+            try:
+                comparison = comparison_from_dict(json.loads(payload))
+            except ValueError:  # CodecError and json.JSONDecodeError both are
+                continue
+            db.execute(
+                "UPDATE comparisons SET payload = ? WHERE id = ?",
+                (json.dumps(comparison_to_dict(comparison), ensure_ascii=False), comparison_id),
+            )
 
     # ---- writing --------------------------------------------------------------------------
     def save(self, comparison: Comparison) -> str:
@@ -90,7 +112,7 @@ class ComparisonStore(SqliteStore):
             raise ComparisonNotFoundError(f"No comparison {ref!r}.")
         try:
             return comparison_from_dict(json.loads(row[0]))
-        except ValueError as exc:  # json.JSONDecodeError is a ValueError
+        except ValueError as exc:  # CodecError and json.JSONDecodeError both are
             raise ComparisonStoreError(
                 f"Comparison {comparison_id} is unreadable ({exc})."
             ) from exc
