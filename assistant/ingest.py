@@ -119,7 +119,7 @@ class IngestReport:
         return data
 
 
-_FILLABLE = ("authors", "year", "venue", "doi", "arxiv_id", "url")
+_FILLABLE = ("authors", "year", "venue", "doi", "arxiv_id", "url", "keywords", "item_type")
 
 
 def merge_duplicate(existing: Paper, incoming: Paper) -> Paper:

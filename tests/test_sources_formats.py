@@ -180,3 +180,36 @@ def test_ris_record_with_only_a_short_title_is_kept() -> None:
     assert paper.title == "Морские травы Чёрного моря"
     assert paper.abstract == "Первая строка аннотации The second line of the abstract"
     assert (paper.year, paper.authors) == (2010, ("Petrova, A. N.",))
+
+
+@pytest.mark.parametrize(
+    ("name", "keywords", "item_type"),
+    [
+        ("zotero.bib", ("Computer science", "Mathematics and computing"), "article"),
+        ("mendeley.bib", ("dataset", "clip"), "article"),
+        ("zotero.ris", ("Computer science", "Mathematics and computing"), "JOUR"),
+        ("wos-savedrecs.txt", ("seagrass", "blue carbon"), "Article"),
+        ("endnote.enw", ("seagrass",), "Journal Article"),
+        ("scopus.csv.scopus", ("seagrass", "carbon"), "Article"),
+        ("ieee.csv", ("Training", "Degradation", "Neural networks"), None),
+        ("asreview-lists.csv", ("seagrass", "carbon"), "JOUR"),
+        ("wos-tab.txt", (), "Article"),
+    ],
+)
+def test_keywords_and_item_type_of_the_first_record(
+    name: str, keywords: tuple[str, ...], item_type: str | None
+) -> None:
+    first = parse_file(FIXTURES / name).papers[0]
+    assert (first.keywords, first.item_type) == (keywords, item_type)
+
+
+def test_keywords_from_api_payloads_and_pubmed() -> None:
+    from assistant.sources.crossref import parse_crossref_payload
+    from assistant.sources.openalex import parse_openalex_payload
+
+    work = {"title": ["T"], "subject": ["Ecology", "Oceanography"], "type": "journal-article"}
+    (paper,) = parse_crossref_payload({"message": work}, "c").papers
+    assert (paper.keywords, paper.item_type) == (("Ecology", "Oceanography"), "journal-article")
+    oa = {"id": "https://openalex.org/W1", "title": "T", "keywords": [{"display_name": "Kelp"}]}
+    (paper,) = parse_openalex_payload(oa, "o").papers
+    assert paper.keywords == ("Kelp",)

@@ -192,3 +192,16 @@ def test_batches_are_written_as_parsed_and_a_late_duplicate_still_merges(
     )
     assert (chapter.year, chapter.venue, chapter.line) == (2019, "The Book", 1)
     assert seen[-1][0] == seen[-1][1]  # the growing total ends equal to what was done
+
+
+def test_keywords_are_stored_and_a_duplicate_fills_them(library: Library, tmp_path: Path) -> None:
+    source = jsonl(
+        tmp_path / "k.jsonl",
+        [
+            {"title": "Kelp decline", "abstract": ABSTRACT, "doi": "10.1000/kelp"},
+            {"title": "Kelp decline", "doi": "10.1000/kelp", "keywords": ["kelp", "warming"]},
+        ],
+    )
+    ingest([source], library)
+    (row,) = library.catalog.list_rows()
+    assert row.paper.keywords == ("kelp", "warming")

@@ -58,7 +58,7 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 from pylatexenc.latexwalker import get_default_latex_context_db as get_default_walker_context_db
 from pylatexenc.macrospec import LatexContextDb
 
-from assistant.sources.identity import make_paper, normalize_arxiv
+from assistant.sources.identity import clean_keywords, make_paper, normalize_arxiv
 from assistant.types import Paper, ParseProblem, ParseResult
 
 FORMAT = "bibtex"
@@ -628,6 +628,8 @@ def _to_paper(entry: Entry, source: _SourceEntry, source_file: str) -> Paper | N
         url=verbatim(url) if url else None,
         source_file=source_file,
         source_format=FORMAT,
+        keywords=clean_keywords([latex_to_text(_field(entry, "keywords") or "")], ",;"),
+        item_type=entry.entry_type.lower(),
         citekey=source.key,
         raw_entry=source.raw,
         line=source.line,

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from assistant.sources.identity import make_paper, normalize_arxiv
+from assistant.sources.identity import clean_keywords, make_paper, normalize_arxiv
 from assistant.sources.jsondoc import JsonStream
 from assistant.sources.markup import strip_markup
 from assistant.types import Paper, ParseProblem, ParseResult
@@ -103,6 +103,8 @@ def item_to_paper(
         url=url,
         source_file=source_file,
         source_format=FORMAT,
+        keywords=clean_keywords([_string(item.get("keyword")) or ""], ",;"),
+        item_type=_string(item.get("type")),
         citekey=_citekey(item.get("id")),
         raw_entry=json.dumps(item, ensure_ascii=False),
         line=line,

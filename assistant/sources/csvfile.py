@@ -62,6 +62,9 @@ VENUE_COLUMNS = (
 )
 ABSTRACT_COLUMNS = ("abstract", "abstract note", "ab", "notes_abstract", "summary", "text")
 DOI_COLUMNS = ("doi", "item doi", "di")
+# Keyword columns, all read: Scopus' author and index keywords, IEEE's, WoS `DE`, ASReview's.
+KEYWORD_COLUMNS = ("author keywords", "index keywords", "keywords", "de", "ieee terms")
+TYPE_COLUMNS = ("document type", "item type", "content type", "type_of_reference", "dt", "pt")
 _BIBLIOGRAPHIC = (*AUTHOR_COLUMNS, *ABSTRACT_COLUMNS, *DOI_COLUMNS, *VENUE_COLUMNS)
 
 # Generous, so a long abstract is read (and cut later) rather than failing its row.
@@ -185,6 +188,8 @@ def _row_to_paper(
         url=_cell(record, "url", "link", "pdf link"),
         source_file=source_file,
         source_format=FORMAT,
+        keywords=_keywords(record),
+        item_type=_cell(record, *TYPE_COLUMNS),
         citekey=_cell(record, "citekey", "citation key"),
         raw_entry=raw,
         line=line,
@@ -262,3 +267,13 @@ def _restore_period(part: str, original: str) -> str:
 def _cell(record: dict[str, str], *names: str) -> str | None:
     value = first_of(record, *names)
     return value.strip() if isinstance(value, str) else None
+
+
+def _keywords(record: dict[str, str]) -> list[str]:
+    words: list[str] = []
+    for name in KEYWORD_COLUMNS:
+        cell = (record.get(name) or "").strip()
+        if cell:
+            listed = _python_list(cell)
+            words.extend(listed if listed is not None else [cell])
+    return words

@@ -160,6 +160,8 @@ def _to_paper(fields: dict[str, Any], record: RisRecord, source_file: str) -> Pa
         url=urls[0] if urls else None,
         source_file=source_file,
         source_format=FORMAT,
+        keywords=_strings(fields, "keywords"),
+        item_type=_text(fields, "type_of_reference"),
         raw_entry=record.raw,
         line=record.line,
     )
