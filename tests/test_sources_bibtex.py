@@ -254,3 +254,27 @@ def test_math_sub_and_superscripts_become_unicode() -> None:
     )
     assert papers["Haddad_1994"].authors == ("Haddad, R. K.", "Okafor-Lind, P.")
     assert papers["isotope"].title == "Tracing ¹³C and ¹⁵N through a β₂-limited food web"
+
+
+def test_batches_end_only_between_top_level_entries(monkeypatch) -> None:
+    """Cut by lines or by characters (one-line huge abstracts), never inside an entry: an `@`
+    inside a value or a brace group spanning lines does not start a batch."""
+    import assistant.sources.bibtex as bibtex
+
+    monkeypatch.setattr(bibtex, "BATCH_CHARS", 10)
+    lines = [
+        "@article{a,",
+        "  title = {One},",
+        "  note = {a line that starts",
+        "@inside the value}",
+        "}",
+        "@article{b, title = {Two}, abstract = {" + "x" * 50 + "}}",
+        "@article{c, title = {Three}}",
+    ]
+    batches = list(bibtex.split_batches(lines, batch_lines=1))
+    assert [offset for offset, _ in batches] == [0, 5, 6]
+    assert [p.title for p in parse_bibtex("\n".join(lines), "x.bib").papers] == [
+        "One",
+        "Two",
+        "Three",
+    ]
