@@ -20,10 +20,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from assistant.rag.chunking import chunk_paper
-from assistant.sources import InputLimits, UnsupportedFormatError, collect_input_files, parse_file
+from assistant.sources import InputLimits, UnsupportedFormatError, collect_input_files, iter_file
 from assistant.sources.identity import title_hash
 from assistant.store.library import EMBED_BATCH, Library
 from assistant.types import Paper, ParseProblem
@@ -119,7 +119,7 @@ class IngestReport:
         return data
 
 
-_FILLABLE = ("authors", "year", "venue", "doi", "arxiv_id", "url")
+_FILLABLE = ("authors", "year", "venue", "doi", "arxiv_id", "url", "keywords", "item_type")
 
 
 def merge_duplicate(existing: Paper, incoming: Paper) -> Paper:
@@ -166,7 +166,15 @@ def plan_paper(existing: Paper | None, incoming: Paper) -> tuple[Outcome, Paper]
     return (Outcome.UNCHANGED if merged == existing else Outcome.MERGED), merged
 
 
-def _different_papers(a: Paper, b: Paper) -> bool:
+class _Identified(Protocol):
+    @property
+    def doi(self) -> str | None: ...
+
+    @property
+    def arxiv_id(self) -> str | None: ...
+
+
+def _different_papers(a: _Identified, b: _Identified) -> bool:
     """Different DOIs or different arXiv ids: never the same paper, whatever the title."""
     return bool(
         (a.doi and b.doi and a.doi != b.doi)
@@ -175,7 +183,8 @@ def _different_papers(a: Paper, b: Paper) -> bool:
 
 
 def cut_abstract(paper: Paper, limit: int) -> tuple[Paper, str | None]:
-    """`paper` with its abstract cut to `limit` characters (at a word), and a note if cut."""
+    """`paper` with its abstract cut to `limit` characters (at a word), and a note if cut;
+    an original entry that holds the uncut abstract is dropped with it."""
     if len(paper.abstract) <= limit:
         return paper, None
     cut = paper.abstract[:limit]
@@ -184,7 +193,13 @@ def cut_abstract(paper: Paper, limit: int) -> tuple[Paper, str | None]:
         cut = cut[:space]
     where = f"{paper.source_file}:{paper.line}" if paper.line else (paper.source_file or "?")
     note = f"{where}: abstract cut from {len(paper.abstract):,} to {len(cut):,} characters"
-    return dataclasses.replace(paper, abstract=cut.rstrip() + " …"), note
+    raw = paper.raw_entry
+    if raw is not None and len(raw) > 2 * limit + 65_536:
+        # The original entry holds the whole abstract: keeping it would keep megabytes per
+        # paper in every batch and in the catalog; an export rebuilds the entry from fields.
+        raw = None
+        note += " (original entry not kept)"
+    return dataclasses.replace(paper, abstract=cut.rstrip() + " …", raw_entry=raw), note
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -207,57 +222,69 @@ def ingest(
     files, problems = collect_input_files(paths)
     report.problems.extend(problems)
     report.skipped_files += len(problems)
-    parsed: list[Paper] = []
-    for path in files:
-        # Absolute paths: the same file ingested from another folder is still the same file.
-        try:
-            result = parse_file(path.resolve(), limits)
-        except UnsupportedFormatError as exc:  # changed since it was collected
-            report.problems.append(ParseProblem(str(path), None, exc.reason))
-            report.skipped_files += 1
-            continue
-        report.files += 1
-        _classify(result.problems, bool(result.papers), report)
-        for paper in result.papers:
-            paper, note = cut_abstract(paper, limits.max_abstract_chars)
-            if note:
-                report.truncated.append(note)
-            parsed.append(paper)
 
     with library.write_lock(wait=2.0):
         pending = library.catalog.pending_ids()
         report.resumed = len(pending)
-        total = len(parsed) + len(pending)
-        done = 0
+        # The total grows as files are read: papers are parsed while earlier ones are written.
+        counts = {"done": 0, "total": len(pending)}
 
         def tick(n: int) -> None:
-            nonlocal done
-            done += n
+            counts["done"] += n
             if progress:
-                progress(done, total)
+                progress(counts["done"], max(counts["total"], counts["done"]))
 
         library.repair(progress=tick)
 
+        def incoming_papers() -> Iterator[Paper]:
+            """Every parsed paper, file by file and batch by batch, abstracts cut."""
+            for path in files:
+                # Absolute paths: the same file ingested from another folder is the same file.
+                file_problems: list[ParseProblem] = []
+                any_papers = False
+                try:
+                    for result in iter_file(path.resolve(), limits):
+                        file_problems.extend(result.problems)
+                        any_papers = any_papers or bool(result.papers)
+                        counts["total"] += len(result.papers)
+                        for paper in result.papers:
+                            paper, note = cut_abstract(paper, limits.max_abstract_chars)
+                            if note:
+                                report.truncated.append(note)
+                            yield paper
+                except UnsupportedFormatError as exc:  # changed since it was collected
+                    report.problems.append(ParseProblem(str(path), None, exc.reason))
+                    report.skipped_files += 1
+                    continue
+                report.files += 1
+                _classify(file_problems, any_papers, report)
+
         def batches() -> Iterator[list[Paper]]:
             """Planned papers in batches; runs while the library embeds the previous one."""
-            batch: list[Paper] = []
+            batch: dict[str, Paper] = {}
             planned = _PlannedPapers()
             without_abstract: set[str] = set()
-            for incoming in parsed:
+
+            def get(paper_id: str) -> Paper | None:
+                return batch.get(paper_id) or library.catalog.get(paper_id)
+
+            for incoming in incoming_papers():
                 key = title_hash(incoming.title)
-                paper, existing, problem = _resolve(incoming, key, planned, library)
+                paper, existing, problem = _resolve(incoming, key, planned, library, get)
                 if problem is not None:
                     report.problems.append(problem)
                     report.duplicates += 1
-                    kept = planned.find(incoming, key)
+                    seen = planned.find(incoming, key)
+                    kept = None
+                    if seen is not None:
+                        kept = get(seen.stored_id)
                     if kept is None:
                         tick(1)
                         continue
-                    merged = merge_duplicate(kept[1], incoming)
-                    if merged == kept[1]:
+                    merged = merge_duplicate(kept, incoming)
+                    if merged == kept:
                         tick(1)
                         continue
-                    planned.replace(kept[1], merged)
                     planned.add(merged, key, incoming)  # the duplicate's DOI/arXiv id too
                     report.count(merged.id, Outcome.UPDATED)  # an added paper stays added
                     stored = merged
@@ -273,13 +300,14 @@ def ingest(
                 else:
                     without_abstract.discard(stored.id)
                 report.without_abstract = len(without_abstract)
-                batch = [p for p in batch if p.id != stored.id] + [stored]
+                batch.pop(stored.id, None)
+                batch[stored.id] = stored
                 if len(batch) >= batch_size:
-                    yield batch
+                    yield list(batch.values())
                     tick(len(batch))
-                    batch = []
+                    batch = {}
             if batch:
-                yield batch
+                yield list(batch.values())
                 tick(len(batch))
 
         library.write_batches(
@@ -307,7 +335,11 @@ def _classify(problems: Iterable[ParseProblem], any_papers: bool, report: Ingest
 
 
 def _resolve(
-    incoming: Paper, title_key: str, planned: _PlannedPapers, library: Library
+    incoming: Paper,
+    title_key: str,
+    planned: _PlannedPapers,
+    library: Library,
+    get: Callable[[str], Paper | None],
 ) -> tuple[Paper, Paper | None, ParseProblem | None]:
     """The paper to plan, the stored record it matches, or a problem when it is a duplicate.
 
@@ -316,25 +348,25 @@ def _resolve(
     its fields fill the kept record's gaps).  Different DOIs or arXiv ids are different
     papers.  Same title but different abstracts and no ids (a generic title such as
     "Summary") are two papers: the second gets an id of its own, derived from its content so
-    it is stable across re-ingests.
+    it is stable across re-ingests.  `get` finds a paper of this run by id (the batch being
+    built, else the catalog).
     """
     seen = planned.find(incoming, title_key)
     if seen is None:
         return incoming, library.catalog.find_same(incoming, title_key), None
-    first, stored = seen
-    if first.source_file != incoming.source_file:
-        return incoming, stored, None
-    if _different_papers(first, incoming):
+    if seen.source_file != incoming.source_file:
+        return incoming, get(seen.stored_id), None
+    if _different_papers(seen, incoming):
         own = incoming
-        if own.id == stored.id:  # cannot happen with different ids; kept for safety
+        if own.id == seen.stored_id:  # cannot happen with different ids; kept for safety
             own = dataclasses.replace(incoming, id=f"{incoming.id}~{incoming.content_hash[:8]}")
-        return own, library.catalog.get(own.id), None
+        return own, get(own.id), None
     same_id = bool(
-        (first.doi and first.doi == incoming.doi)
-        or (first.arxiv_id and first.arxiv_id == incoming.arxiv_id)
+        (seen.doi and seen.doi == incoming.doi)
+        or (seen.arxiv_id and seen.arxiv_id == incoming.arxiv_id)
     )
-    if same_id or first.content_hash == incoming.content_hash:
-        where = f"line {first.line}" if first.line else "an earlier entry"
+    if same_id or seen.content_hash == incoming.content_hash:
+        where = f"line {seen.line}" if seen.line else "an earlier entry"
         return (
             incoming,
             None,
@@ -343,14 +375,30 @@ def _resolve(
             ),
         )
     distinct = dataclasses.replace(incoming, id=f"{incoming.id}~{incoming.content_hash[:8]}")
-    return distinct, library.catalog.get(distinct.id), None
+    return distinct, get(distinct.id), None
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """What identity needs of a record read earlier in this run (not the whole paper).
+
+    Keeping only this, not every parsed `Paper`, is what bounds an ingest's memory: the kept
+    record itself is in the current batch or already staged in the catalog.
+    """
+
+    stored_id: str
+    source_file: str | None
+    doi: str | None
+    arxiv_id: str | None
+    content_hash: str
+    line: int | None
 
 
 class _PlannedPapers:
-    """Papers decided earlier in this run, by every identity key: (as parsed, as stored)."""
+    """Records decided earlier in this run, by every identity key (DOI, arXiv id, title, id)."""
 
     def __init__(self) -> None:
-        self._by_key: dict[str, tuple[Paper, Paper]] = {}
+        self._by_key: dict[str, _Seen] = {}
 
     @staticmethod
     def _keys(paper: Paper, title_key: str) -> list[str]:
@@ -361,18 +409,20 @@ class _PlannedPapers:
             keys.append(f"arxiv:{paper.arxiv_id}")
         return keys
 
-    def find(self, paper: Paper, title_key: str) -> tuple[Paper, Paper] | None:
+    def find(self, paper: Paper, title_key: str) -> _Seen | None:
         for key in self._keys(paper, title_key):
             if key in self._by_key:
                 return self._by_key[key]
         return None
 
     def add(self, stored: Paper, title_key: str, incoming: Paper) -> None:
+        seen = _Seen(
+            stored_id=stored.id,
+            source_file=incoming.source_file,
+            doi=incoming.doi,
+            arxiv_id=incoming.arxiv_id,
+            content_hash=incoming.content_hash,
+            line=incoming.line,
+        )
         for key in {*self._keys(incoming, title_key), *self._keys(stored, title_key)}:
-            self._by_key.setdefault(key, (incoming, stored))
-
-    def replace(self, old: Paper, new: Paper) -> None:
-        """`new` (gaps filled) is now the stored record wherever `old` was."""
-        for key, (incoming, stored) in list(self._by_key.items()):
-            if stored is old:
-                self._by_key[key] = (incoming, new)
+            self._by_key.setdefault(key, seen)

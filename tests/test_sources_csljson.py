@@ -102,3 +102,25 @@ def test_json_lines_saved_as_json_with_a_long_first_line() -> None:
     result = parse_csljson(first + '\n{"title": "B"}\n', "lines.json")
     assert [(p.title, p.line) for p in result.papers] == [("A", 1), ("B", 2)]
     assert result.problems == ()
+
+
+def test_streamed_blocks_read_like_the_whole_text(monkeypatch) -> None:
+    """Fed in tiny blocks, with the text behind each record dropped, the reader finds the same
+    records, lines and problems as over the whole text (a string cut inside a record, a bad
+    record, a truncated end)."""
+    import assistant.sources.jsondoc as jsondoc
+
+    monkeypatch.setattr(jsondoc, "TRIM_CHARS", 0)
+    texts = [
+        (FIXTURES / "zotero-csl.json").read_text(encoding="utf-8"),
+        (FIXTURES / "openalex-works.json").read_text(encoding="utf-8"),
+        (FIXTURES / "crossref-list.json").read_text(encoding="utf-8"),
+        (FIXTURES / "crossref-work.json").read_text(encoding="utf-8"),
+        '[\n  {"title": "A \\"quoted\\" word"},\n  {"title": }\n, {"title": "Cut',
+        '{"title": "x"}\n{"title": "y"}\n',
+    ]
+    for text in texts:
+        whole = parse_csljson(text, "x.json")
+        for size in (1, 5, 97):
+            blocks = (text[i : i + size] for i in range(0, len(text), size))
+            assert parse_csljson(blocks, "x.json") == whole, (text[:30], size)

@@ -159,3 +159,57 @@ def test_table_name_splitting_with_non_ascii_capitals() -> None:
     assert split_names("Novák M, Çelik Ü") == ("Novák M", "Çelik Ü")
     assert split_names("Smith, John") == ("Smith, John",)
     assert split_names("Smith, J") == ("Smith, J",)
+
+
+def test_cslyaml_date_list_and_editor_only_book() -> None:
+    """Better BibTeX's "CSL-YAML import" case: `issued` as a list of date mappings, and a
+    book with editors only (their names are the book's authors, as for BibTeX)."""
+    result = parse_file(FIXTURES / "cslyaml-date-list.yaml")
+    assert result.problems == ()
+    article, book = result.papers
+    assert (article.year, article.authors) == (2021, ("Okafor, Ada N",))
+    assert article.title == "Tidal export of seagrass carbon over a spring-neap cycle"
+    assert (book.year, book.authors) == (1902, ("Lindqvist, Per",))
+
+
+def test_ris_record_with_only_a_short_title_is_kept() -> None:
+    """rispy's UTF-8 test record has ST but no TI: the short title is its title."""
+    result = parse_file(FIXTURES / "ris-short-title-only.ris")
+    assert result.problems == ()
+    (paper,) = result.papers
+    assert paper.title == "Морские травы Чёрного моря"
+    assert paper.abstract == "Первая строка аннотации The second line of the abstract"
+    assert (paper.year, paper.authors) == (2010, ("Petrova, A. N.",))
+
+
+@pytest.mark.parametrize(
+    ("name", "keywords", "item_type"),
+    [
+        ("zotero.bib", ("Computer science", "Mathematics and computing"), "article"),
+        ("mendeley.bib", ("dataset", "clip"), "article"),
+        ("zotero.ris", ("Computer science", "Mathematics and computing"), "JOUR"),
+        ("wos-savedrecs.txt", ("seagrass", "blue carbon"), "Article"),
+        ("endnote.enw", ("seagrass",), "Journal Article"),
+        ("scopus.csv.scopus", ("seagrass", "carbon"), "Article"),
+        ("ieee.csv", ("Training", "Degradation", "Neural networks"), None),
+        ("asreview-lists.csv", ("seagrass", "carbon"), "JOUR"),
+        ("wos-tab.txt", (), "Article"),
+    ],
+)
+def test_keywords_and_item_type_of_the_first_record(
+    name: str, keywords: tuple[str, ...], item_type: str | None
+) -> None:
+    first = parse_file(FIXTURES / name).papers[0]
+    assert (first.keywords, first.item_type) == (keywords, item_type)
+
+
+def test_keywords_from_api_payloads_and_pubmed() -> None:
+    from assistant.sources.crossref import parse_crossref_payload
+    from assistant.sources.openalex import parse_openalex_payload
+
+    work = {"title": ["T"], "subject": ["Ecology", "Oceanography"], "type": "journal-article"}
+    (paper,) = parse_crossref_payload({"message": work}, "c").papers
+    assert (paper.keywords, paper.item_type) == (("Ecology", "Oceanography"), "journal-article")
+    oa = {"id": "https://openalex.org/W1", "title": "T", "keywords": [{"display_name": "Kelp"}]}
+    (paper,) = parse_openalex_payload(oa, "o").papers
+    assert paper.keywords == ("Kelp",)

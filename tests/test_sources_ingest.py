@@ -112,7 +112,9 @@ def test_long_abstract_is_cut_and_named(library: Library, tmp_path: Path) -> Non
     assert len(row.paper.abstract) <= 100_002 and row.paper.abstract.endswith(" …")
     assert report.truncated == [
         f"{source.resolve()}:1: abstract cut from 279,999 to 99,994 characters"
+        " (original entry not kept)"
     ]
+    assert row.paper.raw_entry is None  # the 280,000-character line is not stored either
     assert "1 abstract(s) cut" in report.summary()
 
 
@@ -153,3 +155,53 @@ def test_one_bad_record_never_sinks_its_file(library: Library, tmp_path: Path) -
     ]
     assert [(Path(p.file).name, p.line) for p in report.problems] == [("n.jsonl", 1)]
     assert report.malformed == 1
+
+
+def test_batches_are_written_as_parsed_and_a_late_duplicate_still_merges(
+    library: Library, tmp_path: Path, monkeypatch
+) -> None:
+    """A file read in several batches: a duplicate whose kept record was already written (an
+    earlier batch) still fills its gaps from the catalog, and a BibTeX child whose crossref
+    parent comes batches later still inherits the parent's year."""
+    import assistant.sources as sources
+    import assistant.sources.bibtex as bibtex
+
+    monkeypatch.setattr(sources, "BATCH_LINES", 2)
+    monkeypatch.setattr(bibtex, "BATCH_LINES", 2)
+    records = [
+        {"title": f"Paper {i}", "abstract": ABSTRACT, "doi": f"10.1000/p{i}"} for i in range(6)
+    ]
+    records.append({"title": "Paper 0", "doi": "10.1000/p0", "authors": ["Ana García"]})
+    source = jsonl(tmp_path / "a.jsonl", records)
+    bib = tmp_path / "late-parent.bib"
+    bib.write_text(
+        "@incollection{child,\n  title = {A chapter},\n  author = {Lind, Per},\n"
+        "  crossref = {book}\n}\n\n"
+        + "".join(f"@misc{{m{i},\n  title = {{Filler {i}}}\n}}\n\n" for i in range(4))
+        + "@book{book,\n  title = {The Book},\n  year = {2019}\n}\n",
+        encoding="utf-8",
+    )
+    seen: list[tuple[int, int]] = []
+    report = ingest([source, bib], library, batch_size=2, progress=lambda d, t: seen.append((d, t)))
+    assert (report.added, report.duplicates) == (12, 1)
+    by_doi = {row.paper.doi: row.paper for row in library.catalog.list_rows()}
+    assert by_doi["10.1000/p0"].authors == ("Ana García",)
+    assert by_doi["10.1000/p0"].abstract == ABSTRACT
+    chapter = next(
+        row.paper for row in library.catalog.list_rows() if row.paper.title == "A chapter"
+    )
+    assert (chapter.year, chapter.venue, chapter.line) == (2019, "The Book", 1)
+    assert seen[-1][0] == seen[-1][1]  # the growing total ends equal to what was done
+
+
+def test_keywords_are_stored_and_a_duplicate_fills_them(library: Library, tmp_path: Path) -> None:
+    source = jsonl(
+        tmp_path / "k.jsonl",
+        [
+            {"title": "Kelp decline", "abstract": ABSTRACT, "doi": "10.1000/kelp"},
+            {"title": "Kelp decline", "doi": "10.1000/kelp", "keywords": ["kelp", "warming"]},
+        ],
+    )
+    ingest([source], library)
+    (row,) = library.catalog.list_rows()
+    assert row.paper.keywords == ("kelp", "warming")

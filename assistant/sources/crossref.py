@@ -67,6 +67,8 @@ def work_to_paper(
         url=_first(work.get("URL")),
         source_file=source_file,
         source_format=FORMAT,
+        keywords=[subject for subject in work.get("subject") or [] if isinstance(subject, str)],
+        item_type=_first(work.get("type")) or None,
         raw_entry=json.dumps(
             {key: value for key, value in work.items() if key != "reference"}, ensure_ascii=False
         ),

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from assistant.sources.identity import make_paper, normalize_arxiv
-from assistant.sources.jsondoc import json_records
+from assistant.sources.identity import clean_keywords, make_paper, normalize_arxiv
+from assistant.sources.jsondoc import JsonStream
 from assistant.sources.markup import strip_markup
 from assistant.types import Paper, ParseProblem, ParseResult
 
@@ -29,44 +30,49 @@ FORMAT = "csljson"
 _CITEKEY = re.compile(r"^[A-Za-z][\w:.+\-]*$")
 
 
-def parse_csljson(text: str, source_file: str) -> ParseResult:
-    """Parse a JSON document of CSL items into papers, each item read on its own.
+def parse_csljson(text: str | Iterable[str], source_file: str) -> ParseResult:
+    """Parse a JSON document of CSL items (its text, or blocks of it), each item on its own.
 
     The same `.json` may hold Crossref or OpenAlex works (API responses saved to a file):
     each item is read by the reader of its shape, so nothing is gutted by a CSL reading.
     """
+    papers: list[Paper] = []
+    problems: list[ParseProblem] = []
+    for item in iter_csljson(text, source_file):
+        (problems if isinstance(item, ParseProblem) else papers).append(item)  # type: ignore[arg-type]
+    return ParseResult(tuple(papers), tuple(problems))
+
+
+def iter_csljson(text: str | Iterable[str], source_file: str) -> Iterator[Paper | ParseProblem]:
+    """`parse_csljson` item by item, reading the document as a stream (`jsondoc.JsonStream`)."""
     # Imported here: crossref and openalex import this module's CSL helpers.
     from assistant.sources import crossref, openalex
 
-    document = json_records(text)
-    papers: list[Paper] = []
-    problems: list[ParseProblem] = []
-    for record in document.records:
+    stream = JsonStream([text] if isinstance(text, str) else text)
+    for record in stream:
         if record.error is not None:
-            message = f"item {record.index} skipped: {record.error}"
-            problems.append(ParseProblem(source_file, record.line, message))
+            yield ParseProblem(
+                source_file, record.line, f"item {record.index} skipped: {record.error}"
+            )
             continue
         item = record.value
         if not isinstance(item, dict):
-            problems.append(
-                ParseProblem(source_file, record.line, f"item {record.index} is not an object")
-            )
+            yield ParseProblem(source_file, record.line, f"item {record.index} is not an object")
             continue
         if openalex.is_openalex_work(item):
             paper = openalex.work_to_paper(item, source_file, line=record.line)
-        elif crossref.is_crossref_work(item) or document.shape.startswith("message"):
+        elif crossref.is_crossref_work(item) or stream.shape.startswith("message"):
             paper = crossref.work_to_paper(item, source_file, line=record.line)
         else:
             paper = item_to_paper(item, source_file, line=record.line)
         if paper is None:
-            problems.append(
-                ParseProblem(source_file, record.line, f"item {record.index} has no title, skipped")
+            yield ParseProblem(
+                source_file, record.line, f"item {record.index} has no title, skipped"
             )
         else:
-            papers.append(paper)
-    if document.error:
-        problems.append(ParseProblem(source_file, document.error_line, document.error))
-    return ParseResult(tuple(papers), tuple(problems))
+            yield paper
+    if stream.error:
+        yield ParseProblem(source_file, stream.error_line, stream.error)
 
 
 def item_to_paper(
@@ -83,6 +89,9 @@ def item_to_paper(
     url = _string(item.get("URL") or item.get("url"))
     author_field = item.get("author")
     authors: list[Any] = author_field if isinstance(author_field, list) else []
+    editor_field = item.get("editor")
+    if not authors and isinstance(editor_field, list):  # an edited book: its editors
+        authors = editor_field
     return make_paper(
         title=title,
         abstract=strip_markup(_string(item.get("abstract"))),
@@ -94,6 +103,8 @@ def item_to_paper(
         url=url,
         source_file=source_file,
         source_format=FORMAT,
+        keywords=clean_keywords([_string(item.get("keyword")) or ""], ",;"),
+        item_type=_string(item.get("type")),
         citekey=_citekey(item.get("id")),
         raw_entry=json.dumps(item, ensure_ascii=False),
         line=line,
@@ -120,11 +131,16 @@ def csl_name(name: object) -> str | None:
 
 
 def csl_year(issued: object) -> int | str | None:
-    """The year of a CSL date: `date-parts`, `raw`, `literal` or a plain string/number."""
+    """The year of a CSL date: `date-parts`, `raw`, `literal`, a plain string/number, or the
+    older list of `{year, month, day}` mappings (Better BibTeX and pandoc CSL-YAML)."""
     if isinstance(issued, int | str):
         return issued
+    if isinstance(issued, list) and issued:  # CSL-YAML's older `issued: [{year: 2016}]`
+        return csl_year(issued[0])
     if not isinstance(issued, dict):
         return None
+    if isinstance(issued.get("year"), int | str):  # the same, one date as a mapping
+        return issued["year"]
     parts = issued.get("date-parts")
     if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
         first = parts[0][0]

@@ -27,6 +27,7 @@ a stray quote) is a problem at its line and the next rows are still read.
 
 from __future__ import annotations
 
+import ast
 import csv
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -61,6 +62,9 @@ VENUE_COLUMNS = (
 )
 ABSTRACT_COLUMNS = ("abstract", "abstract note", "ab", "notes_abstract", "summary", "text")
 DOI_COLUMNS = ("doi", "item doi", "di")
+# Keyword columns, all read: Scopus' author and index keywords, IEEE's, WoS `DE`, ASReview's.
+KEYWORD_COLUMNS = ("author keywords", "index keywords", "keywords", "de", "ieee terms")
+TYPE_COLUMNS = ("document type", "item type", "content type", "type_of_reference", "dt", "pt")
 _BIBLIOGRAPHIC = (*AUTHOR_COLUMNS, *ABSTRACT_COLUMNS, *DOI_COLUMNS, *VENUE_COLUMNS)
 
 # Generous, so a long abstract is read (and cut later) rather than failing its row.
@@ -106,25 +110,33 @@ class _Lines:
 
 def parse_csv(text: str | Iterable[str], source_file: str) -> ParseResult:
     """Parse a CSV/TSV table with a header row into papers (a string, or the file's lines)."""
+    papers: list[Paper] = []
+    problems: list[ParseProblem] = []
+    for item in iter_csv(text, source_file):
+        (problems if isinstance(item, ParseProblem) else papers).append(item)  # type: ignore[arg-type]
+    return ParseResult(tuple(papers), tuple(problems))
+
+
+def iter_csv(text: str | Iterable[str], source_file: str) -> Iterator[Paper | ParseProblem]:
+    """`parse_csv` row by row: each paper or problem as soon as its row is read."""
     lines = iter(text.lstrip("\ufeff").splitlines() if isinstance(text, str) else text)
     header_line = next(lines, None)
     while header_line is not None and not header_line.strip():
         header_line = next(lines, None)
     if header_line is None:
-        return ParseResult((), (ParseProblem(source_file, None, "empty CSV file"),))
+        yield ParseProblem(source_file, None, "empty CSV file")
+        return
     delimiter = sniff_delimiter(header_line)
     header = normalise_header(next(csv.reader([header_line], delimiter=delimiter), []))
     if header_format(header) is None:
-        problem = ParseProblem(
+        yield ParseProblem(
             source_file, 1, "no title column (and another bibliographic column) in the header"
         )
-        return ParseResult((), (problem,))
+        return
     springer = "item title" in header
     pubmed = "journal/book" in header or "first author" in header
     feed = _Lines(lines)
     reader = csv.reader(feed, delimiter=delimiter)
-    papers: list[Paper] = []
-    problems: list[ParseProblem] = []
     offset = 1  # the header line
     while True:
         first_line = offset + reader.line_num + 1
@@ -134,7 +146,7 @@ def parse_csv(text: str | Iterable[str], source_file: str) -> ParseResult:
             break
         except csv.Error as exc:
             feed.take()
-            problems.append(ParseProblem(source_file, first_line, f"malformed row skipped: {exc}"))
+            yield ParseProblem(source_file, first_line, f"malformed row skipped: {exc}")
             continue
         raw = feed.take()
         if not any(cell.strip() for cell in row):
@@ -144,10 +156,9 @@ def parse_csv(text: str | Iterable[str], source_file: str) -> ParseResult:
             record, source_file, line=first_line, raw=raw, springer=springer, pubmed=pubmed
         )
         if paper is None:
-            problems.append(ParseProblem(source_file, first_line, "row has no title, skipped"))
+            yield ParseProblem(source_file, first_line, "row has no title, skipped")
         else:
-            papers.append(paper)
-    return ParseResult(tuple(papers), tuple(problems))
+            yield paper
 
 
 def _row_to_paper(
@@ -177,6 +188,8 @@ def _row_to_paper(
         url=_cell(record, "url", "link", "pdf link"),
         source_file=source_file,
         source_format=FORMAT,
+        keywords=_keywords(record),
+        item_type=_cell(record, *TYPE_COLUMNS),
         citekey=_cell(record, "citekey", "citation key"),
         raw_entry=raw,
         line=line,
@@ -219,6 +232,9 @@ def split_names(value: str | None, *, run_together: bool = False) -> tuple[str, 
     if not value:
         return ()
     text = value.strip()
+    listed = _python_list(text)
+    if listed is not None:
+        return listed
     if ";" in text or re.search(r"\s+and\s+", text, re.IGNORECASE):
         return tuple(_SCOPUS_ID.sub("", name).strip() for name in split_authors(text))
     text = _SCOPUS_ID.sub("", text).strip()
@@ -230,6 +246,19 @@ def split_names(value: str | None, *, run_together: bool = False) -> tuple[str, 
     return (text,)
 
 
+def _python_list(text: str) -> tuple[str, ...] | None:
+    """ASReview and pandas write list cells as Python literals: `['Marx, Karl', 'Doe, J']`."""
+    if not (text.startswith("[") and text.endswith("]")):
+        return None
+    try:
+        value = ast.literal_eval(text)  # literals only: no code is run
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return None
+    return tuple(item.strip() for item in value if item.strip())
+
+
 def _restore_period(part: str, original: str) -> str:
     # Scopus writes "Smith J.", PubMed "Smith J": keep the initials as the file wrote them.
     return f"{part}." if f"{part}." in original else part
@@ -238,3 +267,13 @@ def _restore_period(part: str, original: str) -> str:
 def _cell(record: dict[str, str], *names: str) -> str | None:
     value = first_of(record, *names)
     return value.strip() if isinstance(value, str) else None
+
+
+def _keywords(record: dict[str, str]) -> list[str]:
+    words: list[str] = []
+    for name in KEYWORD_COLUMNS:
+        cell = (record.get(name) or "").strip()
+        if cell:
+            listed = _python_list(cell)
+            words.extend(listed if listed is not None else [cell])
+    return words

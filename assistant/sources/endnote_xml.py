@@ -67,6 +67,19 @@ def record_to_paper(
         url=urls[0] if urls else None,
         source_file=source_file,
         source_format=FORMAT,
+        keywords=_keywords(child(record, "keywords")),
+        item_type=_ref_type(child(record, "ref-type")),
         raw_entry=raw,
         line=line,
     )
+
+
+def _keywords(keywords: Element | None) -> list[str]:
+    return [text_of(word) for word in children(keywords, "keyword")] if keywords is not None else []
+
+
+def _ref_type(ref_type: Element | None) -> str | None:
+    """`<ref-type name="Journal Article">17</ref-type>`: the name, else EndNote's number."""
+    if ref_type is None:
+        return None
+    return ref_type.get("name") or text_of(ref_type) or None

@@ -68,6 +68,8 @@ def record_to_paper(
         url=as_text(first_of(fields, "url", "link")),
         source_file=source_file,
         source_format=FORMAT,
+        keywords=_keywords(first_of(fields, "keywords", "keyword", "tags")),
+        item_type=as_text(first_of(fields, "type", "item_type")),
         citekey=_citekey(fields),
         raw_entry=raw,
         line=line,
@@ -86,3 +88,10 @@ def _citekey(fields: dict[str, Any]) -> str | None:
     """`citekey`, else a string `id` (numeric ids are database rows, not citekeys)."""
     value = first_of(fields, "citekey", "citation_key", "id")
     return value.strip() if isinstance(value, str) else None
+
+
+def _keywords(value: object) -> list[str]:
+    """A list of keywords, or one string of them separated by ";"."""
+    if isinstance(value, list):
+        return [str(item) for item in value if isinstance(item, str | int | float)]
+    return [value] if isinstance(value, str) else []

@@ -33,7 +33,6 @@ _BLOCK_TAG = re.compile(
     re.IGNORECASE,
 )
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_SPACES = re.compile(r"\s+")
 
 
 def has_markup(text: str) -> bool:
@@ -49,7 +48,7 @@ def strip_markup(text: str | None) -> str:
     if not text:
         return ""
     if not has_markup(text):
-        return _SPACES.sub(" ", text).strip()
+        return " ".join(text.split())  # as re.sub(r"\s+"), much faster on huge text
     value = re.sub(
         r"^\s*<(jats:)?title>\s*(abstract|summary)\s*</(jats:)?title>",
         "",
@@ -63,7 +62,7 @@ def strip_markup(text: str | None) -> str:
         if not _ENTITY.search(value):
             break
         value = html.unescape(value)
-    return _SPACES.sub(" ", value).strip()
+    return " ".join(value.split())
 
 
 _MOJIBAKE = re.compile(

@@ -49,6 +49,8 @@ def record_to_paper(record: TaggedRecord, source_file: str) -> Paper | None:
         url=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid else None,
         source_file=source_file,
         source_format=FORMAT,
+        keywords=record.values("OT") + record.values("MH"),
+        item_type=record.first("PT"),
         raw_entry=record.raw,
         line=record.line,
     )

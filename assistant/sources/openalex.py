@@ -86,6 +86,8 @@ def work_to_paper(
         url=_str(primary.get("landing_page_url")) or _str(work.get("id")),
         source_file=source_file,
         source_format=FORMAT,
+        keywords=_keywords(work.get("keywords")),
+        item_type=_str(work.get("type")),
         raw_entry=json.dumps(
             {key: value for key, value in work.items() if key not in _BULKY}, ensure_ascii=False
         ),
@@ -192,3 +194,11 @@ def _str(value: object) -> str | None:
 def _mapping(value: object) -> dict[str, Any]:
     """`value` when it is a JSON object, else an empty one (a field of the wrong type)."""
     return value if isinstance(value, dict) else {}
+
+
+def _keywords(value: object) -> list[str]:
+    """`keywords: [{"display_name": ...}]` (the API since 2024), or plain strings."""
+    if not isinstance(value, list):
+        return []
+    names = [item.get("display_name") if isinstance(item, dict) else item for item in value]
+    return [name for name in names if isinstance(name, str)]

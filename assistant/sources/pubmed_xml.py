@@ -86,6 +86,8 @@ def article_to_paper(
         url=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid else None,
         source_file=source_file,
         source_format=FORMAT,
+        keywords=_keywords(element),
+        item_type=_publication_type(holder),
         raw_entry=raw,
         line=line,
     )
@@ -144,3 +146,15 @@ def _ids(element: Element, holder: Element | None) -> tuple[str | None, str | No
                 doi = text_of(location)
                 break
     return doi, arxiv
+
+
+def _keywords(element: Element) -> list[str]:
+    """Author keywords (`KeywordList`), then the MeSH descriptors."""
+    words = [text_of(word) for word in element.iter() if word.tag == "Keyword"]
+    return words + [text_of(name) for name in element.iter() if name.tag == "DescriptorName"]
+
+
+def _publication_type(holder: Element | None) -> str | None:
+    types = child(holder, "PublicationTypeList")
+    first = next(iter(children(types, "PublicationType")), None) if types is not None else None
+    return text_of(first) or None if first is not None else None

@@ -49,6 +49,8 @@ def record_to_paper(record: TaggedRecord, source_file: str) -> Paper | None:
         url=urls[0] if urls else None,
         source_file=source_file,
         source_format=FORMAT,
+        keywords=record.values("K1"),
+        item_type=record.first("RT"),
         raw_entry=record.raw,
         line=record.line,
     )

@@ -4,12 +4,12 @@ The text is cut into records (`TY  -` ... `ER  -`) here, so each paper keeps its
 lines as `raw_entry` and the line of its `TY` tag; each record is then parsed by
 `rispy.loads`.  A record rispy cannot parse, or that has no title, is reported and skipped.
 
-Quirks handled: title in TI or T1; abstract in AB or N2; authors in AU and/or A1; year in
-PY, Y1 or DA (`2021/03/04/`); venue in JF, JO, T2 (Zotero), JA or J2; DOI in DO (also as a
-URL); several UR lines (or one `;`-separated); the arXiv id from an arxiv.org URL, a
-`10.48550/arXiv.*` DOI or an `arXiv:` note; CRLF; a final record without `ER  -`; a BOM;
-`TY - ` with one space (vendor output).  The file is read line by line; a record is parsed
-as soon as it ends.
+Quirks handled: title in TI or T1 (else ST, the short title); abstract in AB or N2; authors
+in AU and/or A1; year in PY, Y1 or DA (`2021/03/04/`); venue in JF, JO, T2 (Zotero), JA or
+J2; DOI in DO (also as a URL); several UR lines (or one `;`-separated); the arXiv id from an
+arxiv.org URL, a `10.48550/arXiv.*` DOI or an `arXiv:` note; CRLF; a final record without
+`ER  -`; a BOM; `TY - ` with one space (vendor output).  The file is read line by line; a
+record is parsed as soon as it ends.
 """
 
 from __future__ import annotations
@@ -137,7 +137,8 @@ def _arxiv_id(fields: dict[str, Any], urls: list[str]) -> str | None:
 
 
 def _to_paper(fields: dict[str, Any], record: RisRecord, source_file: str) -> Paper | None:
-    title = _text(fields, "title", "primary_title")
+    # ST (short title) only when the record has no other: better than dropping the record.
+    title = _text(fields, "title", "primary_title", "short_title")
     if not title:
         return None
     urls = _strings(fields, "urls")
@@ -159,6 +160,8 @@ def _to_paper(fields: dict[str, Any], record: RisRecord, source_file: str) -> Pa
         url=urls[0] if urls else None,
         source_file=source_file,
         source_format=FORMAT,
+        keywords=_strings(fields, "keywords"),
+        item_type=_text(fields, "type_of_reference"),
         raw_entry=record.raw,
         line=record.line,
     )

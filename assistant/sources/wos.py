@@ -111,6 +111,8 @@ def _to_paper(fields: dict[str, Any], record: TaggedRecord, source_file: str) ->
         ),
         source_file=source_file,
         source_format=FORMAT,
+        keywords=_list(fields, "author_keywords") + _list(fields, "keywords_plus"),
+        item_type=_text(fields, "document_type"),
         raw_entry=record.raw,
         line=record.line,
     )
