@@ -1,14 +1,15 @@
 """How well the citation check tells supported cited claims from wrong ones, per kind of error.
 
-    .venv/bin/python benchmarks/support_eval.py [--split tune|holdout|holdout2|all] [--show]
+    .venv/bin/python benchmarks/support_eval.py [--split tune|holdout|holdout2|holdout3|all] [--show]
         [--pairs benchmarks/data/support_pairs.jsonl] [--scifact ../shared/benchmarks/scifact]
 
 Each JSONL line is one hand-labelled pair: a claim written as an LLM writes an answer sentence,
 the paper it cites (`cites`: a title of the sample corpus, or `scifact_id`: a SciFact corpus id,
 whose abstract is read from the shared folder at run time and never stored here), whether that
 paper supports it, its `kind` and its fixed `split`, stratified by kind: `tune` and `holdout`
-(written first; both have been tuned on, so both are tuning data now) and `holdout2` (written
-later, before any rule changed and without running the checker on it: the honest held-out set):
+(written first) and `holdout2` (written later): all three have been tuned on, so all are
+tuning data now; `holdout3` (written last, before any rule of the third round changed and without
+running the checker on it) is the honest held-out set:
 
 * supported: `faithful` (a paraphrase), `spelled` (figures written differently: "15k" for
   "15000", "12th" for "XIIth");
@@ -21,7 +22,7 @@ its paper as [1]..[m], and the other sources are the passages hybrid retrieval f
 claim in other papers (up to 6 sources in all), so a claim about another paper usually has
 that paper among its sources, as in a real answer.  Prints, per split and kind, the share
 judged right and the reasons given; the goal is >= 95% of supported pairs supported and >= 95%
-of wrong ones flagged on holdout2.  SciFact pairs are skipped, with a note, when the
+of wrong ones flagged on holdout3.  SciFact pairs are skipped, with a note, when the
 shared folder is absent.
 """
 
@@ -85,7 +86,9 @@ def main() -> None:
         "--corpus", type=Path, default=ROOT / "samples" / "vision-datasets-papers.txt"
     )
     parser.add_argument("--scifact", type=Path, default=DEFAULT_SCIFACT)
-    parser.add_argument("--split", choices=["tune", "holdout", "holdout2", "all"], default="all")
+    parser.add_argument(
+        "--split", choices=["tune", "holdout", "holdout2", "holdout3", "all"], default="all"
+    )
     parser.add_argument("--show", action="store_true", help="Print every misjudged pair.")
     args = parser.parse_args()
 
