@@ -1,7 +1,8 @@
 """How well the citation check tells supported cited claims from wrong ones, per kind of error.
 
-    .venv/bin/python benchmarks/support_eval.py [--split tune|holdout|holdout2|holdout3|all] [--show]
-        [--pairs benchmarks/data/support_pairs.jsonl] [--scifact ../shared/benchmarks/scifact]
+    .venv/bin/python benchmarks/support_eval.py [--split tune|holdout|holdout2|holdout3|all]
+        [--show] [--pairs benchmarks/data/support_pairs.jsonl]
+        [--scifact ../shared/benchmarks/scifact]
 
 Each JSONL line is one hand-labelled pair: a claim written as an LLM writes an answer sentence,
 the paper it cites (`cites`: a title of the sample corpus, or `scifact_id`: a SciFact corpus id,
