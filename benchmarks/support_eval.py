@@ -22,8 +22,9 @@ litassist's own code.  Each claim is verified as an answer would be: it cites ev
 its paper as [1]..[m], and the other sources are the passages hybrid retrieval finds for the
 claim in other papers (up to 6 sources in all), so a claim about another paper usually has
 that paper among its sources, as in a real answer.  Prints, per split and kind, the share
-judged right and the reasons given; the goal is >= 95% of supported pairs supported and >= 95%
-of wrong ones flagged on holdout3.  SciFact pairs are skipped, with a note, when the
+judged right and the reasons given, then the check's cost per sentence (`verify` on one
+cited sentence, its embedding included); the goal is >= 95% of supported pairs supported and
+>= 95% of wrong ones flagged on holdout3.  SciFact pairs are skipped, with a note, when the
 shared folder is absent.
 """
 
@@ -31,8 +32,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import tempfile
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -131,6 +134,7 @@ def main() -> None:
             retriever = HybridRetriever(library)
             weights = IndexTermWeights(library.lexical())
             results = []
+            timings: list[float] = []
             for pair in pairs:
                 title = pair["cites"] if "cites" in pair else docs[pair["scifact_id"]]["title"]
                 paper = papers[title]
@@ -143,16 +147,25 @@ def main() -> None:
                 for passage in others[: max(0, MAX_SOURCES - len(sources))]:
                     sources.append(Source(len(sources) + 1, known[passage.chunk.paper_id], passage))
                 markers = "".join(f"[{n}]" for n in range(1, len(chunks) + 1))
+                start = time.perf_counter()
                 checked = verify(
                     f"{pair['claim'].rstrip('.')} {markers}.",
                     sources,
                     embedder=library.embedder,
                     weights=weights,
                 )
+                timings.append((time.perf_counter() - start) * 1000)
                 results.append((pair, checked.sentences[0]))
         finally:
             library.close()
     report(results, show=args.show)
+    if timings:
+        ordered = sorted(timings)
+        p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+        print(
+            f"\ncheck cost: {statistics.median(timings):.1f} ms median, {p95:.1f} ms p95 per "
+            f"cited sentence ({len(timings)} sentences, embedding included)"
+        )
 
 
 def report(results: list, *, show: bool) -> None:
