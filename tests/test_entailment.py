@@ -317,3 +317,22 @@ def test_a_superlative_keeps_its_qualifier(claim: str, strong: bool) -> None:
     assert (finding is not None) == strong
     if finding is not None:
         assert finding.reason == "overclaim"
+
+
+@pytest.mark.parametrize(
+    ("claim", "source", "strong"),
+    [
+        ("PEGPH20 cures pancreatic tumours.", "PEGPH20 inhibited tumour growth in mice.", True),
+        ("High birthweight causes breast cancer.",
+         "High birthweight is associated with a higher risk of breast cancer.", True),
+        ("High birthweight is linked to a higher risk of breast cancer.",
+         "High birthweight is associated with a higher risk of breast cancer.", False),
+        ("ITK inhibitors prevent islet infiltration in humans.",
+         "ITK inhibitors prevent islet infiltration in mouse models of type 1 diabetes.", True),
+        ("Rosiglitazone reduces disease severity in patients.",
+         "Rosiglitazone reduces disease severity in patients and in mice.", False),
+    ],
+)  # fmt: skip
+def test_claims_stronger_than_the_experiment(claim: str, source: str, strong: bool) -> None:
+    finding = entailment.overclaim(claim, [source])
+    assert (finding is not None) == strong

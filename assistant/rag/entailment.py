@@ -110,6 +110,20 @@ _ABSOLUTE_LICENCE = re.compile(
     re.I,
 )
 _ABSOLUTE_CUES = _words("fully completely perfectly entirely eliminates guarantees proves ever")
+# Claims stronger than an experiment: a cure where the source reports an effect, a cause
+# where it reports an association, people where it studied animals or cells.
+_CURE = re.compile(r"\b(?:cur(?:e|es|ed|ing)|eradicat\w*)\b", re.I)
+_CAUSE = re.compile(r"\bcaus(?:e|es|ed|ing)\b", re.I)
+_ASSOCIATION = re.compile(r"\b(?:associat\w*|link\w*|correlat\w*|risk)\b", re.I)
+_PEOPLE = re.compile(r"\bin (?:humans?|patients|people|women|men|children|adults)\b", re.I)
+_PEOPLE_LICENCE = re.compile(
+    r"\b(?:humans?|patients?|people|women|men|children|adults|participants|subjects|volunteers|"
+    r"clinical|cohort)\b",
+    re.I,
+)
+_MODELS = re.compile(
+    r"\b(?:mice|mouse|murine|rats?|in vitro|cell lines?|xenografts?|yeast)\b", re.I
+)
 # Phrases that widen a superlative to everything ("the largest dataset of any kind").
 _BROADENING = re.compile(
     r"\b(?:of any kind|in existence|in the world|of all time|ever (?:built|made|created|released|"
@@ -718,6 +732,15 @@ def overclaim(claim: str, passages: Sequence[str]) -> Finding | None:
     for phrase in _BROADENING.findall(claim):
         if phrase.lower() not in source_lower:
             return found(phrase)
+    cure = _CURE.search(claim)
+    if cure and not _CURE.search(source):
+        return found(cure.group())
+    cause = _CAUSE.search(claim)
+    if cause and not _CAUSE.search(source) and _ASSOCIATION.search(source):
+        return found(cause.group())
+    people = _PEOPLE.search(claim)
+    if people and _MODELS.search(source) and not _PEOPLE_LICENCE.search(source):
+        return found(people.group())
     beats = [w for w in words if any(stem(w).startswith(b) for b in _BEATS)]
     if (
         beats
