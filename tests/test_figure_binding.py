@@ -52,3 +52,9 @@ def test_the_detail_names_the_source_owner() -> None:
     found = figure_binding.misbound("SVT-H-L reaches 85.2%.", [MODELS])
     assert found is not None
     assert found.detail == "85.2% is for SVT-H-B in the source, not SVT-H-L"
+
+
+def test_only_the_figures_own_clause_counts_in_the_claim() -> None:
+    source = "NASNet features surpass the state of the art by 4.0%, achieving 43.1% mAP on COCO."
+    claim = "NASNet features reach 43.1% mAP on COCO, 4.0% above the previous state of the art."
+    assert figure_binding.misbound(claim, [source]) is None

@@ -52,7 +52,7 @@ _STOP = _words(
     those it its their them they we our us he she his her is are was were be been being has have
     had do does did can could may might will would should shall also such which who whom whose
     what when where why how there here both either each other same so very just only even about
-    over under up down out per via vs i ii iii iv v"""
+    over under up down out per via vs i ii iii iv v but while whereas although though because"""
 )
 # Privative words ("depletion of X", "mice lacking X", "X-deficient") deny X as "no X" does.
 _NEGATORS = _words(

@@ -201,8 +201,12 @@ def misbound(claim: str, passages: Sequence[str]) -> Misbound | None:
         return None
     names = _names(claim)
     for i, figure in enumerate(figures):
-        lower = figures[i - 1].end if i else 0
-        upper = figures[i + 1].start if i + 1 < len(figures) else len(claim)
+        # The names of the figure's own clause: in "43.1% mAP on COCO, 4.0% above the state of
+        # the art", COCO is the 43.1%'s, not the 4.0%'s.
+        lower = _clause_start(claim, figure.start, figures[i - 1].end if i else 0)
+        upper = _clause_end(
+            claim, figure.end, figures[i + 1].start if i + 1 < len(figures) else len(claim)
+        )
         near = _in(claim, names, lower, upper)
         near_keys = _keys(near)
         if not near_keys:
