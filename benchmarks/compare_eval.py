@@ -93,10 +93,15 @@ def main() -> None:
         name: [json.loads(line) for line in SPLITS[name].read_text(encoding="utf-8").splitlines()]
         for name in names
     }
-    wanted = {label["scifact_id"] for rows in labels.values() for label in rows if "scifact_id" in label}
+    wanted = {
+        label["scifact_id"] for rows in labels.values() for label in rows if "scifact_id" in label
+    }
     scifact = scifact_abstracts(args.scifact, wanted)
     if wanted - set(scifact):
-        print(f"note: SciFact not found in {args.scifact}; skipping {len(wanted - set(scifact))} papers")
+        print(
+            f"note: SciFact not found in {args.scifact}; "
+            f"skipping {len(wanted - set(scifact))} papers"
+        )
     data_dir = args.data_dir
     if data_dir is None:
         data_dir = Path(tempfile.mkdtemp(prefix="litassist-compare-eval-"))
@@ -107,7 +112,8 @@ def main() -> None:
             extra = data_dir.parent / f"{data_dir.name}-scifact.jsonl"
             extra.write_text(
                 "\n".join(
-                    json.dumps({"title": d["title"], "abstract": d["text"]}) for d in scifact.values()
+                    json.dumps({"title": d["title"], "abstract": d["text"]})
+                    for d in scifact.values()
                 ),
                 encoding="utf-8",
             )

@@ -9,7 +9,8 @@ The corpus is ingested into a temporary library with litassist's own code (or re
 (benchmarks/data/qa_tune.jsonl) and a held-out half (benchmarks/data/qa_holdout.jsonl).  Once the
 held-out half's numbers were known, a second held-out set (qa_holdout2.jsonl, 103 questions of the
 same kinds) was written before any further rule change; since then the first two are tuning data
-and holdout2 is the held-out set.  `--split all` (the default) prints each of the three.  Each JSONL line:
+and holdout2 is the held-out set.  `--split all` (the default) prints each of the three.
+Each JSONL line:
 {"id", "kind", "question", "gold_titles": [...]} and, by kind,
 
 * single: one paper answers it; "type" (what, which, how, figure, why, where) and "facts", the

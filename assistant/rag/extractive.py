@@ -38,15 +38,16 @@ from functools import lru_cache
 
 import numpy as np
 
+from assistant.rag import paper_choice
 from assistant.rag.citations import find_markers
 from assistant.rag.embeddings import Embedder
 from assistant.rag.question import Question, analyse
 from assistant.rag.referents import needs_previous, referent, with_referent
-from assistant.rag.relevance import Relevance, paper_scores
+from assistant.rag.relevance import Relevance, phrase_shares
 from assistant.rag.scoring import TermWeights, cosines, coverage, terms, terms_many
 from assistant.rag.sentence_roles import AbstractPlan, Roles, plan_of
 from assistant.rag.sentences import Span, split_sentences
-from assistant.rag.stated import Unstated, subject_papers, unstated
+from assistant.rag.stated import Unstated, subject_papers, title_mentions, unstated
 from assistant.text import short_title
 from assistant.types import Paper, Source
 
@@ -74,6 +75,9 @@ LIST_MAX_PER_PAPER = 1
 # ... and of those papers the ones whose best sentence scores LIST_SENTENCE_FLOOR x the best.
 LIST_SENTENCE_FLOOR = 0.6
 LIST_MAX_SENTENCES = 8
+# A list question's papers are many and spread out: its retrieval returns this many times the
+# passages of other questions (k), so that the gold papers are among the sources at all.
+LIST_K_FACTOR = 2
 MIN_SENTENCE_SCORE = 0.35
 MAX_SENTENCES = 5
 MAX_PER_PAPER = 3
@@ -193,28 +197,130 @@ def answer_sources(
     return kept, ()
 
 
+def paper_features(
+    question: Question,
+    ranked: Sequence[Candidate],
+    sources: Sequence[Source],
+    *,
+    embedder: Embedder,
+    relevance: Relevance | None = None,
+    weights: TermWeights | None = None,
+) -> dict[str, np.ndarray]:
+    """Per paper with a candidate sentence, the features `paper_choice.py` weighs (in the
+    order of its `FEATURES`): how well its best sentence, its title and its passages answer."""
+    best: dict[str, float] = {}
+    for candidate in ranked:
+        best.setdefault(candidate.paper_id, candidate.score)
+    titles = {s.paper.id: s.paper.title for s in sources if s.paper.id in best}
+    if not titles:
+        return {}
+    ids = list(titles)
+    matrix = embedder.embed_documents([question.text] + [titles[p] for p in ids])
+    title_cosine = dict(zip(ids, (float(c) for c in cosines(matrix[0], matrix[1:])), strict=True))
+    kept = [s for s in sources if s.paper.id in best]
+    shares = phrase_shares(question.text, kept)
+    passage: dict[str, float] = {}
+    texts: dict[str, list[str]] = {}
+    for index, source in enumerate(sources):
+        if source.paper.id not in best:
+            continue
+        value = relevance.per_source[index] if relevance is not None else 0.0
+        passage[source.paper.id] = max(passage.get(source.paper.id, 0.0), value)
+        texts.setdefault(source.paper.id, [source.paper.title]).append(source.passage.chunk.text)
+    wanted = relevance.query_terms if relevance is not None else frozenset()
+    present = dict(zip(ids, terms_many([" ".join(texts[p]) for p in ids]), strict=True))
+    # The paper's title and the sentences where it says what it contributes: a paper answers a
+    # list question ("Which datasets contain multi-view images?") by what it is about, not by
+    # a word it uses in passing.
+    own = {p: [titles[p]] for p in ids}
+    for source in kept:
+        abstract = paper_plan(source.paper)
+        for span, roles in zip(abstract.spans, abstract.roles, strict=True):
+            if roles.contribution and span.text not in own[source.paper.id]:
+                own[source.paper.id].append(span.text)
+    stated = dict(zip(ids, terms_many([" ".join(own[p]) for p in ids]), strict=True))
+    kind = terms(" ".join(w for w in _asked_kind(question) if w not in _ANY_KIND))
+    top_sentence = max(best.values())
+    top_passage = max(passage.values(), default=0.0)
+    order = {p: rank for rank, p in enumerate(best, start=1)}  # `ranked` is best first
+    listing = float(question.wants_list)
+    features = {}
+    for paper in ids:
+        sentence_share = best[paper] / top_sentence if top_sentence > 0 else 0.0
+        values = {
+            "sentence": best[paper],
+            "sentence_share": sentence_share,
+            "phrases": shares.get(paper, 0.0),
+            "title": title_cosine[paper],
+            "passage": passage.get(paper, 0.0),
+            "passage_share": passage.get(paper, 0.0) / top_passage if top_passage > 0 else 0.0,
+            "coverage": coverage(wanted, present[paper], weights) if weights is not None else 0.0,
+            "rank": 1.0 / order[paper],
+            "contribution": coverage(wanted, stated[paper], weights)
+            if weights is not None
+            else 0.0,
+            "kind": float(
+                not kind or kind <= {_singular(t) for t in stated[paper]} | stated[paper]
+            ),
+            "list": listing,
+            "list_sentence_share": listing * sentence_share,
+        }
+        features[paper] = np.array([values[name] for name in paper_choice.FEATURES])
+    return features
+
+
+_ANY_KIND = {"papers", "paper", "works", "work", "studies", "study", "articles", "approaches"}
+
+
+def _singular(term: str) -> str:
+    return term[:-1] if len(term) > 3 and term.endswith("s") else term
+
+
+def _asked_kind(question: Question) -> list[str]:
+    """The kind of thing a list question asks for: "Which *datasets* ..." -> ["datasets"]."""
+    match = re.match(r"\s*(?:which|what|list|name)\s+(\w+)", question.text, re.IGNORECASE)
+    return [match.group(1).lower()] if match and question.wants_list else []
+
+
 def choose_papers(
     question: Question,
     ranked: Sequence[Candidate],
     sources: Sequence[Source],
     *,
     embedder: Embedder,
+    relevance: Relevance | None = None,
+    weights: TermWeights | None = None,
 ) -> set[str]:
-    """The papers the answer cites: those scoring nearly as well as the best (relevance.py's
-    `paper_scores`: best sentence, shared phrases, title)."""
-    best: dict[str, float] = {}
-    for candidate in ranked:
-        best.setdefault(candidate.paper_id, candidate.score)
-    papers = {s.paper.id: s.paper.title for s in sources if s.paper.id in best}
-    if len(papers) <= 1:
-        return set(papers)
-    ids = list(papers)
-    matrix = embedder.embed_documents([question.text] + [papers[p] for p in ids])
-    titles = dict(zip(ids, (float(c) for c in cosines(matrix[0], matrix[1:])), strict=True))
-    scores = paper_scores(question.text, [s for s in sources if s.paper.id in best], best, titles)
-    share = LIST_PAPER_RELATIVE_FLOOR if question.wants_list else PAPER_RELATIVE_FLOOR
-    cutoff = share * max(scores.values())
-    return {paper for paper, score in scores.items() if score >= cutoff}
+    """The papers the answer cites: the best one, and each other paper that the learned
+    per-paper decision (paper_choice.py) judges to answer the question too."""
+    features = paper_features(
+        question, ranked, sources, embedder=embedder, relevance=relevance, weights=weights
+    )
+    if len(features) <= 1:
+        return set(features)
+    top = ranked[0].paper_id
+    return {p for p, x in features.items() if p == top or paper_choice.answers(x)}
+
+
+def sentence_query(
+    question: Question, subject_sources: Sequence[Source], wanted: frozenset[str]
+) -> tuple[str, frozenset[str]]:
+    """The text and terms that pick the answering sentence within the subject papers.
+
+    A name from a subject paper's title ("How does G-SimCLR obtain its pseudo labels?") has
+    already picked the paper; matched again against its sentences it favours the ones that
+    repeat the name ("We refer to our method as G-SimCLR") over the one that answers.  So it is
+    left out, unless nothing else is asked ("What is DataDAM?").
+    """
+    titles = {s.paper.title for s in subject_sources}
+    naming = [n for n in question.names if any(title_mentions(n, t) for t in titles)]
+    rest = wanted - terms(" ".join(naming))
+    if not naming or not rest:
+        return question.text, wanted
+    text = question.text
+    for name in naming:
+        text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", "it", text)
+    return text, rest
 
 
 def score_candidates(
@@ -237,7 +343,8 @@ def score_candidates(
     found = candidates(usable, links=asked.wants_link)
     if not found:
         return []
-    matrix = embedder.embed_documents([asked.text] + [span.text for _, span, _ in found])
+    text, wanted = sentence_query(asked, usable if subjects else (), relevance.query_terms)
+    matrix = embedder.embed_documents([text] + [span.text for _, span, _ in found])
     sims = cosines(matrix[0], matrix[1:])
     present = terms_many([span.text for _, span, _ in found])
     focus = terms(" ".join(asked.focus)) if asked.focus else frozenset()
@@ -251,7 +358,7 @@ def score_candidates(
             bonus += FOCUS_BONUS
         base = (
             COSINE_WEIGHT * max(float(sim), 0.0)
-            + LEXICAL_WEIGHT * coverage(relevance.query_terms, words, weights)
+            + LEXICAL_WEIGHT * coverage(wanted, words, weights)
             + CONTEXT_WEIGHT * context[source.number]
         )
         scored.append(
@@ -265,6 +372,12 @@ def score_candidates(
             )
         )
     return sorted(scored, key=lambda c: -c.score)
+
+
+def retrieval_k(question: str | Question, k: int) -> int:
+    """How many passages to retrieve for `question` when other questions get `k`."""
+    asked = question if isinstance(question, Question) else analyse(question)
+    return k * LIST_K_FACTOR if asked.wants_list else k
 
 
 def asks_for_list(question: str) -> bool:
@@ -287,7 +400,9 @@ def plan(
         return Plan([], asked, missing)
     ranked = score_candidates(asked, sources, relevance, embedder=embedder, weights=weights)
     if not subjects:
-        cited = choose_papers(asked, ranked, sources, embedder=embedder)
+        cited = choose_papers(
+            asked, ranked, sources, embedder=embedder, relevance=relevance, weights=weights
+        )
         ranked = [c for c in ranked if c.paper_id in cited]
     if asked.wants_list and not subjects:
         chosen = select(
