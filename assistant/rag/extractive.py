@@ -18,7 +18,9 @@ does not ask about.  Sentences are then picked greedily by maximal marginal rele
 sentence close to one already picked loses REDUNDANCY_WEIGHT x their cosine, one from an
 already quoted paper SAME_PAPER_PENALTY), at most MAX_PER_PAPER from one paper (one for list
 questions) and MAX_SENTENCES in all, and only while they score at least RELATIVE_FLOOR of the
-best one.  The answer groups them per paper (best paper first, each paper's sentences in their
+best one.  Unless the question names its papers, the papers quoted are the best sentence's and
+those a learned per-paper decision (paper_choice.py) says answer too; a list question reads
+LIST_K_FACTOR times as many retrieved passages.  The answer groups them per paper (best paper first, each paper's sentences in their
 original order, labelled with the paper's short name), every sentence ending with its `[n]`.
 A quoted sentence opening with "This / It / They ..." gets its referent (referents.py): the
 name it stands for in square brackets, or the sentence before it, quoted too.
@@ -47,7 +49,7 @@ from assistant.rag.relevance import Relevance, phrase_shares
 from assistant.rag.scoring import TermWeights, cosines, coverage, terms, terms_many
 from assistant.rag.sentence_roles import AbstractPlan, Roles, plan_of
 from assistant.rag.sentences import Span, split_sentences
-from assistant.rag.stated import Unstated, subject_papers, title_mentions, unstated
+from assistant.rag.stated import Unstated, subject_papers, unstated
 from assistant.text import short_title
 from assistant.types import Paper, Source
 
@@ -60,13 +62,10 @@ DUPLICATE_COSINE = 0.95  # the same sentence again (overlapping chunks, two vers
 RELATIVE_FLOOR = 0.75
 # ... and (but for list questions) PAPER_SENTENCE_FLOOR x the best sentence of any paper ...
 PAPER_SENTENCE_FLOOR = 0.75
-# ... and come from a paper scoring at least PAPER_RELATIVE_FLOOR x the best paper
-# (relevance.paper_scores): a question about one paper ("How does DataDAM ...") then cites that
-# paper, while a question several papers answer equally well cites them all.
-PAPER_RELATIVE_FLOOR = 0.85
-# "Which datasets ...", "What methods ...": a question asking for a list wants breadth, so
-# papers further from the best one count too, and each paper gives one sentence.
-LIST_PAPER_RELATIVE_FLOOR = 0.65
+# ... and come from a paper the per-paper decision (paper_choice.py) cites: a question about
+# one paper ("How does DataDAM ...") then cites that paper, while a question several papers
+# answer cites them all.  A list question ("Which datasets ...", "What methods ...") wants
+# breadth: each paper gives one sentence.
 # Before that, the near-miss check (stated.py) looks at the passages at least this share as
 # relevant as the best one: the abstracts an answer could come from.
 PASSAGE_RELATIVE_FLOOR = 0.85
@@ -302,27 +301,6 @@ def choose_papers(
     return {p for p, x in features.items() if p == top or paper_choice.answers(x)}
 
 
-def sentence_query(
-    question: Question, subject_sources: Sequence[Source], wanted: frozenset[str]
-) -> tuple[str, frozenset[str]]:
-    """The text and terms that pick the answering sentence within the subject papers.
-
-    A name from a subject paper's title ("How does G-SimCLR obtain its pseudo labels?") has
-    already picked the paper; matched again against its sentences it favours the ones that
-    repeat the name ("We refer to our method as G-SimCLR") over the one that answers.  So it is
-    left out, unless nothing else is asked ("What is DataDAM?").
-    """
-    titles = {s.paper.title for s in subject_sources}
-    naming = [n for n in question.names if any(title_mentions(n, t) for t in titles)]
-    rest = wanted - terms(" ".join(naming))
-    if not naming or not rest:
-        return question.text, wanted
-    text = question.text
-    for name in naming:
-        text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", "it", text)
-    return text, rest
-
-
 def score_candidates(
     question: str | Question,
     sources: Sequence[Source],
@@ -343,8 +321,7 @@ def score_candidates(
     found = candidates(usable, links=asked.wants_link)
     if not found:
         return []
-    text, wanted = sentence_query(asked, usable if subjects else (), relevance.query_terms)
-    matrix = embedder.embed_documents([text] + [span.text for _, span, _ in found])
+    matrix = embedder.embed_documents([asked.text] + [span.text for _, span, _ in found])
     sims = cosines(matrix[0], matrix[1:])
     present = terms_many([span.text for _, span, _ in found])
     focus = terms(" ".join(asked.focus)) if asked.focus else frozenset()
@@ -358,7 +335,7 @@ def score_candidates(
             bonus += FOCUS_BONUS
         base = (
             COSINE_WEIGHT * max(float(sim), 0.0)
-            + LEXICAL_WEIGHT * coverage(wanted, words, weights)
+            + LEXICAL_WEIGHT * coverage(relevance.query_terms, words, weights)
             + CONTEXT_WEIGHT * context[source.number]
         )
         scored.append(
