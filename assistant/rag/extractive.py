@@ -20,8 +20,9 @@ already quoted paper SAME_PAPER_PENALTY), at most MAX_PER_PAPER from one paper (
 questions) and MAX_SENTENCES in all, and only while they score at least RELATIVE_FLOOR of the
 best one.  Unless the question names its papers, the papers quoted are the best sentence's and
 those a learned per-paper decision (paper_choice.py) says answer too; a list question reads
-LIST_K_FACTOR times as many retrieved passages.  The answer groups them per paper (best paper first, each paper's sentences in their
-original order, labelled with the paper's short name), every sentence ending with its `[n]`.
+LIST_K_FACTOR times as many retrieved passages.  The answer groups them per paper (best paper
+first, each paper's sentences in their original order, labelled with the paper's short name),
+every sentence ending with its `[n]`.
 A quoted sentence opening with "This / It / They ..." gets its referent (referents.py): the
 name it stands for in square brackets, or the sentence before it, quoted too.
 
