@@ -23,6 +23,8 @@ def _table(health: LibraryHealth) -> list[str]:
         ("papers", str(health.papers)),
         ("chunks", str(health.chunks)),
         ("vectors", "unreadable" if health.vectors is None else str(health.vectors)),
+        ("vector index", health.probe),
+        ("kept vectors", f"{health.kept_vectors} in the catalog ({health.unkept_vectors} missing)"),
         ("BM25", f"{bm25.state} ({detail}; library at version {health.catalog_version})"),
         ("pending papers", str(len(health.pending))),
         ("orphan vectors", str(len(health.orphan_vectors))),
@@ -35,13 +37,18 @@ def _table(health: LibraryHealth) -> list[str]:
 
 def _repair_line(report: RepairReport) -> str:
     parts = [
-        f"re-indexed {report.reindexed} paper(s)",
+        f"re-indexed {report.reindexed} paper(s) ({report.restored_from_kept} from kept "
+        f"vectors, {report.reembedded} re-embedded)",
         f"removed {report.orphans_removed} orphan vector(s)",
     ]
+    if report.vectors_copied:
+        parts.append(f"copied {report.vectors_copied} vector(s) into the catalog")
     if report.lexical_rebuilt:
         parts.append("rebuilt the BM25 index")
     if report.vector_store_moved_to:
-        parts.append(f"moved the unreadable vector store to {report.vector_store_moved_to}")
+        parts.append(f"moved the damaged vector store to {report.vector_store_moved_to}")
+    elif report.vector_index_rebuilt:
+        parts.append("rebuilt the damaged vector index")
     return "Repaired: " + ", ".join(parts) + "."
 
 
@@ -62,12 +69,12 @@ def doctor(ctx: click.Context, do_repair: bool, as_json: bool) -> None:
     library = open_library(settings_from(ctx))
     report: RepairReport | None = None
     try:
-        before = library.check()
+        before = library.check(probe=True)
         after = before
         if do_repair and (not before.consistent or before.bm25.state != "current"):
             with library.write_lock(wait=2.0):
                 report = library.repair(thorough=True)
-            after = library.check()
+            after = library.check(probe=True)
     finally:
         library.close()
     if as_json:
@@ -81,6 +88,9 @@ def doctor(ctx: click.Context, do_repair: bool, as_json: bool) -> None:
                 "orphans_removed": report.orphans_removed,
                 "lexical_rebuilt": report.lexical_rebuilt,
                 "vector_store_moved_to": report.vector_store_moved_to,
+                "vector_index_rebuilt": report.vector_index_rebuilt,
+                "reembedded": report.reembedded,
+                "vectors_copied": report.vectors_copied,
             }
         )
         echo_json(data)

@@ -22,7 +22,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.errors import LibraryCorruptError, LibraryNotFoundError
+from assistant.store import kept_vectors as kept
 from assistant.store.failures import is_sqlite_write_failure, storage_error
+from assistant.store.kept_vectors import KeptVector
 from assistant.store.records import IndexedChunk, PaperRow, StagedPaper
 from assistant.types import Chunk, Paper
 
@@ -173,6 +175,11 @@ class Catalog:
                 f"The library database {path} has an unknown schema; "
                 "it was made by another version of litassist."
             )
+        try:
+            kept.ensure_schema(connection)
+        except sqlite3.Error as exc:
+            if not is_sqlite_write_failure(exc):  # read-only: read what is there
+                raise
         return cls(connection, path)
 
     def close(self) -> None:
@@ -418,8 +425,9 @@ class Catalog:
                     [(c.id, c.paper_id, c.index, c.start, c.end) for c in chunks],
                 )
 
-    def mark_indexed(self, indexed: Mapping[str, str]) -> None:
-        """Record that the vectors of each paper id were built from this content hash.
+    def mark_indexed(self, indexed: Mapping[str, str], vectors: Sequence[KeptVector] = ()) -> None:
+        """Record that the vectors of each paper id were built from this content hash, and
+        keep `vectors` (those papers' new chunk vectors) in the same transaction.
 
         A paper whose content changed meanwhile (another writer) stays pending.
         """
@@ -428,6 +436,28 @@ class Catalog:
                 "UPDATE papers SET indexed_hash = ? WHERE id = ? AND content_hash = ?",
                 [(digest, pid, digest) for pid, digest in indexed.items()],
             )
+            if vectors:
+                kept.replace_for_papers(db, vectors)
+
+    # ---- kept vectors (see kept_vectors.py) ----------------------------------------------
+    def keep_vectors(self, vectors: Sequence[KeptVector]) -> None:
+        """Keep these chunk vectors (copied from the vector index: an older library)."""
+        with self._writing() as db:
+            kept.add(db, vectors)
+
+    def kept_vectors(self, chunk_ids: Sequence[str]) -> dict[str, KeptVector]:
+        return kept.load(self._db, chunk_ids)
+
+    def unkept_chunks(self) -> list[tuple[str, str, str]]:
+        """(chunk id, paper id, content hash) of indexed chunks whose vector is not kept."""
+        return kept.unkept(self._db)
+
+    def kept_vector_count(self) -> int:
+        return self.kept_vector_stats()[0]
+
+    def kept_vector_stats(self) -> tuple[int, int]:
+        """(vectors kept, bytes they take)."""
+        return kept.stats(self._db)
 
     def mark_pending(self, paper_ids: Sequence[str]) -> None:
         """Force these papers to be re-indexed by the next `Library.repair`."""

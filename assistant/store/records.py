@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from assistant.store.kept_vectors import KeptVector
 from assistant.types import Chunk, Paper
 
 # A paper to store: the record, its title key (for dedupe) and its chunks.
@@ -92,11 +93,22 @@ class PaperCatalog(Protocol):
 
     def stage_many(self, items: Sequence[StagedPaper]) -> None: ...
 
-    def mark_indexed(self, indexed: Mapping[str, str]) -> None: ...
+    def mark_indexed(
+        self, indexed: Mapping[str, str], vectors: Sequence[KeptVector] = ()
+    ) -> None: ...
 
     def mark_pending(self, paper_ids: Sequence[str]) -> None: ...
 
     def remove(self, paper_ids: Iterable[str]) -> int: ...
+
+    # ---- kept vectors: each chunk's vector, so the vector index can be rebuilt
+    def keep_vectors(self, vectors: Sequence[KeptVector]) -> None: ...
+
+    def kept_vectors(self, chunk_ids: Sequence[str]) -> dict[str, KeptVector]: ...
+
+    def unkept_chunks(self) -> list[tuple[str, str, str]]: ...
+
+    def kept_vector_count(self) -> int: ...
 
 
 def open_catalog(data_dir: Path, chroma_url: str | None = None) -> PaperCatalog:

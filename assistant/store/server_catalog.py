@@ -35,7 +35,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import LibraryNotFoundError, LitassistError
+from assistant.store.kept_vectors import KeptVector
 from assistant.store.records import IndexedChunk, PaperRow, StagedPaper
+from assistant.store.server_kept_vectors import ServerKeptVectors
 from assistant.store.vectors import LitassistEmbeddingFunction, translate_chroma_error
 from assistant.types import Chunk, Paper
 
@@ -133,6 +135,7 @@ class ServerCatalog:
         self._memo: dict[str, tuple[str | None, Mapping[str, Any]]] = {}
         self._memo_at = 0.0
         self._seen_token: str | None = None
+        self._kept = ServerKeptVectors(client, url)
 
     @classmethod
     def open(cls, client: ClientAPI, url: str, *, create: bool = False) -> ServerCatalog:
@@ -401,14 +404,16 @@ class ServerCatalog:
             )
         self._bump()
 
-    def mark_indexed(self, indexed: Mapping[str, str]) -> None:
-        """Record the hash each paper's vectors were built from, if the record still has it."""
+    def mark_indexed(self, indexed: Mapping[str, str], vectors: Sequence[KeptVector] = ()) -> None:
+        """Record the hash each paper's vectors were built from, if the record still has it;
+        `vectors` (those papers' new chunk vectors) are kept first (`server_kept_vectors`)."""
         current = {
             pid: meta.get("content_hash") for pid, _, meta in self._get(indexed, documents=False)
         }
         done = [pid for pid, digest in indexed.items() if current.get(pid) == digest]
         if not done:
             return
+        self._kept.replace([v for v in vectors if current.get(v.paper_id) == v.content_hash])
         with self._calling():
             self._collection.update(
                 ids=done,
@@ -432,7 +437,31 @@ class ServerCatalog:
             with self._calling():
                 self._collection.delete(ids=known)
             self._bump()
+            self._kept.delete(known)
         return len(known)
+
+    # ---- kept vectors (see server_kept_vectors.py) --------------------------------------
+    def keep_vectors(self, vectors: Sequence[KeptVector]) -> None:
+        """Keep these vectors; each paper in `vectors` comes with all its chunks."""
+        self._kept.replace(vectors)
+
+    def kept_vectors(self, chunk_ids: Sequence[str]) -> dict[str, KeptVector]:
+        return self._kept.load(chunk_ids)
+
+    def unkept_chunks(self) -> list[tuple[str, str, str]]:
+        """(chunk id, paper id, content hash) of indexed chunks whose vector is not kept."""
+        copies = self._kept.hashes()
+        out: list[tuple[str, str, str]] = []
+        for pid, _, meta in sorted(self._all(documents=False), key=lambda item: item[0]):
+            digest = str(meta["content_hash"])
+            if meta.get("indexed_hash") != digest or copies.get(pid) == digest:
+                continue
+            spans = json.loads(str(meta["record"]))["chunks"]
+            out.extend((cid, pid, digest) for cid, _, _ in spans)
+        return out
+
+    def kept_vector_count(self) -> int:
+        return self._kept.count()
 
 
 def _translated(exc: Exception, url: str) -> Exception:

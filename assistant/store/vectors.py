@@ -50,6 +50,10 @@ _PAGE = 5000
 # chromadb's HTTP client never times out by default; a blackholed server would hang the TUI.
 HTTP_TIMEOUT = 120.0
 HTTP_CONNECT_TIMEOUT = 10.0
+# The collection's index settings.  Tests lower `sync_threshold` (how many vectors Chroma
+# buffers before it writes the HNSW segment files) so a small library has segment files on
+# disk, as any library past 1,000 chunks does.
+HNSW_CONFIG: dict[str, Any] = {"space": "cosine"}
 
 
 @register_embedding_function
@@ -173,7 +177,7 @@ class VectorIndex:
                     name,
                     embedding_function=function,
                     metadata={"embedder": embedder.name},
-                    configuration={"hnsw": {"space": "cosine"}},
+                    configuration={"hnsw": dict(HNSW_CONFIG)},
                 )
             else:
                 collection = client.get_collection(name, embedding_function=function)
@@ -236,6 +240,25 @@ class VectorIndex:
                 return found
             offset += _PAGE
 
+    def get_vectors(self, ids: Sequence[str]) -> dict[str, tuple[np.ndarray, str | None]]:
+        """chunk id -> (its stored vector, the content hash it was embedded from)."""
+        found: dict[str, tuple[np.ndarray, str | None]] = {}
+        for start in range(0, len(ids), _PAGE):
+            with self._calling():
+                page = self._collection.get(
+                    ids=list(ids[start : start + _PAGE]), include=["embeddings", "metadatas"]
+                )
+            embeddings = page["embeddings"] if page["embeddings"] is not None else []
+            for cid, vector, meta in zip(
+                page["ids"], embeddings, page["metadatas"] or [], strict=True
+            ):
+                digest = (meta or {}).get("content_hash")
+                found[cid] = (
+                    np.asarray(vector, dtype=np.float32),
+                    digest if isinstance(digest, str) else None,
+                )
+        return found
+
     def upsert(
         self,
         chunks: Sequence[Chunk],
@@ -281,6 +304,20 @@ class VectorIndex:
             found = self._collection.get(where={"paper_id": {"$in": list(paper_ids)}}, include=[])
         stale = sorted(set(found["ids"]) - set(keep))
         self.delete_ids(stale)
+
+    def query_many(self, vectors: Sequence[np.ndarray], n: int) -> list[list[tuple[str, float]]]:
+        """`query` for several vectors in one request (no filter)."""
+        if not vectors:
+            return []
+        with self._calling():
+            result = self._collection.query(
+                query_embeddings=list(vectors), n_results=n, include=["distances"]
+            )
+        distances = result.get("distances") or [[] for _ in vectors]
+        return [
+            [(cid, 1.0 - float(d)) for cid, d in zip(ids, dist, strict=True)]
+            for ids, dist in zip(result["ids"], distances, strict=True)
+        ]
 
     def query(
         self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
