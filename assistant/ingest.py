@@ -38,6 +38,7 @@ class IngestReport:
     resumed: int = 0
     without_abstract: int = 0
     problems: list[ParseProblem] = field(default_factory=list)
+    vectors_copied: int = 0  # an older library's vectors, kept in the catalog from now on
 
     def count(self, outcome: Outcome) -> None:
         setattr(self, outcome.value, getattr(self, outcome.value) + 1)
@@ -56,6 +57,11 @@ class IngestReport:
         line = f"Ingested {self.files} file(s): " + ", ".join(parts)
         if self.without_abstract:
             line += f" ({self.without_abstract} without abstract: listed but not searchable)"
+        if self.vectors_copied:
+            line += (
+                f"; kept {self.vectors_copied} existing vectors in the catalog (a library from "
+                "an older litassist: the vector index can now be rebuilt without re-embedding)"
+            )
         return line + "."
 
     def as_dict(self) -> dict[str, object]:
@@ -134,6 +140,7 @@ def ingest(
         parsed.extend(result.papers)
 
     with library.write_lock(wait=2.0):
+        library.note_ingest([path.resolve() for path in files])  # replayable after a restore
         pending = library.catalog.pending_ids()
         report.resumed = len(pending)
         total = len(parsed) + len(pending)
@@ -145,7 +152,7 @@ def ingest(
             if progress:
                 progress(done, total)
 
-        library.repair(progress=tick)
+        report.vectors_copied = library.repair(progress=tick).vectors_copied
 
         def batches() -> Iterator[list[Paper]]:
             """Planned papers in batches; runs while the library embeds the previous one."""

@@ -16,6 +16,7 @@ import io
 import json
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 
 import assistant.wiring
@@ -30,6 +31,7 @@ class Ran:
     code: int
     out: str
     err: str
+    seconds: float = 0.0
 
     def json(self) -> object:
         return json.loads(self.out)
@@ -62,6 +64,7 @@ def run_one(args: list[str]) -> dict[str, object]:
     from assistant.store.vectors import forget_embedded_clients
 
     out, err = io.StringIO(), io.StringIO()
+    started = time.monotonic()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             main(args)
@@ -69,7 +72,13 @@ def run_one(args: list[str]) -> dict[str, object]:
         except SystemExit as exc:
             code = int(exc.code or 0) if not isinstance(exc.code, str) else 1
     forget_embedded_clients()
-    return {"args": args, "code": code, "out": out.getvalue(), "err": err.getvalue()}
+    return {
+        "args": args,
+        "code": code,
+        "out": out.getvalue(),
+        "err": err.getvalue(),
+        "seconds": round(time.monotonic() - started, 3),
+    }
 
 
 def main() -> None:

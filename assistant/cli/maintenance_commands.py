@@ -9,6 +9,7 @@ import click
 from assistant.cli.app import cli, echo_json, settings_from
 
 if TYPE_CHECKING:
+    from assistant.recovery import FileCheck
     from assistant.store.health import LibraryHealth
     from assistant.store.library import RepairReport
 
@@ -59,14 +60,38 @@ def _repair_line(report: RepairReport) -> str:
 def doctor(ctx: click.Context, do_repair: bool, as_json: bool) -> None:
     """Check that the paper records, the vector store and the BM25 index agree.
 
-    Reports papers, chunks, vectors, the BM25 index's version, pending papers (an interrupted
-    ingest) and orphan, missing or stale vectors.  With --repair: re-embeds what is pending,
-    missing or stale, deletes orphans, rebuilds BM25 and, in embedded mode, an unreadable
-    vector store (the old one is moved aside).  Exits with 1 while problems remain.
+    Checks the SQLite files for damaged pages, probes the vector index in a child process,
+    and reports papers, chunks, vectors, the BM25 index's version, pending papers (an
+    interrupted ingest) and orphan, missing or stale vectors.  With --repair: restores a
+    damaged SQLite file from its newest sound backup (re-ingesting what changed since),
+    restores what is pending, missing or stale from the vectors the catalog keeps (embedding
+    only what it does not keep), deletes orphans, rebuilds BM25 and a damaged vector index
+    (the old store is moved aside).  Exits with 1 while problems remain.
     """
+    from assistant.recovery import CATALOG_FILE, check_and_restore
     from assistant.wiring import open_library
 
-    library = open_library(settings_from(ctx))
+    settings = settings_from(ctx)
+    files, restored = check_and_restore(settings, repair=do_repair)
+    damaged = [_file_problem(f) for f in files if f.problem]
+    if not as_json:
+        for done in restored:
+            click.echo(done.line())
+    if any(f.problem for f in files if f.name == CATALOG_FILE):  # the library cannot be read
+        if as_json:
+            echo_json(
+                {
+                    "files": [f.as_dict() for f in files],
+                    "restored": [r.as_dict() for r in restored],
+                    "consistent": False,
+                    "problems": damaged,
+                }
+            )
+        else:
+            click.echo("Found: " + "; ".join(damaged) + ". " + _advice(do_repair))
+        ctx.exit(1)
+        return
+    library = open_library(settings)
     report: RepairReport | None = None
     try:
         before = library.check(probe=True)
@@ -77,6 +102,7 @@ def doctor(ctx: click.Context, do_repair: bool, as_json: bool) -> None:
             after = library.check(probe=True)
     finally:
         library.close()
+    consistent = after.consistent and not damaged
     if as_json:
         data = after.as_dict()
         data["found"] = before.problems()
@@ -93,6 +119,10 @@ def doctor(ctx: click.Context, do_repair: bool, as_json: bool) -> None:
                 "vectors_copied": report.vectors_copied,
             }
         )
+        data["files"] = [f.as_dict() for f in files]
+        data["restored"] = [r.as_dict() for r in restored]
+        data["consistent"] = consistent
+        data["problems"] = [*after.problems(), *damaged]
         echo_json(data)
     else:
         if report is not None:
@@ -101,18 +131,22 @@ def doctor(ctx: click.Context, do_repair: bool, as_json: bool) -> None:
             click.echo(_repair_line(report))
         for line in _table(after):
             click.echo(line)
-        if after.consistent:
+        if consistent:
             click.echo("OK: the paper records, the vector store and the BM25 index agree.")
         else:
             click.echo(
-                "Found: "
-                + "; ".join(after.problems())
-                + ". "
-                + (
-                    "Repair did not fix everything; see above."
-                    if do_repair
-                    else "Run `litassist doctor --repair` to fix it."
-                )
+                "Found: " + "; ".join([*after.problems(), *damaged]) + ". " + _advice(do_repair)
             )
-    if not after.consistent:
+    if not consistent:
         ctx.exit(1)
+
+
+def _file_problem(check: FileCheck) -> str:
+    backup = f"newest backup {check.newest_backup}" if check.newest_backup else "no backup"
+    return f"{check.name} is damaged ({check.problem}; {backup})"
+
+
+def _advice(repaired: bool) -> str:
+    if repaired:
+        return "Repair did not fix everything; see above."
+    return "Run `litassist doctor --repair` to fix it."

@@ -23,7 +23,17 @@ from pathlib import Path
 
 from assistant.errors import LibraryCorruptError, LibraryNotFoundError
 from assistant.store import kept_vectors as kept
-from assistant.store.failures import is_sqlite_write_failure, storage_error
+from assistant.store import sqlite_guard
+from assistant.store.backup import (
+    JOURNAL_SEQ_KEY,
+    Backup,
+    Journal,
+    backups_of,
+    due,
+    journal_seq_of,
+    take,
+)
+from assistant.store.failures import first_line, is_sqlite_write_failure, storage_error
 from assistant.store.kept_vectors import KeptVector
 from assistant.store.records import IndexedChunk, PaperRow, StagedPaper
 from assistant.types import Chunk, Paper
@@ -100,8 +110,18 @@ def _paper_from_row(row: sqlite3.Row | tuple) -> Paper:
     )
 
 
+def damaged_error(path: Path, problem: BaseException | str) -> LibraryCorruptError:
+    detail = problem if isinstance(problem, str) else first_line(problem)
+    return LibraryCorruptError(
+        f"The library database {path} is damaged ({detail}); "
+        "run `litassist doctor --repair` to restore it."
+    )
+
+
 def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
-    connection = sqlite3.connect(path, timeout=30.0, check_same_thread=False)
+    connection = sqlite_guard.connect(
+        path, lambda exc: damaged_error(path, exc), timeout=30.0, check_same_thread=False
+    )
     try:
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA busy_timeout = 30000")
@@ -124,7 +144,9 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     """A WAL database in a folder we cannot write: read it as an immutable file."""
     uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
     try:
-        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+        return sqlite_guard.connect(
+            uri, lambda exc: damaged_error(path, exc), uri=True, check_same_thread=False
+        )
     except sqlite3.Error as exc:  # pragma: no cover - depends on the platform's SQLite
         raise storage_error(exc, f"the library in {path.parent}") from exc
 
@@ -145,11 +167,18 @@ class Catalog:
         self._db = connection
         self.path = path
         self.location = str(path)
+        self._backed_up_changes = 0  # this connection's total_changes at its last backup
 
     @classmethod
     def open(cls, data_dir: Path, *, create: bool = False) -> Catalog:
         path = data_dir / CATALOG_FILE
         if not path.exists():
+            saved = backups_of(data_dir, CATALOG_FILE)
+            if saved:  # never start afresh over a library that was lost: restore it
+                raise LibraryCorruptError(
+                    f"The library database {path} is missing; run `litassist doctor --repair` "
+                    f"to restore it from its backup of {saved[0].when}."
+                )
             if not create:
                 raise LibraryNotFoundError(
                     f"No library in {data_dir}; add papers with `litassist ingest FILE` first."
@@ -158,14 +187,14 @@ class Catalog:
                 data_dir.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise storage_error(exc, f"the data folder {data_dir}") from exc
+        # A damaged page no query of this command reaches would go unnoticed: check the
+        # file first when it changed outside litassist (see sqlite_guard.verify).
+        sqlite_guard.verify(path, lambda problem: damaged_error(path, problem))
         try:
             connection = _connect(path, create=create)
         except sqlite3.Error as exc:
             if not is_sqlite_write_failure(exc):
-                raise LibraryCorruptError(
-                    f"The library database {path} is unreadable ({exc}); "
-                    "move it aside and re-ingest, or run `litassist doctor`."
-                ) from exc
+                raise damaged_error(path, exc) from exc
             if create or _writable(path):
                 raise storage_error(exc, f"the library in {data_dir}") from exc
             connection = _connect_read_only(path)
@@ -184,6 +213,8 @@ class Catalog:
 
     def close(self) -> None:
         self._db.close()
+        # Closed (and checkpointed) by SQLite itself: as whole as it was at open.
+        sqlite_guard.record_sound(self.path)
 
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
@@ -194,6 +225,8 @@ class Catalog:
         except sqlite3.Error as exc:
             if is_sqlite_write_failure(exc):
                 raise storage_error(exc, f"the library in {self.path.parent}") from exc
+            if sqlite_guard.is_damage(exc):
+                raise damaged_error(self.path, exc) from exc
             raise LibraryCorruptError(f"Cannot write the library database: {exc}.") from exc
 
     @contextmanager
@@ -320,6 +353,13 @@ class Catalog:
                 found[pid] = indexed
         return found
 
+    def has_indexed(self) -> bool:
+        """Whether any paper's vectors were ever confirmed stored (so the index must exist)."""
+        row = self._db.execute(
+            "SELECT 1 FROM papers WHERE indexed_hash IS content_hash LIMIT 1"
+        ).fetchone()
+        return row is not None
+
     def pending_ids(self) -> list[str]:
         """Papers whose vectors are missing or stale (an interrupted write)."""
         return [
@@ -438,6 +478,29 @@ class Catalog:
             )
             if vectors:
                 kept.replace_for_papers(db, vectors)
+
+    # ---- backups (see backup.py) ----------------------------------------------------------
+    def back_up(self, *, force: bool = False) -> Backup | None:
+        """Back the catalog up if it changed since this connection's last backup (or has
+        none) and the size throttle allows; `force` skips both checks."""
+        data_dir = self.path.parent
+        if not force:
+            unchanged = self._db.total_changes == self._backed_up_changes
+            if unchanged and backups_of(data_dir, CATALOG_FILE):
+                return None
+            if not due(data_dir, self.path):
+                return None
+        journal = Journal(data_dir)
+
+        def note_journal() -> None:
+            self.set_meta(JOURNAL_SEQ_KEY, str(journal.last_seq()))
+
+        made = take(self._db, data_dir, self.path, before=note_journal)
+        self._backed_up_changes = self._db.total_changes
+        if made is not None:
+            kept = backups_of(data_dir, CATALOG_FILE)
+            journal.drop_through(min(journal_seq_of(b) for b in kept))
+        return made
 
     # ---- kept vectors (see kept_vectors.py) ----------------------------------------------
     def keep_vectors(self, vectors: Sequence[KeptVector]) -> None:

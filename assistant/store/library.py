@@ -129,6 +129,7 @@ class Library:
         self._lexical_build_seconds = 0.0
         self._holding_lock = False
         self._vectors_written = False  # since the segment fingerprint was last recorded
+        self._fresh_vectors = False  # the vector store was just started afresh (a rebuild)
         self._guard: VectorGuard | None = None
         if not chroma_url:
             from assistant.store.catalog import CATALOG_FILE
@@ -210,10 +211,14 @@ class Library:
             from assistant.store.vectors import VectorIndex
 
             if self._guard is not None:
-                self._guard.verify(lambda: self.catalog.count() > 0)
+                self._guard.verify(self.catalog.has_indexed)
             where = self.chroma_url or str(self.chroma_dir)
+            # A library with indexed papers has its collection: one that went missing is
+            # damage to report, not an empty collection to start (dense search would find
+            # nothing).  Papers only staged (a first ingest cut short) may have none yet.
+            create = self._fresh_vectors or not self.catalog.has_indexed()
             self._vectors = VectorIndex.open(
-                self._client_factory(), self.embedder, create=True, location=where
+                self._client_factory(), self.embedder, create=create, location=where
             )
         return self._vectors
 
@@ -230,7 +235,21 @@ class Library:
         """Embedded: whether the segment files changed since last seen working."""
         if self._guard is None or self._vectors is not None:
             return False  # server, or already open (and so working) in this process
-        return self._guard.changed(lambda: self.catalog.count() > 0)
+        return self._guard.changed(self.catalog.has_indexed)
+
+    def _back_up(self) -> None:
+        """After a writer's successful work: back the embedded catalog up (throttled, see
+        `backup.py`).  On a server the records are the server's; back up its `--path`."""
+        if isinstance(self.catalog, Catalog):
+            self.catalog.back_up()
+
+    def note_ingest(self, files: Sequence[Path]) -> None:
+        """Journal an ingest's input files before it writes, so a restored backup can replay
+        it (`backup.Journal`).  Embedded only, like the backups."""
+        if self.mode == "embedded" and files:
+            from assistant.store.backup import Journal
+
+            Journal(self.data_dir).append("ingest", files=tuple(str(f) for f in files))
 
     def _record_vectors(self) -> None:
         """After vectors were written: the segment files as they are now are known good."""
@@ -318,6 +337,7 @@ class Library:
             self._holding_lock = True
             yield
             self._record_vectors()
+            self._back_up()
         finally:
             self._holding_lock = False
             handle.close()
@@ -464,6 +484,12 @@ class Library:
         """Remove papers and every one of their chunks from the catalog and both indexes."""
         index = self.vectors  # first: a damaged index refuses before the catalog changes
         removed = self.catalog.remove(paper_ids)
+        if self.mode == "embedded" and removed:
+            from assistant.store.backup import Journal
+
+            # After the catalog agreed, so a restored backup repeats only removals that were
+            # made (an ingest is journaled before it runs: it resumes when interrupted).
+            Journal(self.data_dir).append("remove", ids=tuple(paper_ids))
         index.delete_papers(list(paper_ids))
         self._vectors_written = True
         return removed
@@ -586,6 +612,7 @@ class Library:
         inspection, and its path returned; on a server the chunk collection is deleted."""
         self.catalog.mark_pending(sorted(self.catalog.content_hashes()))
         self._vectors = None
+        self._fresh_vectors = True
         if self.mode == "server":
             from assistant.store.vectors import COLLECTION, translate_chroma_error
 

@@ -334,6 +334,10 @@ class ServerCatalog:
             pid: meta.get("indexed_hash") for pid, _, meta in self._get(paper_ids, documents=False)
         }
 
+    def has_indexed(self) -> bool:
+        """Whether any paper's vectors were ever confirmed stored (so the index must exist)."""
+        return bool(self._where_ids({"pending": False}, limit=1))
+
     def pending_ids(self) -> list[str]:
         """Papers whose vectors are missing or stale (an interrupted write)."""
         return sorted(self._where_ids({"pending": True}))

@@ -5,7 +5,7 @@ file holds garbage, and silently serves a partial index when a segment folder is
 `data_level0.bin` is cut short.  Neither can be caught in-process, so:
 
 - after every successful write of vectors, and after every probe, the library records a
-  *fingerprint* of the segment files (name, size, mtime and inode of every file in
+  *fingerprint* of the segment files (name, size and mtime of every file in
   `chroma/<uuid>/`) in `<data>/.vector-index.verified`, with what the probe found;
 - before a process first uses the index, `VectorGuard.verify` compares the files with that
   record: a few `stat` calls, the only cost a healthy library pays;
@@ -57,22 +57,25 @@ class ProbeResult:
 
 
 def segment_fingerprint(chroma_dir: Path) -> str | None:
-    """A digest of every file in the segment folders; None when there are none."""
-    entries: list[tuple[str, str, int, int, int]] = []
+    """A digest of every file in the segment folders; None when there are none.
+
+    No inode in it: a data folder copied with its times (`cp -a`) holds the same index."""
+    entries: list[tuple[str, str, int, int]] = []
     try:
         folders = [e for e in os.scandir(chroma_dir) if e.is_dir(follow_symlinks=False)]
         for folder in folders:
             for item in os.scandir(folder.path):
                 info = item.stat(follow_symlinks=False)
-                entries.append(
-                    (folder.name, item.name, info.st_size, info.st_mtime_ns, info.st_ino)
-                )
+                entries.append((folder.name, item.name, info.st_size, info.st_mtime_ns))
     except FileNotFoundError:
         return None
     except OSError as exc:
         return f"unreadable:{exc.errno}"  # never equal to a record: the probe will say why
     if not entries:
         return None
+    # Chroma's own database changes with every read, so only its presence counts: without
+    # it the segments belong to no collection.
+    entries.append(("", "chroma.sqlite3", int((chroma_dir / "chroma.sqlite3").exists()), 0))
     return hashlib.blake2b(json.dumps(sorted(entries)).encode(), digest_size=16).hexdigest()
 
 
@@ -172,6 +175,11 @@ class VectorGuard:
         return not (current is None and recorded == "unrecorded" and not has_indexed())
 
     def probe(self) -> ProbeResult:
+        """Probe the index now, unless a probe already found these very files damaged (a
+        failed probe can take seconds: Chroma retries loading a broken segment)."""
+        recorded, problem = self._read()
+        if problem is not None and recorded == segment_fingerprint(self.chroma_dir):
+            return ProbeResult(problem)
         result = probe(self.chroma_dir, self.catalog)
         self.record(result.problem)
         return result
@@ -184,7 +192,8 @@ class VectorGuard:
             raise LibraryCorruptError(damaged_message(self.chroma_dir, problem))
         if not self.changed(has_indexed):
             return
-        result = self.probe()
+        result = probe(self.chroma_dir, self.catalog)
+        self.record(result.problem)
         if not result.ok:
             raise LibraryCorruptError(damaged_message(self.chroma_dir, result.problem or ""))
 

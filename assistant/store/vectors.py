@@ -148,7 +148,7 @@ def translate_chroma_error(exc: Exception, location: str) -> Exception:
     if isinstance(exc, chromadb.errors.ChromaError) or type(exc) is Exception:
         return LitassistError(
             f"The vector store at {location} failed ({first_line(exc)}); "
-            "run `litassist doctor` to check the library."
+            "run `litassist doctor --repair` to check and rebuild it."
         )
     return exc
 
@@ -190,7 +190,7 @@ class VectorIndex:
         except Exception as exc:
             if exc.__class__.__name__ in ("NotFoundError", "InvalidCollectionException"):
                 raise LibraryCorruptError(
-                    "The vector store has no litassist collection; "
+                    f"The vector store in {location} has no litassist collection; "
                     "run `litassist doctor --repair` to rebuild it."
                 ) from exc
             translated = translate_chroma_error(exc, location)
