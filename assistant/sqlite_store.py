@@ -83,7 +83,7 @@ class SqliteStore:
         def build(exc: Exception | str) -> LitassistError:
             return cls.ERROR(
                 f"The {cls.NOUN} in {path} are damaged ({exc}); "
-                "run `litassist doctor --repair` to restore them from their backup."
+                "run `litassist doctor --repair` to restore them."
             )
 
         return build

@@ -273,8 +273,11 @@ def test_an_older_library_gets_its_vectors_copied_from_the_index(tmp_path: Path)
         assert len(library.catalog.unkept_chunks()) == len(library.catalog.chunk_ids())
         assert library.check().unkept_vectors > 0  # the doctor reports it
         second = write_corpus(tmp_path / "second.jsonl", 5, start=100)
-        ingest([second], library)  # the next writer migrates
+        chunks = len(library.catalog.chunk_ids())  # all indexed, none kept
+        report = ingest([second], library)  # the next writer migrates, and says so
         assert embedder.calls == 1  # the new file's one batch; the old vectors were copied
+        assert report.vectors_copied == chunks
+        assert f"kept {chunks} existing vectors in the catalog" in report.summary()
         assert library.catalog.unkept_chunks() == []
         assert library.catalog.get_meta(COMPLETE_KEY) == "1"
         assert_library_holds_exactly(library, [first, second])
@@ -318,7 +321,11 @@ def test_server_index_is_rebuilt_from_the_kept_copies(
     finally:
         library.close()
     found = run_cli(*client, "doctor", "--json")
-    assert found.code == 1 and len(json.loads(found.out)["missing_vectors"]) > 0
+    assert (
+        found.code == 1 and "has no litassist collection" in json.loads(found.out)["vector_error"]
+    )
+    searched = run_cli(*client, "search", QUERIES[0])  # never silently without dense results
+    assert searched.code == 1 and "`litassist doctor --repair`" in searched.err
     repaired = run_cli(*client, "doctor", "--repair", "--json")
     assert repaired.code == 0, repaired.err
     report = json.loads(repaired.out)
@@ -326,3 +333,41 @@ def test_server_index_is_rebuilt_from_the_kept_copies(
     assert report["probe"].startswith("ok")
     after = [results(json.loads(run_cli(*client, "search", q, "--json").out)) for q in QUERIES]
     assert after == before
+
+
+def test_a_segment_lost_on_the_server_is_caught_and_rebuilt(
+    tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server-side counterpart: a segment folder gone from the server's `--path` makes
+    it serve a partial index without an error; every command says so, the doctor rebuilds."""
+    from tests.chroma_server import ChromaServer
+    from tests.damage import SMALL_SYNC
+
+    monkeypatch.setattr("assistant.wiring.make_embedder", lambda settings: HashingEmbedder())
+    monkeypatch.setattr("assistant.store.vectors.HNSW_CONFIG", SMALL_SYNC)
+    server = ChromaServer(tmp_path / "server-data").start()
+    try:
+        client = ["--data-dir", str(tmp_path / "client"), "--chroma-url", server.url]
+        assert run_cli(*client, "ingest", str(write_corpus(tmp_path / "p.jsonl", 40))).code == 0
+        before = [results(json.loads(run_cli(*client, "search", q, "--json").out)) for q in QUERIES]
+        library = Library.open(tmp_path / "client", HashingEmbedder(), chroma_url=server.url)
+        collection_id = str(library._client_factory().get_collection(COLLECTION).id)
+        library.close()
+        server.stop()
+        with sqlite3.connect(tmp_path / "server-data" / "chroma.sqlite3") as db:
+            (segment,) = db.execute(
+                "SELECT id FROM segments WHERE collection = ? AND scope = 'VECTOR'",
+                (collection_id,),
+            ).fetchone()
+        shutil.rmtree(tmp_path / "server-data" / segment)
+        server.start()
+        searched = run_cli(*client, "search", QUERIES[0])
+        assert searched.code == 1 and searched.err.count("\n") == 1
+        assert "is damaged" in searched.err and "`litassist doctor --repair`" in searched.err
+        repaired = run_cli(*client, "doctor", "--repair", "--json")
+        assert repaired.code == 0, repaired.out
+        assert json.loads(repaired.out)["repaired"]["reembedded"] == 0
+        after = [results(json.loads(run_cli(*client, "search", q, "--json").out)) for q in QUERIES]
+        assert after == before
+    finally:
+        server.stop()

@@ -518,6 +518,10 @@ class Catalog:
     def kept_vector_count(self) -> int:
         return self.kept_vector_stats()[0]
 
+    def kept_vector_sample(self, n: int) -> list[KeptVector]:
+        """Up to `n` random kept vectors of indexed papers' current content."""
+        return kept.sample(self._db, n)
+
     def kept_vector_stats(self) -> tuple[int, int]:
         """(vectors kept, bytes they take)."""
         return kept.stats(self._db)

@@ -157,6 +157,19 @@ def stats(db: sqlite3.Connection) -> tuple[int, int]:
     return int(rows), int(size)
 
 
+def sample(db: sqlite3.Connection, n: int) -> list[KeptVector]:
+    """Up to `n` random kept vectors of indexed papers' current content."""
+    if not has_table(db):
+        return []
+    rows = db.execute(
+        "SELECT v.chunk_id, v.paper_id, v.content_hash, v.vector FROM chunk_vectors v "
+        "JOIN papers p ON p.id = v.paper_id AND p.content_hash = v.content_hash "
+        "WHERE p.indexed_hash IS p.content_hash ORDER BY random() LIMIT ?",
+        (n,),
+    ).fetchall()
+    return [KeptVector(cid, pid, digest, bytes(data)) for cid, pid, digest, data in rows]
+
+
 def _parts(ids: Iterable[str], size: int = 500) -> Iterator[list[str]]:
     batch: list[str] = []
     for item in ids:

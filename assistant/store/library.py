@@ -217,9 +217,12 @@ class Library:
             # damage to report, not an empty collection to start (dense search would find
             # nothing).  Papers only staged (a first ingest cut short) may have none yet.
             create = self._fresh_vectors or not self.catalog.has_indexed()
-            self._vectors = VectorIndex.open(
+            index = VectorIndex.open(
                 self._client_factory(), self.embedder, create=create, location=where
             )
+            if self.mode == "server" and not self._fresh_vectors:
+                _check_server_index(index, self.catalog)
+            self._vectors = index
         return self._vectors
 
     def probe_vectors(self) -> ProbeResult:
@@ -637,6 +640,33 @@ class Library:
         if self._guard is not None:
             self._guard.record()  # no segment files: what the new, empty store starts from
         return str(target)
+
+
+SERVER_SAMPLE = 4
+
+
+def _check_server_index(index: VectorIndex, catalog: PaperCatalog) -> None:
+    """Server mode, once per process: a few kept vectors must find themselves in the index.
+
+    A segment lost or cut short on the server makes it serve a partial index without an
+    error; three small requests catch that before dense search silently returns other papers.
+    (Embedded, the fingerprint and the child-process probe of `vector_guard` do this.)
+    """
+    sample = catalog.kept_vector_sample(SERVER_SAMPLE)
+    if len(sample) < 2:
+        return  # nothing kept yet (a library from an older litassist): the doctor checks
+    answers = index.query_many([v.array() for v in sample], 10)
+    found = 0
+    for vector, hits in zip(sample, answers, strict=True):
+        scores = dict(hits)
+        if vector.chunk_id in scores and scores[vector.chunk_id] >= hits[0][1] - 1e-4:
+            found += 1
+    if found * 2 < len(sample):
+        raise LibraryCorruptError(
+            f"The vector index on {index.location} is damaged (only {found} of {len(sample)} "
+            "sampled vectors find themselves in it); run `litassist doctor --repair` to rebuild "
+            "it from the kept vectors."
+        )
 
 
 def _load_lexical(root: Path) -> LexicalIndex | None:

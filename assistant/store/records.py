@@ -112,6 +112,8 @@ class PaperCatalog(Protocol):
 
     def kept_vector_count(self) -> int: ...
 
+    def kept_vector_sample(self, n: int) -> list[KeptVector]: ...
+
 
 def open_catalog(data_dir: Path, chroma_url: str | None = None) -> PaperCatalog:
     """The catalog alone (for listing): SQLite in `data_dir`, or the server's records.

@@ -467,6 +467,20 @@ class ServerCatalog:
     def kept_vector_count(self) -> int:
         return self._kept.count()
 
+    def kept_vector_sample(self, n: int) -> list[KeptVector]:
+        """Kept vectors of up to `n` indexed papers (one chunk each), current content only."""
+        with self._calling():
+            page = self._collection.get(where={"pending": False}, limit=n, include=["metadatas"])
+        indexed = {
+            pid: (meta or {}).get("indexed_hash")
+            for pid, meta in zip(page["ids"], page["metadatas"] or [], strict=True)
+        }
+        found: dict[str, KeptVector] = {}
+        for vector in self._kept.load_papers(indexed).values():
+            if vector.content_hash == indexed.get(vector.paper_id):
+                found.setdefault(vector.paper_id, vector)
+        return list(found.values())
+
 
 def _translated(exc: Exception, url: str) -> Exception:
     translated = translate_chroma_error(exc, url)
