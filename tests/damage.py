@@ -26,18 +26,18 @@ PAGE = 4096
 SMALL_SYNC = {"space": "cosine", "sync_threshold": 10, "batch_size": 10}
 
 
-def build_library(
-    data: Path, source: Path, monkeypatch: pytest.MonkeyPatch, papers: int = 40
-) -> Path:
+def build_library(data: Path, source: Path, papers: int = 40) -> Path:
     """Ingest `papers` synthetic papers into `data` with the segment written to disk."""
     write_corpus(source, papers)
-    monkeypatch.setattr(vector_module, "HNSW_CONFIG", SMALL_SYNC)
-    library = Library.open(data, HashingEmbedder(), create=True)
-    try:
-        ingest([source], library)
-    finally:
-        library.close()
-    monkeypatch.undo()
+    # A patch of its own (not the test's `monkeypatch`, whose undo would also undo the
+    # isolated environment conftest set up).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(vector_module, "HNSW_CONFIG", SMALL_SYNC)
+        library = Library.open(data, HashingEmbedder(), create=True)
+        try:
+            ingest([source], library)
+        finally:
+            library.close()
     return source
 
 

@@ -353,8 +353,7 @@ def matrix_library(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list
 
     root = tmp_path_factory.mktemp("matrix")
     data = root / "lib"
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        build_library(data, root / "papers.jsonl", monkeypatch)
+    build_library(data, root / "papers.jsonl")
     home = ["--data-dir", str(data)]
     made = run_session(
         [*home, "ask", "Which datasets study segmentation?", "--mode", "extractive"],

@@ -54,10 +54,10 @@ def searches(data: Path) -> list[list[str]]:
 
 
 @pytest.fixture
-def segment_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+def segment_library(tmp_path: Path) -> tuple[Path, Path]:
     """40 papers with the HNSW segment on disk; (data folder, source file)."""
     data = tmp_path / "lib"
-    source = build_library(data, tmp_path / "papers.jsonl", monkeypatch)
+    source = build_library(data, tmp_path / "papers.jsonl")
     return data, source
 
 
