@@ -1,5 +1,6 @@
 # Two commands on a fresh machine:  `make chat` (ingest the sample corpus, open the chat)
-# and `make test` (the whole test suite, as CI runs it).  Both create .venv here first.
+# and `make test` (lint, import contracts, type check and the whole test suite, as CI runs
+# it).  Both create .venv here first.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -25,6 +26,8 @@ chat: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check assistant tests benchmarks
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -39,3 +39,43 @@ class StorageWriteError(LitassistError):
 
 class StoreUnavailableError(LitassistError):
     """The Chroma server did not answer (down, unreachable, or gone away mid-request)."""
+
+
+class ZoteroReadError(LitassistError):
+    """A Zotero database (or Zotero's local API) could not be read; nothing was changed."""
+
+
+class ScholarlyApiError(LitassistError):
+    """A scholarly API (OpenAlex, Crossref, arXiv, PubMed, Semantic Scholar) gave no answer.
+
+    Subclasses say why; the message names the service, the reason and what to do.  Raised
+    before anything is stored, so a failed fetch changes nothing.
+    """
+
+
+class ApiUnreachableError(ScholarlyApiError):
+    """No connection (offline, DNS failure, refused)."""
+
+
+class ApiTimeoutError(ScholarlyApiError):
+    """The service did not answer within the connect timeout or the read deadline."""
+
+
+class ApiRateLimitError(ScholarlyApiError):
+    """Still rate-limited (429) after the retries, or asked to wait longer than we will."""
+
+
+class ApiServerError(ScholarlyApiError):
+    """5xx after the retries, or an answer that is not what the API documents."""
+
+
+class ApiRequestError(ScholarlyApiError):
+    """The service refused the request (4xx other than 404 and 429)."""
+
+
+class ApiNotFoundError(ScholarlyApiError):
+    """The service has no record for the identifier (404, or an empty result)."""
+
+
+class UnknownIdentifierError(LitassistError):
+    """Text that is not a DOI, arXiv id, PubMed id, OpenAlex id or a URL naming one."""

@@ -86,8 +86,42 @@ class Settings(BaseSettings):
     timeout: float = Field(default=60.0, gt=0, description="Seconds before an LLM call fails.")
     max_retries: int = Field(default=3, ge=0, le=10, description="Retries on 429/5xx/timeouts.")
     theme: str = Field(default="textual-dark", description="Textual theme of the terminal UI.")
+    max_input_mb: float = Field(
+        default=512, gt=0, description="Files larger than this (MB) are refused by ingest."
+    )
+    max_abstract_chars: int = Field(
+        default=100_000, ge=1000, le=1_000_000, description="Longer abstracts are cut at ingest."
+    )
+    config_file: Path = Field(
+        default_factory=default_config_file,
+        validation_alias=AliasChoices("config_file", "LITASSIST_CONFIG"),
+        description="The TOML file these settings were read from; `prompts/` beside it "
+        "overrides the shipped prompts.",
+    )
+    # Zotero and the scholarly APIs (assistant/zotero/, assistant/scholarly/).
+    zotero_dir: Path = Field(
+        default=Path("~/Zotero"), description="Zotero's data folder (holding zotero.sqlite)."
+    )
+    zotero_api_url: str = Field(
+        default="http://localhost:23119/api", description="Zotero 7's local API."
+    )
+    contact_email: str | None = Field(
+        default=None, description="Sent to the scholarly APIs (their polite pools); optional."
+    )
+    openalex_url: str = Field(default="https://api.openalex.org", description="OpenAlex API.")
+    openalex_api_key: SecretStr | None = Field(
+        default=None, description="OpenAlex API key (free; raises the daily search allowance)."
+    )
+    crossref_url: str = Field(default="https://api.crossref.org", description="Crossref API.")
+    arxiv_url: str = Field(default="https://export.arxiv.org/api", description="arXiv API.")
+    pubmed_url: str = Field(
+        default="https://eutils.ncbi.nlm.nih.gov/entrez/eutils", description="NCBI E-utilities."
+    )
+    semanticscholar_url: str = Field(
+        default="https://api.semanticscholar.org", description="Semantic Scholar Graph API."
+    )
 
-    @field_validator("data_dir", "cache_dir", mode="after")
+    @field_validator("data_dir", "cache_dir", "config_file", "zotero_dir", mode="after")
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
@@ -106,7 +140,10 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=default_config_file())
+        # The file named by `config_file=` (a test, a front end's --config) or LITASSIST_CONFIG.
+        given = getattr(init_settings, "init_kwargs", {}).get("config_file")
+        toml_file = Path(given).expanduser() if given else default_config_file()
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_file)
         return (init_settings, env_settings, toml)
 
     @property
@@ -130,7 +167,6 @@ class Settings(BaseSettings):
                 shown[name] = "not set"
             else:
                 shown[name] = str(value)
-        shown["config_file"] = str(default_config_file())
         shown["effective_mode"] = self.effective_mode
         return shown
 

@@ -1,9 +1,12 @@
 """The one vocabulary of data types litassist speaks.
 
 Everything that crosses a module boundary is one of these small frozen dataclasses:
-parsers produce `Paper`, the chunker produces `Chunk`, retrieval produces `Passage` and
-`PaperHit`, the answer engine produces `Answer` (with `Source`, `Citation` and
-`AnswerSentence`), the comparer produces `Comparison`.  No module defines its own copy.
+parsers produce `Paper` (listed with its bookkeeping as `PaperRow`), the chunker produces
+`Chunk`, retrieval produces `Passage` and `PaperHit`, the answer engine produces `Answer`
+(with `Source`, `Citation` and `AnswerSentence`), the comparer produces `Comparison`.  No
+module defines its own copy, and none spells their fields again: `codec.py` derives each type's
+dict and row shapes from these definitions, so a field added here reaches every store, `--json`
+and export by itself.
 """
 
 from __future__ import annotations
@@ -14,6 +17,26 @@ from datetime import datetime
 from typing import Literal
 
 AnswerMode = Literal["llm", "extractive"]
+
+# Why a cited sentence is not supported: a closed set a UI can show (and filter on).
+UnsupportedReason = Literal[
+    "no_citation",  # a claim without a marker
+    "unknown_source",  # a marker that points to no retrieved source
+    "figure",  # a figure the cited source does not give (value, scale, unit)
+    "overclaim",  # stronger than the source: every, only, first, state of the art, ...
+    "negation",  # the source says the opposite
+    "wrong_paper",  # the claim is about another paper than the one cited
+    "not_in_source",  # the cited source does not say it (or adds a detail it does not give)
+]
+REASON_LABELS: dict[str, str] = {
+    "no_citation": "no citation",
+    "unknown_source": "cites a source that was not retrieved",
+    "figure": "a figure the source does not give",
+    "overclaim": "a claim stronger than the source",
+    "negation": "the source says the opposite",
+    "wrong_paper": "the wrong paper cited",
+    "not_in_source": "not in the source",
+}
 
 
 @dataclass(frozen=True)
@@ -38,6 +61,11 @@ class Paper:
     citekey: str | None = None
     raw_entry: str | None = None
     line: int | None = None  # 1-based line of the entry in its source file
+    keywords: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()  # the user's own labels (e.g. Zotero tags)
+    collections: tuple[str, ...] = ()  # folders of the library it came from
+    item_type: str | None = None  # the source's kind of item: "journalArticle", "inproceedings"
+    origin: str | None = None  # a stable key in the library it came from: "zotero:<lib>/<item>"
 
     @property
     def content_hash(self) -> str:
@@ -48,15 +76,16 @@ class Paper:
             digest.update(b"\x00")
         return digest.hexdigest()[:32]
 
-    @property
-    def first_author_surname(self) -> str | None:
-        if not self.authors:
-            return None
-        first = self.authors[0]
-        if "," in first:
-            return first.split(",", 1)[0].strip() or None
-        parts = first.split()
-        return parts[-1] if parts else None
+
+@dataclass(frozen=True)
+class PaperRow:
+    """A paper with its bookkeeping in the library, as `litassist papers` lists it."""
+
+    paper: Paper
+    chunks: int
+    indexed: bool
+    added_at: str
+    updated_at: str
 
 
 @dataclass(frozen=True)
@@ -147,7 +176,8 @@ class AnswerSentence:
     """A sentence of the answer with the sources it cites and how well they support it.
 
     `start`/`end` are offsets into `Answer.text`; `note` says why a sentence is unsupported
-    (no citation, cited source does not say it, numbers missing from the source, ...).
+    in words, with what to look at; `reason` is the same as one of `UnsupportedReason`
+    (None for a supported sentence).
     """
 
     text: str
@@ -157,6 +187,7 @@ class AnswerSentence:
     start: int = -1
     end: int = -1
     note: str | None = None
+    reason: UnsupportedReason | None = None
 
 
 @dataclass(frozen=True)
@@ -261,9 +292,13 @@ class Comparison:
     topic: str | None = None
     model: str | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    name: str | None = None  # "DataDAM vs FYI: dataset distillation" (rag/compare.py)
+    shortfall: str | None = None  # why `compare --topic -n N` found fewer than N papers
 
     @property
     def title(self) -> str:
+        if self.name:
+            return self.name
         if self.topic:
             return f"Comparison: {self.topic}"
         return f"Comparison of {len(self.papers)} papers"

@@ -1,10 +1,12 @@
 """How well the offline comparison fills cells: against hand-labelled cells of the sample corpus.
 
-    .venv/bin/python benchmarks/compare_eval.py [--data-dir DIR] [--sweep]
+    .venv/bin/python benchmarks/compare_eval.py [--data-dir DIR] [--split tune|holdout|both]
+        [--sweep] [--verbose]
 
-benchmarks/data/compare_cells.jsonl gives, for 15 papers of samples/vision-datasets-papers.txt
-and each default aspect, the sentences (by their opening words) that state it; an empty list
-means the abstract does not state the aspect.  For every cell we run the extractive picker
+benchmarks/data/compare_cells_tune.jsonl and compare_cells_holdout.jsonl give, for 45 papers of
+samples/vision-datasets-papers.txt (22 + 23, split by paper with a fixed seed before tuning) and
+each default aspect, the sentences (by their opening words) that state it; an empty list means
+the abstract does not state the aspect.  For every cell we run the extractive picker
 (assistant/rag/compare_extractive.py) and count:
 
 * right:    a stated cell quoting one of its labelled sentences;
@@ -13,41 +15,44 @@ means the abstract does not state the aspect.  For every cell we run the extract
 * invented: a not-stated cell quoting a sentence;
 * abstained: a not-stated cell said "not stated".
 
-`--sweep` prints these for a range of single thresholds and, per aspect, the best score of
-each cell, stated vs not stated, which is what each `Aspect.threshold` is chosen from.
-Without `--data-dir` the sample corpus is ingested into a temporary folder first (about 15 s).
+Cell accuracy = (right + abstained) / cells.  Per row it also counts repeats (one sentence
+quoting two cells of the row), and of those the ones the labels do not give for both aspects,
+and cells quoting a question.  `--sweep` prints, per aspect, the best score of each cell,
+stated vs not stated, which is what each `Aspect.threshold` is chosen from, and the counts for a
+range of single thresholds.  Without `--data-dir` the sample corpus is ingested into a temporary
+folder first (about 15 s).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LABELS = ROOT / "benchmarks" / "data" / "compare_cells.jsonl"
+DATA = ROOT / "benchmarks" / "data"
+SPLITS = {
+    "tune": DATA / "compare_cells_tune.jsonl",
+    "holdout": DATA / "compare_cells_holdout.jsonl",
+}
 CORPUS = ROOT / "samples" / "vision-datasets-papers.txt"
 
 
 def main() -> None:
-    import sys
-
     sys.path.insert(0, str(ROOT))
     from assistant.ingest import ingest
     from assistant.rag.aspects import DEFAULT_ASPECTS, aspect
-    from assistant.rag.compare_extractive import (
-        paper_sentences,
-        pick_sentences,
-        score_matrix,
-    )
+    from assistant.rag.compare_extractive import paper_sentences, pick_sentences, score_matrix
     from assistant.rag.embeddings import OnnxMiniLMEmbedder
     from assistant.store.library import Library
     from assistant.types import Passage, Source
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, help="a library holding the sample corpus")
+    parser.add_argument("--split", choices=["tune", "holdout", "both"], default="both")
     parser.add_argument("--sweep", action="store_true", help="try a range of thresholds")
     parser.add_argument("--verbose", action="store_true", help="print every wrong cell")
     args = parser.parse_args()
@@ -63,22 +68,31 @@ def main() -> None:
     library = Library.open(data_dir, embedder)
     papers = {row.paper.title: row.paper for row in library.catalog.list_rows()}
     aspects = [aspect(name) for name in DEFAULT_ASPECTS]
+    names = list(SPLITS) if args.split == "both" else [args.split]
 
-    cases = []  # (labels per aspect, sentences, score matrix)
-    for line in LABELS.read_text(encoding="utf-8").splitlines():
-        label = json.loads(line)
-        paper = papers[label["title"]]
-        chunks = library.catalog.chunks_of([paper.id])
-        sources = [Source(n, paper, Passage(c, 0.0)) for n, c in enumerate(chunks, start=1)]
-        sentences = paper_sentences(sources)
-        scores = score_matrix(aspects, sentences, embedder=embedder)
-        cases.append((label, sentences, scores))
+    halves = {}
+    for name in names:
+        cases = []  # (labels per aspect, sentences, score matrix)
+        for line in SPLITS[name].read_text(encoding="utf-8").splitlines():
+            label = json.loads(line)
+            paper = papers[label["title"]]
+            chunks = library.catalog.chunks_of([paper.id])
+            sources = [Source(n, paper, Passage(c, 0.0)) for n, c in enumerate(chunks, start=1)]
+            sentences = paper_sentences(sources)
+            scores = score_matrix(aspects, sentences, embedder=embedder)
+            cases.append((label, sentences, scores))
+        halves[name] = cases
     library.close()
 
-    def evaluate(threshold: float | None, verbose: bool = False) -> Counter[str]:
+    def evaluate(
+        cases, threshold: float | None, verbose: bool = False, thresholds=None
+    ) -> Counter[str]:
         counts: Counter[str] = Counter()
         for label, sentences, scores in cases:
-            picks = pick_sentences(aspects, sentences, scores, threshold=threshold)
+            picks = pick_sentences(
+                aspects, sentences, scores, threshold=threshold, thresholds=thresholds
+            )
+            quoted: dict[str, list[str]] = {}
             for pick in picks:
                 wanted = label[pick.aspect]
                 text = pick.sentence.span.text if pick.sentence else None
@@ -90,9 +104,20 @@ def main() -> None:
                     outcome = "abstained" if text is None else "invented"
                 counts[outcome] += 1
                 counts[f"{pick.aspect}:{outcome}"] += 1
+                if text is not None:
+                    quoted.setdefault(text, []).append(pick.aspect)
+                    counts["question cells"] += text.rstrip().endswith("?")
                 if verbose and outcome not in ("right", "abstained"):
                     shown = (text or "not stated")[:90]
                     print(f"  {outcome:9} {pick.aspect:12} {label['title'][:40]:40} {shown}")
+            for text, where in quoted.items():
+                if len(where) < 2:
+                    continue
+                counts["repeats"] += 1
+                both = all(any(text.startswith(w) for w in label[a]) for a in where)
+                counts["unjustified repeats"] += not both
+                if verbose:
+                    print(f"  repeat{'' if both else ' (unjustified)'} {where} {text[:80]}")
         return counts
 
     def line_for(threshold: float | None, counts: Counter[str]) -> str:
@@ -102,31 +127,47 @@ def main() -> None:
         return (
             f"threshold {shown}: right {counts['right']}/{stated}  wrong {counts['wrong']}"
             f"  missed {counts['missed']}  invented {counts['invented']}/{unstated}"
-            f"  cell accuracy {(counts['right'] + counts['abstained']) / (stated + unstated):.2f}"
+            f"  cell accuracy {(counts['right'] + counts['abstained']) / (stated + unstated):.3f}"
         )
 
-    if args.sweep:
-        for row, item in enumerate(aspects):
-            stated: list[float] = []
-            unstated: list[float] = []
-            for label, _, scores in cases:
-                value = float(scores[row].max()) if scores.shape[1] else 0.0
-                (stated if label[item.name] else unstated).append(value)
-            print(
-                f"{item.name:12} best scores, stated: "
-                + " ".join(f"{v:.2f}" for v in sorted(stated))
-                + " | not stated: "
-                + " ".join(f"{v:.2f}" for v in sorted(unstated))
-            )
-        for step in range(25, 61, 5):
-            print(line_for(step / 100, evaluate(step / 100)))
-    counts = evaluate(None, verbose=args.verbose)
-    print(line_for(None, counts), "(current)")
-    for name in DEFAULT_ASPECTS:
-        parts = ", ".join(
-            f"{k.split(':')[1]} {v}" for k, v in sorted(counts.items()) if k.startswith(name + ":")
+    for name, cases in halves.items():
+        print(f"\n[{name}] {len(cases)} papers, {len(cases) * len(aspects)} cells")
+        if args.sweep:
+            for row, item in enumerate(aspects):
+                stated: list[float] = []
+                unstated: list[float] = []
+                for label, _, scores in cases:
+                    value = float(scores[row].max()) if scores.shape[1] else 0.0
+                    (stated if label[item.name] else unstated).append(value)
+                print(
+                    f"{item.name:12} best scores, stated: "
+                    + " ".join(f"{v:.2f}" for v in sorted(stated))
+                    + " | not stated: "
+                    + " ".join(f"{v:.2f}" for v in sorted(unstated))
+                )
+            for step in range(25, 61, 5):
+                print(line_for(step / 100, evaluate(cases, step / 100)))
+            for item in aspects:  # each aspect's own threshold, the others as they are
+                accuracy = []
+                for step in range(20, 76, 3):
+                    counts = evaluate(cases, None, thresholds={item.name: step / 100})
+                    good = counts[f"{item.name}:right"] + counts[f"{item.name}:abstained"]
+                    accuracy.append(f"{step / 100:.2f}:{good}")
+                print(f"{item.name:12} right+abstained by threshold: " + " ".join(accuracy))
+        counts = evaluate(cases, None, verbose=args.verbose)
+        print(line_for(None, counts), "(current)")
+        print(
+            f"  sentences repeated within a row: {counts['repeats']} "
+            f"(not labelled for both aspects: {counts['unjustified repeats']}); "
+            f"question cells: {counts['question cells']}"
         )
-        print(f"  {name:12} {parts}")
+        for aspect_name in DEFAULT_ASPECTS:
+            parts = ", ".join(
+                f"{k.split(':')[1]} {v}"
+                for k, v in sorted(counts.items())
+                if k.startswith(aspect_name + ":")
+            )
+            print(f"  {aspect_name:12} {parts}")
 
 
 if __name__ == "__main__":

@@ -1,17 +1,30 @@
-"""Cited-answer quality on a question set with gold papers: retrieval, citations, abstention.
+"""Cited-answer quality on labelled question sets: retrieval, citations, facts, abstention.
 
     .venv/bin/python benchmarks/qa_eval.py [--mode extractive|llm] [-k 8] [--show] [--sweep]
-        [--questions benchmarks/data/sample_qa.jsonl] [--corpus samples/vision-datasets-papers.txt]
+        [--split tune|holdout|both] [--questions FILE] [--corpus samples/vision-datasets-papers.txt]
 
 The corpus is ingested into a temporary library with litassist's own code (or reused from
---data-dir).  Each JSONL line: {"id", "kind": single|multi|unanswerable, "question",
-"gold_titles": [...]}; titles are mapped to the library's paper ids at run time.  Prints:
+--data-dir).  The questions are split once, before any tuning, into a tuning half
+(benchmarks/data/qa_tune.jsonl) and a held-out half (benchmarks/data/qa_holdout.jsonl): tune on
+the first, report both (`--split both`, the default, prints each half).  Each JSONL line:
+{"id", "kind", "question", "gold_titles": [...]} and, by kind,
+
+* single: one paper answers it; "type" (what, which, how, figure, why, where) and "facts", the
+  figures or names the answer must contain (verbatim in the gold abstract);
+* multi: several papers answer it ("Which datasets ..."), all of them in "gold_titles";
+* near_miss: names a paper of the library ("about") but asks what its abstract does not say
+  (hyper-parameters, hardware, training time, a dataset it does not use): must abstain;
+* unanswerable: about something the library does not cover: must abstain.
+
+Titles are mapped to the library's paper ids at run time.  Prints, per half:
 
 * recall@k: share of gold papers among the papers of the k retrieved passages (answerable);
 * citation precision: share of cited papers (distinct per answer) that are gold, over every
-  answer that cites (an answer to an unanswerable question cites only wrong papers);
-* citation recall: share of the gold papers of answerable questions that the answer cites;
-* abstention on unanswerable questions, false abstention on answerable ones;
+  answer that cites (an answer to an unanswerable or near-miss question cites only wrong papers);
+* citation recall: share of the gold papers of answerable questions that the answer cites, and
+  multi-paper recall, the same over the multi questions only;
+* fact in answer: share of single questions whose answer text contains every one of its facts;
+* abstention on unanswerable and on near-miss questions, false abstention on answerable ones;
 * unsupported-sentence rate as judged by the verifier, and median / p95 latency of `ask`
   with the index open.
 
@@ -27,13 +40,16 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_QUESTIONS = ROOT / "benchmarks" / "data" / "sample_qa.jsonl"
+DATA = ROOT / "benchmarks" / "data"
+SPLITS = {"tune": DATA / "qa_tune.jsonl", "holdout": DATA / "qa_holdout.jsonl"}
 DEFAULT_CORPUS = ROOT / "samples" / "vision-datasets-papers.txt"
+ANSWERABLE = ("single", "multi")
 
 
 def load_questions(path: Path) -> list[dict]:
@@ -51,11 +67,16 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
+def normalized(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", choices=["extractive", "llm"], default="extractive")
     parser.add_argument("-k", type=int, default=8)
-    parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
+    parser.add_argument("--split", choices=["tune", "holdout", "both"], default="both")
+    parser.add_argument("--questions", type=Path, help="One question file instead of a split.")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--data-dir", type=Path, help="Reuse (or create) this library folder.")
     parser.add_argument("--show", action="store_true", help="Print every answer.")
@@ -67,8 +88,12 @@ def main() -> None:
     from assistant.store.library import Library
     from assistant.wiring import make_embedder, make_engine
 
+    if args.questions:
+        halves = {args.questions.stem: load_questions(args.questions)}
+    else:
+        names = list(SPLITS) if args.split == "both" else [args.split]
+        halves = {name: load_questions(SPLITS[name]) for name in names}
     settings = load_settings()
-    questions = load_questions(args.questions)
     with tempfile.TemporaryDirectory(prefix="litassist-qa-") as tmp:
         data_dir = args.data_dir or Path(tmp) / "library"
         embedder = make_embedder(settings)
@@ -78,60 +103,77 @@ def main() -> None:
             ingest([args.corpus], library)
             print(f"ingested {args.corpus.name} in {time.perf_counter() - start:.1f} s")
         try:
-            run(args, questions, library, make_engine(settings.model_copy(), library))
+            engine = make_engine(settings.model_copy(), library)
+            first = next(iter(halves.values()))[0]["question"]
+            engine.ask(first, mode=args.mode, k=args.k)  # warm: model, BM25, HNSW
+            for name, questions in halves.items():
+                run(args, name, questions, library, engine)
         finally:
             library.close()
 
 
-def run(args: argparse.Namespace, questions: list[dict], library, engine) -> None:
+def run(args: argparse.Namespace, name: str, questions: list[dict], library, engine) -> None:
     titles = {row.paper.title: row.paper.id for row in library.catalog.list_rows()}
-    unknown = [t for q in questions for t in q["gold_titles"] if t not in titles]
+    unknown = [
+        t for q in questions for t in q["gold_titles"] + q.get("about", []) if t not in titles
+    ]
     if unknown:
         raise SystemExit(f"gold titles not in the library: {unknown}")
-    engine.ask(questions[0]["question"], mode=args.mode, k=args.k)  # warm: model, BM25, HNSW
 
+    counts: Counter[str] = Counter()
     recalls: list[float] = []
-    cited_total = cited_gold = 0
-    gold_total = gold_cited = 0
-    abstained_unanswerable = unanswerable = 0
-    abstained_answerable = answerable = 0
-    sentences = unsupported = 0
     latencies: list[float] = []
+    fact_types: Counter[str] = Counter()
     sweep: list[tuple[str, str, float, bool]] = []
     for q in questions:
+        kind = q["kind"]
         gold = {titles[t] for t in q["gold_titles"]}
         start = time.perf_counter()
         answer = engine.ask(q["question"], mode=args.mode, k=args.k)
         latencies.append((time.perf_counter() - start) * 1000)
         retrieved = {s.paper.id for s in answer.sources}
         cited = {c.paper_id for c in answer.citations}
-        if gold:
-            answerable += 1
+        counts[f"{kind}:questions"] += 1
+        counts[f"{kind}:abstained"] += answer.abstained
+        if kind in ANSWERABLE:
             recalls.append(len(gold & retrieved) / len(gold))
-            abstained_answerable += answer.abstained
-            gold_total += len(gold)
-            gold_cited += len(gold & cited)
-        else:
-            unanswerable += 1
-            abstained_unanswerable += answer.abstained
-        if not answer.abstained:
-            cited_total += len(cited)
-            cited_gold += len(cited & gold)
-            claims = [s for s in answer.sentences if s.citations or not s.supported]
-            sentences += len(claims)
-            unsupported += sum(not s.supported for s in claims)
-        sweep.append(
-            (q["id"], q["kind"], float(answer.extra.get("relevance", "nan")), answer.abstained)
+            counts["gold"] += len(gold)
+            counts["gold_cited"] += len(gold & cited)
+            if kind == "multi":
+                counts["multi_gold"] += len(gold)
+                counts["multi_gold_cited"] += len(gold & cited)
+        facts = q.get("facts", [])
+        found = not answer.abstained and all(
+            normalized(f) in normalized(answer.text) for f in facts
         )
+        if facts:
+            counts["facts:questions"] += 1
+            counts["facts:found"] += found
+            fact_types[f"{q.get('type', '?')}:questions"] += 1
+            fact_types[f"{q.get('type', '?')}:found"] += found
+        if not answer.abstained:
+            counts["cited"] += len(cited)
+            counts["cited_gold"] += len(cited & gold)
+            claims = [s for s in answer.sentences if s.citations or not s.supported]
+            counts["claims"] += len(claims)
+            counts["unsupported"] += sum(not s.supported for s in claims)
+        sweep.append((q["id"], kind, float(answer.extra.get("relevance", "nan")), answer.abstained))
         if args.show:
-            wrong = sorted(cited - gold)
-            print(f"\n=== {q['id']} [{q['kind']}] {q['question']}")
+            print(
+                f"\n=== {q['id']} [{kind}{'/' + q['type'] if 'type' in q else ''}] {q['question']}"
+            )
             print(answer.text)
+            wrong = sorted(cited - gold)
             if wrong:
                 names = {s.paper.id: s.paper.title for s in answer.sources}
                 print("  !! cites non-gold: " + "; ".join(names[w] for w in wrong))
             if gold - retrieved:
                 print(f"  !! gold not retrieved: {len(gold - retrieved)}")
+            if gold - cited and not answer.abstained:
+                print(f"  !! gold not cited: {len(gold - cited)}")
+            if facts and not found:
+                missing = [f for f in facts if normalized(f) not in normalized(answer.text)]
+                print(f"  !! facts missing: {missing}")
 
     if args.sweep:
         print("\nrelevance per question (id kind score abstained):")
@@ -141,13 +183,41 @@ def run(args: argparse.Namespace, questions: list[dict], library, engine) -> Non
     def share(a: int, b: int) -> str:
         return f"{a / b:.3f} ({a}/{b})" if b else "n/a"
 
-    print(f"\nmode={args.mode} k={args.k} questions={len(questions)} ({answerable} answerable)")
+    answerable = counts["single:questions"] + counts["multi:questions"]
+    answerable_abstained = counts["single:abstained"] + counts["multi:abstained"]
+    by_type = ", ".join(
+        f"{t} {fact_types[t + ':found']}/{fact_types[t + ':questions']}"
+        for t in sorted({key.split(":")[0] for key in fact_types})
+    )
+    print(
+        f"\n[{name}] mode={args.mode} k={args.k} questions={len(questions)} "
+        f"(single {counts['single:questions']}, multi {counts['multi:questions']}, "
+        f"near-miss {counts['near_miss:questions']}, "
+        f"unanswerable {counts['unanswerable:questions']})"
+    )
     print(f"retrieval recall@{args.k} (gold papers):   {statistics.mean(recalls):.3f}")
-    print(f"citation precision (cited papers gold): {share(cited_gold, cited_total)}")
-    print(f"citation recall (gold papers cited):    {share(gold_cited, gold_total)}")
-    print(f"abstention on unanswerable:             {share(abstained_unanswerable, unanswerable)}")
-    print(f"false abstention on answerable:         {share(abstained_answerable, answerable)}")
-    print(f"unsupported claim sentences (verifier): {share(unsupported, sentences)}")
+    print(f"citation precision (cited papers gold): {share(counts['cited_gold'], counts['cited'])}")
+    print(f"citation recall (gold papers cited):    {share(counts['gold_cited'], counts['gold'])}")
+    print(
+        "multi-paper recall (multi, gold cited): "
+        f"{share(counts['multi_gold_cited'], counts['multi_gold'])}"
+    )
+    print(
+        "fact in answer (single):               "
+        f"{share(counts['facts:found'], counts['facts:questions'])}  [{by_type}]"
+    )
+    print(
+        "abstention on unanswerable:             "
+        f"{share(counts['unanswerable:abstained'], counts['unanswerable:questions'])}"
+    )
+    print(
+        "abstention on near-miss:                "
+        f"{share(counts['near_miss:abstained'], counts['near_miss:questions'])}"
+    )
+    print(f"false abstention on answerable:         {share(answerable_abstained, answerable)}")
+    print(
+        f"unsupported claim sentences (verifier): {share(counts['unsupported'], counts['claims'])}"
+    )
     print(
         f"latency of ask: median {statistics.median(latencies):.0f} ms, "
         f"p95 {percentile(latencies, 0.95):.0f} ms"

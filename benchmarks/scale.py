@@ -1,4 +1,4 @@
-"""Store scale: insert throughput, size on disk and hybrid-search latency as the library grows.
+"""Store scale: insert throughput, incremental indexing, size on disk and search latency.
 
     .venv/bin/python benchmarks/scale.py [--sizes 1000,10000,100000] [--modes embedded,server]
                                          [--queries 200] [--work DIR]
@@ -6,12 +6,22 @@
 A synthetic library of abstracts (120-180 words drawn from a 20,000-word vocabulary with a Zipf
 distribution) with precomputed random unit vectors (384 dimensions, like the local model): the
 embedder is bypassed, so the numbers are the store's alone (SQLite or server catalog, Chroma,
-BM25).  The library grows from one size to the next; at each size it reports:
+lexical index).  One library per size, built once and kept in the work folder (the 100,000 one
+takes a while), so later runs measure at once.  For each size it reports:
 
-- insert: papers/s through `Library.write`, the crash-safe path ingest uses (stage in the
-  catalog, upsert vectors, mark indexed; batches of 64).  Parsing and dedupe are not included;
-- BM25 build: seconds to rebuild and save the lexical index over all chunks;
-- disk: the data folder (embedded) or the server's folder plus the client's BM25 cache;
+- insert/s: papers/s through `Library.write` while building (the crash-safe path ingest uses:
+  stage in the catalog with the lexical rows, upsert vectors, mark indexed), in batches of
+  1,000 to build the big libraries sooner; 0 when the library was reused;
+- write100: seconds for `Library.write` of 100 new papers (catalog, lexical rows, Chroma);
+- index s: the writer's `lexical()` after it (its in-memory index catching up);
+- follow s: another client's `lexical()` after it: embedded, another process on the same
+  folder; server, another machine (its own data folder), which reads the change log and the
+  100 records from the server;
+- rm100 s and rm idx s: removing the 100 again, and both clients catching up after it;
+- cold s: a new client's first `lexical()`: embedded, the snapshot's load and catch-up;
+  server, a new machine's first sync (every record downloaded and tokenized);
+- rebuild: `lexical(rebuild=True)`, the index anew from the lexical rows (no re-tokenizing);
+- disk: the data folder (embedded) or the server's folder plus the client's cache;
 - search: `HybridRetriever.search(query, k=10)` (100 dense + 100 BM25 candidates, fused) with
   a random unit vector and 3-6 words (Zipf, without the 100 most frequent words, which act as
   the stop words real text has): median and p95 in ms, plus the p95 of each side alone.
@@ -28,7 +38,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,10 +52,11 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 from assistant.rag.chunking import chunk_id  # noqa: E402
 from assistant.rag.retriever import HybridRetriever  # noqa: E402
 from assistant.sources.identity import title_hash  # noqa: E402
-from assistant.store.library import EMBED_BATCH, Library  # noqa: E402
+from assistant.store.library import Library  # noqa: E402
 from assistant.types import Chunk, Paper  # noqa: E402
 
 DIM = 384
+BUILD_BATCH = 1_000  # papers per `Library.write` while building (ingest uses EMBED_BATCH)
 VOCABULARY = 20_000
 ZIPF_S = 1.07
 SYLLABLES = ("ka", "lo", "mi", "nu", "re", "sa", "ti", "vo", "ze", "pra", "gli", "stu")
@@ -171,8 +181,29 @@ def timed_searches(
     return times
 
 
-def run_mode(mode: str, sizes: list[int], queries: int, work: Path) -> list[str]:
-    rows: list[str] = []
+def timed(action) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def build(library: Library, corpus: Corpus, embedder: PrecomputedEmbedder, size: int) -> float:
+    """Insert papers 0..size-1 (the cached library keeps them); returns papers/s, 0 if reused."""
+    stored = library.catalog.count()
+    if stored >= size:
+        return 0.0
+    new = corpus.papers(stored, size - stored)
+    embedder.prepare(sum(len(chunks) for _, chunks in new))
+    start = time.perf_counter()
+    for first in range(0, len(new), BUILD_BATCH):
+        batch = new[first : first + BUILD_BATCH]
+        library.write(batch, [title_hash(p.title) for p, _ in batch])
+    library.lexical()
+    return len(new) / (time.perf_counter() - start)
+
+
+def run_size(mode: str, size: int, queries: int, work: Path) -> str:
+    """One library of `size` papers (built once, kept in `work`), measured as the README says."""
     server: subprocess.Popen[bytes] | None = None
     url: str | None = None
     server_path = work / "server-data"
@@ -182,68 +213,78 @@ def run_mode(mode: str, sizes: list[int], queries: int, work: Path) -> list[str]
     embedder = PrecomputedEmbedder(seed=2)
     data = work / "client"
     library = Library.open(data, embedder, create=True, chroma_url=url)  # type: ignore[arg-type]
+    other = None
     try:
-        stored = 0
-        for size in sizes:
-            new = corpus.papers(stored, size - stored)
-            embedder.prepare(len(new))
-            start = time.perf_counter()
-            for first in range(0, len(new), EMBED_BATCH):
-                batch = new[first : first + EMBED_BATCH]
-                library.write(batch, [title_hash(p.title) for p, _ in batch])
-            insert_seconds = time.perf_counter() - start
-            stored = size
-            start = time.perf_counter()
-            library.lexical(rebuild=True)
-            bm25_seconds = time.perf_counter() - start
-            disk = folder_size(data, server_path) / 2**20
-            retriever = HybridRetriever(library)
-            timed_searches(retriever, corpus, 5, "hybrid")  # warm caches
-            hybrid = timed_searches(retriever, corpus, queries, "hybrid")
-            dense = timed_searches(retriever, corpus, queries, "dense")
-            lexical = timed_searches(retriever, corpus, queries, "lexical")
-            row = (
-                f"{mode:<9} {size:>7} {len(new) / insert_seconds:>10.0f} {bm25_seconds:>9.1f} "
-                f"{disk:>8.0f} {statistics.median(hybrid):>10.1f} {percentile(hybrid, 0.95):>8.1f} "
-                f"{percentile(dense, 0.95):>9.1f} {percentile(lexical, 0.95):>8.1f}"
-            )
-            print(row, flush=True)
-            rows.append(row)
+        rate = build(library, corpus, embedder, size)
+        # Another client with its index loaded: a second data folder in server mode (another
+        # machine), the same folder in embedded mode (another process on this one).
+        other_data = work / "other-client" if url else data
+        shutil.rmtree(work / "other-client", ignore_errors=True)  # a new machine each run
+        other = Library.open(other_data, embedder, chroma_url=url)  # type: ignore[arg-type]
+        cold = timed(other.lexical)  # a new process: snapshot load + catch-up (+ first sync)
+        library.lexical()
+        # A write of 100 new papers, then the same 100 removed (the cached library is kept).
+        extra = Corpus(seed=size).papers(10_000_000, 100)
+        embedder.prepare(sum(len(chunks) for _, chunks in extra))
+        keys = [title_hash(p.title) for p, _ in extra]
+        write = timed(lambda: library.write(extra, keys))
+        index = timed(library.lexical)
+        follow = timed(other.lexical)
+        assert len(other.lexical().chunk_ids) == len(library.lexical().chunk_ids)
+        ids = [p.id for p, _ in extra]
+        remove = timed(lambda: library.remove(ids))
+        unindex = timed(library.lexical)
+        follow_remove = timed(other.lexical)
+        rebuild = timed(lambda: library.lexical(rebuild=True))
+        disk = folder_size(data, server_path) / 2**20
+        retriever = HybridRetriever(library)
+        timed_searches(retriever, corpus, 5, "hybrid")  # warm caches
+        hybrid = timed_searches(retriever, corpus, queries, "hybrid")
+        dense = timed_searches(retriever, corpus, queries, "dense")
+        lexical = timed_searches(retriever, corpus, queries, "lexical")
+        return (
+            f"{mode:<9} {size:>7} {rate:>9.0f} {write:>8.2f} {index:>8.3f} {follow:>8.3f} "
+            f"{remove:>7.2f} {unindex + follow_remove:>9.3f} {cold:>7.2f} {rebuild:>8.1f} "
+            f"{disk:>8.0f} {statistics.median(hybrid):>7.1f} {percentile(hybrid, 0.95):>7.1f} "
+            f"{percentile(dense, 0.95):>7.1f} {percentile(lexical, 0.95):>7.1f}"
+        )
     finally:
+        if other is not None:
+            other.close()
         library.close()
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
-    return rows
 
 
 HEADER = (
-    f"{'mode':<9} {'papers':>7} {'insert/s':>10} {'BM25 s':>9} {'disk MB':>8} "
-    f"{'hybrid ms':>10} {'p95 ms':>8} {'dense p95':>9} {'BM25 p95':>8}"
+    f"{'mode':<9} {'papers':>7} {'insert/s':>9} {'write100':>8} {'index s':>8} {'follow s':>8} "
+    f"{'rm100 s':>7} {'rm idx s':>9} {'cold s':>7} {'rebuild':>8} {'disk MB':>8} "
+    f"{'hyb med':>7} {'hyb p95':>7} {'den p95':>7} {'lex p95':>7}"
 )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated, growing")
+    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated")
     parser.add_argument("--modes", default="embedded,server")
     parser.add_argument("--queries", type=int, default=200, help="per size and search mode")
-    parser.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
+    parser.add_argument(
+        "--work", type=Path, default=ROOT / ".benchmarks-data" / "scale",
+        help="where the libraries are built once and kept (default: .benchmarks-data/scale)",
+    )  # fmt: skip
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
-    work_root = args.work or Path(tempfile.mkdtemp(prefix="litassist-scale-"))
-    print(f"{os.cpu_count()} CPUs; work folder {work_root}")
+    print(f"{os.cpu_count()} CPUs; work folder {args.work}")
     print(HEADER, flush=True)
     rows = []
-    try:
-        for mode in args.modes.split(","):
-            work = work_root / mode
-            shutil.rmtree(work, ignore_errors=True)
-            work.mkdir(parents=True)
-            rows += run_mode(mode, sizes, args.queries, work)
-    finally:
-        if args.work is None:
-            shutil.rmtree(work_root, ignore_errors=True)
+    for mode in args.modes.split(","):
+        for size in sizes:
+            work = args.work / mode / str(size)
+            work.mkdir(parents=True, exist_ok=True)
+            row = run_size(mode, size, args.queries, work)
+            print(row, flush=True)
+            rows.append(row)
     print("\n" + HEADER + "\n" + "\n".join(rows))
 
 

@@ -8,6 +8,7 @@ there and never copied into the project.  The library is built once into .benchm
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import time
@@ -17,7 +18,15 @@ from pathlib import Path
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SCIFACT = (ROOT.parent / "shared" / "benchmarks" / "scifact").resolve()
+# ../shared beside the repository, or beside any folder above it (a git worktree).
+DEFAULT_SCIFACT = next(
+    (
+        folder / "shared" / "benchmarks" / "scifact"
+        for folder in ROOT.parents
+        if (folder / "shared" / "benchmarks" / "scifact").is_dir()
+    ),
+    ROOT.parent / "shared" / "benchmarks" / "scifact",
+).resolve()
 DEFAULT_DATA = ROOT / ".benchmarks-data"
 
 
@@ -63,6 +72,60 @@ def open_benchmark_library(data_dir: Path, corpus: Path, *, cache_dir: Path | No
         seconds = time.perf_counter() - start
         print(f"ingested: {report.summary()} in {seconds:.1f} s")
     return library, seconds
+
+
+def split_of(query_id: str) -> str:
+    """The fixed half a query belongs to: "tune" (parameters are chosen on it) or "held-out".
+
+    By a hash of the query id, so the split never depends on file order or on what is tuned.
+    """
+    digest = hashlib.sha256(query_id.encode("utf-8")).digest()
+    return "tune" if digest[0] % 2 == 0 else "held-out"
+
+
+class CachedQueryEmbedder:
+    """The benchmark library's embedder with query vectors kept on disk between runs.
+
+    Documents are embedded by the real embedder (ingest); a query's vector is computed once
+    and then read from `<data>/query-vectors-<embedder>.npz`, so tuning runs do not spend
+    two minutes re-embedding 809 queries.  Latency benchmarks must not use it.
+    """
+
+    def __init__(self, inner, path: Path) -> None:
+        import numpy as np
+
+        self._inner = inner
+        self._path = path
+        self._vectors: dict[str, np.ndarray] = {}
+        if path.is_file():
+            with np.load(path) as stored:
+                texts = [str(t) for t in stored["texts"]]
+                self._vectors = dict(zip(texts, stored["vectors"], strict=True))
+        self._dirty = False
+
+    @property
+    def name(self) -> str:
+        return self._inner.name
+
+    def embed_documents(self, texts):
+        return self._inner.embed_documents(texts)
+
+    def embed_query(self, text: str):
+        vector = self._vectors.get(text)
+        if vector is None:
+            vector = self._vectors[text] = self._inner.embed_query(text)
+            self._dirty = True
+        return vector
+
+    def save(self) -> None:
+        import numpy as np
+
+        if self._dirty:
+            texts = list(self._vectors)
+            np.savez(
+                self._path, texts=np.array(texts), vectors=np.stack(list(self._vectors.values()))
+            )
+            self._dirty = False
 
 
 def scifact_ids(library) -> dict[str, str]:

@@ -1,25 +1,79 @@
-"""How well the citation verifier separates supported from unsupported cited claims.
+"""How well the citation check tells supported cited claims from wrong ones, per kind of error.
 
-    .venv/bin/python benchmarks/support_eval.py [--pairs benchmarks/data/support_pairs.jsonl]
+    .venv/bin/python benchmarks/support_eval.py [--split tune|holdout|holdout2|all] [--show]
+        [--pairs benchmarks/data/support_pairs.jsonl] [--scifact ../shared/benchmarks/scifact]
 
-Each JSONL line is a claim, the title of the paper it cites and whether that paper supports it
-(paraphrases of an abstract; the same claims citing another paper; claims with a wrong figure).
-The claim is verified as `[1]` against every passage of the cited paper, with the library's own
-term weights and the configured embedder.  Prints the support scores per label and the accuracy
-at `SUPPORT_THRESHOLD`: the numbers that threshold was chosen on.
+Each JSONL line is one hand-labelled pair: a claim written as an LLM writes an answer sentence,
+the paper it cites (`cites`: a title of the sample corpus, or `scifact_id`: a SciFact corpus id,
+whose abstract is read from the shared folder at run time and never stored here), whether that
+paper supports it, its `kind` and its fixed `split`, stratified by kind: `tune` and `holdout`
+(written first; both have been tuned on, so both are tuning data now) and `holdout2` (written
+later, before any rule changed and without running the checker on it: the honest held-out set):
+
+* supported: `faithful` (a paraphrase), `spelled` (figures written differently: "15k" for
+  "15000", "12th" for "XIIth");
+* unsupported: `wrong_number`, `wrong_scale`, `wrong_paper` (another paper's claim),
+  `extra_fact` (a faithful core plus a detail the paper does not give), `overclaim`, `negation`.
+
+The sample corpus and the cited SciFact abstracts are ingested into a temporary library with
+litassist's own code.  Each claim is verified as an answer would be: it cites every passage of
+its paper as [1]..[m], and the other sources are the passages hybrid retrieval finds for the
+claim in other papers (up to 6 sources in all), so a claim about another paper usually has
+that paper among its sources, as in a real answer.  Prints, per split and kind, the share
+judged right and the reasons given; the goal is >= 95% of supported pairs supported and >= 95%
+of wrong ones flagged on holdout2.  SciFact pairs are skipped, with a note, when the
+shared folder is absent.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import tempfile
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+# ../shared beside the repository (the integrator's checkout) or beside its worktree folder.
+DEFAULT_SCIFACT = next(
+    (
+        base / "shared" / "benchmarks" / "scifact"
+        for base in (ROOT.parent, ROOT.parent.parent)
+        if (base / "shared" / "benchmarks" / "scifact").is_dir()
+    ),
+    ROOT.parent / "shared" / "benchmarks" / "scifact",
+).resolve()
+SUPPORTED_KINDS = ("faithful", "spelled")
+WRONG_KINDS = ("wrong_number", "wrong_scale", "wrong_paper", "extra_fact", "overclaim", "negation")
+EXPECTED_REASON = {
+    "wrong_number": {"figure"},
+    "wrong_scale": {"figure"},
+    "wrong_paper": {"wrong_paper"},
+    "extra_fact": {"not_in_source", "figure", "wrong_paper"},
+    "overclaim": {"overclaim"},
+    "negation": {"negation"},
+}
+MAX_SOURCES = 6
+
+
+def load_pairs(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def scifact_docs(folder: Path, wanted: set[str]) -> dict[str, dict] | None:
+    corpus = folder / "corpus.jsonl"
+    if not corpus.is_file():
+        return None
+    found: dict[str, dict] = {}
+    with corpus.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if str(record["_id"]) in wanted:
+                found[str(record["_id"])] = record
+    return found
 
 
 def main() -> None:
@@ -30,58 +84,108 @@ def main() -> None:
     parser.add_argument(
         "--corpus", type=Path, default=ROOT / "samples" / "vision-datasets-papers.txt"
     )
-    parser.add_argument("--data-dir", type=Path, help="Reuse (or create) this library folder.")
+    parser.add_argument("--scifact", type=Path, default=DEFAULT_SCIFACT)
+    parser.add_argument("--split", choices=["tune", "holdout", "holdout2", "all"], default="all")
+    parser.add_argument("--show", action="store_true", help="Print every misjudged pair.")
     args = parser.parse_args()
 
     from assistant.ingest import ingest
-    from assistant.rag.citations import SUPPORT_THRESHOLD, verify
+    from assistant.rag.citations import verify
+    from assistant.rag.retriever import HybridRetriever
     from assistant.rag.scoring import IndexTermWeights
     from assistant.settings import load_settings
     from assistant.store.library import Library
     from assistant.types import Passage, Source
     from assistant.wiring import make_embedder
 
-    pairs = [json.loads(line) for line in args.pairs.read_text().splitlines() if line.strip()]
+    pairs = load_pairs(args.pairs)
+    if args.split != "all":
+        pairs = [p for p in pairs if p["split"] == args.split]
+    wanted = {p["scifact_id"] for p in pairs if "scifact_id" in p}
+    docs = scifact_docs(args.scifact, wanted) if wanted else {}
+    if docs is None:
+        skipped = sum("scifact_id" in p for p in pairs)
+        print(f"note: SciFact not found in {args.scifact}; skipping its {skipped} pairs")
+        pairs = [p for p in pairs if "scifact_id" not in p]
+        docs = {}
+
     with tempfile.TemporaryDirectory(prefix="litassist-support-") as tmp:
-        library = Library.open(
-            args.data_dir or Path(tmp) / "lib", make_embedder(load_settings()), create=True
-        )
+        inputs = [args.corpus]
+        if docs:
+            extra = Path(tmp) / "scifact-cited.jsonl"
+            extra.write_text(
+                "\n".join(
+                    json.dumps({"title": d["title"], "abstract": d["text"]}) for d in docs.values()
+                ),
+                encoding="utf-8",
+            )
+            inputs.append(extra)
+        library = Library.open(Path(tmp) / "lib", make_embedder(load_settings()), create=True)
         try:
-            if library.catalog.count() == 0:
-                ingest([args.corpus], library)
+            ingest(inputs, library)
             papers = {row.paper.title: row.paper for row in library.catalog.list_rows()}
+            retriever = HybridRetriever(library)
             weights = IndexTermWeights(library.lexical())
-            scores: dict[bool, list[float]] = {True: [], False: []}
-            right = 0
+            results = []
             for pair in pairs:
-                paper = papers[pair["cites"]]
+                title = pair["cites"] if "cites" in pair else docs[pair["scifact_id"]]["title"]
+                paper = papers[title]
                 chunks = library.catalog.chunks_of([paper.id])
                 sources = [Source(i, paper, Passage(c, 1.0)) for i, c in enumerate(chunks, 1)]
-                markers = "".join(f"[{s.number}]" for s in sources)
+                others = [
+                    p for p in retriever.passages(pair["claim"], 20) if p.chunk.paper_id != paper.id
+                ]
+                known = library.catalog.get_many({p.chunk.paper_id for p in others})
+                for passage in others[: max(0, MAX_SOURCES - len(sources))]:
+                    sources.append(Source(len(sources) + 1, known[passage.chunk.paper_id], passage))
+                markers = "".join(f"[{n}]" for n in range(1, len(chunks) + 1))
                 checked = verify(
                     f"{pair['claim'].rstrip('.')} {markers}.",
                     sources,
                     embedder=library.embedder,
                     weights=weights,
                 )
-                sentence = checked.sentences[0]
-                scores[pair["supported"]].append(sentence.support)
-                right += sentence.supported == pair["supported"]
-                flag = "ok " if sentence.supported == pair["supported"] else "BAD"
-                print(
-                    f"{flag} label={pair['supported']!s:<5} support={sentence.support:.3f} "
-                    f"{sentence.note or ''} | {pair['claim'][:60]}"
-                )
+                results.append((pair, checked.sentences[0]))
         finally:
             library.close()
-    for label in (True, False):
-        values = scores[label]
+    report(results, show=args.show)
+
+
+def report(results: list, *, show: bool) -> None:
+    by_split: dict[str, list] = defaultdict(list)
+    for pair, sentence in results:
+        by_split[pair["split"]].append((pair, sentence))
+    for split in sorted(by_split, key=lambda s: s != "tune"):
+        rows = by_split[split]
+        print(f"\n== split {split}: {len(rows)} pairs")
+        for kind in (*SUPPORTED_KINDS, *WRONG_KINDS):
+            mine = [(p, s) for p, s in rows if p["kind"] == kind]
+            if not mine:
+                continue
+            right = sum(s.supported == p["supported"] for p, s in mine)
+            reasons = Counter(getattr(s, "reason", None) for _, s in mine if not s.supported)
+            expected = EXPECTED_REASON.get(kind, set())
+            reason_right = sum(n for r, n in reasons.items() if r in expected)
+            shown = ", ".join(f"{r}={n}" for r, n in reasons.most_common())
+            tail = f"  reason right {reason_right}/{right}" if expected else ""
+            print(
+                f"  {kind:<13} {right:>3}/{len(mine):<3} {right / len(mine):6.1%}{tail}  [{shown}]"
+            )
+        good = [(p, s) for p, s in rows if p["supported"]]
+        bad = [(p, s) for p, s in rows if not p["supported"]]
+        supported = sum(s.supported for _, s in good)
+        flagged = sum(not s.supported for _, s in bad)
         print(
-            f"{'supported' if label else 'unsupported':<11} n={len(values):>2} "
-            f"support min {min(values):.3f} median {statistics.median(values):.3f} "
-            f"max {max(values):.3f}"
+            f"  faithful supported: {supported}/{len(good)} = {supported / max(len(good), 1):.1%}"
         )
-    print(f"accuracy at SUPPORT_THRESHOLD={SUPPORT_THRESHOLD}: {right}/{len(pairs)}")
+        print(f"  wrong flagged:      {flagged}/{len(bad)} = {flagged / max(len(bad), 1):.1%}")
+        if show:
+            for pair, sentence in rows:
+                if sentence.supported != pair["supported"]:
+                    print(
+                        f"    BAD {pair['id']} {pair['kind']:<12} support={sentence.support:.2f} "
+                        f"{sentence.note or ''} | {pair['claim']}"
+                    )
 
 
 if __name__ == "__main__":

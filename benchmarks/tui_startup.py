@@ -31,11 +31,11 @@ def child(data_dir: Path) -> None:
     """Run the app until the chat is painted and the library counted; print the times."""
     from textual.pilot import Pilot
 
+    from assistant.app import Litassist
     from assistant.settings import load_settings
     from assistant.tui.app import LitassistApp
-    from assistant.tui.services import Services
 
-    app = LitassistApp(Services.from_settings(load_settings(data_dir=data_dir)), warm_up=False)
+    app = LitassistApp(Litassist(load_settings(data_dir=data_dir)), warm_up=False)
     times: dict[str, float] = {}
 
     async def measure(pilot: Pilot) -> None:

@@ -21,7 +21,7 @@ import respx
 from tests.fake_llm import first_sentence, prompt_sources
 from tests.openai_sse import BASE_URL, completion, error
 
-_PAPER_LINE = re.compile(r"^(P\d+): (.*); its sources: (.*)$", re.MULTILINE)
+_PAPER_LINE = re.compile(r"^(P\d+), its sources: (.*)$", re.MULTILINE)
 _ASPECT_LINE = re.compile(r"^- ([a-z0-9_]+): ", re.MULTILINE)
 
 
@@ -35,6 +35,12 @@ class Prompt:
         """A valid reply: every cell quotes its paper's first source; a cited synthesis."""
         papers = {}
         for label, numbers in self.papers.items():
+            if not numbers:  # a paper without an abstract states nothing
+                papers[label] = {
+                    name: {"stated": False, "text": "not stated", "sources": []}
+                    for name in self.aspects
+                }
+                continue
             first = numbers[0]
             text = first_sentence(self.passages[first])
             papers[label] = {
@@ -43,7 +49,7 @@ class Prompt:
         if synthesis is None:
             parts = [
                 f"{first_sentence(self.passages[numbers[0]])} [{numbers[0]}]."
-                for numbers in list(self.papers.values())[:2]
+                for numbers in [n for n in self.papers.values() if n][:2]
             ]
             synthesis = " ".join(parts)
         return {"papers": papers, "synthesis": synthesis}
@@ -53,7 +59,7 @@ def parse_prompt(body: dict) -> Prompt:
     text = "\n".join(m.get("content", "") for m in body.get("messages", []))
     papers = {
         label: [int(n) for n in re.findall(r"\[(\d+)\]", numbers)]
-        for label, _, numbers in _PAPER_LINE.findall(text)
+        for label, numbers in _PAPER_LINE.findall(text)
     }
     aspects_part = text.split("Aspects to compare:", 1)[1].split("\n\n", 1)[0]
     return Prompt(papers, prompt_sources(body), _ASPECT_LINE.findall(aspects_part))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.rag.citations import answer_sentences, find_markers, strip_markers, verify
-from assistant.types import Chunk, Paper, Passage, Source
+from assistant.types import REASON_LABELS, Chunk, Paper, Passage, Source
 from tests.conftest import HashingEmbedder
 
 INTRO = "Dataset distillation compresses a large training set. "
@@ -100,8 +100,14 @@ def test_supported_claim_points_at_the_supporting_sentence(sources: list[Source]
 def test_claim_citing_the_wrong_source_is_unsupported(sources: list[Source]) -> None:
     text = "DataDAM learns synthetic images by matching spatial attention maps [2]."
     (sentence,) = verify(text, sources, embedder=HashingEmbedder()).sentences
-    assert not sentence.supported
-    assert "weak support from [2]" in (sentence.note or "")
+    assert not sentence.supported and sentence.reason == "wrong_paper"
+    assert sentence.note == (
+        'the wrong paper cited: names "DataDAM", which is in [1], not in the cited source'
+    )
+    unnamed = "It learns synthetic images by matching spatial attention maps [2]."
+    (weak,) = verify(unnamed, sources, embedder=HashingEmbedder()).sentences
+    assert not weak.supported and weak.reason == "wrong_paper"
+    assert "weak support from [2]" in (weak.note or "") and "[1] says it" in (weak.note or "")
 
 
 def test_marker_to_no_source_is_invalid_and_not_trusted(sources: list[Source]) -> None:
@@ -126,16 +132,43 @@ def test_uncited_claim_is_flagged(sources: list[Source]) -> None:
     text = "DataDAM learns synthetic images with attention maps. Quilt is huge [2]."
     first, second = verify(text, sources, embedder=HashingEmbedder()).sentences
     assert not first.supported and first.note == "no citation"
+    assert first.reason == "no_citation"
     assert second.citations == (2,)
 
 
 def test_a_wrong_number_makes_a_claim_unsupported(sources: list[Source]) -> None:
     text = "DataDAM improves accuracy by up to 9.5% on CIFAR100 [1]."
     (sentence,) = verify(text, sources, embedder=HashingEmbedder()).sentences
-    assert not sentence.supported
-    assert sentence.note == "numbers not in the cited sources: 9.5"
+    assert not sentence.supported and sentence.reason == "figure"
+    assert sentence.note == "a figure the source does not give: 9.5% (the source gives 6.5%)"
     right = "DataDAM improves accuracy by up to 6.5% on CIFAR100 [1]."
     assert verify(right, sources, embedder=HashingEmbedder()).sentences[0].supported
+
+
+def test_a_figure_from_another_source_is_the_wrong_paper(sources: list[Source]) -> None:
+    text = "DataDAM collects 768,826 image and text pairs [1]."
+    (sentence,) = verify(text, sources, embedder=HashingEmbedder()).sentences
+    assert sentence.reason == "wrong_paper" and "768,826 is in [2]" in (sentence.note or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("DataDAM learns synthetic images without matching spatial attention maps [1].",
+         "negation"),
+        ("DataDAM always learns the best synthetic images by matching spatial attention maps [1].",
+         "overclaim"),
+        ("DataDAM learns synthetic images by matching spatial attention maps on TPU pods "
+         "[1].", "not_in_source"),
+        ("DataDAM improves accuracy by up to 6.5 billion on CIFAR100 [1].", "figure"),
+    ],
+)  # fmt: skip
+def test_each_kind_of_wrong_sentence_gets_its_reason(
+    sources: list[Source], text: str, reason: str
+) -> None:
+    (sentence,) = verify(text, sources, embedder=HashingEmbedder()).sentences
+    assert not sentence.supported and sentence.reason == reason
+    assert sentence.note and sentence.note.startswith(REASON_LABELS[reason])
 
 
 def test_headings_and_statements_about_sources_are_not_claims(sources: list[Source]) -> None:
@@ -165,3 +198,25 @@ def test_sentence_offsets_index_the_answer(sources: list[Source]) -> None:
     text = "Intro line:\nDataDAM matches attention maps [1]. Quilt-1M is a histopathology set [2]."
     for sentence in verify(text, sources, embedder=HashingEmbedder()).sentences:
         assert text[sentence.start : sentence.end] == sentence.text
+
+
+def test_a_verbatim_quote_is_supported_whatever_its_words(sources: list[Source]) -> None:
+    quoted = "DataDAM: It improves accuracy by up to 6.5% on CIFAR100 and 4.1% on ImageNet-1K [1]."
+    (sentence,) = verify(quoted, sources, embedder=HashingEmbedder()).sentences
+    assert sentence.supported and sentence.reason is None
+    altered = "It improves accuracy by up to 9.5% on CIFAR100 and 4.1% on ImageNet-1K [1]."
+    (wrong,) = verify(altered, sources, embedder=HashingEmbedder()).sentences
+    assert not wrong.supported and wrong.reason == "figure"
+
+
+def test_grounding_checks_figures_and_names_but_not_our_framing(sources: list[Source]) -> None:
+    """The offline comparison synthesis frames quotes of verified cells in words of its own:
+    "only one paper's cells mention" is no overclaim of the paper, a wrong figure still is."""
+    embedder = HashingEmbedder()
+    framing = "Only one paper's cells mention each of these: DataDAM CIFAR100 [1]."
+    wrong = "Figures in the results cells: DataDAM, up to 9.5% on CIFAR100 [1]."
+    full = verify(framing, sources, embedder=embedder)
+    grounded = verify(f"{framing} {wrong}", sources, embedder=embedder, checks="grounding")
+    assert not full.sentences[0].supported
+    assert grounded.sentences[0].supported
+    assert not grounded.sentences[1].supported and grounded.sentences[1].reason == "figure"

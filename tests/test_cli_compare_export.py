@@ -18,6 +18,7 @@ import respx
 import yaml
 
 from assistant.cli.compare_commands import OFFLINE_NOTICE
+from assistant.files import safe_filename
 from tests.compare_endpoint import FakeCompareEndpoint
 from tests.openai_sse import BASE_URL, MODEL
 
@@ -56,7 +57,12 @@ def test_compare_a_topic_offline_prints_a_table_and_stores_it(cli) -> None:
     result = cli("compare", "--topic", "dataset distillation", "-n", "3")
     assert result.code == 0, result.err
     assert OFFLINE_NOTICE in result.err
-    assert "Comparison: dataset distillation (offline, extractive)" in result.out
+    (stored,) = json.loads(cli("comparisons", "--json").out)
+    # Named from its papers and topic ("A, B et al.: dataset distillation") or the topic alone.
+    assert stored["title"].lower().startswith(("dataset distillation (3 papers)",)) or stored[
+        "title"
+    ].endswith(" et al.: dataset distillation")
+    assert "(offline, extractive)" in result.out
     assert "Limitations" in result.out and "not stated" in result.out
     assert "Synthesis" in result.out and "Sources:" in result.out
     (stored,) = json.loads(cli("comparisons", "--json").out)
@@ -102,7 +108,8 @@ def test_export_a_comparison_to_a_folder_refuses_to_overwrite(cli, tmp_path: Pat
     result = cli("export", "--last-comparison", "--out", str(notes))
     assert result.code == 0, result.err
     (written,) = notes.iterdir()
-    assert written.name == "Comparison-dataset-distillation.md"
+    (stored,) = json.loads(cli("comparisons", "--json").out)
+    assert written.name == safe_filename(stored["title"]) + ".md"  # the note is named like it
     assert f"wrote {written}" in result.err
     note = written.read_text(encoding="utf-8")
     assert front(note)["question"] == "dataset distillation"
@@ -112,7 +119,7 @@ def test_export_a_comparison_to_a_folder_refuses_to_overwrite(cli, tmp_path: Pat
     forced = cli("export", "--last-comparison", "--out", str(notes), "--style", "pandoc", "--force")
     assert forced.code == 0, forced.err
     assert "[@" in written.read_text(encoding="utf-8")
-    assert (notes / "Comparison-dataset-distillation.bib").exists()
+    assert written.with_suffix(".bib").exists()
 
 
 def test_export_a_conversation_in_pandoc_style_writes_note_and_bib(cli, tmp_path: Path) -> None:

@@ -15,7 +15,9 @@ def test_ingest_then_papers_search_remove(run_cli, tmp_path: Path) -> None:
     home = tmp_path / "lib"
     first = run_cli("--data-dir", str(home), "ingest", str(SAMPLE_CORPUS))
     assert first.code == 0, first.err
-    assert first.out.strip() == ("Ingested 1 file(s): 60 added, 0 updated, 0 unchanged, 0 skipped.")
+    assert first.out.strip() == (
+        "Ingested 1 file(s): 60 added, 0 updated, 0 unchanged (60 papers stored); nothing skipped."
+    )
     again = run_cli("--data-dir", str(home), "ingest", str(SAMPLE_CORPUS))
     assert "0 added, 0 updated, 60 unchanged" in again.out
 
@@ -52,7 +54,7 @@ def test_malformed_file_is_reported_and_the_rest_kept(run_cli, tmp_path: Path) -
     )
     result = run_cli("--data-dir", str(tmp_path / "lib"), "ingest", str(source))
     assert result.code == 0
-    assert "2 added" in result.out and "1 skipped" in result.out
+    assert "2 added" in result.out and "1 malformed entry skipped" in result.out
     assert f"{source}:2" in result.err
     assert "Traceback" not in result.err
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer_json import answer_from_dict, answer_to_dict
-from assistant.conversations import (
+from assistant.codec import answer_from_dict, answer_to_dict, answer_view
+from assistant.store.conversations import (
     FILE_NAME,
     ConversationError,
     ConversationNotFoundError,
@@ -69,7 +69,8 @@ def store(tmp_path: Path):
 
 def test_answer_dict_round_trip_is_lossless() -> None:
     answer = make_answer()
-    data = json.loads(json.dumps(answer_to_dict(answer)))
+    assert answer_from_dict(json.loads(json.dumps(answer_to_dict(answer)))) == answer
+    data = json.loads(json.dumps(answer_view(answer)))  # what `ask --json` prints
     assert answer_from_dict(data) == answer
     assert data["sources"][0]["paper"]["raw_entry"].startswith("@inproceedings")
     assert data["citations"][0]["quote"] == "DataDAM matches attention maps."

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from assistant.ingest import ingest
-from assistant.store.lexical import LexicalIndex
 from assistant.store.library import Library
 from assistant.types import Chunk
 from tests.child_process import run, run_json
@@ -73,9 +72,10 @@ def test_finds_and_repairs_every_kind_of_damage(
     # A vector embedded from another version of its paper (two writers racing on a server).
     old = catalog.chunks_of(["doi:10.5555/synthetic.3"])[0]
     vectors.upsert([old], np.eye(1, HashingEmbedder.dim, dtype=np.float32), [None], ["0" * 32])
-    # A BM25 index that claims to be current but lacks a chunk.
-    chunks = [c for c in catalog.iter_indexed_chunks() if c.chunk.id != lost]
-    LexicalIndex.build(chunks, catalog.version()).save(library.lexical_root())
+    # Lexical rows that lack a chunk (edited by hand).
+    rows = library.lexical_source().db
+    with rows:
+        rows.execute("DELETE FROM lexical_docs WHERE chunk_id = ?", (lost,))
 
     found = run_cli(*cli_args(library), "doctor", "--json")
     assert found.code == 1

@@ -276,7 +276,7 @@ def test_a_source_cannot_close_its_own_block(library: Library) -> None:
         [Source(1, paper, Passage(Chunk("p#0", "p", 0, text, 0, len(text)), 1.0))], tag
     )
     assert block.count(f"</{tag}>") == 1 and block.endswith(f"</{tag}>")
-    assert 'title="A &quot;quoted&quot; &lt;title>"' in block
+    assert 'title="A &quot;quoted&quot; &lt;title&gt;"' in block
 
 
 def test_extractive_mode_ignores_an_injected_abstract(engine: AnswerEngine, router) -> None:

@@ -184,36 +184,36 @@ def test_disk_full_mid_ingest_loses_nothing_and_resumes(tmp_path: Path) -> None:
 def test_bm25_save_on_a_full_disk_keeps_searching(
     library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bm25s
+    from assistant.store import lexical
 
     first = write_corpus(tmp_path / "first.jsonl", 10)
     ingest([first], library)
-    saved_version = library.lexical().version
+    saved = library.lexical().last_doc
 
     def no_space(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(bm25s.BM25, "save", no_space)
+    monkeypatch.setattr(lexical.np, "save", no_space)
+    monkeypatch.setattr(lexical, "DELTA_MIN", 0)  # every catch-up merges and saves
     second = write_corpus(tmp_path / "second.jsonl", 5, start=50)
-    report = ingest([second], library)  # the BM25 files cannot be written: not an error
+    report = ingest([second], library)  # the snapshot cannot be written: not an error
     assert report.added == 5
     hits = HybridRetriever(library).search("Synthetic study 52", 1, mode="lexical")
     assert hits[0].paper.id == "doi:10.5555/synthetic.52"  # served from memory
     monkeypatch.undo()
     fresh = Library.open(library.data_dir, library.embedder)
     try:
-        assert fresh.check().bm25.version == saved_version  # the old build is intact
-        assert fresh.check().bm25.state == "stale"
-        hits = HybridRetriever(fresh).search("Synthetic study 52", 1, mode="lexical")
-        assert hits[0].paper.id == "doi:10.5555/synthetic.52"
+        assert lexical.LexicalIndex.load(fresh.lexical_root()).last_doc == saved  # intact
         assert fresh.check().bm25.state == "current"
+        hits = HybridRetriever(fresh).search("Synthetic study 52", 1, mode="lexical")
+        assert hits[0].paper.id == "doi:10.5555/synthetic.52"  # caught up from the rows
     finally:
         fresh.close()
 
 
 # ---- corrupt BM25 files ----------------------------------------------------------------------
 def _garbage_json(root: Path) -> None:
-    for path in root.rglob("chunks.json"):
+    for path in root.rglob("index.json"):
         path.write_text("{ not json", encoding="utf-8")
 
 
@@ -231,13 +231,25 @@ def _binary_pointer(root: Path) -> None:
 
 
 def _missing_vocabulary(root: Path) -> None:
-    for path in root.rglob("vocab.index.json"):
+    for path in root.rglob("ptr.npy"):
         path.unlink()
+
+
+def _file_in_place_of_the_folder(root: Path) -> None:
+    shutil.rmtree(root)
+    root.write_bytes(b"not a folder")
 
 
 @pytest.mark.parametrize(
     "damage",
-    [_garbage_json, _truncated_arrays, _dangling_pointer, _binary_pointer, _missing_vocabulary],
+    [
+        _garbage_json,
+        _truncated_arrays,
+        _dangling_pointer,
+        _binary_pointer,
+        _missing_vocabulary,
+        _file_in_place_of_the_folder,
+    ],
 )
 def test_corrupt_bm25_files_are_reported_and_rebuilt(
     damage, library: Library, tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
@@ -366,14 +378,15 @@ def matrix_library(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list
 
 
 def matrix_files(data: Path) -> list[str]:
-    """Every file of the data folder; of the BM25 build and the backups, one of each kind
-    (the rest are the same kind of file: covered by test_corrupt_bm25_files_are_reported…)."""
+    """Every file of the data folder; of the lexical snapshot and the backups, one of each
+    kind (the rest are the same kind of file: covered by
+    test_corrupt_bm25_files_are_reported_and_rebuilt)."""
     chosen: list[str] = []
     seen_kinds: set[str] = set()
     for path in sorted(p for p in data.rglob("*") if p.is_file()):
         relative = str(path.relative_to(data))
-        if relative.startswith(("bm25/build-", "backups/")):
-            if relative.startswith("bm25/"):  # the three sparse-matrix arrays are alike
+        if relative.startswith(("lexical/build-", "backups/")):
+            if relative.startswith("lexical/"):  # the snapshot's arrays are alike
                 kind = ".npy" if path.suffix == ".npy" else path.name
             else:
                 kind = re.sub(r"-\d{8}T\d+Z", "", path.name)
@@ -394,7 +407,7 @@ def test_matrix_covers_every_kind_of_file(matrix_library: tuple[Path, list[objec
         "chroma/chroma.sqlite3",
         ".vector-index.verified",
         ".sqlite.verified",
-        "bm25/CURRENT",
+        "lexical/CURRENT",
         "backups/library-journal.jsonl",
     ):
         assert expected in files, files
@@ -402,7 +415,7 @@ def test_matrix_covers_every_kind_of_file(matrix_library: tuple[Path, list[objec
         assert any(f.endswith(segment) for f in files), files
     assert any(f.endswith("index_metadata.pickle") for f in files)
     assert any(f.startswith("backups/library-") and f.endswith(".sqlite") for f in files)
-    assert any(f.endswith("chunks.json") for f in files) and any(f.endswith(".npy") for f in files)
+    assert any(f.endswith("index.json") for f in files) and any(f.endswith(".npy") for f in files)
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garble", "delete"])

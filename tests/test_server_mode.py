@@ -183,7 +183,7 @@ def test_server_mode_keeps_only_a_cache_on_the_client(server_url: str, tmp_path:
     finally:
         library.close()
     assert not (client / "library.sqlite").exists() and not (client / "chroma").exists()
-    assert root.parent == client / "bm25-server" and (root / "CURRENT").is_file()
+    assert root.parent.parent == client / "lexical-server" and (root / "CURRENT").is_file()
     # The cache is derived: delete it and a fresh client rebuilds it from the server.
     for path in sorted(client.rglob("*"), reverse=True):
         path.unlink() if path.is_file() else path.rmdir()
@@ -229,32 +229,61 @@ def test_cli_in_server_mode(server_url: str, tmp_path: Path, run_cli, monkeypatc
     assert doctor.code == 0 and report["mode"] == "server" and report["papers"] == 2
 
 
-def test_slow_bm25_rebuilds_back_off_while_another_client_writes(
-    server_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_clients_catch_up_from_the_change_log_without_rebuilding(
+    server_url: str, tmp_path: Path
 ) -> None:
-    """On a server each client rebuilds BM25 itself; a slow rebuild is not redone for every
-    search while another client keeps writing (embedded clients wait for the writer's lock)."""
-    from assistant.store import lexical
+    """Each client follows the other's writes at its next search from the server's change log:
+    one full download when its cache is new, none after (adds, changes, removes)."""
 
     def open_client(name: str) -> Library:
         return Library.open(tmp_path / name, HashingEmbedder(), create=True, chroma_url=server_url)
 
-    assert lexical.keep_stale(30.0, 10.0) and not lexical.keep_stale(30.0, 61.0)
-    assert not lexical.keep_stale(0.2, 0.0)  # small libraries are always rebuilt at once
     a, b = open_client("a"), open_client("b")
-    ingest([write_jsonl(tmp_path / "a.jsonl", PAPERS)], a)
-    retriever = HybridRetriever(b)
-    assert retriever.search("re-annotate validation labels", 1, mode="lexical")
-    # Pretend every build is slow and was just done: b keeps its index while a writes.
-    monkeypatch.setattr(lexical, "SLOW_BUILD_SECONDS", 0.0)
-    monkeypatch.setattr(lexical, "BACKOFF", 1e6)
-    ingest([write_jsonl(tmp_path / "b.jsonl", [OTHER])], a)
-    stale = retriever.search("monocular depth photometric", 3, mode="lexical")
-    assert all(h.paper.id != "doi:10.1000/depth" for h in stale)
-    dense = retriever.search("monocular depth photometric", 1, mode="dense")
-    assert dense[0].paper.id == "doi:10.1000/depth"  # dense search sees it at once
-    monkeypatch.setattr(lexical, "BACKOFF", 0.0)  # the back-off has run out
-    fresh = retriever.search("monocular depth photometric", 1, mode="lexical")
-    assert fresh[0].paper.id == "doi:10.1000/depth"
-    a.close()
-    b.close()
+    try:
+        ingest([write_jsonl(tmp_path / "a.jsonl", PAPERS)], a)
+        search_b = HybridRetriever(b)
+        assert search_b.search("re-annotate validation labels", 1, mode="lexical")
+        assert b._server_cache().rebuilds == 1  # its first sync: every record
+
+        ingest([write_jsonl(tmp_path / "b.jsonl", [OTHER])], b)  # b writes, a follows
+        hits = HybridRetriever(a).search("monocular depth photometric", 1, mode="lexical")
+        assert hits[0].paper.id == "doi:10.1000/depth"
+
+        changed = {**PAPERS[1], "abstract": "Distilled datasets of tiny glyph images."}
+        source = write_jsonl(tmp_path / "a.jsonl", [PAPERS[0], changed, PAPERS[2]])
+        assert ingest([source], a).updated == 1  # a changes a paper
+        hits = search_b.search("glyph", 1, mode="lexical")
+        assert hits and hits[0].paper.title == PAPERS[1]["title"]
+        assert not search_b.search("compresses", 1, mode="lexical")  # the old text is gone
+
+        a.remove(["doi:10.1000/depth"])
+        assert not search_b.search("monocular depth photometric", 3, mode="lexical")
+        assert set(b.lexical().chunk_ids) == b.catalog.chunk_ids()
+        assert b._server_cache().rebuilds == 1 and a._server_cache().rebuilds == 1
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_client_behind_a_truncated_log_rebuilds(
+    server_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.store import server_catalog
+
+    a = Library.open(tmp_path / "a", HashingEmbedder(), create=True, chroma_url=server_url)
+    b = Library.open(tmp_path / "b", HashingEmbedder(), create=True, chroma_url=server_url)
+    try:
+        ingest([write_jsonl(tmp_path / "a.jsonl", PAPERS[:1])], a)
+        assert HybridRetriever(b).search("fractal", 1, mode="lexical")
+        # Keep almost nothing: a's next writes truncate entries b has not read.
+        monkeypatch.setattr(server_catalog, "LOG_KEPT", 1)
+        monkeypatch.setattr(server_catalog, "_TRUNCATE_EVERY", 1)
+        ingest([write_jsonl(tmp_path / "b.jsonl", PAPERS[1:])], a)
+        ingest([write_jsonl(tmp_path / "c.jsonl", [OTHER])], a)
+        hits = HybridRetriever(b).search("monocular depth photometric", 1, mode="lexical")
+        assert hits[0].paper.id == "doi:10.1000/depth"
+        assert b._server_cache().rebuilds == 2
+        assert set(b.lexical().chunk_ids) == b.catalog.chunk_ids()
+    finally:
+        a.close()
+        b.close()

@@ -8,6 +8,7 @@ import pytest
 
 from assistant.sources.bibtex import parse_bibtex, resolve_value, split_concatenation
 from assistant.sources.identity import make_paper, title_hash
+from assistant.text import first_surname
 from assistant.types import Paper, ParseResult
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
@@ -38,7 +39,7 @@ def test_zotero_export() -> None:
     assert lecun.abstract.startswith("Deep learning allows computational models")
     assert lecun.line == 2
     assert lecun.source_format == "bibtex" and lecun.source_file == "zotero.bib"
-    assert lecun.first_author_surname == "LeCun"
+    assert first_surname(lecun.authors) == "LeCun"
 
     radford = papers["radford_learning_2021"]
     assert radford.title == "Learning Transferable Visual Models From Natural Language Supervision"
@@ -241,3 +242,39 @@ def test_arxiv_doi_and_eprint_give_the_same_id() -> None:
     assert zotero.id == bibdesk.id == "arxiv:2103.00020"
     assert zotero.doi == "10.48550/arxiv.2103.00020"
     assert published.id == "doi:10.1000/journal"
+
+
+def test_math_sub_and_superscripts_become_unicode() -> None:
+    """Better BibTeX's "Author splitter failure" case: `{Cu$_2$O}` imports as "Cu₂O"."""
+    _, result = parse_fixture("math-scripts.bib")
+    assert result.problems == ()
+    papers = by_key(result)
+    assert papers["Haddad_1994"].title == (
+        "Growth of SnO₂ Films on Glass Measured by X-Ray Reflectometry and Ellipsometry"
+    )
+    assert papers["Haddad_1994"].authors == ("Haddad, R. K.", "Okafor-Lind, P.")
+    assert papers["isotope"].title == "Tracing ¹³C and ¹⁵N through a β₂-limited food web"
+
+
+def test_batches_end_only_between_top_level_entries(monkeypatch) -> None:
+    """Cut by lines or by characters (one-line huge abstracts), never inside an entry: an `@`
+    inside a value or a brace group spanning lines does not start a batch."""
+    import assistant.sources.bibtex as bibtex
+
+    monkeypatch.setattr(bibtex, "BATCH_CHARS", 10)
+    lines = [
+        "@article{a,",
+        "  title = {One},",
+        "  note = {a line that starts",
+        "@inside the value}",
+        "}",
+        "@article{b, title = {Two}, abstract = {" + "x" * 50 + "}}",
+        "@article{c, title = {Three}}",
+    ]
+    batches = list(bibtex.split_batches(lines, batch_lines=1))
+    assert [offset for offset, _ in batches] == [0, 5, 6]
+    assert [p.title for p in parse_bibtex("\n".join(lines), "x.bib").papers] == [
+        "One",
+        "Two",
+        "Three",
+    ]

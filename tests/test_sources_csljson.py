@@ -38,8 +38,8 @@ def test_zotero_csl_json() -> None:
     assert genome.abstract == ""
 
     assert [(p.line, p.message) for p in result.problems] == [
-        (None, "item 3 is not an object"),
-        (None, "item 4 has no title, skipped"),
+        (51, "item 3 is not an object"),
+        (52, "item 4 has no title, skipped"),
     ]
 
 
@@ -52,12 +52,33 @@ def test_raw_entry_keeps_unicode() -> None:
     assert paper.authors == ("Jörg",)
 
 
-def test_invalid_json_is_one_problem_with_line_and_column() -> None:
+def test_invalid_item_is_one_problem_at_its_line_and_the_rest_is_kept() -> None:
     result = parse_csljson('[\n  {"title": "A"},\n  {"title": }\n]', "bad.json")
-    assert result.papers == ()
+    assert [p.title for p in result.papers] == ["A"]
     (problem,) = result.problems
     assert (problem.file, problem.line) == ("bad.json", 3)
-    assert problem.message == "invalid JSON (column 13): Expecting value"
+    assert problem.message == "item 1 skipped: invalid JSON: Expecting value"
+
+
+def test_deep_nesting_lone_surrogate_and_truncation_are_isolated() -> None:
+    deep = "[" * 50_000 + "]" * 50_000
+    text = (
+        '[\n{"title": "Deep", "note": ' + deep + '},\n{"title": "Lone \\ud800 escape"},\n'
+        '{"title": "Kept"},\n{"title": "Cut'
+    )
+    result = parse_csljson(text, "x.json")
+    assert [p.title for p in result.papers] == ["Lone \ufffd escape", "Kept"]
+    messages = [(p.line, p.message) for p in result.problems]
+    assert messages[0] == (2, "item 0 skipped: nested too deeply to read")
+    assert messages[1][1] == "the file ends inside a JSON value (truncated?)"
+
+
+def test_csl_rich_text_becomes_plain_text_and_raw_keeps_it() -> None:
+    title = 'The <i>E. coli</i> <span class=\\"nocase\\">mRNA</span> H<sub>2</sub>O'
+    item = '[{"title": "' + title + '", "id": "k"}]'
+    (paper,) = parse_csljson(item, "r.json").papers
+    assert paper.title == "The E. coli mRNA H2O"
+    assert "<i>E. coli</i>" in (paper.raw_entry or "")
 
 
 def test_single_object_and_non_list() -> None:
@@ -74,3 +95,32 @@ def test_name_and_date_helpers() -> None:
     assert csl_year({"date-parts": [[2019, 1, 2]]}) == 2019
     assert csl_year({"literal": "circa 1999"}) == "circa 1999"
     assert csl_year(None) is None
+
+
+def test_json_lines_saved_as_json_with_a_long_first_line() -> None:
+    first = '{"title": "A", "abstract": "' + "y " * 40_000 + '"}'
+    result = parse_csljson(first + '\n{"title": "B"}\n', "lines.json")
+    assert [(p.title, p.line) for p in result.papers] == [("A", 1), ("B", 2)]
+    assert result.problems == ()
+
+
+def test_streamed_blocks_read_like_the_whole_text(monkeypatch) -> None:
+    """Fed in tiny blocks, with the text behind each record dropped, the reader finds the same
+    records, lines and problems as over the whole text (a string cut inside a record, a bad
+    record, a truncated end)."""
+    import assistant.sources.jsondoc as jsondoc
+
+    monkeypatch.setattr(jsondoc, "TRIM_CHARS", 0)
+    texts = [
+        (FIXTURES / "zotero-csl.json").read_text(encoding="utf-8"),
+        (FIXTURES / "openalex-works.json").read_text(encoding="utf-8"),
+        (FIXTURES / "crossref-list.json").read_text(encoding="utf-8"),
+        (FIXTURES / "crossref-work.json").read_text(encoding="utf-8"),
+        '[\n  {"title": "A \\"quoted\\" word"},\n  {"title": }\n, {"title": "Cut',
+        '{"title": "x"}\n{"title": "y"}\n',
+    ]
+    for text in texts:
+        whole = parse_csljson(text, "x.json")
+        for size in (1, 5, 97):
+            blocks = (text[i : i + size] for i in range(0, len(text), size))
+            assert parse_csljson(blocks, "x.json") == whole, (text[:30], size)

@@ -18,26 +18,53 @@ FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 LONG = " ".join(["word"] * 30)
 
 
+PAIR = "A Title of a Paper\n\n" + LONG + "\n\n"
+
+
 @pytest.mark.parametrize(
     ("name", "head", "expected"),
     [
         ("refs.bib", "@article{a,", "bibtex"),
         ("refs.bibtex", "", "bibtex"),
+        ("refs.biblatex", "@online{a, title = {x}}", "bibtex"),
         ("refs.BIB", "% Encoding: UTF-8\n\n@article{a,", "bibtex"),
-        ("refs.ris", "TY  - JOUR\n", "ris"),
+        ("refs.ris", "TY  - JOUR\nTI  - x\n", "ris"),
+        ("vendor.ris", "TY - JOUR\nTI - x\nER - \n", "ris"),
         ("export.txt", "\ufeff\r\nTY  - JOUR\r\nTI  - x", "ris"),
         ("export.txt", "\n\n  @inproceedings{x,", "bibtex"),
-        ("listing.txt", "new\n\nSubscribe\n", "listing"),
-        ("notes.md", "# Papers\n\nTitle\n", "listing"),
-        ("zotero.json", '[\n\t{\n\t\t"id": "x"', "csljson"),
+        ("savedrecs.txt", "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Li, X\n", "wos"),
+        ("wos.ris", "PT J\nAU Li, X\nTI A title\nER\n", "wos"),
+        ("pubmed.nbib", "PMID- 123\nOWN - NLM\nTI  - A title\n", "medline"),
+        ("pubmed.txt", "\nPMID- 123\nTI  - A title\n", "medline"),
+        ("refs.enw", "%0 Journal Article\n%T A title\n%A Li, X\n", "enw"),
+        ("refworks.txt", "RT Journal Article\nSR Electronic\nA1 Li, X\nT1 A title\n", "refworks"),
+        ("refs.yaml", "---\nreferences:\n- id: a\n  title: A title\n", "cslyaml"),
+        ("refs.yml", "- id: a\n  type: article\n  title: A title\n", "cslyaml"),
+        (
+            "q.xml",
+            '<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n<entry>',
+            "arxiv",
+        ),
+        (
+            "pm.xml",
+            "<?xml version='1.0'?>\n<!DOCTYPE PubmedArticleSet>\n<PubmedArticleSet>",
+            "pubmed-xml",
+        ),
+        ("en.xml", "<?xml version='1.0'?><xml><records><record><titles>", "endnote-xml"),
+        ("listing.txt", PAIR * 3, "listing"),
+        ("notes.md", "# Papers\n\n" + PAIR * 2, "listing"),
+        ("zotero.json", '[\n\t{\n\t\t"id": "x", "title": "y"', "csljson"),
         ("one.json", '{\n  "title": "x"\n}', "csljson"),
         ("lines.json", '{"title": "a"}\n{"title": "b"}\n', "jsonl"),
         ("dump.jsonl", '{"title": "a"}\n', "jsonl"),
         ("dump.ndjson", "", "jsonl"),
-        ("zotero.csv", '"Key","Title"', "csv"),
+        ("zotero.csv", '"Key","Title","Author"', "csv"),
         ("table.tsv", "title\tabstract", "csv"),
+        ("scopus.csv.scopus", "Authors,Title,Year,Source title\n", "csv"),
+        ("table.tab", "title\tauthors\n", "csv"),
+        ("ieee.csv", '"Document Title",Authors,"Publication Title"', "csv"),
         ("references", "@article{a,", "bibtex"),
-        ("references", "Title\n\nAbstract", "listing"),
+        ("references", PAIR, "listing"),
     ],
 )
 def test_detect_format(name: str, head: str, expected: str) -> None:
@@ -55,14 +82,40 @@ def test_unsupported_format_error() -> None:
         detect_format(Path("notes.pdf"), head="%PDF-1.7")
     error = info.value
     assert isinstance(error, ValueError) and isinstance(error, LitassistError)
-    assert str(error) == (
-        "notes.pdf: unsupported file type (.pdf); litassist reads .bib, .ris, .json "
-        "(CSL-JSON), .jsonl, .csv and plain-text listings"
+    assert str(error).startswith(
+        "notes.pdf: unrecognised format (looks like binary file (a PDF document)); "
+        "litassist reads BibTeX, RIS,"
     )
     assert "\n" not in str(error)
     assert error.path == Path("notes.pdf")
     with pytest.raises(UnsupportedFormatError, match="binary file"):
         detect_format(Path("data.txt"), head="ab\x00\x01")
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "looks_like"),
+    [
+        ("page.txt", "new\n\nSubscribe\n", "plain text that is not a title/abstract listing"),
+        ("README.md", "# litassist\n\nA tool.\n\n## Install\n\n    pip install x\n", "Markdown"),
+        ("proquest.txt", "Title: X\n\nAuthor: Y\n\nPublication info: Z\n", "ProQuest"),
+        ("ovid.txt", "<1>\nVN - Ovid Technologies\nDB - Embase\nAN - 1\nTI - X\n", "OVID"),
+        ("refworks.txt", "***** BEGIN EXPORTED REFERENCES *****\n\nSmith J. 2020.\n", "RefWorks"),
+        (
+            "run.log",
+            "2024-01-01 10:00:00 INFO a\n2024-01-01 10:00:01 INFO b\n2024-01-01 10:00:02 x\n",
+            "log",
+        ),
+        ("people.csv", "name,email,phone\nAnn,a@x,1\n", "without a title column"),
+        ("movies.csv", "title,year,director\nHeat,1995,Mann\n", "without a title column"),
+        ("package.json", '{"name": "x", "version": "1.0"}', "JSON without paper records"),
+        ("feed.xml", "<?xml version='1.0'?><rss><channel>", "<rss> root"),
+        ("script.py", "import os\nimport sys\n\ndef main():\n    pass\n", "source code"),
+    ],
+)
+def test_non_bibliographic_files_are_unrecognised(name: str, head: str, looks_like: str) -> None:
+    with pytest.raises(UnsupportedFormatError, match="unrecognised format") as info:
+        detect_format(Path(name), head=head)
+    assert looks_like in info.value.reason
 
 
 def test_parse_file_dispatches_and_keeps_the_path_as_given() -> None:
@@ -82,7 +135,7 @@ def test_parse_file_utf8_bom_and_latin1_fallback(tmp_path: Path) -> None:
     result = parse_file(latin)
     assert [p.title for p in result.papers] == ["Café Title"]
     assert [(p.file, p.line) for p in result.problems] == [(str(latin), 1)]
-    assert "Latin-1" in result.problems[0].message
+    assert "windows-1252" in result.problems[0].message
 
     utf16 = tmp_path / "utf16.csv"
     utf16.write_bytes("title,abstract\nÉtude,Texte\n".encode("utf-16"))
@@ -107,7 +160,7 @@ def test_collect_input_files(tmp_path: Path) -> None:
     (root / "z.bib").write_text("@article{a, title={A}}")
     (root / "a.ris").write_text("TY  - JOUR\nTI  - x\nER  - \n")
     (root / "b-sub" / "c.jsonl").write_text('{"title": "c"}\n')
-    (root / "b-sub" / "d.csv").write_text("title\nd\n")
+    (root / "b-sub" / "d.csv").write_text("title,abstract\nd,x\n")
     (root / ".hidden" / "e.bib").write_text("@article{e, title={E}}")
     (root / ".f.bib").write_text("@article{f, title={F}}")
     (root / "paper.pdf").write_bytes(b"%PDF")
@@ -127,15 +180,24 @@ def test_collect_input_files(tmp_path: Path) -> None:
         root / "z.bib",
         single,
     ]
-    assert [(p.file, p.line, p.message) for p in problems] == [
-        (str(tmp_path / "nope.bib"), None, "no such file"),
-        (
-            str(pdf),
-            None,
-            "unsupported file type (.pdf); litassist reads .bib, .ris, .json (CSL-JSON), "
-            ".jsonl, .csv and plain-text listings",
-        ),
-    ]
+    reasons = {Path(p.file).name: p.message for p in problems}
+    assert set(reasons) == {"LICENSE", "paper.pdf", "nope.bib", "notes.pdf"}
+    assert reasons["nope.bib"] == "no such file or folder"
+    assert reasons["paper.pdf"].startswith("unrecognised format (looks like binary file (a PDF")
+    assert reasons["LICENSE"].startswith("unrecognised format (looks like plain text")
+    assert all(p.line is None for p in problems)
+
+
+def test_collect_reports_a_fifo_as_not_a_regular_file(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.bib"
+    os.mkfifo(fifo)
+    files, problems = collect_input_files([fifo, tmp_path])
+    assert files == []
+    assert [p.message for p in problems] == [
+        "not a regular file (a FIFO (named pipe)); litassist reads files and folders"
+    ] * 2
 
 
 def test_collect_named_file_without_extension(tmp_path: Path) -> None:

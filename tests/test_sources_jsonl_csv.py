@@ -103,3 +103,13 @@ def test_helpers() -> None:
     assert split_authors("Smith, J. and Doe, K.") == ("Smith, J.", "Doe, K.")
     assert split_authors(["A", " ", "B"]) == ("A", "B")
     assert split_authors(None) == ()
+
+
+def test_asreview_python_list_cells_are_split_into_authors() -> None:
+    """ASReview's own CSV export writes list columns as Python literals."""
+    result = parse_file(Path(__file__).parent / "fixtures" / "sources" / "asreview-lists.csv")
+    assert result.problems == ()
+    first, second = result.papers
+    assert first.authors == ("Okafor, Ada", "Lindqvist, Per")
+    assert first.year == 2019 and first.title == "Carbon burial in a northern seagrass meadow"
+    assert second.authors == ("Nguyen, Thi Mai",)

@@ -61,7 +61,7 @@ async def test_answer_streams_with_citations_and_fills_the_sources_pane(
             span = card.spans[0]
             assert card.source.paper.abstract[span.start : span.end].strip()
         # the turn is stored in a new conversation
-        stored = app.services.conversations().get(app.chat.conversation_id)
+        stored = app.services.answers.conversation(app.chat.conversation_id)
         assert [t.text for t in stored.turns] == [answer.text]
 
 
@@ -139,7 +139,7 @@ async def test_follow_up_is_answered_with_the_conversation_history(
         assert len(rewrite) == 1  # the follow-up was rewritten using the first turn
         assert QUESTION in rewrite[0]["messages"][-1]["content"]
         assert len(app.chat.turns) == 2 and len(app.chat.history) == 2
-        stored = app.services.conversations().get(app.chat.conversation_id)
+        stored = app.services.answers.conversation(app.chat.conversation_id)
         assert len(stored.turns) == 2
         assert stored.turns[1].standalone_query == fake_llm.rewrite
 
@@ -189,7 +189,7 @@ async def test_reopen_a_past_conversation_and_start_a_new_one(
         assert [t.answer.text for t in app.chat.turns] == [first.answer.text]
         assert len(app.chat.query_one(SourcesPane).cards) == 2
         await ask(app, pilot, "Does it report results on ImageNet?")
-        stored = app.services.conversations().get(first_id)
+        stored = app.services.answers.conversation(first_id)
         assert len(stored.turns) == 2
 
 
@@ -212,13 +212,13 @@ async def test_first_paint_does_not_wait_for_the_library(
 ) -> None:
     release = threading.Event()
     services = make_services(hashing_sample_library, tmp_path / "work")
-    opened = services._open_library
+    opened = services.components._open_library
 
     def slow_open(settings, create):  # type: ignore[no-untyped-def]
         release.wait(timeout=30)
         return opened(settings, create)
 
-    services._open_library = slow_open  # type: ignore[method-assign]
+    services.components._open_library = slow_open
     from assistant.tui.app import LitassistApp
 
     app = LitassistApp(services)
@@ -302,3 +302,20 @@ async def test_export_writes_the_conversation_note_and_bib_and_says_where(
             assert source.paper.title.split(":")[0] in bib
         said = [m for _, m in notifications(app) if m.startswith("Note written: ")]
         assert said[0] == f"Note written: {notes / (stem + '.md')} (with {stem}.bib)"
+
+
+async def test_the_worker_reports_the_answer_in_messages(
+    hashing_sample_library: Path, tmp_path: Path, fake_llm: FakeChatEndpoint
+) -> None:
+    from assistant.tui.messages import AnswerDone, AnswerPiece
+
+    seen: list[object] = []
+    app = make_app(hashing_sample_library, tmp_path)
+    async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
+        await settle(app, pilot)
+        view = await ask(app, pilot, QUESTION)
+    pieces = [m.text for m in seen if isinstance(m, AnswerPiece)]
+    (done,) = [m for m in seen if isinstance(m, AnswerDone)]
+    assert len(pieces) > 1 and "".join(pieces) == view.answer.text
+    assert done.stored.answer is view.answer and done.stored.store_error is None
+    assert done.stored.conversation_id == app.chat.conversation_id

@@ -288,7 +288,7 @@ async def test_mark_two_papers_and_compare_them(
 async def test_export_a_comparison_from_the_compare_screen(
     hashing_sample_library: Path, tmp_path: Path
 ) -> None:
-    from assistant.comparisons import ComparisonStore
+    from assistant.store.comparisons import ComparisonStore
     from assistant.tui.screens.compare import CompareScreen
 
     app = make_app(hashing_sample_library, tmp_path, answer_mode="extractive")

@@ -14,7 +14,6 @@ from assistant.tui.citation_view import (
     citation_entries,
     cited_number,
     paper_byline,
-    short_authors,
     source_spans,
 )
 from assistant.tui.comparison_view import (
@@ -125,9 +124,8 @@ def test_citation_entries_list_cited_sources_with_their_support() -> None:
 
 
 def test_bylines_and_author_lists() -> None:
-    assert short_authors(("Smith, Ann", "Bo Jones", "Lee, C.")) == "Smith, Jones et al."
-    assert short_authors(("Bo Jones",)) == "Jones"
-    assert paper_byline(source(1).paper) == "2021 · Smith, Jones et al. · CVPR"
+    # One author-list rule everywhere (assistant.text.authors_short, tested in test_text.py).
+    assert paper_byline(source(1).paper) == "2021 · Smith et al. · CVPR"
     assert paper_byline(Paper(id="x", title="t")) == ""
 
 

@@ -9,10 +9,10 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from assistant.app import Litassist
 from assistant.settings import Settings
 from assistant.store.library import Library
 from assistant.tui.app import LitassistApp
-from assistant.tui.services import Services
 from assistant.tui.widgets.answer_view import AnswerView
 from tests.conftest import HashingEmbedder
 from tests.openai_sse import BASE_URL, MODEL
@@ -34,19 +34,19 @@ def make_settings(data_dir: Path, **values: Any) -> Settings:
 
 def make_services(
     library_dir: Path, work_dir: Path, config_file: Path | None = None, **values: Any
-) -> Services:
-    """Services over `library_dir` (HashingEmbedder); conversations and comparisons are kept
-    in `work_dir`, notes exported to `work_dir/notes`."""
-    from assistant.comparisons import ComparisonStore
-    from assistant.conversations import ConversationStore
+) -> Litassist:
+    """The application layer over `library_dir` (HashingEmbedder); conversations and
+    comparisons are kept in `work_dir`, notes exported to `work_dir/notes`."""
     from assistant.settings import save_settings
+    from assistant.store.comparisons import ComparisonStore
+    from assistant.store.conversations import ConversationStore
 
     embedder = HashingEmbedder()
 
     def open_library(settings: Settings, create: bool) -> Library:
         return Library.open(settings.data_dir, embedder, create=create)
 
-    return Services(
+    return Litassist(
         make_settings(library_dir, **values),
         open_library=open_library,
         open_conversations=lambda settings: ConversationStore.open(work_dir),

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.cli.app import cli, echo_json, settings_from
+from assistant.cli.app import app_from, cli, echo_json
 from assistant.errors import LitassistError
+from assistant.text import clip, year_text
 
 if TYPE_CHECKING:
     from assistant.types import Answer, Citation
@@ -17,11 +18,6 @@ OFFLINE_NOTICE = (
     "Set OPENAI_BASE_URL to use one."
 )
 QUOTE_CHARS = 160
-
-
-def _short(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _print_after(answer: Answer) -> None:
@@ -43,8 +39,8 @@ def _print_after(answer: Answer) -> None:
         paper = papers[paper_id]
         numbers = ", ".join(str(n) for n in sorted({c.number for c in cites}))
         best = max(cites, key=lambda c: c.support)
-        click.echo(f"  [{numbers}] {paper.title} ({paper.year or 'n.d.'})  {paper.id}")
-        quote = _short(paper.abstract[best.start : best.end], QUOTE_CHARS)
+        click.echo(f"  [{numbers}] {paper.title} ({year_text(paper.year)})  {paper.id}")
+        quote = clip(paper.abstract[best.start : best.end], QUOTE_CHARS)
         click.echo(f'       "{quote}"  support {best.support:.2f}')
     others = len({s.paper.id for s in answer.sources} - set(by_paper))
     if others:
@@ -53,7 +49,7 @@ def _print_after(answer: Answer) -> None:
     if flagged or answer.invalid_markers:
         click.echo("\nCheck these:")
         for sentence in flagged:
-            click.echo(f'  ! "{_short(sentence.text, 100)}": {sentence.note}')
+            click.echo(f'  ! "{clip(sentence.text, 100)}": {sentence.note}')
         if answer.invalid_markers:
             click.echo(f"  ! citations to no source: {', '.join(answer.invalid_markers)}")
 
@@ -94,64 +90,40 @@ def ask(
         raise LitassistError("The question is empty.")
     if conversation_ref and new_conversation:
         raise LitassistError("Give either --conversation ID or --new, not both.")
-    settings = settings_from(ctx, answer_mode=mode, k=k)
-    if settings.answer_mode == "llm" and not settings.llm_configured:
-        raise LitassistError(
-            "No LLM endpoint configured for --mode llm; set OPENAI_BASE_URL (and "
-            "OPENAI_API_KEY if it needs one), or use --mode extractive."
-        )
-
-    from assistant.answer_json import answer_to_dict
-    from assistant.cli.library_commands import resolve_papers
-    from assistant.conversations import ConversationStore
-    from assistant.rag.retriever import SearchFilters
+    from assistant.app import Scope, StoredAnswer
+    from assistant.app.answers import require_endpoint
+    from assistant.codec import answer_view
     from assistant.types import AnswerDelta
-    from assistant.wiring import make_engine, open_library
 
-    library = open_library(settings)
-    if settings.answer_mode == "auto" and not settings.llm_configured:
-        click.echo(OFFLINE_NOTICE, err=True)
-    store = None
-    try:
-        store = ConversationStore.open(settings.data_dir)
-        history: tuple[Answer, ...] = ()
-        conversation_id = None
-        if conversation_ref:
-            conversation_id = store.resolve(conversation_ref)
-            history = store.get(conversation_id).turns
-        ids = tuple(p.id for p in resolve_papers(library.catalog, paper_refs)) or None
-        filters = SearchFilters(year_from=year_from, year_to=year_to, paper_ids=ids)
-        engine = make_engine(settings, library)
-        answer: Answer | None = None
+    with app_from(ctx, answer_mode=mode, k=k) as app:
+        require_endpoint(app.settings)
+        app.library.open()
+        if app.settings.answer_mode == "auto" and not app.settings.llm_configured:
+            click.echo(OFFLINE_NOTICE, err=True)
+        scope = Scope(year_from, year_to, paper_refs)
+        result: StoredAnswer | None = None
         if as_json:
-            answer = engine.ask(question, history=history, filters=filters)
+            result = app.answers.ask(question, conversation=conversation_ref, scope=scope)
         else:
             streamed = False
-            for item in engine.stream(question, history=history, filters=filters):
+            for item in app.answers.stream(question, conversation=conversation_ref, scope=scope):
                 if isinstance(item, AnswerDelta):
                     click.echo(item.text, nl=False)
                     streamed = True
                 else:
-                    answer = item
+                    result = item
             if streamed:
                 click.echo()
-        assert answer is not None
-        if conversation_id is None:
-            conversation_id = store.create(question)
-        answer = store.add_turn(conversation_id, answer)
-    finally:
-        if store is not None:
-            store.close()
-        library.close()
-
+    assert result is not None  # the stream always ends with the stored answer
+    if result.store_error:
+        raise LitassistError(result.store_error)
+    answer = result.answer
     if as_json:
-        echo_json(answer_to_dict(answer))
+        echo_json(answer_view(answer))
     else:
         _print_after(answer)
-        click.echo(
-            f"\nconversation {conversation_id} (follow up with --conversation {conversation_id})",
-            err=True,
-        )
+        cid = result.conversation_id
+        click.echo(f"\nconversation {cid} (follow up with --conversation {cid})", err=True)
     if not answer.complete:
         raise LitassistError(answer.error or "The answer is incomplete.")
 
@@ -161,28 +133,16 @@ def ask(
 @click.pass_context
 def conversations(ctx: click.Context, as_json: bool) -> None:
     """List stored conversations, most recent first."""
-    from assistant.conversations import ConversationStore
-
-    with ConversationStore.open(settings_from(ctx).data_dir) as store:
-        rows = store.list()
+    with app_from(ctx) as app:
+        rows = app.answers.conversations()
     if as_json:
-        echo_json(
-            [
-                {
-                    "id": r.id,
-                    "title": r.title,
-                    "created_at": r.created_at.isoformat(),
-                    "updated_at": r.updated_at.isoformat(),
-                    "turns": r.turns,
-                    "last_question": r.last_question,
-                }
-                for r in rows
-            ]
-        )
+        from assistant.codec import to_dict
+
+        echo_json([to_dict(row) for row in rows])
         return
     if not rows:
         click.echo('No conversations yet; start one with `litassist ask "question"`.')
         return
     for row in rows:
         when = row.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        click.echo(f"{row.id}  {when}  {row.turns:>3} turn(s)  {_short(row.title, 70)}")
+        click.echo(f"{row.id}  {when}  {row.turns:>3} turn(s)  {clip(row.title, 70)}")

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from assistant.errors import LitassistError
+
+if TYPE_CHECKING:
+    from assistant.app import Litassist
+    from assistant.settings import Settings
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -47,7 +51,7 @@ def cli(
         ctx.invoke(chat)
 
 
-def settings_from(ctx: click.Context, **overrides: Any) -> Any:
+def settings_from(ctx: click.Context, **overrides: Any) -> Settings:
     """The `Settings` for this invocation: config file, env, then global and local flags."""
     from pydantic import ValidationError
 
@@ -61,6 +65,13 @@ def settings_from(ctx: click.Context, **overrides: Any) -> Any:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ())) or "settings"
         raise LitassistError(f"Invalid setting {where}: {first.get('msg')}.") from exc
+
+
+def app_from(ctx: click.Context, **overrides: Any) -> Litassist:
+    """The application for this invocation (close it, or use `with`); see `settings_from`."""
+    from assistant.app import Litassist
+
+    return Litassist(settings_from(ctx, **overrides))
 
 
 def echo_json(data: Any) -> None:

@@ -6,12 +6,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.cli.app import cli, echo_json, settings_from
+from assistant.cli.app import app_from, cli, echo_json
 from assistant.errors import LitassistError
+from assistant.formats import CITATION_STYLES
+from assistant.text import short_title, year_text
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from assistant.formats import CitationStyle
     from assistant.types import Comparison
 
 OFFLINE_NOTICE = (
@@ -29,8 +32,7 @@ def comparison_renderables(comparison: Comparison) -> list[RenderableType]:
     from rich.table import Table
     from rich.text import Text
 
-    from assistant.rag.aspects import aspect
-    from assistant.rag.extractive import short_name
+    from assistant.app.comparisons import aspect_label
 
     how = f"LLM {comparison.model}" if comparison.mode == "llm" else "offline, extractive"
     table = Table(
@@ -38,10 +40,9 @@ def comparison_renderables(comparison: Comparison) -> list[RenderableType]:
     )
     table.add_column("Paper", ratio=1, style="bold", overflow="fold")
     for name in comparison.aspects:
-        table.add_column(aspect(name).label, ratio=2, overflow="fold")
+        table.add_column(aspect_label(name), ratio=2, overflow="fold")
     for paper in comparison.papers:
-        year = f" ({paper.year})" if paper.year else ""
-        row: list[RenderableType] = [Text(short_name(paper.title) + year)]
+        row: list[RenderableType] = [Text(f"{short_title(paper.title)} ({year_text(paper.year)})")]
         for cell in comparison.row(paper.id):
             if not cell.stated:
                 row.append(Text("not stated", style="dim italic"))
@@ -57,7 +58,7 @@ def comparison_renderables(comparison: Comparison) -> list[RenderableType]:
     label = " (computed from the table)" if comparison.mode == "extractive" else ""
     parts.append(Text(comparison.synthesis + label))
     flagged = [
-        (f"{short_name(p.title)}, {aspect(c.aspect).label.lower()}", c.note)
+        (f"{short_title(p.title)}, {aspect_label(c.aspect).lower()}", c.note)
         for p in comparison.papers
         for c in comparison.row(p.id)
         if c.stated and not c.supported
@@ -72,7 +73,7 @@ def comparison_renderables(comparison: Comparison) -> list[RenderableType]:
     for source in comparison.sources:
         paper = source.paper
         sources.append(f"  [{source.number}] ", style="cyan")
-        sources.append(f"{paper.title} ({paper.year or 'n.d.'})  {paper.id}\n", style="")
+        sources.append(f"{paper.title} ({year_text(paper.year)})  {paper.id}\n", style="")
     parts.append(sources)
     return parts
 
@@ -111,7 +112,7 @@ def _print_table(comparison: Comparison) -> None:
 )
 @click.option(
     "--style",
-    type=click.Choice(["footnote", "pandoc"]),
+    type=click.Choice(CITATION_STYLES),
     default="footnote",
     show_default=True,
     help="Citation style of --format md.",
@@ -126,7 +127,7 @@ def compare(
     aspects: str | None,
     mode: str | None,
     fmt: str,
-    style: str,
+    style: CitationStyle,
     no_save: bool,
 ) -> None:
     """Compare papers side by side: one row per paper, one cited cell per aspect, a synthesis.
@@ -136,53 +137,30 @@ def compare(
     say "not stated".  The comparison is stored; export it with
     `litassist export --last-comparison`.
     """
-    if topic is not None and refs:
-        raise LitassistError("Give either paper REFS or --topic, not both.")
-    if topic is None and not refs:
-        raise LitassistError('Name the papers to compare, or use --topic "...".')
-    settings = settings_from(ctx, answer_mode=mode)
-    if settings.answer_mode == "llm" and not settings.llm_configured:
-        raise LitassistError(
-            "No LLM endpoint configured for --mode llm; set OPENAI_BASE_URL (and "
-            "OPENAI_API_KEY if it needs one), or use --mode extractive."
-        )
+    from assistant.app.answers import require_endpoint
+    from assistant.app.comparisons import check_request
 
-    from assistant.cli.library_commands import resolve_papers
-    from assistant.comparisons import ComparisonStore
-    from assistant.rag.aspects import parse_aspects
-    from assistant.wiring import make_comparer, open_library
+    check_request(refs, topic)
+    with app_from(ctx, answer_mode=mode) as app:
+        require_endpoint(app.settings, "compare")
+        app.library.open()
+        if app.settings.answer_mode == "auto" and not app.settings.llm_configured:
+            click.echo(OFFLINE_NOTICE, err=True)
+        made = app.comparisons.compare(refs, topic=topic, n=n, aspects=aspects, save=not no_save)
+        comparison = made.comparison
+        if made.store_error:
+            raise LitassistError(made.store_error)
+        if comparison.shortfall:
+            click.echo(comparison.shortfall, err=True)
+        if fmt == "json":
+            from assistant.codec import comparison_view
 
-    columns = parse_aspects(aspects)
-    library = open_library(settings)
-    if settings.answer_mode == "auto" and not settings.llm_configured:
-        click.echo(OFFLINE_NOTICE, err=True)
-    try:
-        comparer = make_comparer(settings, library)
-        if topic is not None:
-            comparison = comparer.compare_topic(topic, n, columns)
+            echo_json(comparison_view(comparison))
+        elif fmt == "md":
+            click.echo(app.notes.comparison_markdown(comparison, style), nl=False)
         else:
-            papers = resolve_papers(library.catalog, refs)
-            comparison = comparer.compare([p.id for p in papers], columns)
-        context = [row.paper for row in library.catalog.list_rows()] if fmt == "md" else []
-    finally:
-        library.close()
-    if not no_save:
-        with ComparisonStore.open(settings.data_dir) as store:
-            store.save(comparison)
-
-    if fmt == "json":
-        from assistant.comparison_json import comparison_to_dict
-
-        echo_json(comparison_to_dict(comparison))
-    elif fmt == "md":
-        from assistant.export.keys import assign_keys
-        from assistant.export.markdown import comparison_note, comparison_papers
-
-        keys = assign_keys(comparison_papers(comparison), context=context)
-        click.echo(comparison_note(comparison, style=style, keys=keys), nl=False)  # type: ignore[arg-type]
-    else:
-        _print_table(comparison)
-    if not no_save:
+            _print_table(comparison)
+    if made.saved:
         click.echo(
             f"comparison {comparison.id} (export with `litassist export --comparison "
             f"{comparison.id}`)",
@@ -195,24 +173,12 @@ def compare(
 @click.pass_context
 def comparisons(ctx: click.Context, as_json: bool) -> None:
     """List stored comparisons, newest first."""
-    from assistant.comparisons import ComparisonStore
-
-    with ComparisonStore.open(settings_from(ctx).data_dir) as store:
-        rows = store.list()
+    with app_from(ctx) as app:
+        rows = app.comparisons.comparisons()
     if as_json:
-        echo_json(
-            [
-                {
-                    "id": r.id,
-                    "title": r.title,
-                    "created_at": r.created_at.isoformat(),
-                    "papers": r.papers,
-                    "aspects": list(r.aspects),
-                    "mode": r.mode,
-                }
-                for r in rows
-            ]
-        )
+        from assistant.codec import to_dict
+
+        echo_json([to_dict(row) for row in rows])
         return
     if not rows:
         click.echo('No comparisons yet; make one with `litassist compare --topic "..."`.')

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from assistant.cli.app import cli, echo_json, settings_from
@@ -34,7 +36,7 @@ def config_set(key: str, value: str) -> None:
     if key not in SAVABLE_KEYS:
         raise LitassistError(f"Cannot save {key!r}; savable keys: {', '.join(SAVABLE_KEYS)}.")
     field = Settings.model_fields[key]
-    typed: object = int(value) if field.annotation is int else value
+    typed: Any = int(value) if field.annotation is int else value
     try:
         Settings(**{key: typed})
     except Exception as exc:

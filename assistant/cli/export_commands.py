@@ -7,57 +7,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.cli.app import cli, settings_from
+from assistant.cli.app import app_from, cli
 from assistant.errors import LitassistError
+from assistant.formats import CITATION_STYLES, EXPORT_FORMATS
 
 if TYPE_CHECKING:
-    from assistant.settings import Settings
-    from assistant.types import Comparison, Conversation, Paper
-
-
-def _conversation(settings: Settings, ref: str | None) -> Conversation:
-    from assistant.conversations import ConversationStore
-
-    with ConversationStore.open(settings.data_dir) as store:
-        if ref is None:
-            last = store.last_id()
-            if last is None:
-                raise LitassistError(
-                    'No conversations to export yet; ask something first (`litassist ask "..."`).'
-                )
-            return store.get(last)
-        return store.get(store.resolve(ref))
-
-
-def _comparison(settings: Settings, ref: str | None) -> Comparison:
-    from assistant.comparisons import ComparisonStore
-
-    with ComparisonStore.open(settings.data_dir) as store:
-        if ref is None:
-            last = store.last_id()
-            if last is None:
-                raise LitassistError(
-                    "No comparisons to export yet; make one with `litassist compare`."
-                )
-            return store.get(last)
-        return store.get(ref)
-
-
-def _library_papers(settings: Settings) -> list[Paper]:
-    """Every paper of the (embedded) library, so generated keys are unique library-wide."""
-    if settings.chroma_url:
-        return []  # keys are then unique within the export only
-    from assistant.errors import LibraryNotFoundError
-    from assistant.store.catalog import Catalog
-
-    try:
-        catalog = Catalog.open(settings.data_dir)
-    except (LibraryNotFoundError, LitassistError):
-        return []  # the library is gone or unreadable: stored snapshots still export
-    try:
-        return [row.paper for row in catalog.list_rows()]
-    finally:
-        catalog.close()
+    from assistant.formats import CitationStyle, ExportFormat
+    from assistant.types import Comparison, Conversation
 
 
 @cli.command()
@@ -68,14 +24,14 @@ def _library_papers(settings: Settings) -> list[Paper]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "json", "bibtex"]),
+    type=click.Choice(EXPORT_FORMATS),
     default="md",
     show_default=True,
     help="A Markdown note, JSON, or BibTeX of the cited papers.",
 )
 @click.option(
     "--style",
-    type=click.Choice(["footnote", "pandoc"]),
+    type=click.Choice(CITATION_STYLES),
     default="footnote",
     show_default=True,
     help="Citations as [^1] footnotes, or pandoc [@key] matching the exported .bib.",
@@ -99,8 +55,8 @@ def export(
     last: bool,
     comparison_ref: str | None,
     last_comparison: bool,
-    fmt: str,
-    style: str,
+    fmt: ExportFormat,
+    style: CitationStyle,
     out: Path | None,
     bib: Path | None,
     tags: tuple[str, ...],
@@ -118,27 +74,18 @@ def export(
         raise LitassistError(
             "Export one thing: a CONVERSATION id, --last, --comparison ID or --last-comparison."
         )
-    from assistant.export.exporter import render, target_paths, write_files
-
-    settings = settings_from(ctx)
-    item: Conversation | Comparison
-    if comparison_ref or last_comparison:
-        item = _comparison(settings, comparison_ref)
-    else:
-        item = _conversation(settings, conversation)
-    files = target_paths(out, title=item.title, fmt=fmt, style=style, bib=bib)  # type: ignore[arg-type]
-    texts = render(
-        item,
-        fmt=fmt,  # type: ignore[arg-type]
-        style=style,  # type: ignore[arg-type]
-        tags=tags,
-        context=_library_papers(settings),
-        bibliography=files.bibliography,
-    )
-    if files.main is None:
-        click.echo(texts.main, nl=False)
-    written = write_files(files, texts, force=force)
-    for path in written:
+    with app_from(ctx) as app:
+        item: Conversation | Comparison
+        if comparison_ref or last_comparison:
+            item = app.comparisons.get(comparison_ref)
+        else:
+            item = app.answers.conversation(conversation)
+        result = app.notes.export(
+            item, fmt=fmt, style=style, out=out, bib=bib, tags=tags, force=force
+        )
+    if result.files.main is None:
+        click.echo(result.texts.main, nl=False)
+    for path in result.written:
         click.echo(f"wrote {path}", err=True)
-    if fmt == "bibtex" and not texts.papers:
+    if fmt == "bibtex" and not result.texts.papers:
         click.echo("nothing is cited, so the BibTeX is empty", err=True)

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from assistant.cli.app import cli, echo_json, settings_from
-from assistant.errors import LitassistError, PaperNotFoundError
+from assistant.cli.app import app_from, cli, echo_json
+from assistant.text import authors_short, clip, year_text
 
 if TYPE_CHECKING:
-    from assistant.store.records import PaperCatalog
+    from assistant.app.library import SearchMode
     from assistant.types import Paper, PaperHit
+
+# The long texts `papers --json` and `search --json` leave out (`litassist export` has them).
+LONG_FIELDS = ("abstract", "raw_entry")
 
 
 @contextmanager
-def _progress(enabled: bool, label: str) -> Iterator[object]:
+def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None]]:
     """A rich progress bar on stderr; a no-op callback when stderr is not a terminal."""
     if not enabled:
         yield lambda done, total: None
@@ -47,54 +51,35 @@ def _progress(enabled: bool, label: str) -> Iterator[object]:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
-    """Add papers from files or folders (BibTeX, RIS, CSL-JSON, JSONL, CSV, plain listings).
+    """Add papers from files or folders (BibTeX, RIS, Web of Science, MEDLINE, EndNote,
+    RefWorks, CSL-JSON/YAML, Crossref/OpenAlex/arXiv/PubMed responses, JSONL, CSV, listings).
+
+    Formats are recognised by content; files that are not bibliographies are skipped and
+    named. Exits 1 when nothing was stored and something failed.
 
     Re-ingesting an unchanged file changes nothing; a changed abstract replaces the paper's
     old passages; the same paper from two files is stored once.
     """
-    from assistant.ingest import ingest as run_ingest
-    from assistant.wiring import open_library
-
-    settings = settings_from(ctx)
-    library = open_library(settings, create=True)
-    try:
-        show = not as_json and click.get_text_stream("stderr").isatty()
+    with app_from(ctx) as app:
+        show = not as_json and sys.stderr.isatty()
         with _progress(show, "Ingesting") as progress:
-            report = run_ingest(paths, library, progress=progress)  # type: ignore[arg-type]
-    finally:
-        library.close()
+            report = app.library.ingest(paths, progress)
     if as_json:
         echo_json(report.as_dict())
-        return
-    for problem in report.problems:
-        click.echo(f"skipped: {problem}", err=True)
-    click.echo(report.summary())
+    else:
+        for problem in report.problems:
+            click.echo(f"skipped: {problem}", err=True)
+        for note in report.truncated:
+            click.echo(f"cut: {note}", err=True)
+        click.echo(report.summary())
+    if report.failed:
+        ctx.exit(1)
 
 
-def _paper_dict(paper: Paper) -> dict[str, object]:
-    return {
-        "id": paper.id,
-        "title": paper.title,
-        "authors": list(paper.authors),
-        "year": paper.year,
-        "venue": paper.venue,
-        "doi": paper.doi,
-        "arxiv_id": paper.arxiv_id,
-        "url": paper.url,
-        "citekey": paper.citekey,
-        "source_file": paper.source_file,
-    }
+def _paper_dict(paper: Paper) -> dict[str, Any]:
+    from assistant.codec import to_dict
 
-
-def _open_catalog(ctx: click.Context) -> PaperCatalog:
-    from assistant.store.records import open_catalog
-
-    settings = settings_from(ctx)
-    return open_catalog(settings.data_dir, settings.chroma_url)
-
-
-def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return to_dict(paper, omit=LONG_FIELDS)
 
 
 @cli.command()
@@ -102,11 +87,8 @@ def _short(text: str, width: int) -> str:
 @click.pass_context
 def papers(ctx: click.Context, as_json: bool) -> None:
     """List the papers in the library."""
-    catalog = _open_catalog(ctx)
-    try:
-        rows = catalog.list_rows()
-    finally:
-        catalog.close()
+    with app_from(ctx) as app:
+        rows = app.library.papers()
     if as_json:
         echo_json(
             [{**_paper_dict(r.paper), "chunks": r.chunks, "indexed": r.indexed} for r in rows]
@@ -118,26 +100,12 @@ def papers(ctx: click.Context, as_json: bool) -> None:
     width = max(len(r.paper.id) for r in rows)
     for row in rows:
         paper = row.paper
-        first = paper.first_author_surname or ""
-        year = str(paper.year or "")
+        who = authors_short(paper.authors)
         click.echo(
-            f"{paper.id:<{width}}  {year:>4}  {_short(first, 16):<16}  {_short(paper.title, 70)}"
+            f"{paper.id:<{width}}  {year_text(paper.year):>4}  {clip(who, 16):<16}  "
+            f"{clip(paper.title, 70)}"
         )
     click.echo(f"{len(rows)} paper(s).")
-
-
-def resolve_papers(catalog: PaperCatalog, refs: tuple[str, ...]) -> list[Paper]:
-    """Papers for ids, citekeys, DOIs or unique id prefixes given by the user."""
-    found: list[Paper] = []
-    for ref in refs:
-        matches = catalog.resolve(ref)
-        if not matches:
-            raise PaperNotFoundError(f"No paper matches {ref!r}; see `litassist papers`.")
-        if len(matches) > 1:
-            ids = ", ".join(m.id for m in matches[:5])
-            raise PaperNotFoundError(f"{ref!r} matches several papers ({ids}); be more specific.")
-        found.append(matches[0])
-    return found
 
 
 @cli.command()
@@ -145,36 +113,19 @@ def resolve_papers(catalog: PaperCatalog, refs: tuple[str, ...]) -> list[Paper]:
 @click.pass_context
 def remove(ctx: click.Context, refs: tuple[str, ...]) -> None:
     """Remove papers (by id, citekey, DOI or unique id prefix) and all their passages."""
-    from assistant.wiring import open_library
-
-    library = open_library(settings_from(ctx))
-    try:
-        targets = resolve_papers(library.catalog, refs)
-        with library.write_lock(wait=2.0):
-            library.remove([p.id for p in targets])
-            library.lexical()
-    finally:
-        library.close()
-    for paper in targets:
+    with app_from(ctx) as app:
+        removed = app.library.remove(refs)
+    for paper in removed:
         click.echo(f"removed {paper.id}  {paper.title}")
 
 
-def _hit_dict(hit: PaperHit) -> dict[str, object]:
+def _hit_dict(hit: PaperHit) -> dict[str, Any]:
+    from assistant.codec import passage_to_dict
+
     return {
         **_paper_dict(hit.paper),
         "score": round(hit.score, 6),
-        "passages": [
-            {
-                "chunk_id": p.chunk.id,
-                "text": p.chunk.text,
-                "start": p.chunk.start,
-                "end": p.chunk.end,
-                "score": round(p.score, 6),
-                "dense_rank": p.dense_rank,
-                "lexical_rank": p.lexical_rank,
-            }
-            for p in hit.passages
-        ],
+        "passages": [{**passage_to_dict(p), "score": round(p.score, 6)} for p in hit.passages],
     }
 
 
@@ -202,22 +153,18 @@ def search(
     year_from: int | None,
     year_to: int | None,
     paper_refs: tuple[str, ...],
-    mode: str,
+    mode: SearchMode,
     as_json: bool,
 ) -> None:
     """Find the papers and passages most relevant to QUERY (hybrid dense + BM25)."""
-    from assistant.rag.retriever import HybridRetriever, SearchFilters
-    from assistant.wiring import open_library
+    from assistant.app import Scope
+    from assistant.errors import LitassistError
 
     if not query.strip():
         raise LitassistError("The query is empty.")
-    library = open_library(settings_from(ctx))
-    try:
-        ids = tuple(p.id for p in resolve_papers(library.catalog, paper_refs)) or None
-        filters = SearchFilters(year_from=year_from, year_to=year_to, paper_ids=ids)
-        hits = HybridRetriever(library).search(query, k, filters=filters, mode=mode)  # type: ignore[arg-type]
-    finally:
-        library.close()
+    with app_from(ctx) as app:
+        scope = Scope(year_from, year_to, paper_refs)
+        hits = app.library.search(query, k, scope=scope, mode=mode)
     if as_json:
         echo_json({"query": query, "results": [_hit_dict(h) for h in hits]})
         return
@@ -226,6 +173,6 @@ def search(
         return
     for rank, hit in enumerate(hits, start=1):
         paper = hit.paper
-        click.echo(f"{rank:>2}. {paper.title} ({paper.year or 'n.d.'})  [{paper.id}]")
+        click.echo(f"{rank:>2}. {paper.title} ({year_text(paper.year)})  [{paper.id}]")
         best = hit.passages[0].chunk.text
-        click.echo(f"    {_short(best, 220)}")
+        click.echo(f"    {clip(best, 220)}")

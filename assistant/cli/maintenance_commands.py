@@ -6,12 +6,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.cli.app import cli, echo_json, settings_from
+from assistant.cli.app import app_from, cli, echo_json
 
 if TYPE_CHECKING:
-    from assistant.recovery import FileCheck
-    from assistant.store.health import LibraryHealth
-    from assistant.store.library import RepairReport
+    from assistant.app.library import FileCheck, LibraryHealth, RepairReport
 
 
 def _table(health: LibraryHealth) -> list[str]:
@@ -68,21 +66,20 @@ def doctor(ctx: click.Context, do_repair: bool, as_json: bool) -> None:
     only what it does not keep), deletes orphans, rebuilds BM25 and a damaged vector index
     (the old store is moved aside).  Exits with 1 while problems remain.
     """
-    from assistant.recovery import CATALOG_FILE, check_and_restore
-    from assistant.wiring import open_library
-
-    settings = settings_from(ctx)
-    files, restored = check_and_restore(settings, repair=do_repair)
-    damaged = [_file_problem(f) for f in files if f.problem]
+    with app_from(ctx) as app:
+        result = app.library.doctor(repair=do_repair)
+    before, after, report = result.before, result.after, result.repair
+    damaged = [_file_problem(f) for f in result.damaged_files]
+    consistent = result.consistent
     if not as_json:
-        for done in restored:
+        for done in result.restored:
             click.echo(done.line())
-    if any(f.problem for f in files if f.name == CATALOG_FILE):  # the library cannot be read
+    if before is None or after is None:  # the catalog is damaged: the library cannot be read
         if as_json:
             echo_json(
                 {
-                    "files": [f.as_dict() for f in files],
-                    "restored": [r.as_dict() for r in restored],
+                    "files": [f.as_dict() for f in result.files],
+                    "restored": [r.as_dict() for r in result.restored],
                     "consistent": False,
                     "problems": damaged,
                 }
@@ -90,37 +87,14 @@ def doctor(ctx: click.Context, do_repair: bool, as_json: bool) -> None:
         else:
             click.echo("Found: " + "; ".join(damaged) + ". " + _advice(do_repair))
         ctx.exit(1)
-        return
-    library = open_library(settings)
-    report: RepairReport | None = None
-    try:
-        before = library.check(probe=True)
-        after = before
-        if do_repair and (not before.consistent or before.bm25.state != "current"):
-            with library.write_lock(wait=2.0):
-                report = library.repair(thorough=True)
-            after = library.check(probe=True)
-    finally:
-        library.close()
-    consistent = after.consistent and not damaged
     if as_json:
+        from assistant.codec import to_dict
+
         data = after.as_dict()
         data["found"] = before.problems()
-        data["repaired"] = (
-            None
-            if report is None
-            else {
-                "reindexed": report.reindexed,
-                "orphans_removed": report.orphans_removed,
-                "lexical_rebuilt": report.lexical_rebuilt,
-                "vector_store_moved_to": report.vector_store_moved_to,
-                "vector_index_rebuilt": report.vector_index_rebuilt,
-                "reembedded": report.reembedded,
-                "vectors_copied": report.vectors_copied,
-            }
-        )
-        data["files"] = [f.as_dict() for f in files]
-        data["restored"] = [r.as_dict() for r in restored]
+        data["repaired"] = None if report is None else to_dict(report)
+        data["files"] = [f.as_dict() for f in result.files]
+        data["restored"] = [r.as_dict() for r in result.restored]
         data["consistent"] = consistent
         data["problems"] = [*after.problems(), *damaged]
         echo_json(data)

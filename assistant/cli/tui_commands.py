@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from assistant.cli.app import cli, settings_from
+from assistant.cli.app import app_from, cli
 
 
 @cli.command()
@@ -12,6 +12,5 @@ from assistant.cli.app import cli, settings_from
 def chat(ctx: click.Context) -> None:
     """Open the terminal UI: chat with cited answers, sources, library, compare, export."""
     from assistant.tui.app import LitassistApp
-    from assistant.tui.services import Services
 
-    LitassistApp(Services.from_settings(settings_from(ctx))).run()
+    LitassistApp(app_from(ctx)).run()

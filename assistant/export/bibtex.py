@@ -78,7 +78,7 @@ def title_value(title: str) -> str:
     """The escaped title with capitalised-inside words and words with digits in braces."""
     parts = []
     for token in title.split(" "):
-        lead, core, trail = _PROTECT.match(token).groups()  # type: ignore[union-attr]
+        lead, core, trail = _PROTECT.match(token).groups()  # type: ignore[union-attr]  # matches any string
         escaped = escape_latex(core)
         if core and _needs_protection(core):
             escaped = "{" + escaped + "}"

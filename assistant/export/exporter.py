@@ -21,7 +21,6 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from assistant.errors import LitassistError
 from assistant.export.bibtex import bibtex_for
@@ -35,10 +34,11 @@ from assistant.export.markdown import (
     conversation_note,
 )
 from assistant.files import safe_filename, write_atomic
+from assistant.formats import ExportFormat
 from assistant.types import Comparison, Conversation, Paper
 
-Format = Literal["md", "json", "bibtex"]
-FORMATS: tuple[Format, ...] = ("md", "json", "bibtex")
+Format = ExportFormat
+MAX_NAME_TRIES = 1000
 EXTENSIONS: dict[str, str] = {"md": ".md", "json": ".json", "bibtex": ".bib"}
 
 
@@ -107,8 +107,7 @@ def render(
     bibliography: str | None = None,
 ) -> ExportTexts:
     """The export's text (and its .bib), citation keys unique among `context` too."""
-    is_comparison = isinstance(item, Comparison)
-    papers = comparison_papers(item) if is_comparison else cited_papers(item.turns)  # type: ignore[union-attr,arg-type]
+    papers = comparison_papers(item) if isinstance(item, Comparison) else cited_papers(item.turns)
     keys = assign_keys(papers, context=context)
     bib = bibtex_for(papers, keys=keys, strings=source_strings(papers))
     if fmt == "bibtex":
@@ -116,8 +115,10 @@ def render(
     if fmt == "json":
         text = comparison_json(item) if isinstance(item, Comparison) else conversation_json(item)
         return ExportTexts(text, bib, tuple(papers))
-    note = comparison_note if isinstance(item, Comparison) else conversation_note
-    text = note(item, style=style, tags=tags, keys=keys, bibliography=bibliography)  # type: ignore[arg-type]
+    if isinstance(item, Comparison):
+        text = comparison_note(item, style=style, tags=tags, keys=keys, bibliography=bibliography)
+    else:
+        text = conversation_note(item, style=style, tags=tags, keys=keys, bibliography=bibliography)
     return ExportTexts(text, bib, tuple(papers))
 
 
@@ -138,6 +139,31 @@ def write_files(files: ExportFiles, texts: ExportTexts, *, force: bool = False) 
     return written
 
 
+def free_note_paths(folder: Path, title: str) -> ExportFiles:
+    """`folder/<title>.md` and its `.bib` (pandoc style), or `<title>-2`, `-3`, ... when either
+    is taken: what the TUI writes, never replacing a file."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LitassistError(f"Cannot create {folder}: {exc.strerror or exc}.") from exc
+    for attempt in range(1, MAX_NAME_TRIES + 1):
+        name = title if attempt == 1 else f"{title} {attempt}"
+        files = target_paths(folder, title=name, fmt="md", style="pandoc")
+        taken = [p for p in (files.main, files.bib) if p is not None and p.exists()]
+        if not taken:
+            return files
+    raise LitassistError(f"Too many notes named {title!r} in {folder}; move some away.")
+
+
+def written_message(paths: Sequence[Path]) -> str:
+    """`Note written: /notes/x.md (with x.bib)` for the paths an export wrote."""
+    notes = [p for p in paths if p.suffix != ".bib"]
+    bibs = [p for p in paths if p.suffix == ".bib"]
+    main = notes[0] if notes else paths[0]
+    extra = f" (with {bibs[0].name})" if notes and bibs else ""
+    return f"Note written: {main}{extra}"
+
+
 def source_strings(papers: Sequence[Paper]) -> dict[str, str]:
     """The `@string` definitions in the BibTeX files these papers came from (files still there).
 
@@ -153,7 +179,7 @@ def source_strings(papers: Sequence[Paper]) -> dict[str, str]:
     )
     for name in files:
         try:
-            text = Path(name).read_text(encoding="utf-8", errors="replace")  # type: ignore[arg-type]
+            text = Path(name).read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
         for block in bibtexparser.parse_string(text, parse_stack=[]).strings:

@@ -1,4 +1,5 @@
-"""Exports as JSON: a conversation's turns (`answer_json`'s layout) or a comparison.
+"""Exports as JSON: a conversation (its turns as `codec.answer_view`) or a comparison
+(`codec.comparison_view`).
 
 Nothing secret is in either: answers and comparisons record the model's name, never the
 endpoint's credentials.
@@ -9,19 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from assistant.answer_json import answer_to_dict
-from assistant.comparison_json import comparison_to_dict
-from assistant.types import Answer, Comparison, Conversation
-
-
-def conversation_to_dict(conversation: Conversation) -> dict[str, Any]:
-    return {
-        "kind": "conversation",
-        "id": conversation.id,
-        "title": conversation.title,
-        "created_at": conversation.created_at.isoformat(),
-        "turns": [answer_to_dict(turn) for turn in conversation.turns],
-    }
+from assistant.codec import comparison_view, conversation_view
+from assistant.types import Comparison, Conversation
 
 
 def _dumps(data: Any) -> str:
@@ -29,12 +19,8 @@ def _dumps(data: Any) -> str:
 
 
 def conversation_json(conversation: Conversation) -> str:
-    return _dumps(conversation_to_dict(conversation))
-
-
-def answer_json(answer: Answer) -> str:
-    return _dumps(answer_to_dict(answer))
+    return _dumps(conversation_view(conversation))
 
 
 def comparison_json(comparison: Comparison) -> str:
-    return _dumps(comparison_to_dict(comparison))
+    return _dumps(comparison_view(comparison))

@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from string import ascii_lowercase
 
+from assistant.text import first_surname
 from assistant.types import Paper
 
 # Characters BibTeX, biber and pandoc all accept in a key.
@@ -42,7 +43,7 @@ def _title_words(title: str) -> list[str]:
 def generated_key(paper: Paper) -> str:
     """`surname + year + first title word`, e.g. `lecun2015deep`."""
     words = _title_words(paper.title)
-    surname = _ascii_letters(paper.first_author_surname or "")[:MAX_WORD_CHARS]
+    surname = _ascii_letters(first_surname(paper.authors))[:MAX_WORD_CHARS]
     if not surname and words:
         surname = words.pop(0)
     year = str(paper.year) if paper.year else ""

@@ -22,16 +22,23 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
 
 from assistant.export.keys import keys_for
-from assistant.export.references import markdown_text, reference_line, short_label
+from assistant.export.references import markdown_text, reference_line
+from assistant.formats import CitationStyle
 from assistant.rag.aspects import aspect as aspect_spec
 from assistant.rag.citations import find_markers, strip_markers
-from assistant.types import Answer, AnswerSentence, Comparison, Conversation, Paper, Source
+from assistant.text import paper_label
+from assistant.types import (
+    Answer,
+    AnswerSentence,
+    Comparison,
+    Conversation,
+    Paper,
+    Source,
+)
 
-Style = Literal["footnote", "pandoc"]
-STYLES: tuple[Style, ...] = ("footnote", "pandoc")
+Style = CitationStyle
 DEFAULT_TAGS = ("litassist",)
 _PANDOC_SIMPLE_KEY = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_:.#$%&\-+?<>~/]*[A-Za-z0-9_])?$")
 NOT_STATED = "*not stated*"
@@ -221,7 +228,7 @@ def _answers_note(
             source = sources.get(citation.number)
             if source is not None:
                 quote = source.paper.abstract[citation.start : citation.end]
-                quotes.append((source.paper, short_label(source.paper), quote))
+                quotes.append((source.paper, paper_label(source.paper), quote))
         unsupported += _claims_unsupported(answer.sentences)
     lines += _passages_section(quotes, refs)
     lines += _unsupported_section(unsupported)
@@ -300,7 +307,7 @@ def _table_cell(text: str) -> str:
 def comparison_question(comparison: Comparison) -> str:
     if comparison.topic:
         return comparison.topic
-    names = "; ".join(short_label(p) for p in comparison.papers)
+    names = "; ".join(paper_label(p) for p in comparison.papers)
     return f"Compare {names}"
 
 
@@ -329,7 +336,7 @@ def comparison_note(
     quotes: list[tuple[Paper, str, str]] = []
     unsupported: list[tuple[str, str | None]] = []
     for paper in papers:
-        row = [f"{_table_cell(short_label(paper))} {refs.cite([paper])}"]
+        row = [f"{_table_cell(paper_label(paper))} {refs.cite([paper])}"]
         for name, label in zip(comparison.aspects, labels, strict=True):
             cell = comparison.cell(paper.id, name)
             if cell is None or not cell.stated:
@@ -340,12 +347,12 @@ def comparison_note(
             if not cell.supported:
                 text += " *(unsupported)*"
                 unsupported.append(
-                    (f"{short_label(paper)}, {label.lower()}: {cell.text}", cell.note)
+                    (f"{paper_label(paper)}, {label.lower()}: {cell.text}", cell.note)
                 )
             row.append(text)
             for citation in cell.evidence:
                 quote = paper.abstract[citation.start : citation.end]
-                quotes.append((paper, f"{short_label(paper)}, {label.lower()}", quote))
+                quotes.append((paper, f"{paper_label(paper)}, {label.lower()}", quote))
         lines.append("| " + " | ".join(row) + " |")
     lines.append("")
     lines += ["## Synthesis", "", rewrite_markers(comparison.synthesis, sources, refs).strip(), ""]
@@ -359,7 +366,7 @@ def comparison_note(
         source = sources.get(citation.number)
         if source is not None:
             quote = source.paper.abstract[citation.start : citation.end]
-            quotes.append((source.paper, f"{short_label(source.paper)}, synthesis", quote))
+            quotes.append((source.paper, f"{paper_label(source.paper)}, synthesis", quote))
     unsupported += _claims_unsupported(comparison.synthesis_sentences)
     lines += _passages_section(quotes, refs)
     lines += _unsupported_section(unsupported)

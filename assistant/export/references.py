@@ -62,19 +62,3 @@ def reference_line(paper: Paper) -> str:
     if link:
         parts.append(f"<{link}>")
     return " ".join(parts)
-
-
-def short_label(paper: Paper) -> str:
-    """`LeCun et al. (2015)`, or the short title for papers without authors."""
-    from assistant.rag.extractive import short_name
-
-    year = f" ({paper.year})" if paper.year else ""
-    surname = paper.first_author_surname
-    if not surname:
-        return short_name(paper.title) + year
-    more = (
-        " et al."
-        if len(paper.authors) > 2
-        else (f" & {paper.authors[1].split(',')[0]}" if len(paper.authors) == 2 else "")
-    )
-    return f"{surname}{more}{year}"

@@ -6,9 +6,20 @@ Markers look like `[1]`, `[1, 3]`, `[1-3]`, `[1][2]`, `[1; 2]`, `[Source 2]`.  A
 Checking (`verify`) is pure: the embedder and the term weights are passed in.  Each answer
 sentence is scored against the passages it cites: support = LEXICAL_WEIGHT x (weighted share of
 the sentence's terms found in the cited passages, title included) + (1 - LEXICAL_WEIGHT) x (best
-cosine between the sentence and one sentence of a cited passage).  Numbers in the sentence that
-no cited passage contains make it unsupported whatever the score: a wrong figure is the
-commonest way a fluent answer misquotes a paper.
+cosine between the sentence and one sentence of a cited passage).  A high score only says the
+sentence is about what the passage is about, so a sentence also has to pass, in this order:
+
+1. its figures, compared as quantities (quantities.py): "3 billion" is not "1.4 billion" and
+   not the "3" of "3 datasets";
+2. its names: one the cited source never mentions is not in the source, or the wrong paper
+   when another source is where it comes from (entailment.py);
+3. negation and direction: "contains images of people" against "no images of people",
+   "decreases" against "increases";
+4. overclaims: "every", "only", "first", "largest", "state of the art", "outperforms" where the
+   source hedges;
+5. the score itself, and no run of words the source never uses (an added detail).
+
+The first that fails gives the sentence its `reason` (types.UnsupportedReason) and `note`.
 
 Markers are never renumbered and the text is never rewritten, so what was streamed is what is
 stored; a marker that points to no source is listed in `invalid_markers`, is not trusted as a
@@ -21,20 +32,21 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
+from assistant.rag import entailment, quantities
 from assistant.rag.embeddings import Embedder
 from assistant.rag.scoring import (
     TermWeights,
     UniformWeights,
     cosines,
     coverage,
-    numbers,
     terms_many,
 )
 from assistant.rag.sentences import Span, split_sentences
-from assistant.types import AnswerSentence, Citation, Source
+from assistant.types import REASON_LABELS, AnswerSentence, Citation, Source, UnsupportedReason
 
 # A sentence is supported when its support reaches this.  Chosen with benchmarks/support_eval.py
 # on the 32 hand-labelled claim / cited-paper pairs of benchmarks/data/support_pairs.jsonl (local
@@ -42,6 +54,8 @@ from assistant.types import AnswerSentence, Citation, Source
 # neighbouring paper 0.10-0.44.  The threshold sits in that gap, nearer the unsupported side,
 # because an LLM paraphrases more loosely than those test claims.
 SUPPORT_THRESHOLD = 0.5
+# "all": every check; "grounding": figures and names only (see `verify`).
+CheckScope = Literal["all", "grounding"]
 LEXICAL_WEIGHT = 0.5
 YEAR_FROM = 1000  # a bracketed number this large is a year, not a source
 MAX_RANGE = 50  # `[1-400]` is not a citation range
@@ -65,6 +79,9 @@ _ABOUT_SOURCES = re.compile(
     re.IGNORECASE,
 )
 MIN_CLAIM_TERMS = 3
+# A claim the cited passage supports this weakly is about another paper when an uncited source
+# of another paper covers this much more of its terms.
+WRONG_PAPER_MARGIN = 0.25
 
 
 @dataclass(frozen=True)
@@ -170,7 +187,7 @@ class _SourceText:
     sentences: list[Span]  # offsets into the paper's abstract
     terms: frozenset[str]  # of the whole passage and the paper's title
     sentence_terms: list[frozenset[str]]
-    numbers: frozenset[str]
+    whole: str  # the paper's title and the passage text
 
 
 def _source_texts(sources: Mapping[int, Source]) -> dict[int, _SourceText]:
@@ -182,7 +199,7 @@ def _source_texts(sources: Mapping[int, Source]) -> dict[int, _SourceText]:
         ]
         whole = f"{source.paper.title}. {chunk.text}"
         all_terms = terms_many([whole, *(span.text for span in spans)])
-        texts[number] = _SourceText(spans, all_terms[0], all_terms[1:], numbers(whole))
+        texts[number] = _SourceText(spans, all_terms[0], all_terms[1:], whole)
     return texts
 
 
@@ -195,9 +212,115 @@ def _kind(sentence: MarkedSentence, claim_terms: frozenset[str]) -> str:
     return "claim"
 
 
-def _checked_numbers(claim: str) -> frozenset[str]:
-    """Numbers worth checking: single digits are mostly enumerations ("(1)", "two")."""
-    return frozenset(n for n in numbers(claim) if len(n) > 1)
+def _note(reason: UnsupportedReason, detail: str) -> str:
+    return f"{REASON_LABELS[reason]}: {detail}"
+
+
+def _figure_text(figure: quantities.Quantity) -> str:
+    return figure.text.strip()
+
+
+def _check(
+    claim: str,
+    valid: Sequence[int],
+    by_number: Mapping[int, Source],
+    texts: Mapping[int, _SourceText],
+    support: float,
+    threshold: float,
+    wanted: frozenset[str],
+    weights: TermWeights,
+    checks: CheckScope = "all",
+) -> tuple[UnsupportedReason, str] | None:
+    """The first check the claim fails against its cited sources (see the module docstring)."""
+    if _quotes(claim, [by_number[n] for n in valid]):
+        return None
+    cited = [texts[n].whole for n in valid]
+    cited_papers = {by_number[n].paper.id for n in valid}
+    # Names are a paper's: other passages of the cited papers count as cited.
+    same_paper = [
+        f"{s.paper.title}. {s.paper.abstract or s.passage.chunk.text}"
+        for s in by_number.values()
+        if s.paper.id in cited_papers
+    ]
+    others = [
+        (f"[{n}]", f"{s.paper.title}. {s.passage.chunk.text}")
+        for n, s in sorted(by_number.items())
+        if s.paper.id not in cited_papers
+    ]
+    missing = quantities.unmatched(claim, cited)
+    if missing:
+        for label, other in others:
+            given = quantities.quantities(other)
+            if all(quantities.find_match(f.claim, given) for f in missing):
+                figure = _figure_text(missing[0].claim)
+                return "wrong_paper", f"{figure} is in {label}, not in the cited source"
+        first = missing[0]
+        nearest = f" (the source gives {_figure_text(first.nearest)})" if first.nearest else ""
+        return "figure", f"{_figure_text(first.claim)}{nearest}"
+    if checks == "grounding":
+        name = entailment.missing_names(claim, cited + same_paper, others)
+        return (name.reason, name.detail) if name is not None else None
+    for finding in (
+        entailment.missing_names(claim, cited + same_paper, others),
+        entailment.negation_flip(claim, cited),
+        entailment.direction_flip(claim, cited),
+        entailment.overclaim(claim, cited),
+    ):
+        if finding is not None:
+            return finding.reason, finding.detail
+    if support < threshold:
+        cited_list = ", ".join(f"[{n}]" for n in valid)
+        weak = f"weak support from {cited_list} ({support:.2f})"
+        union = frozenset().union(*(texts[n].terms for n in valid))
+        mine = coverage(wanted, union, weights)
+        better = _better_source(wanted, by_number, cited_papers, weights)
+        if better is not None and better[1] >= mine + WRONG_PAPER_MARGIN and better[1] >= 0.5:
+            return "wrong_paper", f"{weak}; [{better[0]}] says it"
+        return "not_in_source", weak
+    union = frozenset().union(*(texts[n].terms for n in valid))
+    unseen = weights.weight("\x00")  # what a term no passage of the library uses weighs
+    run = entailment.uncovered_run(claim, union, lambda t: weights.weight(t) >= unseen)
+    if run is not None:
+        return run.reason, run.detail
+    return None
+
+
+_SPACE = re.compile(r"\s+")
+_LABEL_OPENING = re.compile(r"^[^:]{1,80}:\s+")  # "DataDAM: ..." as extractive answers open
+MIN_QUOTE = 20
+
+
+def _flat(text: str) -> str:
+    return _SPACE.sub(" ", text).strip().rstrip(".").strip()
+
+
+def _quotes(claim: str, cited: Sequence[Source]) -> bool:
+    """Whether the claim is a verbatim sentence of a cited passage (with or without a leading
+    "Paper: " label): a quote cannot misstate its source, whatever its words look like."""
+    passages = [_flat(s.passage.chunk.text) for s in cited]
+    passages += [_flat(s.paper.abstract) for s in cited if s.paper.abstract]
+    for candidate in (_flat(claim), _flat(_LABEL_OPENING.sub("", claim))):
+        if len(candidate) >= MIN_QUOTE and any(candidate in p for p in passages):
+            return True
+    return False
+
+
+def _better_source(
+    wanted: frozenset[str],
+    by_number: Mapping[int, Source],
+    cited_papers: set[str],
+    weights: TermWeights,
+) -> tuple[int, float] | None:
+    """The uncited source of another paper that covers most of the claim's terms."""
+    best: tuple[int, float] | None = None
+    for n, source in sorted(by_number.items()):
+        if source.paper.id in cited_papers:
+            continue
+        (present,) = terms_many([f"{source.paper.title}. {source.passage.chunk.text}"])
+        score = coverage(wanted, present, weights)
+        if best is None or score > best[1]:
+            best = (n, score)
+    return best
 
 
 def verify(
@@ -207,13 +330,24 @@ def verify(
     embedder: Embedder,
     weights: TermWeights | None = None,
     threshold: float = SUPPORT_THRESHOLD,
+    checks: CheckScope = "all",
 ) -> Verification:
-    """Check every sentence of `text` against the sources its markers name."""
+    """Check every sentence of `text` against the sources its markers name.
+
+    `checks="grounding"` is for text litassist composes itself from already verified quotes
+    (the offline comparison synthesis): its framing words ("only one paper's cells mention …")
+    are ours, not a claim of the paper, so only its figures and names are checked against the
+    cited sources.
+    """
     weights = weights or UniformWeights()
     by_number = {source.number: source for source in sources}
     sentences = answer_sentences(text)
     claims = [s.claim for s in sentences]
-    claim_terms = terms_many(claims)
+    # Figures are checked as quantities; as terms they would only count "400m" against
+    # "400 million".
+    claim_terms = [
+        frozenset(t for t in found if not t[0].isdigit()) for found in terms_many(claims)
+    ]
 
     invalid: list[str] = []
     valid_per_sentence: list[list[int]] = []
@@ -265,18 +399,18 @@ def verify(
                     AnswerSentence(span.text, (), 0.0, True, span.start, span.end, kind)
                 )
                 continue
-            note = (
+            note: str | None = (
                 f"cites {', '.join(bad)}, which is not among the sources" if bad else "no citation"
             )
+            reason: UnsupportedReason | None = "unknown_source" if bad else "no_citation"
             out_sentences.append(
-                AnswerSentence(span.text, (), 0.0, False, span.start, span.end, note)
+                AnswerSentence(span.text, (), 0.0, False, span.start, span.end, note, reason)
             )
             continue
 
         vector = claim_vectors[index]
         best_cosine = 0.0
         union: set[str] = set()
-        source_numbers: set[str] = set()
         for n in valid:
             source = texts[n]
             sims = cosines(vector, passage_vectors[n])
@@ -306,23 +440,28 @@ def verify(
             )
             best_cosine = max(best_cosine, float(sims.max()))
             union |= source.terms
-            source_numbers |= source.numbers
         support = LEXICAL_WEIGHT * coverage(wanted, frozenset(union), weights) + (
             1 - LEXICAL_WEIGHT
         ) * max(best_cosine, 0.0)
-        missing = sorted(_checked_numbers(sentence.claim) - source_numbers)
-        note: str | None = None
-        if missing:
-            note = f"numbers not in the cited sources: {', '.join(missing)}"
-        elif support < threshold:
-            cited_list = ", ".join(f"[{n}]" for n in valid)
-            note = f"weak support from {cited_list} ({support:.2f})"
+        failed = _check(
+            sentence.claim, valid, by_number, texts, support, threshold, wanted, weights, checks
+        )
+        note = None
+        reason = None
+        if failed is not None:
+            reason, note = failed[0], _note(*failed)
         if bad and note is None:
             note = f"also cites {', '.join(bad)}, which is not among the sources"
-        supported = support >= threshold and not missing
         out_sentences.append(
             AnswerSentence(
-                span.text, tuple(valid), round(support, 4), supported, span.start, span.end, note
+                span.text,
+                tuple(valid),
+                round(support, 4),
+                failed is None,
+                span.start,
+                span.end,
+                note,
+                reason,
             )
         )
     return Verification(tuple(out_sentences), tuple(out_citations), tuple(invalid))

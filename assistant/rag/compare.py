@@ -24,7 +24,7 @@ from assistant.errors import LitassistError, PaperNotFoundError
 from assistant.rag import compare_extractive, compare_llm
 from assistant.rag.aspects import DEFAULT_ASPECTS
 from assistant.rag.aspects import aspect as aspect_spec
-from assistant.rag.citations import verify
+from assistant.rag.citations import CheckScope, verify
 from assistant.rag.compare_synthesis import extractive_synthesis
 from assistant.rag.embeddings import Embedder
 from assistant.rag.llm import LLMClient, LLMNotConfiguredError
@@ -33,6 +33,7 @@ from assistant.rag.relevance import assess
 from assistant.rag.retriever import HybridRetriever, SearchFilters
 from assistant.rag.scoring import LibraryTermWeights, TermWeights
 from assistant.rag.vector_cache import CachingEmbedder
+from assistant.text import short_title
 from assistant.types import (
     AnswerMode,
     Comparison,
@@ -50,6 +51,36 @@ DEFAULT_TOPIC_PAPERS = 5
 
 def new_comparison_id() -> str:
     return uuid.uuid4().hex[:12]
+
+
+TITLE_NAME_CHARS = 32  # a paper's short name longer than this is cut for a comparison's title
+TITLE_CHARS = 72  # a title of papers' names longer than this gives way to the topic
+
+
+def _title_name(paper: Paper) -> tuple[str, bool]:
+    """A paper's short name for a comparison's title, and whether it had to be cut."""
+    name = short_title(paper.title)
+    if len(name) <= TITLE_NAME_CHARS:
+        return name, False
+    return name[:TITLE_NAME_CHARS].rsplit(" ", 1)[0] + "…", True
+
+
+def comparison_title(papers: Sequence[Paper], topic: str | None = None) -> str:
+    """ "DataDAM vs FYI: dataset distillation"; "DataDAM, FYI et al." for three or more papers;
+    the topic alone ("Dataset distillation (4 papers)") when the names would be cut or long."""
+    named = [_title_name(p) for p in papers]
+    shown = named[:2]
+    if len(named) == 2:
+        head = f"{named[0][0]} vs {named[1][0]}"
+    elif len(named) > 2:
+        head = f"{named[0][0]}, {named[1][0]} et al."
+    else:
+        head = named[0][0] if named else "Comparison"
+    if not topic:
+        return head
+    if any(cut for _, cut in shown) or len(head) + len(topic) + 2 > TITLE_CHARS:
+        return f"{topic[0].upper()}{topic[1:]} ({len(papers)} papers)"
+    return f"{head}: {topic}"
 
 
 def cite_all(text: str, numbers: Sequence[int]) -> str:
@@ -90,8 +121,12 @@ class Comparer:
         *,
         mode: AnswerMode | None = None,
         topic: str | None = None,
+        shortfall: str | None = None,
     ) -> Comparison:
-        """Compare these papers (library ids, in row order) on `aspects`."""
+        """Compare these papers (library ids, in row order) on `aspects`.
+
+        `shortfall` says why a topic comparison has fewer papers than asked for.
+        """
         started = time.perf_counter()
         mode = mode or self.mode
         if mode == "llm" and self.llm is None:
@@ -115,13 +150,17 @@ class Comparer:
                 for cell in (table.cells[(paper.id, name)],)
             ]
             synthesis = table.synthesis
+            synthesis_checks: CheckScope = "all"  # the model's own words: every check
             extra["attempts"] = str(table.attempts)
             extra["structured_output"] = "yes" if table.structured else "no (parsed from text)"
         else:
             cells = self._extractive_cells(papers, aspects, sources, weights)
-            synthesis = extractive_synthesis(papers, aspects, cells, weights=weights)
+            synthesis = extractive_synthesis(papers, aspects, cells)
+            synthesis_checks = "grounding"  # our framing around quotes of verified cells
             extra["synthesis"] = "computed from the table"
-        checked = verify(synthesis, sources, embedder=self.embedder, weights=weights)
+        checked = verify(
+            synthesis, sources, embedder=self.embedder, weights=weights, checks=synthesis_checks
+        )
         extra["elapsed_ms"] = f"{(time.perf_counter() - started) * 1000:.0f}"
         return Comparison(
             id=new_comparison_id(),
@@ -138,6 +177,8 @@ class Comparer:
             topic=topic,
             model=self.llm.model if mode == "llm" and self.llm else None,
             extra=extra,
+            name=comparison_title(papers, topic),
+            shortfall=shortfall,
         )
 
     def compare_topic(
@@ -149,16 +190,29 @@ class Comparer:
         mode: AnswerMode | None = None,
         filters: SearchFilters | None = None,
     ) -> Comparison:
-        """Compare the `n` papers retrieval finds most relevant to `topic`."""
-        papers = self.papers_for_topic(topic, n, filters=filters)
+        """Compare the `n` papers retrieval finds most relevant to `topic`.
+
+        Fewer than `n` when fewer are relevant enough; the comparison's `shortfall` says so.
+        """
+        papers, shortfall = self.topic_papers(topic, n, filters=filters)
         return self.compare(
-            [p.id for p in papers], aspects, mode=mode, topic=" ".join(topic.split())
+            [p.id for p in papers],
+            aspects,
+            mode=mode,
+            topic=" ".join(topic.split()),
+            shortfall=shortfall,
         )
 
     def papers_for_topic(
         self, topic: str, n: int = DEFAULT_TOPIC_PAPERS, *, filters: SearchFilters | None = None
     ) -> list[Paper]:
         """The papers a topic comparison would use; refuses a topic the library does not cover."""
+        return self.topic_papers(topic, n, filters=filters)[0]
+
+    def topic_papers(
+        self, topic: str, n: int = DEFAULT_TOPIC_PAPERS, *, filters: SearchFilters | None = None
+    ) -> tuple[list[Paper], str | None]:
+        """The papers for a topic comparison, and why there are fewer than `n` (else None)."""
         topic = " ".join(topic.split())
         if not topic:
             raise LitassistError("The topic is empty.")
@@ -188,7 +242,20 @@ class Comparer:
                 f"Only one paper in the library is about {topic!r} "
                 f'("{kept[0].title}"); there is nothing to compare it with.'
             )
-        return kept
+        shortfall = None
+        if len(hits) < n:
+            shortfall = (
+                f"Compared {len(kept)} papers, not {n}: the library has only {len(hits)} "
+                f"papers matching {topic!r}"
+                + (" (or the filters leave only those)." if filters else ".")
+            )
+        elif len(kept) < n:
+            shortfall = (
+                f"Compared {len(kept)} papers, not {n}: the other {len(hits) - len(kept)} "
+                f"papers found for {topic!r} are not relevant enough to it (relevance below "
+                f"{relevance.threshold:.2f}); rephrase the topic or name the papers to compare."
+            )
+        return kept, shortfall
 
     # ---- steps ----------------------------------------------------------------------------
     def _papers(self, paper_ids: Sequence[str]) -> list[Paper]:

@@ -7,9 +7,15 @@ A sentence of a paper's abstract is scored for an aspect (aspects.py) as
   + POSITION_WEIGHT x agreement of the sentence's place in the abstract with the aspect's
                       usual place (task early, results and limitations late)
 
+  + ROLE_WEIGHT     when the sentence's role in the abstract (sentence_roles.py) is the
+                    aspect's: a problem for the task, a contribution or mechanism for the
+                    method, a result or figure for the results, an admitted limitation
+
 and the cell quotes the best sentence when it scores at least `STATED_THRESHOLD`; below, the
-cell says "not stated".  Each paper's sentences are shared out so two aspects do not quote the
-same sentence when another one nearly as good exists (`REUSE_MARGIN`).
+cell says "not stated".  A sentence fills at most one cell of a row: an aspect takes the best
+sentence no other aspect took, and quotes a taken one only when no other sentence states it
+and the taken one states it clearly too (`BOTH_MARGIN` above the aspect's threshold).  A
+question ("What if ...?") is never a cell.
 
 Only the paper's own passages are looked at, so a cell can only ever cite its own paper.
 """
@@ -17,8 +23,8 @@ Only the paper's own passages are looked at, so a cell can only ever cite its ow
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -26,7 +32,9 @@ import numpy as np
 from assistant.rag.aspects import Aspect
 from assistant.rag.embeddings import Embedder
 from assistant.rag.scoring import cosines
+from assistant.rag.sentence_roles import Roles, is_question, roles_of
 from assistant.rag.sentences import Span, split_sentences
+from assistant.text import short_title
 from assistant.types import Source
 
 COSINE_WEIGHT = 0.35
@@ -36,23 +44,19 @@ CUE_CAP = 2  # matching this many of an aspect's cue patterns gives the full cue
 # For custom aspects; the built-in ones carry their own (see `Aspect.threshold`, calibrated
 # with benchmarks/compare_eval.py on benchmarks/data/compare_cells.jsonl).
 STATED_THRESHOLD = 0.40
-REUSE_MARGIN = 0.05  # take a sentence no other aspect uses when it is this close to the best
+# A sentence another aspect took is quoted again only when no other sentence states this
+# aspect and it scores this much above the aspect's threshold: it truly states both.
+BOTH_MARGIN = 0.1
+# ... and when the best untaken sentence scores REUSE_GAP less than it.
+REUSE_GAP = 0.15
+ROLE_WEIGHT = 0.15
 MIN_WORDS = 5
 # Sentences about earlier work ("Existing methods ...") and the background before the paper
 # first speaks of itself ("we", "this paper") motivate it; they are not what it uses, does,
 # finds or admits.  Their score is multiplied by this for every aspect but the task.
 BACKGROUND_FACTOR = 0.6
-_PRIOR_WORK = re.compile(
-    r"\b(existing|previous|prior|earlier|traditional|conventional|current) "
-    r"(methods?|approaches|works?|techniques|models|solutions|studies|research)\b"
-    r"|\b(have|has) (long )?(been|tried|shown|focused)\b",
-    re.IGNORECASE,
-)
 # A sentence matching one of the aspect's counter cues is most likely about another aspect.
 COUNTER_FACTOR = 0.7
-_SELF = re.compile(
-    r"\b(we|our|us)\b|\bthis (paper|work|study|article|research)\b|^here\b", re.IGNORECASE
-)
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 
@@ -64,6 +68,7 @@ class Sentence:
     span: Span  # offsets into the paper's abstract
     place: float  # 0.0 = first sentence of the abstract, 1.0 = last
     background: bool = False  # before the paper speaks of itself, or about earlier work
+    roles: Roles = field(default_factory=Roles)
 
 
 @dataclass(frozen=True)
@@ -87,20 +92,14 @@ def paper_sentences(sources: Sequence[Source]) -> list[Sentence]:
             seen.add((span.start, span.end))
             found.append((source, span))
     last = max(len(found) - 1, 1)
-    first_self = next(
-        (i for i, (_, span) in enumerate(found) if _SELF.search(span.text)), len(found)
-    )
-    if first_self == len(found):  # an abstract that never says "we": no background known
-        first_self = 0
+    name = short_title(found[0][0].paper.title) if found else None
+    roles = roles_of([span.text for _, span in found], name)
     return [
-        Sentence(
-            source,
-            span,
-            index / last,
-            background=index < first_self or bool(_PRIOR_WORK.search(span.text)),
-        )
-        for index, (source, span) in enumerate(found)
-        if len(span.text.split()) >= MIN_WORDS and not _URL.search(span.text)
+        Sentence(source, span, index / last, background=role.background, roles=role)
+        for index, ((source, span), role) in enumerate(zip(found, roles, strict=True))
+        if len(span.text.split()) >= MIN_WORDS
+        and not _URL.search(span.text)
+        and not is_question(span.text)
     ]
 
 
@@ -123,6 +122,24 @@ def position_score(aspect: Aspect, place: float) -> float:
     return place if aspect.position > 0 else 1.0 - place
 
 
+def role_score(aspect: Aspect, roles: Roles) -> float:
+    """1.0 when a sentence's role in its abstract is what the aspect asks for, else 0.0."""
+    if aspect.name == "task":
+        return float(
+            roles.problem
+            or (roles.contribution and not (roles.result or roles.mechanism or roles.figure))
+        )
+    if aspect.name == "method":
+        return float(roles.mechanism or (roles.contribution and not roles.result))
+    if aspect.name == "results":
+        return float(roles.result or (roles.figure and not roles.background))
+    if aspect.name == "limitations":
+        return float(roles.limitation)
+    if aspect.name == "data":
+        return float(roles.names or roles.provenance)
+    return 0.0
+
+
 def score_matrix(
     aspects: Sequence[Aspect], sentences: Sequence[Sentence], *, embedder: Embedder
 ) -> np.ndarray:
@@ -140,6 +157,7 @@ def score_matrix(
                 + CUE_WEIGHT * cue_score(aspect, sentence.span.text)
                 + POSITION_WEIGHT * position_score(aspect, sentence.place)
             )
+            value += ROLE_WEIGHT * role_score(aspect, sentence.roles)
             if aspect.name != "task" and sentence.background:
                 value *= BACKGROUND_FACTOR
             if aspect.counter_cues and any(
@@ -160,12 +178,14 @@ def pick_sentences(
     scores: np.ndarray,
     *,
     threshold: float | None = None,
+    thresholds: Mapping[str, float] | None = None,
 ) -> list[Pick]:
     """One sentence (or none) per aspect, in the order of `aspects`.
 
-    `threshold` overrides every aspect's own (for calibration).  Aspects with the clearest best
-    sentence choose first; an aspect takes the best sentence no other aspect took when that one
-    scores within REUSE_MARGIN of its best, else its best.
+    `threshold` overrides every aspect's own, `thresholds` some of them (for calibration).
+    Aspects with the clearest best sentence choose first; an aspect takes its best sentence no
+    other aspect took, and a taken one only when it reaches the aspect's threshold by
+    BOTH_MARGIN and no untaken sentence comes within REUSE_GAP of it.
     """
     picks: dict[str, Pick] = {}
     if not sentences:
@@ -174,18 +194,26 @@ def pick_sentences(
     for a in sorted(range(len(aspects)), key=lambda a: -float(scores[a].max())):
         name = aspects[a].name
         floor = threshold if threshold is not None else stated_threshold(aspects[a])
+        if thresholds and name in thresholds:
+            floor = thresholds[name]
         ranked = sorted(range(len(sentences)), key=lambda s: -float(scores[a, s]))
         best = ranked[0]
         if float(scores[a, best]) < floor:
             picks[name] = Pick(name, None, float(scores[a, best]))
             continue
-        choice = best
-        for s in ranked:
-            if float(scores[a, s]) < max(floor, float(scores[a, best]) - REUSE_MARGIN):
-                break
-            if s not in used:
-                choice = s
-                break
+        fresh = next((s for s in ranked if s not in used), None)
+        fresh_score = float(scores[a, fresh]) if fresh is not None else 0.0
+        top = float(scores[a, best])
+        choice: int | None = None
+        if fresh is not None and fresh_score >= floor and fresh_score >= top - REUSE_GAP:
+            choice = fresh
+        elif top >= floor + BOTH_MARGIN:
+            choice = best  # taken already, and it states this aspect too
+        elif fresh is not None and fresh_score >= floor:
+            choice = fresh
+        if choice is None:
+            picks[name] = Pick(name, None, float(scores[a, best]))
+            continue
         used.add(choice)
         picks[name] = Pick(name, sentences[choice], float(scores[a, choice]))
     return [picks[a.name] for a in aspects]

@@ -1,7 +1,8 @@
 """The LLM side of a comparison: one structured request for every cell and the synthesis.
 
 The model receives the papers' passages as numbered sources (in delimited data blocks, as for
-answers) and replies with one JSON object:
+answers, titles included: nothing a paper's file supplies is outside a block) and replies with
+one JSON object:
 
     {"papers": {"P1": {"task": {"stated": true, "text": "...", "sources": [1]}, ...}, ...},
      "synthesis": "... [1] ... [3]."}
@@ -28,7 +29,13 @@ from typing import Any
 from assistant.rag.aspects import aspect as aspect_spec
 from assistant.rag.citations import find_markers, strip_markers
 from assistant.rag.llm import LLMBadRequestError, LLMClient, LLMError
-from assistant.rag.prompts import PromptError, PromptLibrary, format_sources, new_tag
+from assistant.rag.prompts import (
+    PromptError,
+    PromptLibrary,
+    format_sources,
+    new_tag,
+    title_block,
+)
 from assistant.types import Paper, Source
 
 MAX_ATTEMPTS = 2  # the first reply and one retry
@@ -148,13 +155,20 @@ def _format_example(blocks: Sequence[PaperBlock], aspects: Sequence[str]) -> str
 
 
 def _papers_text(blocks: Sequence[PaperBlock], tag: str) -> str:
+    """Each paper's label and source numbers, then its sources in data blocks.
+
+    Titles (and all other paper text) appear only inside the delimited blocks, as attributes,
+    so a title from an imported file cannot speak to the model as the user (a paper without an
+    abstract gets a block of its own for its title).
+    """
     parts = []
     for block in blocks:
-        paper = block.paper
-        year = f" ({paper.year})" if paper.year else ""
         numbers = ", ".join(f"[{s.number}]" for s in block.sources) or "none"
-        body = format_sources(block.sources, tag) if block.sources else "(no abstract)"
-        parts.append(f"{block.label}: {paper.title}{year}; its sources: {numbers}\n{body}")
+        if block.sources:
+            body = format_sources(block.sources, tag)
+        else:
+            body = title_block(block.label, block.paper, tag)
+        parts.append(f"{block.label}, its sources: {numbers}\n{body}")
     return "\n\n".join(parts)
 
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from assistant.embedder import Embedder
 from assistant.errors import LitassistError
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
 # onnxruntime >= 1.32 makes a telemetry network attempt at import unless this is set.
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+
+__all__ = ["Embedder", "EmbedderError", "OnnxMiniLMEmbedder", "OpenAIEmbedder", "make_embedder"]
 
 LOCAL_MODEL_NAME = "local:all-MiniLM-L6-v2-q8"
 # Tokens embedded per chunk; the rest of a long chunk is still searched by BM25.  SciFact with
@@ -41,15 +44,6 @@ DEFAULT_BATCH_TOKENS = 512
 
 class EmbedderError(LitassistError):
     """The embedder could not be loaded or failed to embed; the message is user-facing."""
-
-
-class Embedder(Protocol):
-    @property
-    def name(self) -> str: ...
-
-    def embed_documents(self, texts: Sequence[str]) -> np.ndarray: ...
-
-    def embed_query(self, text: str) -> np.ndarray: ...
 
 
 def _local_model_files() -> tuple[Path, Path]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from datetime import UTC, datetime
 
 from assistant.errors import LitassistError
@@ -122,7 +122,7 @@ class AnswerEngine:
             text = extractive.abstention_text(relevance, sources)
             yield AnswerDelta(text)
             extra["elapsed_ms"] = f"{(time.perf_counter() - started) * 1000:.0f}"
-            yield Answer(text=text, abstained=True, extra=extra, **header)  # type: ignore[arg-type]
+            yield Answer(text=text, abstained=True, extra=extra, **header)  # type: ignore[arg-type]  # header holds Answer's fields
             return  # the model is never called when nothing is relevant
         if mode == "llm" and self.llm is not None:
             header["model"] = self.llm.model
@@ -147,7 +147,7 @@ class AnswerEngine:
             pieces.close()
         text = "".join(parts)
         if mode == "extractive" and not text:
-            text = extractive.abstention_text(relevance, sources)
+            text = extractive.abstention_text(relevance, sources, standalone)
             yield AnswerDelta(text)
             abstained = True
         else:
@@ -163,7 +163,7 @@ class AnswerEngine:
             complete=complete,
             error=error,
             extra=extra,
-            **header,  # type: ignore[arg-type]
+            **header,  # type: ignore[arg-type]  # header holds Answer's fields, typed loosely
         )
 
     # ---- steps ----------------------------------------------------------------------------
@@ -192,16 +192,16 @@ class AnswerEngine:
         sources: Sequence[Source],
         relevance: Relevance,
         weights: TermWeights,
-    ) -> Iterator[str]:
-        groups = extractive.plan(
+    ) -> Generator[str, None, None]:
+        plan = extractive.plan(
             question, sources, relevance, embedder=self.embedder, weights=weights
         )
-        yield from extractive.render(groups, sources)
+        yield from extractive.render(plan.groups, sources)
 
-    def _llm_pieces(self, question: str, sources: Sequence[Source]) -> Iterator[str]:
+    def _llm_pieces(self, question: str, sources: Sequence[Source]) -> Generator[str, None, None]:
         assert self.llm is not None
         stream = self.llm.stream_chat(answer_messages(self.prompts, question, sources))
         try:
             yield from stream
         finally:
-            stream.close()  # type: ignore[attr-defined]
+            stream.close()  # type: ignore[attr-defined]  # stream_chat returns a generator

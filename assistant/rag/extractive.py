@@ -1,93 +1,104 @@
-"""The offline answerer: the sentences of the retrieved passages that best answer the question.
+"""The offline answerer: the sentences of the retrieved passages that answer the question.
 
-Candidates are the sentences of the passages nearly as relevant as the best one (relevance.py;
-PASSAGE_RELATIVE_FLOOR, looser for questions asking for a list), each scored as
+What the question asks for is read from its wording (question.py): "What is X" wants the
+sentence that introduces or defines X, "How does X ..." the one that says how, "How many ..."
+the one with the figure.  Candidates are the sentences of the passages nearly as relevant as
+the best one, or only of the papers the question names (stated.py: "DataDAM",
+"NWPU-RESISC45"), each scored
 
     COSINE_WEIGHT  x cosine(question, sentence)              (what it means)
   + LEXICAL_WEIGHT x idf-weighted share of the question's topic terms in the sentence
   + CONTEXT_WEIGHT x relevance of the sentence's passage (title included)
-  + NUMERIC_BONUS  when the question asks "how many / what accuracy ..." and it states a figure
+  + ROLE_BONUS     when the sentence does what the question asks for (sentence_roles.py:
+                   a contribution for "what", a method for "how", a figure for "how many")
+  + FOCUS_BONUS    when it names what the question asks about ("learning rate", "images")
 
-The context term lets "The dataset is sourced from Wikimedia Commons" answer a question about
-the Google Landmarks dataset although the sentence does not name it.  Sentences are then picked
-greedily by maximal marginal relevance (a sentence close to one already picked loses
-REDUNDANCY_WEIGHT x their cosine, one from an already quoted paper SAME_PAPER_PENALTY), at
-most MAX_PER_PAPER from one paper (one for list questions) and MAX_SENTENCES in all, and only
-while they score at least RELATIVE_FLOOR of the best one.  The answer groups them per paper
-(best paper first, each paper's sentences in their original order, labelled with the paper's
-short name), every sentence ending with its `[n]`.
+and multiplied by CONTEXT_FACTOR when it is background, a problem or a limitation the question
+does not ask about.  Sentences are then picked greedily by maximal marginal relevance (a
+sentence close to one already picked loses REDUNDANCY_WEIGHT x their cosine, one from an
+already quoted paper SAME_PAPER_PENALTY), at most MAX_PER_PAPER from one paper (one for list
+questions) and MAX_SENTENCES in all, and only while they score at least RELATIVE_FLOOR of the
+best one.  The answer groups them per paper (best paper first, each paper's sentences in their
+original order, labelled with the paper's short name), every sentence ending with its `[n]`.
+A quoted sentence opening with "This / It / They ..." gets its referent (referents.py): the
+name it stands for in square brackets, or the sentence before it, quoted too.
 
-When the relevance gate fails, or no sentence reaches MIN_SENTENCE_SCORE, it abstains.
+It abstains when the relevance gate fails, when the abstracts do not state what the question
+asks (stated.py: a near miss such as "What learning rate was used to train DataDAM?"), or when
+no sentence reaches MIN_SENTENCE_SCORE.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
 from assistant.rag.citations import find_markers
 from assistant.rag.embeddings import Embedder
-from assistant.rag.relevance import Relevance
-from assistant.rag.scoring import TermWeights, cosines, coverage, numbers, terms_many
+from assistant.rag.question import Question, analyse
+from assistant.rag.referents import needs_previous, referent, with_referent
+from assistant.rag.relevance import Relevance, paper_scores
+from assistant.rag.scoring import TermWeights, cosines, coverage, terms, terms_many
+from assistant.rag.sentence_roles import AbstractPlan, Roles, plan_of
 from assistant.rag.sentences import Span, split_sentences
-from assistant.types import Source
+from assistant.rag.stated import Unstated, subject_papers, unstated
+from assistant.text import short_title
+from assistant.types import Paper, Source
 
 COSINE_WEIGHT = 0.45
 LEXICAL_WEIGHT = 0.25
 CONTEXT_WEIGHT = 0.30
 REDUNDANCY_WEIGHT = 0.35
 DUPLICATE_COSINE = 0.95  # the same sentence again (overlapping chunks, two versions of a paper)
-# The two floors trade citation precision against citation recall.  Chosen on a small grid
-# with benchmarks/qa_eval.py over benchmarks/data/sample_qa.jsonl (58 questions), picking the
-# middle of a flat region rather than the best cell: with PASSAGE_RELATIVE_FLOOR 0.85 and
-# RELATIVE_FLOOR anywhere in 0.70-0.80, precision is 0.95 and recall 0.75-0.76 (350-token
-# chunks; 0.96 / 0.75 with the earlier 256-token ones).  PASSAGE_RELATIVE_FLOOR 0.80 buys recall
-# 0.81 for precision 0.89-0.92; 0.90 gives precision 0.96 at recall 0.68.
-#
-# A sentence must score at least RELATIVE_FLOOR x the best sentence ...
+# A sentence must score at least RELATIVE_FLOOR x the best sentence of its paper ...
 RELATIVE_FLOOR = 0.75
-# ... and come from a passage at least PASSAGE_RELATIVE_FLOOR x as relevant as the best one: a
-# question about one paper ("How does DataDAM ...") then cites that paper, while a question
-# several papers answer equally well ("Which dataset distillation methods ...") cites them all.
-PASSAGE_RELATIVE_FLOOR = 0.85
+# ... and (but for list questions) PAPER_SENTENCE_FLOOR x the best sentence of any paper ...
+PAPER_SENTENCE_FLOOR = 0.75
+# ... and come from a paper scoring at least PAPER_RELATIVE_FLOOR x the best paper
+# (relevance.paper_scores): a question about one paper ("How does DataDAM ...") then cites that
+# paper, while a question several papers answer equally well cites them all.
+PAPER_RELATIVE_FLOOR = 0.85
 # "Which datasets ...", "What methods ...": a question asking for a list wants breadth, so
-# passages further from the best one count too, and each paper gives one sentence.  On the 12
-# list-style questions of sample_qa.jsonl, 0.65 (flat from 0.60 to 0.65) raised citation recall
-# from 0.76 to 0.85 overall for precision 0.95 -> 0.92; on the 12 held-out questions of
-# sample_qa_holdout.jsonl (written after tuning) recall went 0.62 -> 0.85 at precision 1.0.
+# papers further from the best one count too, and each paper gives one sentence.
+LIST_PAPER_RELATIVE_FLOOR = 0.65
+# Before that, the near-miss check (stated.py) looks at the passages at least this share as
+# relevant as the best one: the abstracts an answer could come from.
+PASSAGE_RELATIVE_FLOOR = 0.85
 LIST_PASSAGE_RELATIVE_FLOOR = 0.65
 LIST_MAX_PER_PAPER = 1
+# ... and of those papers the ones whose best sentence scores LIST_SENTENCE_FLOOR x the best.
+LIST_SENTENCE_FLOOR = 0.6
+LIST_MAX_SENTENCES = 8
 MIN_SENTENCE_SCORE = 0.35
 MAX_SENTENCES = 5
 MAX_PER_PAPER = 3
-# "How many images ...", "What accuracy ...": sentences stating figures answer those.
-NUMERIC_BONUS = 0.1
+# The sentence does what the question asks for: introduces or defines ("what"), says how
+# ("how"), gives the figure ("how many"), states the problem ("why").
+ROLE_BONUS = 0.1
+FIGURE_BONUS = 0.12  # a figure, when the question wants one
+FOCUS_BONUS = 0.08  # names what the question asks about
+# Background, problems and limitations motivate a paper; they answer only questions about them.
+CONTEXT_FACTOR = 0.75
 SAME_PAPER_PENALTY = 0.1  # per sentence already taken from that paper: prefer breadth
 MIN_WORDS = 5
 LINK_SENTENCE_WORDS = 12  # words besides the link a sentence with a URL needs to be quoted
-SHORT_NAME_CHARS = 40
 
-_ASKS_FOR_NUMBER = re.compile(
-    r"\bhow (?:many|much|big|large|small|long|fast|often|accurate)\b|\bwhat (?:is the |are the )?"
-    r"(?:size|number|accuracy|percentage|proportion|fraction|share|score|error|cost)s?\b",
-    re.IGNORECASE,
-)
-_ASKS_FOR_LIST = re.compile(
-    r"^\s*(?:which|what|list|name)\b(?:\s+\S+){0,3}?\s+(?:papers|datasets|methods|works|"
-    r"benchmarks|approaches|models|studies|techniques|architectures|strategies)\b",
-    re.IGNORECASE,
-)
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_TITLE_BREAK = re.compile(r"\s*(?::|\?|\s--\s|\s—\s)\s*")
 _END = re.compile(r"([.!?]+)([\"')\]]*)$")
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A sentence of source `number`; `span` offsets are into the paper's abstract."""
+    """A sentence of source `number`; `span` offsets are into the paper's abstract.
+
+    `referent` is the name inserted after its opening "This / It ..." (referents.py);
+    `context` marks the sentence before an anaphoric one, quoted so that one is understood.
+    """
 
     number: int
     paper_id: str
@@ -95,10 +106,38 @@ class Candidate:
     position: tuple[int, int]  # (chunk index, sentence index): the order in the paper
     score: float
     vector: np.ndarray = field(compare=False, repr=False)
+    referent: str | None = None
+    context: bool = False
 
 
-def candidates(sources: Sequence[Source]) -> list[tuple[Source, Span, tuple[int, int]]]:
-    """Every sentence of every source worth quoting (not too short, not a bare link line)."""
+@dataclass(frozen=True)
+class Plan:
+    """The answer's sentences grouped per paper, or why there is none (`unstated`)."""
+
+    groups: list[list[Candidate]]
+    question: Question
+    unstated: Unstated | None = None
+
+    @property
+    def abstains(self) -> bool:
+        return not self.groups
+
+
+@lru_cache(maxsize=512)
+def _abstract_plan(abstract: str, name: str | None = None) -> AbstractPlan:
+    return plan_of(abstract, name)
+
+
+def paper_plan(paper: Paper) -> AbstractPlan:
+    """The roles of a paper's abstract sentences (cached per abstract)."""
+    return _abstract_plan(paper.abstract, short_title(paper.title))
+
+
+def candidates(
+    sources: Sequence[Source], *, links: bool = False
+) -> list[tuple[Source, Span, tuple[int, int]]]:
+    """Every sentence of every source worth quoting: not too short, not a question, and not
+    where code or data can be found (a link, "is available at") unless `links`."""
     found = []
     for source in sources:
         chunk = source.passage.chunk
@@ -108,12 +147,78 @@ def candidates(sources: Sequence[Source]) -> list[tuple[Source, Span, tuple[int,
                 LINK_SENTENCE_WORDS if _URL.search(span.text) else MIN_WORDS
             ):
                 continue
+            if span.text.rstrip().endswith("?"):  # the abstract asking, not answering
+                continue
+            if not links and paper_plan(source.paper).roles_at(span.start).resource:
+                continue
             found.append((source, span, (chunk.index, index)))
     return found
 
 
+def role_adjustment(question: Question, roles: Roles) -> tuple[float, float]:
+    """(bonus, factor) for a sentence with `roles` answering `question`."""
+    kinds = question.kinds
+    wanted = (
+        (question.wants_list and roles.contribution)
+        or ("what" in kinds and (roles.contribution or roles.mechanism))
+        or ("how" in kinds and roles.mechanism and not roles.result)
+        or ("why" in kinds and (roles.problem or roles.mechanism))
+        or ("other" in kinds and roles.provenance)
+        or (question.wants_result and roles.result)
+        or (question.wants_background and (roles.problem or roles.limitation))
+        or (question.wants_names and roles.names)
+    )
+    bonus = ROLE_BONUS if wanted else 0.0
+    if question.wants_figure and roles.figure:
+        bonus += FIGURE_BONUS
+    factor = CONTEXT_FACTOR if roles.context and not question.wants_background else 1.0
+    return bonus, factor
+
+
+def answer_sources(
+    question: Question, sources: Sequence[Source], relevance: Relevance
+) -> tuple[list[Source], tuple[str, ...]]:
+    """The sources an answer could come from, and the subject papers the question names.
+
+    With subject papers, theirs; else the passages at least PASSAGE_RELATIVE_FLOOR x as
+    relevant as the best (LIST_PASSAGE_RELATIVE_FLOOR for a list question).  Which of these
+    papers the answer cites is decided on their sentences (`choose_papers`).
+    """
+    subjects = subject_papers(question, sources, in_title=question.wants_list)
+    if subjects:
+        return [s for s in sources if s.paper.id in subjects], subjects
+    share = LIST_PASSAGE_RELATIVE_FLOOR if question.wants_list else PASSAGE_RELATIVE_FLOOR
+    cutoff = share * max(relevance.per_source, default=0.0)
+    kept = [s for s, r in zip(sources, relevance.per_source, strict=True) if r >= cutoff]
+    return kept, ()
+
+
+def choose_papers(
+    question: Question,
+    ranked: Sequence[Candidate],
+    sources: Sequence[Source],
+    *,
+    embedder: Embedder,
+) -> set[str]:
+    """The papers the answer cites: those scoring nearly as well as the best (relevance.py's
+    `paper_scores`: best sentence, shared phrases, title)."""
+    best: dict[str, float] = {}
+    for candidate in ranked:
+        best.setdefault(candidate.paper_id, candidate.score)
+    papers = {s.paper.id: s.paper.title for s in sources if s.paper.id in best}
+    if len(papers) <= 1:
+        return set(papers)
+    ids = list(papers)
+    matrix = embedder.embed_documents([question.text] + [papers[p] for p in ids])
+    titles = dict(zip(ids, (float(c) for c in cosines(matrix[0], matrix[1:])), strict=True))
+    scores = paper_scores(question.text, [s for s in sources if s.paper.id in best], best, titles)
+    share = LIST_PAPER_RELATIVE_FLOOR if question.wants_list else PAPER_RELATIVE_FLOOR
+    cutoff = share * max(scores.values())
+    return {paper for paper, score in scores.items() if score >= cutoff}
+
+
 def score_candidates(
-    question: str,
+    question: str | Question,
     sources: Sequence[Source],
     relevance: Relevance,
     *,
@@ -122,44 +227,48 @@ def score_candidates(
 ) -> list[Candidate]:
     """The candidate sentences worth quoting, with their scores, best first.
 
-    Only passages at least PASSAGE_RELATIVE_FLOOR x as relevant as the best one contribute, so
-    only their sentences are embedded (the cost of an answer is embedding its candidates).
+    The sentences of the subject papers' sources when the question names papers, else of
+    every source.
     """
+    asked = question if isinstance(question, Question) else analyse(question)
     context = {s.number: r for s, r in zip(sources, relevance.per_source, strict=True)}
-    share = LIST_PASSAGE_RELATIVE_FLOOR if asks_for_list(question) else PASSAGE_RELATIVE_FLOOR
-    cutoff = share * max(relevance.per_source, default=0.0)
-    found = candidates([s for s in sources if context[s.number] >= cutoff])
+    subjects = subject_papers(asked, sources, in_title=asked.wants_list)
+    usable = [s for s in sources if s.paper.id in subjects] if subjects else list(sources)
+    found = candidates(usable, links=asked.wants_link)
     if not found:
         return []
-    matrix = embedder.embed_documents([question] + [span.text for _, span, _ in found])
+    matrix = embedder.embed_documents([asked.text] + [span.text for _, span, _ in found])
     sims = cosines(matrix[0], matrix[1:])
     present = terms_many([span.text for _, span, _ in found])
-    wants_number = bool(_ASKS_FOR_NUMBER.search(question))
-    scored = [
-        Candidate(
-            number=source.number,
-            paper_id=source.paper.id,
-            span=span,
-            position=position,
-            score=COSINE_WEIGHT * max(float(sim), 0.0)
-            + LEXICAL_WEIGHT * coverage(relevance.query_terms, terms, weights)
+    focus = terms(" ".join(asked.focus)) if asked.focus else frozenset()
+    scored = []
+    for (source, span, position), sim, words, vector in zip(
+        found, sims, present, matrix[1:], strict=True
+    ):
+        roles = paper_plan(source.paper).roles_at(span.start)
+        bonus, factor = role_adjustment(asked, roles)
+        if focus and focus <= words:
+            bonus += FOCUS_BONUS
+        base = (
+            COSINE_WEIGHT * max(float(sim), 0.0)
+            + LEXICAL_WEIGHT * coverage(relevance.query_terms, words, weights)
             + CONTEXT_WEIGHT * context[source.number]
-            + (NUMERIC_BONUS if wants_number and _states_figure(span.text) else 0.0),
-            vector=vector,
         )
-        for (source, span, position), sim, terms, vector in zip(
-            found, sims, present, matrix[1:], strict=True
+        scored.append(
+            Candidate(
+                number=source.number,
+                paper_id=source.paper.id,
+                span=span,
+                position=position,
+                score=(base + bonus) * factor,
+                vector=vector,
+            )
         )
-    ]
     return sorted(scored, key=lambda c: -c.score)
 
 
-def _states_figure(text: str) -> bool:
-    return any(len(n) > 1 for n in numbers(text))
-
-
 def asks_for_list(question: str) -> bool:
-    return bool(_ASKS_FOR_LIST.search(question))
+    return analyse(question).wants_list
 
 
 def plan(
@@ -169,11 +278,27 @@ def plan(
     *,
     embedder: Embedder,
     weights: TermWeights,
-) -> list[list[Candidate]]:
-    """The answer's sentences grouped per paper, in answer order; empty means abstain."""
-    ranked = score_candidates(question, sources, relevance, embedder=embedder, weights=weights)
-    per_paper = LIST_MAX_PER_PAPER if asks_for_list(question) else MAX_PER_PAPER
-    return arrange(select(ranked, max_per_paper=per_paper))
+) -> Plan:
+    """The answer's sentences grouped per paper, in answer order; no groups means abstain."""
+    asked = analyse(question)
+    usable, subjects = answer_sources(asked, sources, relevance)
+    missing = unstated(asked, usable, subjects)
+    if missing is not None:
+        return Plan([], asked, missing)
+    ranked = score_candidates(asked, sources, relevance, embedder=embedder, weights=weights)
+    if not subjects:
+        cited = choose_papers(asked, ranked, sources, embedder=embedder)
+        ranked = [c for c in ranked if c.paper_id in cited]
+    if asked.wants_list and not subjects:
+        chosen = select(
+            ranked,
+            max_sentences=LIST_MAX_SENTENCES,
+            max_per_paper=LIST_MAX_PER_PAPER,
+            across_papers=LIST_SENTENCE_FLOOR,
+        )
+    else:
+        chosen = select(ranked)
+    return Plan(with_referents(arrange(chosen), sources), asked)
 
 
 def select(
@@ -181,12 +306,25 @@ def select(
     *,
     max_sentences: int = MAX_SENTENCES,
     max_per_paper: int = MAX_PER_PAPER,
+    across_papers: float = PAPER_SENTENCE_FLOOR,
 ) -> list[Candidate]:
-    """Maximal-marginal-relevance pick among `ranked` (best first); empty means abstain."""
+    """Maximal-marginal-relevance pick among `ranked` (best first); empty means abstain.
+
+    A sentence is a candidate when it scores at least MIN_SENTENCE_SCORE, RELATIVE_FLOOR x
+    the best sentence of its paper and `across_papers` x the best sentence overall.
+    """
     if not ranked or ranked[0].score < MIN_SENTENCE_SCORE:
         return []
-    floor = max(MIN_SENTENCE_SCORE, RELATIVE_FLOOR * ranked[0].score)
-    pool = [c for c in ranked if c.score >= floor]
+    paper_best: dict[str, float] = {}
+    for candidate in ranked:
+        paper_best.setdefault(candidate.paper_id, candidate.score)
+    pool = [
+        c
+        for c in ranked
+        if c.score >= MIN_SENTENCE_SCORE
+        and c.score >= RELATIVE_FLOOR * paper_best[c.paper_id]
+        and c.score >= across_papers * ranked[0].score
+    ]
     chosen: list[Candidate] = []
     per_paper: dict[str, int] = {}
     while pool and len(chosen) < max_sentences:
@@ -222,20 +360,59 @@ def arrange(chosen: Sequence[Candidate]) -> list[list[Candidate]]:
     return [sorted(group, key=lambda c: c.position) for group in groups.values()]
 
 
-def short_name(title: str) -> str:
-    """A paper's name for a label: 'DataDAM: Efficient ...' -> 'DataDAM'.
+def _previous(source: Source, span: Span, sources: Sequence[Source]) -> tuple[Source, Span] | None:
+    """The sentence before `span` in its abstract, with a source passage that holds it."""
+    abstract = paper_plan(source.paper)
+    index = abstract.index_at(span.start)
+    if not index:
+        return None
+    before = abstract.spans[index - 1]
+    for other in sources:
+        chunk = other.passage.chunk
+        if other.paper.id == source.paper.id and chunk.start <= before.start < chunk.end:
+            for piece in split_sentences(chunk.text, offset=chunk.start):
+                if piece.start == before.start:
+                    return other, piece
+    return None
 
-    The part before the first ':', '?' or ' -- ' if any, else the title, cut at a word if long;
-    sentence punctuation is dropped so the label never reads as a sentence of its own.
-    """
-    head = _TITLE_BREAK.split(title, maxsplit=1)[0].strip()
-    if head != title.strip() and 2 <= len(head) <= 2 * SHORT_NAME_CHARS:
-        name = head
-    elif len(title) <= 2 * SHORT_NAME_CHARS:
-        name = title
-    else:
-        name = title[: 2 * SHORT_NAME_CHARS].rsplit(" ", 1)[0] + "…"
-    return re.sub(r"[.?!]+(\s|$)", r"\1", name).strip()
+
+def with_referents(
+    groups: Sequence[Sequence[Candidate]], sources: Sequence[Source]
+) -> list[list[Candidate]]:
+    """Each group with referents for its sentences that open with "This / It / They ..."."""
+    by_number = {s.number: s for s in sources}
+    out: list[list[Candidate]] = []
+    for group in groups:
+        quoted = {c.span.start for c in group}
+        result: list[Candidate] = []
+        for candidate in group:
+            source = by_number[candidate.number]
+            before = _previous(source, candidate.span, sources)
+            previous = before[1].text if before else None
+            if before is not None and before[1].start in quoted:
+                result.append(candidate)  # the sentence before is quoted already
+                continue
+            name = short_title(source.paper.title)
+            found = referent(candidate.span.text, previous, name)
+            if found:
+                result.append(dataclasses.replace(candidate, referent=found))
+            elif before is not None and needs_previous(candidate.span.text, previous, name):
+                other, span = before
+                result.append(
+                    dataclasses.replace(
+                        candidate,
+                        number=other.number,
+                        span=span,
+                        position=(other.passage.chunk.index, candidate.position[1] - 1),
+                        context=True,
+                    )
+                )
+                quoted.add(span.start)
+                result.append(candidate)
+            else:
+                result.append(candidate)
+        out.append(sorted(result, key=lambda c: (c.span.start, c.position)))
+    return out
 
 
 def cite(sentence: str, number: int) -> str:
@@ -258,16 +435,70 @@ def render(groups: Sequence[Sequence[Candidate]], sources: Sequence[Source]) -> 
     titles = {s.number: s.paper.title for s in sources}
     for index, group in enumerate(groups):
         prefix = "\n\n" if index else ""
-        label = short_name(titles[group[0].number])
+        label = short_title(titles[group[0].number])
         for position, candidate in enumerate(group):
             lead = f"{prefix}{label}: " if position == 0 else " "
-            yield lead + cite(candidate.span.text, candidate.number)
+            text = candidate.span.text
+            if candidate.referent:
+                text = with_referent(text, candidate.referent)
+            yield lead + cite(text, candidate.number)
 
 
-def abstention_text(relevance: Relevance, sources: Sequence[Source]) -> str:
+def _listed(names: Sequence[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def nearest_papers(relevance: Relevance, sources: Sequence[Source], n: int = 3) -> list[str]:
+    """Short names of the `n` most relevant distinct papers among `sources`."""
+    order = sorted(range(len(sources)), key=lambda i: -relevance.per_source[i])
+    names: list[str] = []
+    for index in order:
+        name = short_title(sources[index].paper.title)
+        if name not in names:
+            names.append(name)
+        if len(names) == n:
+            break
+    return names
+
+
+def unstated_text(missing: Unstated, relevance: Relevance, sources: Sequence[Source]) -> str:
+    """One sentence: what is not stated, where we looked, and the nearest papers.
+
+    One sentence on purpose: the verifier reads "not stated" as a remark about the sources,
+    so the abstention carries no uncited claim.
+    """
+    titles = {s.paper.id: s.paper.title for s in sources}
+    where = (
+        "the abstract of " + _listed([short_title(titles[p]) for p in missing.papers])
+        if missing.papers
+        else "the abstracts the library returned for this question"
+    )
+    verb = "mentioned" if missing.what.startswith('"') else "stated"
+    what = missing.what[0].upper() + missing.what[1:]
+    nearest = _listed(nearest_papers(relevance, sources))
+    return f"{what} is not {verb} in {where}; the nearest papers are {nearest}."
+
+
+def abstention_text(
+    relevance: Relevance, sources: Sequence[Source], question: str | None = None
+) -> str:
+    """Why there is no answer: nothing relevant, or what the question asks is not stated."""
     if not sources:
         return "The library has no passage related to this question, so there is nothing to cite."
     best = max(range(len(sources)), key=lambda i: relevance.per_source[i])
+    if relevance.relevant and question is not None:
+        asked = analyse(question)
+        usable, subjects = answer_sources(asked, sources, relevance)
+        missing = unstated(asked, usable, subjects)
+        if missing is not None:
+            return unstated_text(missing, relevance, sources)
+        return (
+            "No sentence of the closest abstracts answers this question closely enough, so "
+            f"nothing is quoted (closest: {_listed(nearest_papers(relevance, sources))}). Try "
+            "rephrasing it."
+        )
     return (
         "The library does not seem to answer this question: no passage matches it closely "
         f'enough (closest: "{sources[best].paper.title}", relevance '

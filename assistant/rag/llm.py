@@ -195,7 +195,10 @@ class LLMClient:
             options["max_tokens"] = self.max_tokens
         try:
             return self._client.chat.completions.create(
-                model=self.model, messages=list(messages), stream=stream, **options
+                model=self.model,
+                messages=list(messages),  # type: ignore[arg-type]  # role/content dicts, as the API takes
+                stream=stream,
+                **options,
             )
         except Exception as exc:
             # Some models (OpenAI's reasoning ones) accept no temperature: drop it, once.

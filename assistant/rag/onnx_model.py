@@ -33,7 +33,7 @@ def _source_digest(path: Path) -> str:
 
 def strip_nan_guards(model: object) -> int:
     """Remove `Where(IsNaN(x), c, x)` patterns in place; returns how many were removed."""
-    graph = model.graph  # type: ignore[attr-defined]
+    graph = model.graph  # type: ignore[attr-defined]  # an onnx ModelProto, typed loosely here
     producer = {out: node for node in graph.node for out in node.output}
     rename: dict[str, str] = {}
     dropped: set[int] = set()
@@ -101,6 +101,6 @@ def _quiet_quantize(run: object) -> None:
     level = root.level
     root.setLevel(logging.ERROR)
     try:
-        run()  # type: ignore[operator]
+        run()  # type: ignore[operator]  # a quantize function, untyped (onnxruntime has no hints)
     finally:
         root.setLevel(level)

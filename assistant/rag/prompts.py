@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import LitassistError
-from assistant.types import Source
+from assistant.text import first_surname
+from assistant.types import Paper, Source
 
 BUILTIN_DIR = Path(__file__).resolve().parents[2] / "prompts"
 REQUIRED: Mapping[str, tuple[str, ...]] = {
@@ -101,7 +102,9 @@ class PromptLibrary:
 
 
 def _attribute(value: str) -> str:
-    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return (
+        value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )
 
 
 def format_sources(sources: Sequence[Source], tag: str) -> str:
@@ -114,9 +117,17 @@ def format_sources(sources: Sequence[Source], tag: str) -> str:
         if paper.year:
             attributes += f' year="{paper.year}"'
         if paper.authors:
-            attributes += f' first_author="{_attribute(paper.first_author_surname or "")}"'
+            attributes += f' first_author="{_attribute(first_surname(paper.authors))}"'
         blocks.append(f"<{tag} {attributes}>\n{text}\n</{tag}>")
     return "\n\n".join(blocks)
+
+
+def title_block(label: str, paper: Paper, tag: str) -> str:
+    """A data block holding only a paper's title (and year), for a paper without passages."""
+    attributes = f'paper="{_attribute(label)}" title="{_attribute(paper.title)}"'
+    if paper.year:
+        attributes += f' year="{paper.year}"'
+    return f"<{tag} {attributes}>\n(no abstract)\n</{tag}>"
 
 
 def new_tag() -> str:

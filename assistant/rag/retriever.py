@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) and lexical (BM25) candidates fused by reciprocal rank.
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) candidates, fused (`hybrid.Fusion`).
 
 Filters (year range, paper ids) apply to both retrievers before fusion, so a filtered search
 returns the best passages *within* the filter rather than a filtered top-k.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from assistant.rag.hybrid import group_by_paper, make_passages, reciprocal_rank_fusion
+from assistant.rag.hybrid import Fusion, fuse, group_by_paper, make_passages
 from assistant.store.library import Library
 from assistant.types import PaperHit, Passage
 
@@ -39,9 +39,12 @@ class SearchFilters:
 class HybridRetriever:
     """Retrieves passages from a `Library`; the library is injected so tests can build one."""
 
-    def __init__(self, library: Library, *, candidates: int = CANDIDATES) -> None:
+    def __init__(
+        self, library: Library, *, candidates: int = CANDIDATES, fusion: Fusion | None = None
+    ) -> None:
         self.library = library
         self.candidates = candidates
+        self.fusion = fusion or Fusion()
 
     def passages(
         self,
@@ -65,7 +68,7 @@ class HybridRetriever:
             index = self.library.lexical()
             mask = index.mask(filters.paper_ids, filters.year_from, filters.year_to)
             lexical = index.search(query, depth, mask)
-        fused = reciprocal_rank_fusion(dense, lexical)[: max(n * 3, n)]
+        fused = fuse(dense, lexical, self.fusion)[: max(n * 3, n)]
         chunks = self.library.catalog.get_chunks([row[0] for row in fused])
         return make_passages(fused, chunks)[:n]
 

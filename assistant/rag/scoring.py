@@ -40,7 +40,7 @@ class IndexTermWeights:
 
     def __init__(self, index: LexicalIndex) -> None:
         self._index = index
-        self._count = len(index.chunk_ids)
+        self._count = index.document_count
         self._cache: dict[str, float] = {}
 
     def weight(self, term: str) -> float:
@@ -51,10 +51,7 @@ class IndexTermWeights:
         return cached
 
     def _df(self, term: str) -> int:
-        retriever = self._index.retriever
-        if retriever is None or term not in retriever.vocab_dict:
-            return 0
-        return int(np.count_nonzero(retriever.get_scores([term])))
+        return self._index.document_frequency(term)
 
 
 class LibraryTermWeights:
@@ -66,14 +63,15 @@ class LibraryTermWeights:
     def __init__(self, library: Library, fixed: TermWeights | None = None) -> None:
         self._library = library
         self._fixed = fixed
-        self._built: tuple[LexicalIndex, TermWeights] | None = None
+        self._built: tuple[object, TermWeights] | None = None
 
     def current(self) -> TermWeights:
         if self._fixed is not None:
             return self._fixed
         index = self._library.lexical()
-        if self._built is None or self._built[0] is not index:
-            self._built = (index, IndexTermWeights(index))
+        # The index follows writes in place: its state, not its identity, says it changed.
+        if self._built is None or self._built[0] != index.state:
+            self._built = (index.state, IndexTermWeights(index))
         return self._built[1]
 
 

@@ -7,7 +7,9 @@ from pathlib import Path
 from assistant.errors import LitassistError
 
 SUPPORTED_FORMATS_HINT = (
-    "litassist reads .bib, .ris, .json (CSL-JSON), .jsonl, .csv and plain-text listings"
+    "litassist reads BibTeX, RIS, Web of Science, MEDLINE (.nbib), EndNote (.enw, XML), "
+    "RefWorks, CSL-JSON/YAML, Crossref, OpenAlex, arXiv and PubMed XML, JSONL, CSV "
+    "and title/abstract listings"
 )
 
 

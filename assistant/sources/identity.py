@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 
+from assistant.sources.markup import fix_mojibake
 from assistant.types import Paper
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
@@ -72,11 +74,30 @@ def paper_id(doi: str | None, arxiv_id: str | None, title: str) -> str:
     return f"title:{title_hash(title)}"
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def clean_text(value: str | None) -> str:
-    """Whitespace collapsed to single spaces; None becomes ''."""
+    """Whitespace collapsed to single spaces; None becomes ''.
+
+    A lone surrogate (JSON's `"\\ud800"` decodes to one) cannot be stored as UTF-8: it becomes
+    U+FFFD.  Mojibake (UTF-8 read as Latin-1 somewhere upstream, `RamÃ­rez`) is undone.
+    """
     if not value:
         return ""
-    return re.sub(r"\s+", " ", value).strip()
+    # split/join rather than re.sub(r"\s+"): the same result, ten times faster on the
+    # multi-megabyte abstracts some exports carry (they are cut later, after parsing).
+    text = " ".join(value.split())
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub("\ufffd", text)
+    return fix_mojibake(text)
+
+
+def clean_raw(value: str | None) -> str | None:
+    """The original entry text, with lone surrogates replaced so it can be stored."""
+    if value is None or not _SURROGATE.search(value):
+        return value
+    return _SURROGATE.sub("\ufffd", value)
 
 
 def make_paper(
@@ -94,6 +115,8 @@ def make_paper(
     citekey: str | None = None,
     raw_entry: str | None = None,
     line: int | None = None,
+    keywords: Iterable[str] = (),
+    item_type: str | None = None,
 ) -> Paper:
     """Build a `Paper` with normalised identifiers and its stable id.
 
@@ -122,9 +145,22 @@ def make_paper(
         source_file=source_file,
         source_format=source_format,
         citekey=citekey,
-        raw_entry=raw_entry,
+        raw_entry=clean_raw(raw_entry),
         line=line,
+        keywords=clean_keywords(keywords),
+        item_type=clean_text(item_type) or None,
     )
+
+
+def clean_keywords(values: Iterable[str], separators: str = ";") -> tuple[str, ...]:
+    """Keywords cleaned, each value also split at `separators`, repeats (any case) dropped."""
+    found: dict[str, str] = {}
+    for value in values:
+        for part in re.split(f"[{re.escape(separators)}]", value) if separators else [value]:
+            word = clean_text(part).strip(" ,.")
+            if word and word.casefold() not in found:
+                found[word.casefold()] = word
+    return tuple(found.values())
 
 
 def parse_year(value: int | str | None) -> int | None:

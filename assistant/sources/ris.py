@@ -4,16 +4,18 @@ The text is cut into records (`TY  -` ... `ER  -`) here, so each paper keeps its
 lines as `raw_entry` and the line of its `TY` tag; each record is then parsed by
 `rispy.loads`.  A record rispy cannot parse, or that has no title, is reported and skipped.
 
-Quirks handled: title in TI or T1; abstract in AB or N2; authors in AU and/or A1; year in
-PY, Y1 or DA (`2021/03/04/`); venue in JF, JO, T2 (Zotero), JA or J2; DOI in DO (also as a
-URL); several UR lines (or one `;`-separated); the arXiv id from an arxiv.org URL, a
-`10.48550/arXiv.*` DOI or an `arXiv:` note; CRLF; a final record without `ER  -`; a BOM.
+Quirks handled: title in TI or T1 (else ST, the short title); abstract in AB or N2; authors
+in AU and/or A1; year in PY, Y1 or DA (`2021/03/04/`); venue in JF, JO, T2 (Zotero), JA or
+J2; DOI in DO (also as a URL); several UR lines (or one `;`-separated); the arXiv id from an
+arxiv.org URL, a `10.48550/arXiv.*` DOI or an `arXiv:` note; CRLF; a final record without
+`ER  -`; a BOM; `TY - ` with one space (vendor output).  The file is read line by line; a
+record is parsed as soon as it ends.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +26,8 @@ from assistant.types import Paper, ParseProblem, ParseResult
 
 FORMAT = "ris"
 
-_TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
+# Two spaces before the dash is the standard; some vendors write one (`TY - JOUR`).
+_TAG = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: |$)")
 
 
 @dataclass(frozen=True)
@@ -39,12 +42,16 @@ class RisRecord:
         return "\n".join(self.lines)
 
 
-def split_records(text: str) -> Iterator[RisRecord]:
-    """Records from `TY  -` to `ER  -`; lines outside records are ignored."""
+def split_records(text: str | Iterable[str]) -> Iterator[RisRecord]:
+    """Records from `TY  -` to `ER  -`; lines outside records are ignored.
+
+    Lines are normalised to the standard `XX  - ` tag so rispy reads one-space vendor files.
+    """
     current: list[str] = []
     start = 0
-    for number, raw in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
-        line = raw.rstrip()
+    lines = text.lstrip("\ufeff").splitlines() if isinstance(text, str) else text
+    for number, raw in enumerate(lines, start=1):
+        line = _standard_tag(raw.rstrip().lstrip("\ufeff") if number == 1 else raw.rstrip())
         tag = _tag(line)
         if tag == "TY":
             if current:  # a record without `ER  -`: keep what was read
@@ -59,12 +66,18 @@ def split_records(text: str) -> Iterator[RisRecord]:
         yield RisRecord(start, tuple(current))
 
 
+def _standard_tag(line: str) -> str:
+    if len(line) >= 4 and line[2:4] == " -" and line[4:5] in ("", " ") and _TAG.match(line):
+        return f"{line[:2]}  -{line[4:]}"
+    return line
+
+
 def _tag(line: str) -> str | None:
     match = _TAG.match(line)
     return match.group(1) if match else None
 
 
-def parse_ris(text: str, source_file: str) -> ParseResult:
+def parse_ris(text: str | Iterable[str], source_file: str) -> ParseResult:
     """Parse RIS `text` into papers; unparsable or untitled records become problems."""
     papers: list[Paper] = []
     problems: list[ParseProblem] = []
@@ -124,7 +137,8 @@ def _arxiv_id(fields: dict[str, Any], urls: list[str]) -> str | None:
 
 
 def _to_paper(fields: dict[str, Any], record: RisRecord, source_file: str) -> Paper | None:
-    title = _text(fields, "title", "primary_title")
+    # ST (short title) only when the record has no other: better than dropping the record.
+    title = _text(fields, "title", "primary_title", "short_title")
     if not title:
         return None
     urls = _strings(fields, "urls")
@@ -146,6 +160,8 @@ def _to_paper(fields: dict[str, Any], record: RisRecord, source_file: str) -> Pa
         url=urls[0] if urls else None,
         source_file=source_file,
         source_format=FORMAT,
+        keywords=_strings(fields, "keywords"),
+        item_type=_text(fields, "type_of_reference"),
         raw_entry=record.raw,
         line=record.line,
     )

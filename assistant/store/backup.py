@@ -16,7 +16,7 @@ What a backup of the catalog misses is what was written after it; the *journal*
 (`backups/library-journal.jsonl`) records every ingest's input files and every removal's paper
 ids, numbered.  Each catalog backup stores the number of the last journal entry it contains
 (catalog meta `backup_journal_seq`), so restoring it and replaying the later entries
-(`assistant/recovery.py`) re-ingests what changed since from the recorded source files.
+(`store/recovery.py`) re-ingests what changed since from the recorded source files.
 Entries older than the oldest kept backup are dropped.  (Conversations and comparisons have no
 such replay: they are small, so they are backed up after every write, throttle permitting.)
 """

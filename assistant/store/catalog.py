@@ -5,25 +5,30 @@ holds; `Library` keeps them consistent with it.  A paper row carries `content_ha
 should be indexed as) and `indexed_hash` (what the vector store holds for it): a paper whose
 two hashes differ was interrupted mid-indexing and is re-indexed by the next write.
 
-Every write of papers or chunks bumps `generation`, so a lexical index built at an older
-generation is known to be stale.  This is the embedded mode's `PaperCatalog`; in server mode
-`server_catalog.ServerCatalog` keeps the same records on the Chroma server.  Only the standard
-library is imported, so `litassist papers` starts fast.
+Every write of papers or chunks bumps `generation`.  The lexical index's rows (`lexical_docs`:
+each chunk's index terms) live in this database too and are written in the same transaction
+as the papers they come from, so a crash never leaves them apart; so are each chunk's kept
+vector (`kept_vectors`, written with `mark_indexed`) and, after writes, a rotating backup of
+the file (`backup`).  This is the embedded mode's
+`PaperCatalog`; in server mode `server_catalog.ServerCatalog` keeps the same records on the
+Chroma server.  Only the standard library is imported, so `litassist papers` starts fast (the
+tokenizer is imported by the writing functions).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from assistant import codec
 from assistant.errors import LibraryCorruptError, LibraryNotFoundError
 from assistant.store import kept_vectors as kept
-from assistant.store import sqlite_guard
+from assistant.store import lexical_docs, sqlite_guard
 from assistant.store.backup import (
     JOURNAL_SEQ_KEY,
     Backup,
@@ -35,6 +40,7 @@ from assistant.store.backup import (
 )
 from assistant.store.failures import first_line, is_sqlite_write_failure, storage_error
 from assistant.store.kept_vectors import KeptVector
+from assistant.store.lexical_docs import LexicalSource, PaperText
 from assistant.store.records import IndexedChunk, PaperRow, StagedPaper
 from assistant.types import Chunk, Paper
 
@@ -43,24 +49,21 @@ __all__ = ["CATALOG_FILE", "Catalog", "IndexedChunk", "PaperRow"]
 SCHEMA_VERSION = "1"
 CATALOG_FILE = "library.sqlite"
 
-_SCHEMA = """
+# The paper columns are the `Paper` fields (`codec.to_columns`: tuples as JSON text); the rest is
+# bookkeeping.  A field added to `Paper` becomes a column of new libraries here and of existing
+# ones when they are next opened for writing (`_add_paper_columns`), with no edit in this file.
+_PAPER_FIELDS = codec.field_names(Paper)
+_PAPER_COLUMNS = ", ".join(_PAPER_FIELDS)
+_PAPER_DDL = ",\n    ".join(
+    f"{name} {codec.column_type(hint)}{' PRIMARY KEY' if name == 'id' else ''}"
+    for name, hint in codec.field_hints(Paper).items()
+)
+
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS papers (
-    id TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
+    {_PAPER_DDL},
     title_key TEXT NOT NULL,
-    abstract TEXT NOT NULL,
-    authors TEXT NOT NULL,
-    year INTEGER,
-    venue TEXT,
-    doi TEXT,
-    arxiv_id TEXT,
-    url TEXT,
-    source_file TEXT,
-    source_format TEXT,
-    citekey TEXT,
-    raw_entry TEXT,
-    line INTEGER,
     content_hash TEXT NOT NULL,
     indexed_hash TEXT,
     added_at TEXT NOT NULL,
@@ -80,9 +83,14 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_paper ON chunks(paper_id);
 """
 
-_PAPER_COLUMNS = (
-    "id, title, abstract, authors, year, venue, doi, arxiv_id, url, source_file, "
-    "source_format, citekey, raw_entry, line"
+
+_UPSERT_PAPER = (
+    f"INSERT INTO papers({_PAPER_COLUMNS}, title_key, content_hash, indexed_hash, added_at, "
+    f"updated_at) VALUES ({', '.join('?' * len(_PAPER_FIELDS))}, ?, ?, NULL, ?, ?) "
+    "ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{name}=excluded.{name}" for name in _PAPER_FIELDS if name != "id")
+    + ", title_key=excluded.title_key, content_hash=excluded.content_hash, "
+    "updated_at=excluded.updated_at"
 )
 
 
@@ -90,24 +98,26 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _paper_from_row(row: sqlite3.Row | tuple) -> Paper:
-    (pid, title, abstract, authors, year, venue, doi, arxiv, url, src, fmt, key, raw, line) = row
-    return Paper(
-        id=pid,
-        title=title,
-        abstract=abstract,
-        authors=tuple(json.loads(authors)),
-        year=year,
-        venue=venue,
-        doi=doi,
-        arxiv_id=arxiv,
-        url=url,
-        source_file=src,
-        source_format=fmt,
-        citekey=key,
-        raw_entry=raw,
-        line=line,
-    )
+def _paper_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Paper:
+    return codec.from_columns(Paper, dict(zip(_PAPER_FIELDS, row, strict=True)))
+
+
+def _missing_paper_columns(connection: sqlite3.Connection) -> list[str]:
+    """`Paper` fields the papers table has no column for (a library made before they existed)."""
+    present = {row[1] for row in connection.execute("PRAGMA table_info(papers)")}
+    return [name for name in _PAPER_FIELDS if present and name not in present]
+
+
+def _add_paper_columns(connection: sqlite3.Connection) -> None:
+    """Give an older library a column for each new `Paper` field.
+
+    A column added this way is nullable whatever the field's type: old rows hold NULL, which
+    reads as the field's default.
+    """
+    hints = codec.field_hints(Paper)
+    for name in _missing_paper_columns(connection):
+        sql_type = codec.column_type(hints[name]).removesuffix(" NOT NULL")
+        connection.execute(f"ALTER TABLE papers ADD COLUMN {name} {sql_type}")
 
 
 def damaged_error(path: Path, problem: BaseException | str) -> LibraryCorruptError:
@@ -133,6 +143,9 @@ def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
             )
             connection.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('generation', '0')")
             connection.commit()
+        if _missing_paper_columns(connection):
+            with connection:
+                _add_paper_columns(connection)
         connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
     except sqlite3.Error:
         connection.close()
@@ -144,9 +157,16 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     """A WAL database in a folder we cannot write: read it as an immutable file."""
     uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
     try:
-        return sqlite_guard.connect(
+        connection = sqlite_guard.connect(
             uri, lambda exc: damaged_error(path, exc), uri=True, check_same_thread=False
         )
+        missing = _missing_paper_columns(connection)
+        if missing:
+            # An older library that cannot be given the new columns: a temporary view (the temp
+            # schema is searched before the file's) shows the missing fields as empty.
+            empty = ", ".join(f"NULL AS {name}" for name in missing)
+            connection.execute(f"CREATE TEMP VIEW papers AS SELECT *, {empty} FROM main.papers")
+        return connection
     except sqlite3.Error as exc:  # pragma: no cover - depends on the platform's SQLite
         raise storage_error(exc, f"the library in {path.parent}") from exc
 
@@ -192,23 +212,37 @@ class Catalog:
         sqlite_guard.verify(path, lambda problem: damaged_error(path, problem))
         try:
             connection = _connect(path, create=create)
+            read_only = False
         except sqlite3.Error as exc:
             if not is_sqlite_write_failure(exc):
                 raise damaged_error(path, exc) from exc
             if create or _writable(path):
                 raise storage_error(exc, f"the library in {data_dir}") from exc
             connection = _connect_read_only(path)
+            read_only = True
         version = connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         if version is None or version[0] != SCHEMA_VERSION:
             raise LibraryCorruptError(
                 f"The library database {path} has an unknown schema; "
                 "it was made by another version of litassist."
             )
-        try:
-            kept.ensure_schema(connection)
-        except sqlite3.Error as exc:
-            if not is_sqlite_write_failure(exc):  # read-only: read what is there
-                raise
+        if not read_only and not (
+            lexical_docs.has_schema(connection) and kept.has_schema(connection)
+        ):
+            # Two schema steps of their own, in this order: the lexical tables, then the kept
+            # vectors.  A library made before a step existed gets its tables empty (and is
+            # marked for the backfill: `Library.lexical` fills the lexical rows once,
+            # `Library.repair` the kept vectors).
+            try:
+                with connection:
+                    connection.execute("BEGIN IMMEDIATE")
+                    lexical_docs.ensure_schema(connection)
+                    kept.ensure_schema(connection)
+            except sqlite3.Error as exc:
+                connection.close()
+                if not is_sqlite_write_failure(exc):
+                    raise damaged_error(path, exc) from exc
+                raise storage_error(exc, f"the library in {data_dir}") from exc
         return cls(connection, path)
 
     def close(self) -> None:
@@ -290,8 +324,10 @@ class Catalog:
             "indexed_hash IS content_hash, added_at, updated_at "
             "FROM papers ORDER BY year IS NULL, year DESC, title COLLATE NOCASE"
         ).fetchall()
+        n = len(_PAPER_FIELDS)
         return [
-            PaperRow(_paper_from_row(r[:14]), int(r[14]), bool(r[15]), r[16], r[17]) for r in rows
+            PaperRow(_paper_from_row(r[:n]), int(r[n]), bool(r[n + 1]), r[n + 2], r[n + 3])
+            for r in rows
         ]
 
     def find_same(self, paper: Paper, title_key: str) -> Paper | None:
@@ -392,67 +428,98 @@ class Catalog:
         return out
 
     def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
-        """The chunks with these ids that the catalog knows, text filled from the abstract."""
-        found: dict[str, Chunk] = {}
+        """The chunks with these ids that the catalog knows, text filled from the abstract.
+
+        Each paper's abstract is read once, not once per chunk (a long abstract has many).
+        """
+        rows: list[tuple[str, str, int, int, int]] = []
         for start in range(0, len(chunk_ids), 500):
             part = list(chunk_ids[start : start + 500])
             marks = ",".join("?" * len(part))
-            for cid, pid, idx, begin, end, abstract in self._db.execute(
-                "SELECT c.id, c.paper_id, c.idx, c.start, c.end, p.abstract FROM chunks c "
-                f"JOIN papers p ON p.id = c.paper_id WHERE c.id IN ({marks})",
-                part,
-            ):
-                found[cid] = Chunk(cid, pid, idx, abstract[begin:end], begin, end)
+            rows += self._db.execute(
+                f"SELECT id, paper_id, idx, start, end FROM chunks WHERE id IN ({marks})", part
+            ).fetchall()
+        abstracts = self._abstracts({row[1] for row in rows})
+        return {
+            cid: Chunk(cid, pid, idx, abstracts[pid][begin:end], begin, end)
+            for cid, pid, idx, begin, end in rows
+            if pid in abstracts
+        }
+
+    def _abstracts(self, paper_ids: Iterable[str]) -> dict[str, str]:
+        ids = list(paper_ids)
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            found.update(
+                self._db.execute(
+                    f"SELECT id, abstract FROM papers WHERE id IN ({marks})", part
+                ).fetchall()
+            )
         return found
+
+    def iter_paper_texts(self, paper_ids: Sequence[str] | None = None) -> Iterator[PaperText]:
+        """Each paper's title, year and chunks, in id order (each abstract read once)."""
+        if paper_ids is None:
+            yield from self._paper_texts("", ())
+            return
+        for start in range(0, len(paper_ids), 500):
+            part = tuple(paper_ids[start : start + 500])
+            yield from self._paper_texts(f"WHERE id IN ({','.join('?' * len(part))})", part)
+
+    def _paper_texts(self, where: str, args: tuple[str, ...]) -> Iterator[PaperText]:
+        # Two cursors walked side by side in paper order: papers, and their chunks' offsets.
+        papers = self._db.execute(
+            f"SELECT id, title, year, abstract FROM papers {where} ORDER BY id", args
+        )
+        chunk_where = where.replace("WHERE id", "WHERE paper_id")
+        chunks = self._db.execute(
+            f"SELECT paper_id, id, idx, start, end FROM chunks {chunk_where} "
+            "ORDER BY paper_id, idx",
+            args,
+        )
+        pending = chunks.fetchone()
+        for pid, title, year, abstract in papers:
+            own: list[Chunk] = []
+            while pending is not None and pending[0] <= pid:
+                if pending[0] == pid:
+                    _, cid, idx, begin, end = pending
+                    own.append(Chunk(cid, pid, idx, abstract[begin:end], begin, end))
+                pending = chunks.fetchone()
+            yield PaperText(pid, title, year, own)
 
     def iter_indexed_chunks(self) -> Iterator[IndexedChunk]:
         """Every chunk with its paper's title and year, in a stable order."""
-        query = (
-            "SELECT c.id, c.paper_id, c.idx, c.start, c.end, p.abstract, p.title, p.year "
-            "FROM chunks c JOIN papers p ON p.id = c.paper_id ORDER BY c.paper_id, c.idx"
-        )
-        for cid, pid, idx, begin, end, abstract, title, year in self._db.execute(query):
-            yield IndexedChunk(Chunk(cid, pid, idx, abstract[begin:end], begin, end), title, year)
+        for paper in self.iter_paper_texts():
+            for chunk in paper.chunks:
+                yield IndexedChunk(chunk, paper.title, paper.year)
+
+    # ---- the lexical index's rows ---------------------------------------------------------
+    def lexical_source(self) -> LexicalSource:
+        """The lexical index's rows in this database, rebuilt (if need be) in its transactions."""
+        return LexicalSource(self._db, self.transaction)
+
+    def rebuild_lexical(self) -> None:
+        """Every paper's lexical rows, redone from the catalog (one transaction)."""
+        with self.transaction() as db:
+            lexical_docs.rebuild(db, self.iter_paper_texts())
 
     # ---- writing ------------------------------------------------------------------------
-    def stage(self, paper: Paper, title_key: str, chunks: Sequence[Chunk]) -> None:
-        """Record `paper` and its chunks as to-be-indexed (indexed_hash unchanged)."""
-        self.stage_many([(paper, title_key, chunks)])
-
     def stage_many(self, items: Sequence[StagedPaper]) -> None:
         """Record papers and their chunks in one transaction (one generation step)."""
         if not items:
             return
         now = _now()
         with self.transaction() as db:
+            lexical = lexical_docs.has_schema(db)
+            before = self._stored_hashes(db, [paper.id for paper, _, _ in items]) if lexical else {}
+            changed: dict[str, PaperText] = {}
             for paper, title_key, chunks in items:
                 db.execute(
-                    f"INSERT INTO papers({_PAPER_COLUMNS}, title_key, content_hash, "
-                    "indexed_hash, added_at, updated_at) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL,?,?) "
-                    "ON CONFLICT(id) DO UPDATE SET title=excluded.title, "
-                    "abstract=excluded.abstract, authors=excluded.authors, year=excluded.year, "
-                    "venue=excluded.venue, doi=excluded.doi, arxiv_id=excluded.arxiv_id, "
-                    "url=excluded.url, source_file=excluded.source_file, "
-                    "source_format=excluded.source_format, citekey=excluded.citekey, "
-                    "raw_entry=excluded.raw_entry, line=excluded.line, "
-                    "title_key=excluded.title_key, content_hash=excluded.content_hash, "
-                    "updated_at=excluded.updated_at",
+                    _UPSERT_PAPER,
                     (
-                        paper.id,
-                        paper.title,
-                        paper.abstract,
-                        json.dumps(list(paper.authors), ensure_ascii=False),
-                        paper.year,
-                        paper.venue,
-                        paper.doi,
-                        paper.arxiv_id,
-                        paper.url,
-                        paper.source_file,
-                        paper.source_format,
-                        paper.citekey,
-                        paper.raw_entry,
-                        paper.line,
+                        *codec.to_columns(paper).values(),
                         title_key,
                         paper.content_hash,
                         now,
@@ -464,6 +531,22 @@ class Catalog:
                     "INSERT INTO chunks(id, paper_id, idx, start, end) VALUES (?,?,?,?,?)",
                     [(c.id, c.paper_id, c.index, c.start, c.end) for c in chunks],
                 )
+                if lexical and before.get(paper.id) != paper.content_hash:
+                    changed[paper.id] = PaperText(paper.id, paper.title, paper.year, chunks)
+            lexical_docs.replace_papers(db, changed.values())
+
+    @staticmethod
+    def _stored_hashes(db: sqlite3.Connection, paper_ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for start in range(0, len(paper_ids), 500):
+            part = list(paper_ids[start : start + 500])
+            marks = ",".join("?" * len(part))
+            found.update(
+                db.execute(
+                    f"SELECT id, content_hash FROM papers WHERE id IN ({marks})", part
+                ).fetchall()
+            )
+        return found
 
     def mark_indexed(self, indexed: Mapping[str, str], vectors: Sequence[KeptVector] = ()) -> None:
         """Record that the vectors of each paper id were built from this content hash, and
@@ -498,8 +581,8 @@ class Catalog:
         made = take(self._db, data_dir, self.path, before=note_journal)
         self._backed_up_changes = self._db.total_changes
         if made is not None:
-            kept = backups_of(data_dir, CATALOG_FILE)
-            journal.drop_through(min(journal_seq_of(b) for b in kept))
+            generations = backups_of(data_dir, CATALOG_FILE)
+            journal.drop_through(min(journal_seq_of(b) for b in generations))
         return made
 
     # ---- kept vectors (see kept_vectors.py) ----------------------------------------------
@@ -539,4 +622,6 @@ class Catalog:
             removed = 0
             for pid in ids:
                 removed += db.execute("DELETE FROM papers WHERE id = ?", (pid,)).rowcount
+            if lexical_docs.has_schema(db):
+                lexical_docs.remove_papers(db, ids)
         return removed

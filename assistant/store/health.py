@@ -9,11 +9,11 @@ are compared against it:
 - missing vectors: chunks of indexed papers without a vector;
 - stale vectors: vectors embedded from another version of their paper (a crash or a race
   between writers on a server);
-- BM25: the saved index is current, stale (built from an older catalog version), missing,
-  unreadable, or inconsistent (same version, other chunks: edited by hand).  Stale and
-  missing are normal (any search rebuilds it; in server mode another client's write makes
-  every other client's cache stale) and not counted as problems; unreadable and
-  inconsistent are;
+- BM25: the lexical rows and the saved snapshot are current, stale (a server client's cache
+  behind the server), missing (not built yet), unreadable (a damaged snapshot), or
+  inconsistent (rows for other chunks than the catalog's: edited by hand).  Stale and missing
+  are normal (the next search catches up or builds it) and not counted as problems;
+  unreadable and inconsistent are;
 - the vector index itself: embedded, probed in a child process first (`vector_guard`: a
   damaged segment crashes Chroma's native code, and must crash the probe, not the doctor);
   on a server, in-process.  Either way a sample of kept vectors must find themselves, which
@@ -100,22 +100,8 @@ class LibraryHealth:
 
 
 def lexical_status(library: Library, chunk_ids: set[str], version: str) -> LexicalStatus:
-    """The saved BM25 index compared with the catalog (never rebuilds it)."""
-    from assistant.store.lexical import POINTER, LexicalIndex
-
-    root = library.lexical_root()
-    if not (root / POINTER).exists():
-        return LexicalStatus("missing", None, None)
-    try:
-        saved = LexicalIndex.load(root)
-    except Exception:  # derived data: any unreadable file counts the same
-        return LexicalStatus("unreadable", None, None)
-    chunks = len(saved.chunk_ids)
-    if saved.version != version:
-        return LexicalStatus("stale", saved.version, chunks)
-    if set(saved.chunk_ids) != chunk_ids or chunks != len(chunk_ids):
-        return LexicalStatus("inconsistent", saved.version, chunks)
-    return LexicalStatus("current", saved.version, chunks)
+    """The lexical index's rows and snapshot compared with the catalog (never rebuilds them)."""
+    return library.lexical_status(chunk_ids, version)
 
 
 def inspect(library: Library, *, probe: bool = False) -> LibraryHealth:

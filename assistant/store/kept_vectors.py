@@ -35,15 +35,15 @@ SCHEMA_VERSION = "1"
 COMPLETE_KEY = "kept_vectors_complete"
 DTYPE = "<f2"  # little-endian float16, whatever the machine
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS chunk_vectors (
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS chunk_vectors (
     chunk_id TEXT PRIMARY KEY,
     paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
     content_hash TEXT NOT NULL,
     vector BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS chunk_vectors_paper ON chunk_vectors(paper_id);
-"""
+)""",
+    "CREATE INDEX IF NOT EXISTS chunk_vectors_paper ON chunk_vectors(paper_id)",
+)
 
 # Chunks of indexed papers with no vector kept for the paper's current content.
 _UNKEPT = """
@@ -82,20 +82,28 @@ def round_vectors(vectors: np.ndarray) -> np.ndarray:
 
 
 def ensure_schema(db: sqlite3.Connection) -> None:
-    """Create the table (this module's schema step); a library that already held papers
-    when the table was created is marked incomplete, so the next repair backfills it."""
-    existed = db.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chunk_vectors'"
-    ).fetchone()
-    if existed:
+    """This module's schema step, inside the caller's transaction: create the table; a library
+    that already held papers when it was created is marked incomplete, so the next repair
+    backfills it."""
+    if has_schema(db):
         return
-    with db:
-        db.executescript(_SCHEMA)
-        db.execute(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (SCHEMA_KEY, SCHEMA_VERSION)
-        )
-        if not db.execute("SELECT 1 FROM papers LIMIT 1").fetchone():
-            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, '1')", (COMPLETE_KEY,))
+    existed = has_table(db)
+    for statement in _SCHEMA:  # not executescript: it would commit the caller's transaction
+        db.execute(statement)
+    db.execute(
+        "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (SCHEMA_KEY, SCHEMA_VERSION)
+    )
+    if not existed and not db.execute("SELECT 1 FROM papers LIMIT 1").fetchone():
+        db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, '1')", (COMPLETE_KEY,))
+
+
+def has_schema(db: sqlite3.Connection) -> bool:
+    """Whether this module's schema step has run on `db`."""
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = ?", (SCHEMA_KEY,)).fetchone()
+    except sqlite3.OperationalError:  # no meta table
+        return False
+    return row is not None and row[0] == SCHEMA_VERSION and has_table(db)
 
 
 def has_table(db: sqlite3.Connection) -> bool:

@@ -3,26 +3,32 @@
 Where each piece lives:
 
 - **embedded** (default): the catalog is SQLite `<data>/library.sqlite` (`catalog.Catalog`),
-  the vectors a Chroma `PersistentClient` in `<data>/chroma`, BM25 in `<data>/bm25`.
+  with the lexical rows (each chunk's index terms) in its own tables; the vectors a Chroma
+  `PersistentClient` in `<data>/chroma`; the lexical index's snapshot in `<data>/lexical`.
 - **server** (`chroma_url`): the catalog is the collection `litassist_papers` on the Chroma
   server (`server_catalog.ServerCatalog`), the vectors `litassist_chunks` on the same server;
-  BM25 is derived data, cached per client in `<data>/bm25-server/<collection id>/` and
-  rebuilt from the server's records when their version moves on.  The data folder then holds
-  only that cache and the local write lock, so clients on several machines share one library.
+  the lexical rows are derived data, cached per client in
+  `<data>/lexical-server/<collection id>/` and kept in step through the server's change log
+  (`lexical_sync`).  The data folder then holds only that cache and the local write lock, so
+  clients on several machines share one library.
+
+The lexical index (`lexical.LexicalIndex`) lives in memory and catches up from the rows at
+every `lexical()` call, at the cost of what changed since.
 
 Write protocol (crash-safe, see `write`): papers are first *staged* in the catalog with their
-new chunks (one SQLite transaction / one upsert of self-contained records), then their vectors
+new chunks and lexical rows (one SQLite transaction / one upsert of self-contained records
+and a change-log entry), then their vectors
 are replaced in Chroma (deterministic chunk ids, so a repeated upsert is idempotent), then
 they are marked indexed.  A crash at any point leaves the papers pending; the next writer
 (`repair`) re-indexes pending papers and, in embedded mode, deletes vectors the catalog does
 not know and re-embeds chunks whose vectors are missing (on a server that scan would download
 every record, so it is left to the doctor).  `repair(thorough=True)` (`litassist doctor
 --repair`) does all of it, and also catches vectors built from another version of a paper and
-an unreadable BM25 index or (embedded) vector store.
+lexical rows that disagree with the catalog, an unreadable snapshot or (embedded) vector store.
 
 Concurrency: writers sharing a data folder hold an exclusive file lock (`LibraryBusyError`
-for the second).  Readers never block; while another process holds the lock, a reader keeps
-serving its last complete BM25 index instead of rebuilding after every batch.  Across
+for the second).  Readers never block; a reader catches up with another process's batches
+as they are committed (SQLite's WAL: readers see whole transactions).  Across
 machines (server mode) no lock exists: writers are kept safe by idempotent upserts, the
 pending markers and the doctor (see `server_catalog`).
 """
@@ -32,6 +38,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -39,12 +46,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from assistant.errors import (
     EmbedderMismatchError,
     LibraryBusyError,
     LibraryCorruptError,
+    StorageWriteError,
 )
 from assistant.store.catalog import Catalog
 from assistant.store.failures import storage_error
@@ -56,9 +64,12 @@ if TYPE_CHECKING:
     import numpy as np
     from chromadb.api import ClientAPI
 
-    from assistant.rag.embeddings import Embedder
-    from assistant.store.health import LibraryHealth
+    from assistant.embedder import Embedder
+    from assistant.store.health import LexicalStatus, LibraryHealth
     from assistant.store.lexical import LexicalIndex
+    from assistant.store.lexical_docs import LexicalSource
+    from assistant.store.lexical_sync import LexicalCache
+    from assistant.store.server_catalog import ServerCatalog
     from assistant.store.vector_guard import ProbeResult, VectorGuard
     from assistant.store.vectors import VectorIndex
 
@@ -90,16 +101,6 @@ class RepairReport:
     vectors_copied: int = 0  # vectors of an older library copied into the catalog
 
     @property
-    def changed(self) -> bool:
-        return bool(
-            self.reindexed
-            or self.orphans_removed
-            or self.lexical_rebuilt
-            or self.vectors_copied
-            or self.vector_index_rebuilt
-        )
-
-    @property
     def restored_from_kept(self) -> int:
         return self.reindexed - self.reembedded
 
@@ -128,8 +129,9 @@ class Library:
         self._client_factory = client_factory
         self._vectors: VectorIndex | None = None
         self._lexical: LexicalIndex | None = None
-        self._lexical_built_at = 0.0
-        self._lexical_build_seconds = 0.0
+        self._lexical_cache: LexicalCache | None = None
+        self._lexical_memory: LexicalSource | None = None
+        self._lexical_rows: LexicalSource | None = None
         self._holding_lock = False
         self._vectors_written = False  # since the segment fingerprint was last recorded
         self._fresh_vectors = False  # the vector store was just started afresh (a rebuild)
@@ -186,6 +188,8 @@ class Library:
     def close(self) -> None:
         self._record_vectors()
         self.catalog.close()
+        if self._lexical_cache is not None:
+            self._lexical_cache.close()
 
     @property
     def mode(self) -> Literal["embedded", "server"]:
@@ -264,51 +268,136 @@ class Library:
         self._vectors_written = False
 
     def lexical_root(self) -> Path:
-        """The folder of the saved BM25 index (a per-server cache in server mode).
+        """The folder of the lexical index's saved snapshot (a per-server cache in server mode).
 
         On a server the cache is keyed by the paper collection's id, which is unique to that
         collection on that server, so it survives a server moving to another port or name.
         """
-        from assistant.store.lexical import LEXICAL_DIR, SERVER_CACHE_DIR
+        from assistant.store.lexical import LEXICAL_DIR
+        from assistant.store.lexical_sync import SNAPSHOT_DIR
 
-        if not self.chroma_url:
-            return self.data_dir / LEXICAL_DIR
-        collection = getattr(self.catalog, "collection_id", "papers")
-        return self.data_dir / SERVER_CACHE_DIR / str(collection)
+        if self.chroma_url:
+            return self._server_cache().folder / SNAPSHOT_DIR
+        return self.data_dir / LEXICAL_DIR
+
+    def _server_cache(self) -> LexicalCache:
+        from assistant.store.lexical_sync import LexicalCache
+
+        if self._lexical_cache is None:
+            collection = getattr(self.catalog, "collection_id", "papers")
+            self._lexical_cache = LexicalCache.open(self.data_dir, str(collection))
+        return self._lexical_cache
+
+    def lexical_source(self) -> LexicalSource:
+        """Where the lexical index's rows are, brought up to date with the catalog.
+
+        Embedded: the catalog's own tables (filled once if the library predates them, or kept
+        in memory when the folder is read-only).  Server: this client's cache, caught up from
+        the server's change log (`lexical_sync`).
+        """
+        from assistant.store.catalog import Catalog
+        from assistant.store.lexical_docs import LexicalSource
+
+        catalog = self.catalog
+        if not isinstance(catalog, Catalog):
+            return self._server_cache().sync(cast("ServerCatalog", catalog))
+        if self._lexical_rows is not None:  # checked complete once: rows only change by writes
+            return self._lexical_rows
+        if self._lexical_memory is not None:
+            return self._lexical_memory
+        source = catalog.lexical_source()
+        if source.complete:
+            self._lexical_rows = source
+            return source
+        try:
+            catalog.rebuild_lexical()
+            self._lexical_rows = source
+            return source
+        except StorageWriteError:  # a read-only folder: the rows are kept in memory
+            memory = LexicalSource.in_memory()
+            memory.rebuild(catalog.iter_paper_texts())
+            self._lexical_memory = memory
+            return memory
+
+    def lexical_status(self, chunk_ids: set[str], version: str) -> LexicalStatus:
+        """The lexical rows compared with the catalog's chunks, and the snapshot's state."""
+        from assistant.store.catalog import Catalog
+        from assistant.store.health import LexicalStatus
+        from assistant.store.lexical import POINTER, LexicalIndex
+
+        if isinstance(self.catalog, Catalog):
+            source = self._lexical_memory or self.catalog.lexical_source()
+            if not source.complete:
+                return LexicalStatus("missing", None, None)
+            seen: str | None = version  # written in the catalog's own transactions
+        else:
+            cache = self._server_cache()
+            source = cache.source
+            seen = cache.seen()[1]
+        rows = source.chunk_ids()
+        if seen != version or not source.complete:
+            return LexicalStatus("stale", seen, len(rows))
+        if len(rows) != len(set(rows)) or set(rows) != chunk_ids:
+            return LexicalStatus("inconsistent", seen, len(rows))
+        root = self.lexical_root()
+        if root.exists() and not root.is_dir():
+            return LexicalStatus("unreadable", seen, len(rows))
+        if not (root / POINTER).exists():
+            return LexicalStatus("missing", seen, len(rows))
+        try:
+            saved = LexicalIndex.load(root)
+        except Exception:  # derived data: any unreadable file counts the same
+            return LexicalStatus("unreadable", seen, len(rows))
+        if saved.store != source.store_id:
+            return LexicalStatus("stale", seen, len(rows))
+        return LexicalStatus("current", seen, len(rows))
+
+    def rebuild_lexical_rows(self) -> None:
+        """Redo every lexical row from the catalog (the rows disagree with it)."""
+        from assistant.store.catalog import Catalog
+
+        if isinstance(self.catalog, Catalog):
+            self._lexical_memory = self._lexical_rows = None
+            self.catalog.rebuild_lexical()
+        else:
+            self._server_cache().rebuild(cast("ServerCatalog", self.catalog))
+        self._lexical = None
 
     def lexical(self, *, rebuild: bool = False) -> LexicalIndex:
-        """The BM25 index, rebuilt from the catalog if stale, missing or unreadable.
+        """The lexical index, caught up with every write so far (its own or another process's).
 
-        Two exceptions keep a stale index in memory for a while (new papers reach dense search
-        at once, BM25 a little later): another process holds this data folder's write lock
-        (it will finish the write, then publish a fresh index), or, on a server, rebuilding
-        is slow and was done a moment ago (another client is writing: see
-        `lexical.keep_stale`).  A writer holding the lock always gets a fresh index.
+        Catching up costs what changed since the last call.  The first call of a process
+        loads the saved snapshot and catches up from it; without a usable one it builds the
+        index from the rows (a stored token stream per chunk, no re-tokenizing) and saves it.
+        `rebuild` ignores the snapshot and the index in memory.
         """
-        from assistant.store.lexical import LexicalIndex, keep_stale
+        from assistant.store.lexical import LexicalIndex
 
-        version = self.catalog.version()
-        current = self._lexical
-        if not rebuild and current is not None and current.version != version:
-            since = time.monotonic() - self._lexical_built_at
-            backing_off = self.mode == "server" and keep_stale(self._lexical_build_seconds, since)
-            waiting = not self._holding_lock and (backing_off or self._writer_elsewhere())
-            if waiting:
-                return current
-        elif not rebuild and current is not None:
-            return current
+        source = self.lexical_source()
+        store = source.store_id
+        index = None if rebuild else self._lexical
+        if (
+            index is not None
+            and index.store == store
+            and source.head() == (index.last_doc, index.last_gone)
+        ):
+            return index  # nothing written since: one query
         root = self.lexical_root()
-        index = None if rebuild else _load_lexical(root)
-        if index is None or index.version != version:
-            # The version is read before the records: a write in between makes the index
-            # look stale next time, never fresh with missing papers.
-            started = time.monotonic()
-            index = LexicalIndex.build(self.catalog.iter_indexed_chunks(), version)
-            self._lexical_built_at = time.monotonic()
-            self._lexical_build_seconds = self._lexical_built_at - started
+        if index is None or index.store != store:
+            index = None if rebuild else _load_lexical(root, store)
+        changes = None if index is None else source.changes(index.last_doc, index.last_gone)
+        if index is None or changes is None:  # none usable, or it slept through a pruning
+            index = LexicalIndex(store=store)
+            changes = source.changes(0, 0)
+        if changes is None:  # pragma: no cover - a fresh index always reads from the start
+            raise LibraryCorruptError("The lexical index's rows cannot be read.")
+        fresh = index.last_doc == 0 and not len(index.base)
+        index.catch_up(changes)
+        if fresh or index.needs_merge():
             # A read-only or full data folder still searches, from memory.
             with contextlib.suppress(OSError):
-                index.save(root)
+                if index.save(root):
+                    _drop_obsolete_index(self.data_dir)
         self._lexical = index
         return index
 
@@ -348,23 +437,9 @@ class Library:
             self._holding_lock = False
             handle.close()
 
-    def _writer_elsewhere(self) -> bool:
-        """Whether another process (or Library) holds this data folder's write lock."""
-        if self._holding_lock:
-            return False
-        try:
-            handle = open(self.data_dir / LOCK_FILE)  # noqa: SIM115 - closed below
-        except OSError:
-            return False
-        with handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return True
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            return False
-
-    def write(self, items: Sequence[tuple[Paper, Sequence[Chunk]]], title_keys: Sequence[str]):
+    def write(
+        self, items: Sequence[tuple[Paper, Sequence[Chunk]]], title_keys: Sequence[str]
+    ) -> None:
         """Store papers with their chunks: stage, embed, replace vectors, mark indexed.
 
         Papers whose indexed content is unchanged (a metadata-only update) are not re-embedded.
@@ -559,6 +634,8 @@ class Library:
             self._vectors_written = True
         rebuilt = False
         if health is not None and health.bm25.state != "current":
+            if health.bm25.state == "inconsistent":
+                self.rebuild_lexical_rows()
             self.lexical(rebuild=True)
             rebuilt = True
         return RepairReport(
@@ -672,13 +749,26 @@ def _check_server_index(index: VectorIndex, catalog: PaperCatalog) -> None:
         )
 
 
-def _load_lexical(root: Path) -> LexicalIndex | None:
+# Where litassist kept its bm25s index before the lexical rows existed: derived data, unused.
+_OBSOLETE_INDEXES = ("bm25", "bm25-server")
+
+
+def _drop_obsolete_index(data_dir: Path) -> None:
+    for name in _OBSOLETE_INDEXES:
+        folder = data_dir / name
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _load_lexical(root: Path, store: str) -> LexicalIndex | None:
+    """The saved snapshot, if it is readable and follows this docs store."""
     from assistant.store.lexical import LexicalIndex
 
     try:
-        return LexicalIndex.load(root)
+        index = LexicalIndex.load(root)
     except Exception:  # derived data: whatever is wrong with the files, we rebuild them
         return None
+    return index if index.store == store else None
 
 
 def _check_embedder(catalog: PaperCatalog, embedder: Embedder, *, create: bool) -> None:

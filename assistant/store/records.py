@@ -14,21 +14,13 @@ from pathlib import Path
 from typing import Protocol
 
 from assistant.store.kept_vectors import KeptVector
-from assistant.types import Chunk, Paper
+from assistant.store.lexical_docs import PaperText
+from assistant.types import Chunk, Paper, PaperRow
+
+__all__ = ["IndexedChunk", "PaperCatalog", "PaperRow", "StagedPaper", "open_catalog"]
 
 # A paper to store: the record, its title key (for dedupe) and its chunks.
 StagedPaper = tuple[Paper, str, Sequence[Chunk]]
-
-
-@dataclass(frozen=True)
-class PaperRow:
-    """A paper with its bookkeeping, as `litassist papers` lists it."""
-
-    paper: Paper
-    chunks: int
-    indexed: bool
-    added_at: str
-    updated_at: str
 
 
 @dataclass(frozen=True)
@@ -90,9 +82,11 @@ class PaperCatalog(Protocol):
 
     def iter_indexed_chunks(self) -> Iterator[IndexedChunk]: ...
 
-    # ---- writing
-    def stage(self, paper: Paper, title_key: str, chunks: Sequence[Chunk]) -> None: ...
+    def iter_paper_texts(self, paper_ids: Sequence[str] | None = None) -> Iterator[PaperText]:
+        """Each paper's title, year and chunks (what the lexical index is built from)."""
+        ...
 
+    # ---- writing
     def stage_many(self, items: Sequence[StagedPaper]) -> None: ...
 
     def mark_indexed(

@@ -20,6 +20,17 @@ replaces the token again.  Chroma offers no transactions or compare-and-set acro
 concurrent writers are kept safe by idempotent upserts keyed by paper id and deterministic
 chunk ids, by the `pending` marker a write sets until its vectors are in, and by
 `litassist doctor`, which finds and repairs what a rare race or a crash leaves behind.
+
+The change log (collection `litassist_changes`) lets other clients follow writes without
+downloading every record: after each write a writer appends an entry `{seq, papers: [ids]}`
+with the next sequence number, and a client that last saw entry N reads the entries after N
+and fetches just those papers (`lexical_sync`).  Sequence numbers are allocated without a
+compare-and-set: the entry's id is its number, Chroma's `add` keeps the first record of an
+id, and the writer reads its entry back to see whether its own nonce won (if not, it takes
+the next number).  So numbers have no holes; a hole means the log was truncated (it keeps the
+last `LOG_KEPT` entries) and the client rebuilds.  An entry is added after the records it
+names, so a client that reads it sees them.  A writer that dies between the two leaves its
+papers pending, and whoever finishes them (the next ingest, the doctor) logs them again.
 """
 
 from __future__ import annotations
@@ -34,8 +45,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from assistant import codec
 from assistant.errors import LibraryNotFoundError, LitassistError
 from assistant.store.kept_vectors import KeptVector
+from assistant.store.lexical_docs import PaperText
 from assistant.store.records import IndexedChunk, PaperRow, StagedPaper
 from assistant.store.server_kept_vectors import ServerKeptVectors
 from assistant.store.vectors import LitassistEmbeddingFunction, translate_chroma_error
@@ -46,6 +59,11 @@ if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
 
 PAPERS_COLLECTION = "litassist_papers"
+CHANGES_COLLECTION = "litassist_changes"
+# Change-log entries kept; a client further behind than this rebuilds its lexical cache.
+LOG_KEPT = 5_000
+_TRUNCATE_EVERY = 500  # entries between two truncations
+_LOG_TRIES = 100
 SCHEMA_VERSION = "1"
 _PAGE = 1000
 _IDS_PER_GET = 500
@@ -67,28 +85,23 @@ def _point(paper_id: str) -> list[float]:
     return [math.cos(angle), math.sin(angle)]
 
 
+# Paper fields kept as metadata keys of their own (filtered on); the rest go into `record`.
+_KEYED = ("doi", "arxiv_id", "citekey")
+
+
 def _to_record(
     paper: Paper, title_key: str, chunks: Sequence[Chunk], added_at: str, pending: bool
 ) -> dict[str, Any]:
+    # Every other field of `Paper` (`codec.to_dict`), so a new field is stored with no edit here.
     record = {
-        "title": paper.title,
-        "authors": list(paper.authors),
-        "year": paper.year,
-        "venue": paper.venue,
-        "url": paper.url,
-        "source_file": paper.source_file,
-        "source_format": paper.source_format,
-        "raw_entry": paper.raw_entry,
-        "line": paper.line,
+        **codec.to_dict(paper, omit=("id", "abstract", *_KEYED)),
         "chunks": [[c.id, c.start, c.end] for c in chunks],
         "added_at": added_at,
         "updated_at": _now(),
     }
     # None deletes a key on upsert (Chroma merges metadata), so cleared fields are cleared.
     return {
-        "doi": paper.doi,
-        "arxiv_id": paper.arxiv_id,
-        "citekey": paper.citekey,
+        **{name: getattr(paper, name) for name in _KEYED},
         "title_key": title_key,
         "content_hash": paper.content_hash,
         "pending": pending,
@@ -98,22 +111,8 @@ def _to_record(
 
 def _from_record(paper_id: str, abstract: str | None, meta: Mapping[str, Any]) -> Paper:
     record = json.loads(str(meta["record"]))
-    return Paper(
-        id=paper_id,
-        title=record["title"],
-        abstract=abstract or "",
-        authors=tuple(record["authors"]),
-        year=record["year"],
-        venue=record["venue"],
-        doi=meta.get("doi"),
-        arxiv_id=meta.get("arxiv_id"),
-        url=record["url"],
-        source_file=record["source_file"],
-        source_format=record["source_format"],
-        citekey=meta.get("citekey"),
-        raw_entry=record["raw_entry"],
-        line=record["line"],
-    )
+    keyed = {name: meta.get(name) for name in _KEYED}
+    return codec.from_dict(Paper, {**record, **keyed}, id=paper_id, abstract=abstract or "")
 
 
 def _chunks(paper: Paper, meta: Mapping[str, Any]) -> list[Chunk]:
@@ -136,6 +135,9 @@ class ServerCatalog:
         self._memo_at = 0.0
         self._seen_token: str | None = None
         self._kept = ServerKeptVectors(client, url)
+        self._changes: Collection | None = None
+        self._log_head = 0  # the highest entry this client knows of
+        self._logged: set[str] = set()  # staged papers whose change this client has logged
 
     @classmethod
     def open(cls, client: ClientAPI, url: str, *, create: bool = False) -> ServerCatalog:
@@ -144,12 +146,12 @@ class ServerCatalog:
             if create:
                 collection = client.get_or_create_collection(
                     PAPERS_COLLECTION,
-                    embedding_function=function,
+                    embedding_function=function,  # type: ignore[arg-type]  # text-only function: see vectors.LitassistEmbeddingFunction
                     metadata={"schema": SCHEMA_VERSION, "token": uuid.uuid4().hex},
                     configuration={"hnsw": {"space": "l2"}},
                 )
             else:
-                collection = client.get_collection(PAPERS_COLLECTION, embedding_function=function)
+                collection = client.get_collection(PAPERS_COLLECTION, embedding_function=function)  # type: ignore[arg-type]  # text-only function: see vectors.LitassistEmbeddingFunction
         except Exception as exc:
             if exc.__class__.__name__ in ("NotFoundError", "InvalidCollectionException"):
                 raise LibraryNotFoundError(
@@ -182,7 +184,8 @@ class ServerCatalog:
         """The collection's metadata as the server has it now (not as we opened it)."""
         with self._calling():
             fresh = self._client.get_collection(
-                PAPERS_COLLECTION, embedding_function=LitassistEmbeddingFunction(_RECORD_FUNCTION)
+                PAPERS_COLLECTION,
+                embedding_function=LitassistEmbeddingFunction(_RECORD_FUNCTION),  # type: ignore[arg-type]  # text-only function: see vectors.LitassistEmbeddingFunction
             )
         return dict(fresh.metadata or {})
 
@@ -198,7 +201,88 @@ class ServerCatalog:
 
     def _bump(self) -> None:
         self._memo = {}
-        self.set_meta("token", uuid.uuid4().hex)
+        merged = {**self._metadata(), "token": uuid.uuid4().hex, "log_head": self._log_head}
+        with self._calling():
+            self._collection.modify(metadata=merged)
+
+    # ---- the change log -----------------------------------------------------------------
+    def _log_collection(self) -> Collection:
+        if self._changes is None:
+            with self._calling():
+                self._changes = self._client.get_or_create_collection(
+                    CHANGES_COLLECTION,
+                    embedding_function=LitassistEmbeddingFunction(_RECORD_FUNCTION),  # type: ignore[arg-type]  # text-only function: see vectors.LitassistEmbeddingFunction
+                    configuration={"hnsw": {"space": "l2"}},
+                )
+        return self._changes
+
+    def _entries_after(self, seq: int) -> list[tuple[int, list[str]]]:
+        """(seq, paper ids) of every entry after `seq`, in order."""
+        log = self._log_collection()
+        found: list[tuple[int, list[str]]] = []
+        offset = 0
+        while True:
+            with self._calling():
+                page = log.get(
+                    where={"seq": {"$gt": seq}},  # type: ignore[dict-item]  # chroma's Where alias rejects a literal operator dict
+                    include=["metadatas"],
+                    limit=_PAGE,
+                    offset=offset,
+                )
+            for meta in page["metadatas"] or []:
+                found.append((int(str(meta["seq"])), json.loads(str(meta["papers"]))))
+            if len(page["ids"]) < _PAGE:
+                return sorted(found)
+            offset += _PAGE
+
+    def change_head(self) -> int:
+        """The last entry of the change log (0: none)."""
+        start = self._log_head
+        if not start:  # first write of this client: start from the head others recorded
+            hint = self._metadata().get("log_head", 0)
+            start = int(hint) if isinstance(hint, int) else 0
+        entries = self._entries_after(start)
+        self._log_head = entries[-1][0] if entries else start
+        return self._log_head
+
+    def changes_since(self, seq: int) -> tuple[int, list[str]] | None:
+        """(last entry, papers changed after entry `seq`), or None when entries after `seq`
+        were truncated from the log (the caller must rebuild)."""
+        entries = self._entries_after(seq)
+        if not entries:
+            return seq, []
+        numbers = [number for number, _ in entries]
+        if numbers != list(range(seq + 1, seq + 1 + len(numbers))):
+            return None
+        papers = sorted({pid for _, ids in entries for pid in ids})
+        self._log_head = max(self._log_head, numbers[-1])
+        return numbers[-1], papers
+
+    def _log(self, paper_ids: Sequence[str]) -> None:
+        """Append an entry naming these papers, with the next free sequence number."""
+        if not paper_ids:
+            return
+        log = self._log_collection()
+        papers = json.dumps(sorted(set(paper_ids)), ensure_ascii=False)
+        seq = self.change_head() + 1
+        for _ in range(_LOG_TRIES):
+            entry, nonce = f"{seq:012d}", uuid.uuid4().hex
+            with self._calling():
+                log.add(
+                    ids=[entry],
+                    embeddings=[_point(entry)],  # type: ignore[arg-type]  # lists of floats, which chroma takes
+                    metadatas=[{"seq": seq, "nonce": nonce, "papers": papers}],
+                )
+                stored = log.get(ids=[entry], include=["metadatas"])["metadatas"] or []
+            if stored and stored[0].get("nonce") == nonce:
+                break
+            seq = max(seq, self.change_head()) + 1  # another writer took it
+        else:  # pragma: no cover - a hundred writers in a row beat us
+            raise LitassistError(f"Cannot append to the change log on {self.location}.")
+        self._log_head = seq
+        if seq % _TRUNCATE_EVERY == 0 and seq > LOG_KEPT:
+            with self._calling():
+                log.delete(where={"seq": {"$lte": seq - LOG_KEPT}})  # type: ignore[dict-item]  # chroma's Where alias rejects a literal operator dict
 
     def version(self) -> str:
         """The write token: replaced by every write of papers."""
@@ -223,7 +307,7 @@ class ServerCatalog:
                 page = self._collection.get(
                     ids=unique[start : start + _IDS_PER_GET], include=include
                 )
-            docs = page.get("documents") or [None] * len(page["ids"])
+            docs: Sequence[str | None] = page.get("documents") or [None] * len(page["ids"])
             yield from zip(page["ids"], docs, page["metadatas"] or [], strict=True)
 
     def _get_recent(self, ids: Iterable[str]) -> list[tuple[str, str | None, Mapping[str, Any]]]:
@@ -247,7 +331,7 @@ class ServerCatalog:
                 page = self._collection.get(
                     where=where, include=include, limit=_PAGE, offset=offset
                 )
-            docs = page.get("documents") or [None] * len(page["ids"])
+            docs: Sequence[str | None] = page.get("documents") or [None] * len(page["ids"])
             yield from zip(page["ids"], docs, page["metadatas"] or [], strict=True)
             if len(page["ids"]) < _PAGE:
                 return
@@ -380,10 +464,15 @@ class ServerCatalog:
             for chunk in _chunks(paper, meta):
                 yield IndexedChunk(chunk, paper.title, paper.year)
 
-    # ---- writing ------------------------------------------------------------------------
-    def stage(self, paper: Paper, title_key: str, chunks: Sequence[Chunk]) -> None:
-        self.stage_many([(paper, title_key, chunks)])
+    def iter_paper_texts(self, paper_ids: Sequence[str] | None = None) -> Iterator[PaperText]:
+        """Each paper's title, year and chunks (all papers, streamed, or those of these ids
+        that exist)."""
+        records = self._all() if paper_ids is None else self._get(paper_ids)
+        for pid, doc, meta in records:
+            paper = _from_record(pid, doc, meta)
+            yield PaperText(pid, paper.title, paper.year, _chunks(paper, meta))
 
+    # ---- writing ------------------------------------------------------------------------
     def stage_many(self, items: Sequence[StagedPaper]) -> None:
         """Upsert paper records, pending unless their vectors already match; new token."""
         if not items:
@@ -402,10 +491,12 @@ class ServerCatalog:
         with self._calling():
             self._collection.upsert(
                 ids=ids,
-                embeddings=points,  # type: ignore[arg-type]
+                embeddings=points,  # type: ignore[arg-type]  # lists of floats, which chroma takes
                 documents=documents,
-                metadatas=metadatas,  # type: ignore[arg-type]
+                metadatas=metadatas,  # type: ignore[arg-type]  # our dicts hold chroma's scalars
             )
+        self._log(ids)
+        self._logged.update(ids)
         self._bump()
 
     def mark_indexed(self, indexed: Mapping[str, str], vectors: Sequence[KeptVector] = ()) -> None:
@@ -423,6 +514,9 @@ class ServerCatalog:
                 ids=done,
                 metadatas=[{"indexed_hash": indexed[pid], "pending": False} for pid in done],
             )
+        # Papers another process staged (and maybe died before logging) are logged now.
+        self._log([pid for pid in done if pid not in self._logged])
+        self._logged.difference_update(done)
         self._bump()  # closes the window a writer dying before its stage's bump leaves
 
     def mark_pending(self, paper_ids: Sequence[str]) -> None:
@@ -440,6 +534,7 @@ class ServerCatalog:
         if known:
             with self._calling():
                 self._collection.delete(ids=known)
+            self._log(known)
             self._bump()
             self._kept.delete(known)
         return len(known)

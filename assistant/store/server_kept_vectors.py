@@ -70,12 +70,13 @@ class ServerKeptVectors:
             if create:
                 self._collection = self._client.get_or_create_collection(
                     COLLECTION,
-                    embedding_function=function,
+                    embedding_function=function,  # type: ignore[arg-type]  # text-only function: see LitassistEmbeddingFunction
                     configuration={"hnsw": {"space": "l2"}},
                 )
             else:
                 self._collection = self._client.get_collection(
-                    COLLECTION, embedding_function=function
+                    COLLECTION,
+                    embedding_function=function,  # type: ignore[arg-type]  # text-only function: see LitassistEmbeddingFunction
                 )
         except Exception as exc:
             if not create and exc.__class__.__name__ in ("NotFoundError", "ValueError"):

@@ -56,7 +56,7 @@ class _GuardedCursor(sqlite3.Cursor):
 
     def execute(self, sql: str, parameters: Any = (), /) -> _GuardedCursor:
         try:
-            return super().execute(sql, parameters)  # type: ignore[return-value]
+            return super().execute(sql, parameters)
         except sqlite3.DatabaseError as exc:
             if is_damage(exc):
                 raise self._damaged(exc) from exc
@@ -64,7 +64,7 @@ class _GuardedCursor(sqlite3.Cursor):
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> _GuardedCursor:
         try:
-            return super().executemany(sql, parameters)  # type: ignore[return-value]
+            return super().executemany(sql, parameters)
         except sqlite3.DatabaseError as exc:
             if is_damage(exc):
                 raise self._damaged(exc) from exc
@@ -117,16 +117,16 @@ class GuardedConnection(sqlite3.Connection):
     damaged: Damaged
 
     def cursor(self, factory: Any = None) -> _GuardedCursor:  # type: ignore[override]
-        return super().cursor(factory or _GuardedCursor)  # type: ignore[return-value]
+        return super().cursor(factory or _GuardedCursor)
 
     # Connection.execute* build their cursor in C without calling `cursor`, so route them.
-    def execute(self, sql: str, parameters: Any = (), /) -> _GuardedCursor:  # type: ignore[override]
+    def execute(self, sql: str, parameters: Any = (), /) -> _GuardedCursor:
         return self.cursor().execute(sql, parameters)
 
-    def executemany(self, sql: str, parameters: Iterable[Any], /) -> _GuardedCursor:  # type: ignore[override]
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> _GuardedCursor:
         return self.cursor().executemany(sql, parameters)
 
-    def executescript(self, script: str, /) -> _GuardedCursor:  # type: ignore[override]
+    def executescript(self, script: str, /) -> _GuardedCursor:
         return self.cursor().executescript(script)
 
     def commit(self) -> None:

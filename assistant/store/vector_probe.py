@@ -42,7 +42,7 @@ class _Bindings:
     def __init__(self, chroma_dir: Path, collection: str) -> None:
         import resource
 
-        import chromadb_rust_bindings as rust
+        import chromadb_rust_bindings as rust  # type: ignore[import-untyped]  # chromadb's native module ships no stubs
 
         config = rust.SqliteDBConfig(
             hash_type=rust.MigrationHash.MD5,  # chromadb's default settings
@@ -92,7 +92,11 @@ class _Client:
         return {cid: list(map(float, e)) for cid, e in zip(got["ids"], found, strict=True)}
 
     def query(self, vectors: list[list[float]], n: int) -> tuple[list[list[str]], Distances]:
-        got = self._collection.query(query_embeddings=vectors, n_results=n, include=["distances"])
+        got = self._collection.query(
+            query_embeddings=vectors,  # type: ignore[arg-type]  # lists of floats, which chroma takes
+            n_results=n,
+            include=["distances"],
+        )
         return got["ids"], got["distances"] or []
 
 

@@ -25,6 +25,7 @@ from urllib.parse import urlparse
 
 import chromadb
 import numpy as np
+from chromadb.api.collection_configuration import CreateHNSWConfiguration
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.config import Settings as ChromaSettings
 from chromadb.utils.embedding_functions import register_embedding_function
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
 
-    from assistant.rag.embeddings import Embedder
+    from assistant.embedder import Embedder
 
 COLLECTION = "litassist_chunks"
 CHROMA_DIR = "chroma"
@@ -53,12 +54,16 @@ HTTP_CONNECT_TIMEOUT = 10.0
 # The collection's index settings.  Tests lower `sync_threshold` (how many vectors Chroma
 # buffers before it writes the HNSW segment files) so a small library has segment files on
 # disk, as any library past 1,000 chunks does.
-HNSW_CONFIG: dict[str, Any] = {"space": "cosine"}
+HNSW_CONFIG: CreateHNSWConfiguration = {"space": "cosine"}
 
 
 @register_embedding_function
 class LitassistEmbeddingFunction(EmbeddingFunction[Documents]):
-    """Chroma's view of a litassist `Embedder`: its name is stored with the collection."""
+    """Chroma's view of a litassist `Embedder`: its name is stored with the collection.
+
+    It embeds text only; chroma's hints for `embedding_function=` ask for one that embeds
+    images too, hence the `type: ignore[arg-type]` where it is passed.
+    """
 
     def __init__(self, embedder_name: str, inner: Embedder | None = None) -> None:
         self.embedder_name = embedder_name
@@ -175,12 +180,12 @@ class VectorIndex:
             if create:
                 collection = client.get_or_create_collection(
                     name,
-                    embedding_function=function,
+                    embedding_function=function,  # type: ignore[arg-type]  # text-only function: see LitassistEmbeddingFunction
                     metadata={"embedder": embedder.name},
-                    configuration={"hnsw": dict(HNSW_CONFIG)},
+                    configuration={"hnsw": CreateHNSWConfiguration(**HNSW_CONFIG)},
                 )
             else:
-                collection = client.get_collection(name, embedding_function=function)
+                collection = client.get_collection(name, embedding_function=function)  # type: ignore[arg-type]  # text-only function: see LitassistEmbeddingFunction
         except ValueError as exc:
             if "embedding function" in str(exc).lower():
                 raise EmbedderMismatchError(
@@ -269,7 +274,7 @@ class VectorIndex:
         """Store chunk vectors; `content_hashes` names the paper version each was built from."""
         if not chunks:
             return
-        hashes = content_hashes or [None] * len(chunks)
+        hashes: Sequence[str | None] = content_hashes or [None] * len(chunks)
         metadatas: list[dict[str, Any]] = []
         for chunk, year, digest in zip(chunks, years, hashes, strict=True):
             meta: dict[str, Any] = {
@@ -289,7 +294,7 @@ class VectorIndex:
             self._collection.upsert(
                 ids=[c.id for c in chunks],
                 embeddings=vectors,
-                metadatas=metadatas,  # type: ignore[arg-type]
+                metadatas=metadatas,  # type: ignore[arg-type]  # our dicts hold chroma's scalars
             )
 
     def delete_ids(self, ids: Sequence[str]) -> None:
@@ -302,7 +307,7 @@ class VectorIndex:
         if not paper_ids:
             return
         with self._calling():
-            found = self._collection.get(where={"paper_id": {"$in": list(paper_ids)}}, include=[])
+            found = self._collection.get(where={"paper_id": {"$in": list(paper_ids)}}, include=[])  # type: ignore[dict-item]  # a list[str] is a valid $in list
         stale = sorted(set(found["ids"]) - set(keep))
         self.delete_ids(stale)
 

@@ -1,15 +1,17 @@
 """The litassist terminal app: the App, its key bindings, screens and command palette entries.
 
 The chat is the default screen; library, conversations, settings and help are pushed over it.
-The app receives its `Services` (dependency injection) and opens the library in a thread worker
-after the first paint, showing "opening library…" until it is ready.
+The app receives the application layer (`assistant.app.Litassist`, dependency injection) as
+`services` and opens the library in a thread worker after the first paint, showing "opening
+library…" until it is ready.  Workers report back with the messages of `tui/messages.py`; the
+app shows the ones meant for it (errors, notes written) even after their screen has closed.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -17,11 +19,17 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from assistant.errors import LibraryNotFoundError, LitassistError
+from assistant.errors import LibraryNotFoundError
+from assistant.tui.base import failure_message
+from assistant.tui.messages import IngestDone, IngestFailed, IngestProgress, LibraryState, Notice
 from assistant.tui.screens.chat import ChatScreen
-from assistant.tui.services import Services
+
+if TYPE_CHECKING:
+    from assistant.app import Litassist
+    from assistant.tui.screens.library import LibraryScreen
 
 NO_LIBRARY = "no library yet: ctrl+l, then i to ingest papers"
+MAX_PROBLEMS_SHOWN = 3  # skipped entries listed after an ingest
 
 
 class LitassistApp(App[None]):
@@ -42,7 +50,7 @@ class LitassistApp(App[None]):
     activity: reactive[str] = reactive("")
     settings_version: reactive[int] = reactive(0)
 
-    def __init__(self, services: Services, *, warm_up: bool = True) -> None:
+    def __init__(self, services: Litassist, *, warm_up: bool = True) -> None:
         super().__init__()
         self.services = services
         self._warm_up = warm_up
@@ -72,42 +80,65 @@ class LitassistApp(App[None]):
     def open_library(self) -> None:
         """Open the library, count its papers, then warm up the engine for a fast first answer."""
         try:
-            count = self.services.paper_count()
+            count = self.services.library.count()
         except LibraryNotFoundError:
-            self.call_from_thread(self._library_state, None, NO_LIBRARY)
+            self.post_message(LibraryState(None, NO_LIBRARY))
             return
-        except LitassistError as exc:
-            self.call_from_thread(self._library_state, None, "library unavailable")
-            self.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+        except Exception as exc:
+            self.post_message(LibraryState(None, "library unavailable"))
+            self.post_message(Notice(failure_message(exc), timeout=10))
             return
-        self.call_from_thread(self._library_state, count, "")
+        self.post_message(LibraryState(count))
         if self._warm_up and count:
-            self._warm_engine()
-
-    def _warm_engine(self) -> None:
-        # Loads the embedding model, Chroma and BM25 now rather than on the first question;
-        # a failure here is reported when a question meets it.
-        with contextlib.suppress(Exception):
-            library = self.services.library()
-            self.services.engine()
-            library.embedder.embed_query("warm up")
-            _ = library.vectors
-            library.lexical()
+            self.services.library.warm_up()
 
     @work(thread=True, group="library", exit_on_error=False)
     def refresh_library_size(self) -> None:
         try:
-            count = self.services.paper_count()
-        except LitassistError:
+            count = self.services.library.count()
+        except Exception:  # the status line keeps the last count; the screen said what failed
             return
-        self.call_from_thread(self._library_state, count, "")
+        self.post_message(LibraryState(count))
 
-    def _library_state(self, count: int | None, note: str) -> None:
-        self.paper_count = count
-        self.library_note = note
+    def on_library_state(self, message: LibraryState) -> None:
+        self.paper_count = message.count
+        self.library_note = message.note
+
+    def on_notice(self, message: Notice) -> None:
+        self.notify(message.message, severity=message.severity, timeout=message.timeout)
+
+    # ---- ingest, reported here: the library screen that started it may have closed ----------
+    def _library_screens(self) -> list[LibraryScreen]:
+        from assistant.tui.screens.library import LibraryScreen
+
+        return [s for s in self.screen_stack if isinstance(s, LibraryScreen)]
+
+    def on_ingest_progress(self, message: IngestProgress) -> None:
+        self.activity = f"ingesting {message.done}/{message.total}…"
+        for screen in self._library_screens():
+            screen.show_progress(message.done, message.total or 0)
+
+    def on_ingest_failed(self, message: IngestFailed) -> None:
+        self.activity = ""
+        for screen in self._library_screens():
+            screen.ingest_ended(None)
+        self.notify(message.message, severity="error", timeout=10)
+
+    def on_ingest_done(self, message: IngestDone) -> None:
+        report = message.report
+        self.activity = ""
+        for screen in self._library_screens():
+            screen.ingest_ended(report)
+        self.notify(report.summary(), timeout=8)
+        if report.problems:
+            shown = "\n".join(str(p) for p in report.problems[:MAX_PROBLEMS_SHOWN])
+            more = len(report.problems) - MAX_PROBLEMS_SHOWN
+            tail = f"\n… and {more} more" if more > 0 else ""
+            self.notify(f"Skipped:\n{shown}{tail}", severity="warning", timeout=10)
+        self.refresh_library_size()
 
     def settings_changed(self) -> None:
-        """Called after `Services.update_settings`: refresh everything that shows settings."""
+        """Called after `Litassist.update_settings`: refresh everything that shows settings."""
         self.settings_version += 1
         self.apply_theme(self.services.settings.theme)
 

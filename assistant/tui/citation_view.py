@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.app.answers import citation_markers
+from assistant.text import authors_short
 from assistant.types import Answer, AnswerSentence, Citation, Paper, Source
 
 CITE_SCHEME = "cite:"
@@ -51,11 +53,8 @@ def linked_markdown(
 ) -> str:
     """`text` (an answer, a synthesis) with markers of known sources as `cite:N` links and a
     ⚠ after each unsupported sentence."""
-    # Imported here: the citation parser pulls in numpy, which the first paint does not need.
-    from assistant.rag.citations import find_markers
-
     known = {source.number for source in sources}
-    markers = find_markers(text)
+    markers = citation_markers(text)
     edits = [_Edit(m.start, m.end, _marker_links(m.numbers, known, m.text)) for m in markers]
     for sentence in sentences:
         if sentence.supported or sentence.end < 0 or sentence.end > len(text):
@@ -79,23 +78,9 @@ def linked_markdown(
     return "".join(pieces)
 
 
-def short_authors(authors: tuple[str, ...], limit: int = 2) -> str:
-    """`Smith, Jones et al.`: surnames of the first authors."""
-
-    def surname(name: str) -> str:
-        if "," in name:
-            return name.split(",", 1)[0].strip()
-        parts = name.split()
-        return parts[-1] if parts else name
-
-    names = [surname(a) for a in authors[:limit]]
-    label = ", ".join(n for n in names if n)
-    return f"{label} et al." if len(authors) > limit else label
-
-
 def paper_byline(paper: Paper) -> str:
-    """`2021 · Smith, Jones et al. · CVPR`, leaving out what is unknown."""
-    parts = [str(paper.year) if paper.year else "", short_authors(paper.authors), paper.venue or ""]
+    """`2021 · Smith et al. · CVPR`, leaving out what is unknown."""
+    parts = [str(paper.year) if paper.year else "", authors_short(paper.authors), paper.venue or ""]
     return " · ".join(p for p in parts if p)
 
 
@@ -116,9 +101,7 @@ def citation_entries(answer: Answer) -> list[CitationEntry]:
         supported = any(c.supported for c in cites)
         best = max((c.support for c in cites), default=0.0)
         who = " ".join(
-            p
-            for p in (short_authors(source.paper.authors, limit=1), str(source.paper.year or ""))
-            if p
+            p for p in (authors_short(source.paper.authors), str(source.paper.year or "")) if p
         )
         mark = "✓" if supported else UNSUPPORTED_MARK
         lead = f"[{source.number}] {who} — " if who else f"[{source.number}] "

@@ -7,14 +7,9 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
+from assistant.app.comparisons import aspect_label
 from assistant.tui.citation_view import UNSUPPORTED_MARK, linked_markdown
 from assistant.types import Citation, Comparison, ComparisonCell, Source
-
-
-def aspect_label(name: str) -> str:
-    from assistant.rag.aspects import aspect
-
-    return aspect(name).label
 
 
 def cell_text(cell: ComparisonCell | None) -> Text:

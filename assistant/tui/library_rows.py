@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from assistant.store.records import PaperRow
-from assistant.tui.citation_view import short_authors
+from assistant.text import authors_short
+from assistant.types import PaperRow
 
 Column = Literal["title", "year", "authors", "venue", "chunks"]
 COLUMNS: tuple[Column, ...] = ("title", "year", "authors", "venue", "chunks")
@@ -35,7 +35,7 @@ def _key(row: PaperRow, column: Column) -> tuple[bool, object]:
     elif column == "year":
         value = paper.year
     elif column == "authors":
-        value = short_authors(paper.authors).casefold() or None
+        value = authors_short(paper.authors).casefold() or None
     elif column == "venue":
         value = (paper.venue or "").casefold() or None
     else:
@@ -47,7 +47,7 @@ def sort_rows(rows: Sequence[PaperRow], column: Column, descending: bool) -> lis
     """Rows sorted by `column` (stable); papers without a value go last either way."""
     present = [r for r in rows if not _key(r, column)[0]]
     missing = [r for r in rows if _key(r, column)[0]]
-    present.sort(key=lambda r: _key(r, column)[1], reverse=descending)  # type: ignore[arg-type, return-value]
+    present.sort(key=lambda r: _key(r, column)[1], reverse=descending)  # type: ignore[arg-type, return-value]  # one column's values share a type
     return present + missing
 
 
@@ -58,7 +58,7 @@ def cells(row: PaperRow, marked: bool) -> tuple[str, str, str, str, str, str]:
         "✓" if marked else " ",
         paper.title,
         str(paper.year or ""),
-        short_authors(paper.authors),
+        authors_short(paper.authors),
         paper.venue or "",
         str(row.chunks),
     )

@@ -1,10 +1,10 @@
 """The chat: questions at the bottom, answers streaming in above, their sources beside.
 
-Answers are produced by `AnswerEngine.stream` in a thread worker; each text piece is handed to
-the event loop with `call_from_thread`, so the screen stays responsive.  `escape` sets the
-worker's cancel event: the engine stops, verifies what arrived and returns it marked incomplete.
-Each finished answer is stored as a turn of the current conversation, and the turns so far are
-the history a follow-up question is answered with.
+Answers come from `app.answers.stream` in a thread worker, which posts each text piece to the
+screen as an `AnswerPiece` message, so the screen stays responsive.  `escape` sets the worker's
+cancel event: the engine stops, verifies what arrived and returns it marked incomplete.  Each
+finished answer is stored as a turn of the current conversation (by the application layer), and
+the turns so far are the history a follow-up question is answered with.
 """
 
 from __future__ import annotations
@@ -16,18 +16,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from assistant.errors import LitassistError
-from assistant.tui.services import written_message
+from assistant.text import year_text
+from assistant.tui.base import LitassistScreen, reported
+from assistant.tui.messages import AnswerDone, AnswerFailed, AnswerPiece
 from assistant.tui.widgets.answer_view import AnswerView
 from assistant.tui.widgets.sources_pane import SourcesPane
 from assistant.tui.widgets.status_line import StatusLine
-from assistant.types import Answer, AnswerDelta, Conversation
+from assistant.types import Answer, AnswerDelta
 
 if TYPE_CHECKING:
-    from assistant.tui.app import LitassistApp
+    from assistant.types import Conversation
 
 WELCOME = (
     "Ask a question about your papers; answers cite their sources as [1], [2]…\n"
@@ -44,13 +44,12 @@ def answer_with_references(answer: Answer) -> str:
         lines.append("")
         for source in cited:
             paper = source.paper
-            year = f" ({paper.year})" if paper.year else ""
             doi = f" doi:{paper.doi}" if paper.doi else ""
-            lines.append(f"[{source.number}] {paper.title}{year}{doi}")
+            lines.append(f"[{source.number}] {paper.title} ({year_text(paper.year)}){doi}")
     return "\n".join(lines)
 
 
-class ChatScreen(Screen[None]):
+class ChatScreen(LitassistScreen):
     BINDINGS = [  # noqa: RUF012  (Textual's class-level declaration)
         Binding("escape", "cancel", "Cancel", tooltip="Stop the answer, keep what arrived"),
         Binding("ctrl+r", "citations", "Citations", tooltip="Choose a citation: its source shows"),
@@ -63,10 +62,6 @@ class ChatScreen(Screen[None]):
         self.history: list[Answer] = []
         self._cancel: threading.Event | None = None
         self._live_view: AnswerView | None = None
-
-    @property
-    def litassist(self) -> LitassistApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -139,40 +134,22 @@ class ChatScreen(Screen[None]):
         history: tuple[Answer, ...],
         conversation_id: str | None,
     ) -> None:
-        app = self.litassist
-        final: Answer | None = None
-        try:
-            engine = app.services.engine()
-            for item in engine.stream(question, history=history, cancel=cancel):
+        answers = self.services.answers
+        with reported(self.post_message, lambda text: AnswerFailed(view, text)):
+            for item in answers.stream(
+                question, conversation=conversation_id, history=history, cancel=cancel
+            ):
                 if isinstance(item, AnswerDelta):
-                    app.call_from_thread(view.write, item.text)
+                    self.post_message(AnswerPiece(view, item.text))
                 else:
-                    final = item
-        except LitassistError as exc:
-            app.call_from_thread(self._failed, view, str(exc))
-            return
-        except Exception as exc:  # a bug must not take the chat down: say it, keep going
-            app.call_from_thread(self._failed, view, f"unexpected {type(exc).__name__}: {exc}")
-            return
-        if final is None:
-            app.call_from_thread(self._failed, view, "The answer engine returned no answer.")
-            return
-        stored, problem = self._store(final, conversation_id)
-        app.call_from_thread(self._done, view, stored, problem)
+                    self.post_message(AnswerDone(view, item))
 
-    def _store(self, answer: Answer, conversation_id: str | None) -> tuple[Answer, str | None]:
-        """Save the answer as a turn (in the worker thread); returns it with its conversation id,
-        or unchanged with the reason it could not be saved."""
-        try:
-            store = self.litassist.services.conversations()
-            if conversation_id is None:
-                conversation_id = store.create(answer.question)
-            return store.add_turn(conversation_id, answer), None
-        except Exception as exc:  # not saving must not lose the answer on screen
-            return answer, f"The answer was not saved: {exc}"
+    async def on_answer_piece(self, message: AnswerPiece) -> None:
+        await message.view.write(message.text)
 
-    async def _done(self, view: AnswerView, answer: Answer, problem: str | None) -> None:
+    async def on_answer_done(self, message: AnswerDone) -> None:
         self._finished()
+        view, answer = message.view, message.stored.answer
         if not view.is_attached:  # the chat was cleared meanwhile; the turn is stored anyway
             return
         if answer.conversation_id and answer.conversation_id != self.conversation_id:
@@ -180,16 +157,16 @@ class ChatScreen(Screen[None]):
         self.history.append(answer)
         await view.finish(answer)
         await self.query_one(SourcesPane).show(answer)
-        if problem:
-            self.notify(problem, severity="warning")
+        if message.stored.store_error:
+            self.notify(message.stored.store_error, severity="warning")
         if answer.error:
             self.notify(answer.error, severity="warning", timeout=4)
 
-    async def _failed(self, view: AnswerView, message: str) -> None:
+    async def on_answer_failed(self, message: AnswerFailed) -> None:
         self._finished()
-        if view.is_attached:
-            await view.fail(message)
-        self.notify(message, severity="error", timeout=8)
+        if message.view.is_attached:
+            await message.view.fail(message.message)
+        self.notify(message.message, severity="error", timeout=8)
 
     def _finished(self) -> None:
         self._live_view = None
@@ -243,18 +220,7 @@ class ChatScreen(Screen[None]):
         if self.conversation_id is None:
             self.notify("Nothing to export yet: ask a question first.", severity="warning")
             return
-        self._export(self.conversation_id)
-
-    @work(thread=True, group="export", exit_on_error=False)
-    def _export(self, conversation_id: str) -> None:
-        services = self.litassist.services
-        try:
-            conversation = services.conversations().get(conversation_id)
-            written = services.export_note(conversation)
-        except LitassistError as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), severity="error", timeout=10)
-            return
-        self.app.call_from_thread(self.app.notify, written_message(written), timeout=10)
+        self.export_item(self.conversation_id)
 
     # ---- conversations --------------------------------------------------------------------
     async def new_conversation(self) -> None:

@@ -14,10 +14,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.coordinate import Coordinate
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Markdown, Static
 
-from assistant.errors import LitassistError
+from assistant.text import year_text
+from assistant.tui.base import LitassistScreen, reported
 from assistant.tui.citation_view import cited_number
 from assistant.tui.comparison_view import (
     Evidence,
@@ -28,19 +28,18 @@ from assistant.tui.comparison_view import (
     synthesis_evidence,
     synthesis_markdown,
 )
-from assistant.tui.services import written_message
+from assistant.tui.messages import ComparisonFailed, ComparisonMade
 from assistant.tui.widgets.sources_pane import SourcesPane
 from assistant.tui.widgets.status_line import StatusLine
-from assistant.types import Comparison, Paper
 
 if TYPE_CHECKING:
-    from assistant.tui.app import LitassistApp
+    from assistant.types import Comparison, Paper
 
 PAPER_WIDTH = 24
 MIN_CELL_WIDTH = 16
 
 
-class CompareScreen(Screen[None]):
+class CompareScreen(LitassistScreen):
     BINDINGS = [  # noqa: RUF012
         Binding("escape", "back", "Back", tooltip="Back to the library"),
         Binding("ctrl+r", "evidence", "Evidence", tooltip="Go to the evidence of the cell"),
@@ -50,10 +49,6 @@ class CompareScreen(Screen[None]):
         super().__init__(id="compare")
         self.papers = list(papers)
         self.comparison: Comparison | None = None
-
-    @property
-    def litassist(self) -> LitassistApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static(f"Comparing {len(self.papers)} papers…", id="compare-title")
@@ -77,46 +72,38 @@ class CompareScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
     def run_comparison(self) -> None:
-        app = self.litassist
-        try:
-            comparison = app.services.comparer().compare([p.id for p in self.papers])
-        except LitassistError as exc:
-            app.call_from_thread(self._failed, str(exc))
-            return
-        except Exception as exc:  # a bug must not take the app down
-            app.call_from_thread(self._failed, f"unexpected {type(exc).__name__}: {exc}")
-            return
-        app.call_from_thread(self.show, comparison)
-        try:  # stored like `litassist compare` does, so `litassist export` finds it too
-            app.services.comparisons().save(comparison)
-        except LitassistError as exc:
-            message = f"The comparison was not saved: {exc}"
-            app.call_from_thread(app.notify, message, severity="warning")
+        """Compare the papers and store the comparison, as `litassist compare` does (so
+        `litassist export --last-comparison` finds it too)."""
+
+        def failed(text: str) -> ComparisonFailed:
+            self.notify_app(text, timeout=10)  # shown even if the screen was left meanwhile
+            return ComparisonFailed(text)
+
+        with reported(self.post_message, failed):
+            made = self.services.comparisons.compare([p.id for p in self.papers])
+            if made.store_error:
+                self.notify_app(made.store_error, "warning")
+            self.post_message(ComparisonMade(made))
+
+    def on_unmount(self) -> None:
+        self.litassist.activity = ""  # left before the comparison came: it is stored anyway
+
+    async def on_comparison_made(self, message: ComparisonMade) -> None:
+        await self.show(message.made.comparison)
+
+    def on_comparison_failed(self, message: ComparisonFailed) -> None:
+        self.litassist.activity = ""
+        self.query_one(DataTable).loading = False
+        self.query_one("#compare-title", Static).update(
+            Content.styled(f"✗ The comparison failed: {message.message}", "$text-error")
+        )
 
     def export_note(self) -> None:
         """Write the comparison as a Markdown note with its .bib (in a worker)."""
         if self.comparison is None:
             self.notify("The comparison is not ready yet.", severity="warning")
             return
-        self._export(self.comparison)
-
-    @work(thread=True, group="export", exit_on_error=False)
-    def _export(self, comparison: Comparison) -> None:
-        try:
-            written = self.litassist.services.export_note(comparison)
-        except LitassistError as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), severity="error", timeout=10)
-            return
-        self.app.call_from_thread(self.app.notify, written_message(written), timeout=10)
-
-    def _failed(self, message: str) -> None:
-        self.litassist.activity = ""
-        self.app.notify(message, severity="error", timeout=10)
-        if self.is_attached:
-            self.query_one(DataTable).loading = False
-            self.query_one("#compare-title", Static).update(
-                Content.styled(f"✗ The comparison failed: {message}", "$text-error")
-            )
+        self.export_item(self.comparison)
 
     async def show(self, comparison: Comparison) -> None:
         self.litassist.activity = ""
@@ -134,9 +121,9 @@ class CompareScreen(Screen[None]):
         for name in comparison.aspects:
             table.add_column(aspect_label(name), key=name, width=width)
         for paper in comparison.papers:
-            year = f" ({paper.year})" if paper.year else ""
+            label = f"{paper.title} ({year_text(paper.year)})"
             cells = [cell_text(comparison.cell(paper.id, a)) for a in comparison.aspects]
-            table.add_row(Text(paper.title + year, style="bold"), *cells, key=paper.id, height=None)
+            table.add_row(Text(label, style="bold"), *cells, key=paper.id, height=None)
         table.loading = False
         await self.query_one("#synthesis", Markdown).update(synthesis_markdown(comparison))
         table.move_cursor(row=0, column=1)  # its CellHighlighted shows the first cell's evidence

@@ -8,16 +8,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from assistant.errors import LitassistError
-from assistant.types import ConversationSummary
+from assistant.tui.base import LitassistScreen
+from assistant.tui.messages import ConversationDeleted, ConversationOpened, ConversationsListed
 
 if TYPE_CHECKING:
-    from assistant.tui.app import LitassistApp
-    from assistant.types import Conversation
+    from assistant.types import ConversationSummary
 
 
 def conversation_option(summary: ConversationSummary) -> Option:
@@ -29,7 +27,7 @@ def conversation_option(summary: ConversationSummary) -> Option:
     return Option(label, id=summary.id)
 
 
-class ConversationsScreen(Screen[None]):
+class ConversationsScreen(LitassistScreen):
     BINDINGS = [  # noqa: RUF012
         Binding("escape", "back", "Back", tooltip="Back to the chat"),
         Binding("n", "new", "New conversation", tooltip="Start a new conversation"),
@@ -39,10 +37,6 @@ class ConversationsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="conversations")
         self.summaries: list[ConversationSummary] = []
-
-    @property
-    def litassist(self) -> LitassistApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static("Conversations · enter reopen · n new · d delete", classes="screen-title")
@@ -55,14 +49,13 @@ class ConversationsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="conversations", exit_on_error=False)
     def load(self) -> None:
-        try:
-            summaries = self.litassist.services.conversations().list()
-        except LitassistError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            summaries = []
-        self.app.call_from_thread(self._show, summaries)
+        summaries: list[ConversationSummary] = []
+        with self.reported_to_app():
+            summaries = self.services.answers.conversations()
+        self.post_message(ConversationsListed(summaries))
 
-    def _show(self, summaries: list[ConversationSummary]) -> None:
+    def on_conversations_listed(self, message: ConversationsListed) -> None:
+        summaries = message.summaries
         self.summaries = summaries
         options = self.query_one(OptionList)
         options.clear_options()
@@ -79,16 +72,14 @@ class ConversationsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="conversations", exit_on_error=False)
     def reopen(self, conversation_id: str) -> None:
-        try:
-            conversation = self.litassist.services.conversations().get(conversation_id)
-        except LitassistError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self._reopened, conversation)
+        with self.reported_to_app():
+            conversation = self.services.answers.conversation(conversation_id)
+            self.post_message(ConversationOpened(conversation))
 
-    async def _reopened(self, conversation: Conversation) -> None:
+    async def on_conversation_opened(self, message: ConversationOpened) -> None:
+        chat = self.litassist.chat
         self.app.pop_screen()
-        await self.litassist.chat.load_conversation(conversation)
+        await chat.load_conversation(message.conversation)
 
     async def action_new(self) -> None:
         self.app.pop_screen()
@@ -107,14 +98,12 @@ class ConversationsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="conversations", exit_on_error=False)
     def delete(self, conversation_id: str) -> None:
-        try:
-            self.litassist.services.conversations().delete(conversation_id)
-        except LitassistError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self._deleted, conversation_id)
+        with self.reported_to_app():
+            self.services.answers.delete_conversation(conversation_id)
+            self.post_message(ConversationDeleted(conversation_id))
 
-    def _deleted(self, conversation_id: str) -> None:
+    def on_conversation_deleted(self, message: ConversationDeleted) -> None:
+        conversation_id = message.conversation_id
         chat = self.litassist.chat
         if chat.conversation_id == conversation_id:
             chat.conversation_id = None  # the chat stays; its next question starts a new one

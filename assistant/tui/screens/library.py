@@ -3,33 +3,32 @@ mark papers to compare, ingest a file with a progress bar."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
-from assistant.errors import LibraryNotFoundError, LitassistError
+from assistant.errors import LibraryNotFoundError
+from assistant.tui.base import LitassistScreen, reported
 from assistant.tui.library_rows import COLUMNS, Column, cells, filter_rows, sort_rows
+from assistant.tui.messages import IngestDone, IngestFailed, IngestProgress, PapersLoaded
 from assistant.tui.screens.paper_detail import PaperDetailScreen
 from assistant.tui.screens.path_prompt import PathPromptScreen
 from assistant.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from assistant.ingest import IngestReport
-    from assistant.store.records import PaperRow
-    from assistant.tui.app import LitassistApp
-    from assistant.types import Paper
+    from assistant.app.library import IngestReport
+    from assistant.types import Paper, PaperRow
 
 WIDTHS = {"title": 56, "year": 4, "authors": 22, "venue": 16, "chunks": 6}
 LABELS = {"title": "Title", "year": "Year", "authors": "Authors", "venue": "Venue"}
-MAX_PROBLEMS_SHOWN = 3
 
 
-class LibraryScreen(Screen[None]):
+class LibraryScreen(LitassistScreen):
     BINDINGS = [  # noqa: RUF012
         Binding("escape", "back", "Back", tooltip="Back to the chat"),
         Binding("slash", "focus_filter", "Filter", tooltip="Filter as you type"),
@@ -48,10 +47,6 @@ class LibraryScreen(Screen[None]):
         self.sort_column: Column = "year"
         self.descending = True
         self.loaded = False
-
-    @property
-    def litassist(self) -> LitassistApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Filter by title, author, venue, year…  (/)", id="filter")
@@ -74,16 +69,14 @@ class LibraryScreen(Screen[None]):
     # ---- loading --------------------------------------------------------------------------
     @work(thread=True, group="library-rows", exclusive=True, exit_on_error=False)
     def load(self) -> None:
-        try:
-            rows = self.litassist.services.paper_rows()
-        except LibraryNotFoundError:
-            rows = []
-        except LitassistError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            rows = []
-        self.app.call_from_thread(self._loaded, rows)
+        rows: list[PaperRow] = []
+        # No library: an empty table, which says how to add papers.
+        with self.reported_to_app(), contextlib.suppress(LibraryNotFoundError):
+            rows = self.services.library.papers()
+        self.post_message(PapersLoaded(rows))
 
-    def _loaded(self, rows: list[PaperRow]) -> None:
+    def on_papers_loaded(self, message: PapersLoaded) -> None:
+        rows = message.rows
         self.rows = rows
         self.loaded = True
         known = {r.paper.id for r in rows}
@@ -141,7 +134,7 @@ class LibraryScreen(Screen[None]):
     def _header(self, event: DataTable.HeaderSelected) -> None:
         key = event.column_key.value
         if key in COLUMNS:
-            self.sort_by(key)  # type: ignore[arg-type]
+            self.sort_by(key)
 
     def sort_by(self, column: Column) -> None:
         if column == self.sort_column:
@@ -196,57 +189,31 @@ class LibraryScreen(Screen[None]):
 
     def _ingest_path(self, value: str | None) -> None:
         if value:
-            self.ingest(Path(value).expanduser())
+            path = Path(value).expanduser()
+            bar = self.query_one(ProgressBar)
+            bar.update(total=None, progress=0)
+            bar.display = True
+            self.litassist.activity = f"ingesting {path.name}…"
+            self.ingest(path)
 
     # ---- ingest ---------------------------------------------------------------------------
     @work(thread=True, group="ingest", exit_on_error=False)
     def ingest(self, path: Path) -> None:
-        app = self.litassist
-        app.call_from_thread(self._ingest_started, path)
+        """Ingest in a worker; its messages go to the app, which shows the progress and the
+        result wherever the user is by then (this screen may have closed)."""
+        post = self.app.post_message
 
         def progress(done: int, total: int) -> None:
-            app.call_from_thread(self._ingest_progress, done, total)
+            post(IngestProgress(done, total))
 
-        try:
-            if not path.exists():
-                raise LitassistError(f"No such file or folder: {path}.")
-            report = app.services.ingest([path], progress)
-        except LitassistError as exc:
-            app.call_from_thread(self._ingest_failed, str(exc))
-            return
-        except Exception as exc:  # a bug must not take the app down
-            app.call_from_thread(self._ingest_failed, f"unexpected {type(exc).__name__}: {exc}")
-            return
-        app.call_from_thread(self._ingest_done, report)
+        with reported(post, IngestFailed):
+            post(IngestDone(self.services.library.ingest([path], progress)))
 
-    def _ingest_started(self, path: Path) -> None:
-        bar = self.query_one(ProgressBar)
-        bar.update(total=None, progress=0)
-        bar.display = True
-        self.litassist.activity = f"ingesting {path.name}…"
+    def show_progress(self, done: int, total: int) -> None:
+        self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
 
-    def _ingest_progress(self, done: int, total: int) -> None:
-        self.litassist.activity = f"ingesting {done}/{total}…"
-        if self.is_attached:
-            self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
-
-    def _ingest_ended(self) -> None:
-        self.litassist.activity = ""
-        if self.is_attached:
-            self.query_one(ProgressBar).display = False
-
-    def _ingest_failed(self, message: str) -> None:
-        self._ingest_ended()
-        self.app.notify(message, severity="error", timeout=10)
-
-    def _ingest_done(self, report: IngestReport) -> None:
-        self._ingest_ended()
-        self.app.notify(report.summary(), timeout=8)
-        if report.problems:
-            shown = "\n".join(str(p) for p in report.problems[:MAX_PROBLEMS_SHOWN])
-            more = len(report.problems) - MAX_PROBLEMS_SHOWN
-            tail = f"\n… and {more} more" if more > 0 else ""
-            self.app.notify(f"Skipped:\n{shown}{tail}", severity="warning", timeout=10)
-        if self.is_attached:
+    def ingest_ended(self, report: IngestReport | None) -> None:
+        """Hide the progress bar; after a finished ingest, reload the table."""
+        self.query_one(ProgressBar).display = False
+        if report is not None:
             self.load()
-        self.litassist.refresh_library_size()

@@ -12,15 +12,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from assistant.errors import LitassistError
-from assistant.settings import Settings
+from assistant.tui.base import LitassistScreen
+from assistant.tui.messages import SettingsSaved
 
 if TYPE_CHECKING:
-    from assistant.tui.app import LitassistApp
-    from assistant.tui.services import SavedSettings
+    from assistant.settings import Settings
 
 MODES = [
     ("auto: the LLM when an endpoint is set, else offline", "auto"),
@@ -50,7 +49,7 @@ def key_status(settings: Settings) -> str:
     return f"API key: {state} (from OPENAI_API_KEY; never saved here)"
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(LitassistScreen):
     BINDINGS = [  # noqa: RUF012
         Binding("escape", "back", "Back", tooltip="Leave without saving"),
         Binding("ctrl+s", "save", "Save", tooltip="Save to the config file", priority=True),
@@ -59,12 +58,8 @@ class SettingsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="settings")
 
-    @property
-    def litassist(self) -> LitassistApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
-        settings = self.litassist.services.settings
+        settings = self.services.settings
         themes = sorted(self.app.available_themes)
         theme = settings.theme if settings.theme in themes else self.app.theme
         with VerticalScroll(classes="form"):
@@ -117,15 +112,10 @@ class SettingsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="settings", exit_on_error=False)
     def save(self, values: dict[str, Any]) -> None:
-        try:
-            saved = self.litassist.services.update_settings(values)
-        except LitassistError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self._saved, saved)
+        with self.reported_to_app():
+            self.post_message(SettingsSaved(self.services.update_settings(values)))
 
-    def _saved(self, saved: SavedSettings) -> None:
+    def on_settings_saved(self, message: SettingsSaved) -> None:
         self.litassist.settings_changed()
-        self.app.notify(f"Settings saved to {saved.path}.")
-        if self.is_attached:
-            self.app.pop_screen()
+        self.app.notify(f"Settings saved to {message.saved.path}.")
+        self.app.pop_screen()

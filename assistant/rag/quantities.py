@@ -1,0 +1,498 @@
+"""Figures in text as quantities: value with its scale and unit, so "2.32B" = "2.32 billion".
+
+`quantities(text)` finds every figure a claim or a passage states and `find_match` tells
+whether a claim's figure is among a passage's.  A figure is:
+
+* a count: "15,000", "15k", "15 thousand", "fifteen thousand", "6.5M frames", "a million";
+* a percentage: "6.5%", "6.5 percent", "1.1 p.p.", "0.7 percentage points", "a quarter", "half";
+* a multiplier: "9x", "nine times", "15-fold", "twice";
+* an ordinal: "12th", "twelfth", "XIIth", "XII century", "phase II";
+* a size: "3x3", "224x224".
+
+Ranges ("92.7-98.1%", "from 14 million to 1.4 billion", "between the XIIth and the XVIIIth")
+give both ends the unit and scale written once.  Digits that belong to a name ("ResNet-50",
+"Quilt-1M", "CIFAR10/100", "H3K9", "3D") and list enumerators ("(1)", "(ii)") are not figures;
+neither is a bare "one"/"1", which is mostly a pronoun or an article ("one common paradigm").
+
+Matching is by value within the precision the claim was written with ("about 769K" for
+768,826; "over 1,000 hours" for 1,087), by kind (a percentage never matches a count) and by
+unit: when the claim says what it counts ("20 images") and the passage gives that same unit to
+another figure ("23463 images ... 20 object classes"), the figure is the wrong one.  Written by
+hand because no maintained library parses scale words, spelled-out numbers, Roman ordinals and
+ranges together (quantulum3 needs scikit-learn and misses ordinals and Roman numerals).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Literal
+
+import Stemmer
+
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as one string."""
+    return frozenset(text.split())
+
+
+Kind = Literal["count", "percent", "times", "ordinal", "size"]
+Bound = Literal["exact", "about", "over", "under"]
+
+_SCALES = {
+    "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+    "k": 1e3, "m": 1e6, "b": 1e9, "bn": 1e9, "mn": 1e6, "t": 1e12, "mil": 1e6,
+}  # fmt: skip
+_SUFFIX_SCALES = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "bn": 1e9, "mn": 1e6, "T": 1e12}
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+# "first" and "second" are left out: mostly discourse ("First, we ...") or a time unit.
+_ORDINAL_WORDS = {
+    "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "twentieth": 20, "twenty-first": 21,
+}  # fmt: skip
+_FRACTIONS = {"half": 50.0, "quarter": 25.0, "third": 100 / 3}
+_MULTIPLIER_WORDS = {"twice": 2, "double": 2, "doubles": 2, "doubled": 2, "triple": 3,
+                     "tripled": 3, "tenfold": 10, "hundredfold": 100}  # fmt: skip
+# Every word that can be (part of) a spelled-out figure.
+NUMBER_WORDS = frozenset(
+    [*_UNITS, *_TENS, *_ORDINAL_WORDS, *_FRACTIONS, *_MULTIPLIER_WORDS, "hundred", "thousand",
+     "million", "billion", "trillion", "dozen"]
+)  # fmt: skip
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+# Words after which a Roman numeral is a number ("phase II", "type III", "XII century").
+_ROMAN_BEFORE = _words("phase phases type types class stage stages grade part level tier")
+_ROMAN_AFTER = _words("century centuries")
+
+_BOUNDS: list[tuple[str, Bound]] = [
+    ("more than", "over"), ("greater than", "over"), ("at least", "over"), ("upwards of", "over"),
+    ("in excess of", "over"), ("over", "over"), ("above", "over"), (">", "over"), ("≥", "over"),
+    ("less than", "under"), ("fewer than", "under"), ("under", "under"), ("below", "under"),
+    ("nearly", "under"), ("almost", "under"), ("just under", "under"), ("<", "under"),
+    ("≤", "under"), ("about", "about"), ("around", "about"), ("approximately", "about"),
+    ("roughly", "about"), ("some", "about"), ("close to", "about"), ("~", "about"),
+    ("≈", "about"), ("approx.", "about"), ("circa", "about"),
+]  # fmt: skip
+_BOUND_RE = re.compile(
+    r"(?:^|(?<=[\s(]))(" + "|".join(re.escape(b) for b, _ in _BOUNDS) + r")\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_BOUND_OF = {b: kind for b, kind in _BOUNDS}
+
+_URL = re.compile(r"\S*(?:https?://|www\.)\S*|\S+\.(?:html?|php)\S*")
+_TOKEN = re.compile(r"\S+")
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_SIZE = re.compile(r"(\d+)\s*(?:x|×|times)\s*(\d+)", re.IGNORECASE)
+_PERCENT_AFTER = re.compile(
+    r"^\s*(?:\\?%|percent\b|per\s?cent\b|percentage points?\b|p\.\s?p\.?|pp\b)", re.IGNORECASE
+)
+_TIMES_AFTER = re.compile(r"^(?:\s*(?:x|×)(?![\w])|\s+times\b|\s*-?fold\b)", re.IGNORECASE)
+_SCALE_AFTER = re.compile(
+    r"^\s+(hundred|thousand|million|billion|trillion|mil|bn|mn)\b", re.IGNORECASE
+)
+_ORD_SUFFIX = re.compile(r"^(?:st|nd|rd|th)\b")
+_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+_ENUMERATOR = re.compile(r"(?:^|[\s(\[])\(?\d{1,2}\)$")
+_STOP_UNIT = _words(
+    "and or of to in on with for from by at as than the a an per each while whereas which that "
+    "is are was were be been it its their this these those respectively"
+)
+_RANGE_OPEN = re.compile(r"(?:from|between)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A figure at `text[start:end]`: its value in plain units and how it was written.
+
+    `step` is the precision the figure was written with (0.1 for "84.2%", 1000 for "769K" or
+    "15,000"): a claim's figure matches a source's that rounds to it.  `unit` holds the stems
+    of the words that say what is counted ("images", "object classes").
+    """
+
+    value: float
+    kind: Kind
+    text: str
+    start: int
+    end: int
+    step: float = 1.0
+    bound: Bound = "exact"
+    unit: frozenset[str] = frozenset()
+    key: str | None = None  # sizes compare by their normalised text ("3x3")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word.lower())
+
+
+def _blank_urls(text: str) -> str:
+    """URLs are not prose: their digits are no figures.  Offsets are kept (same length)."""
+    return _URL.sub(lambda m: " " * len(m.group()), text)
+
+
+def _step_of(digits: str) -> float:
+    """The precision of a written number: "84.2" -> 0.1, "15000" -> 1000, "7" -> 1."""
+    plain = digits.replace(",", "")
+    if "." in plain:
+        return 10.0 ** -len(plain.split(".", 1)[1])
+    stripped = plain.rstrip("0")
+    zeros = len(plain) - len(stripped)
+    return 10.0**zeros if stripped else 1.0
+
+
+def _roman(word: str) -> int | None:
+    lowered = word.lower()
+    if not lowered or any(ch not in _ROMAN for ch in lowered) or len(lowered) > 8:
+        return None
+    if not re.fullmatch(r"m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})", lowered):
+        return None
+    total = 0
+    for here, after in zip(lowered, [*lowered[1:], ""], strict=True):
+        value = _ROMAN[here]
+        total += -value if after and _ROMAN[after] > value else value
+    return total or None
+
+
+def _unit_after(text: str, end: int) -> frozenset[str]:
+    """Stems of the up to three words right after a figure, up to a preposition or comma."""
+    found: list[str] = []
+    rest = text[end : end + 80]
+    for match in re.finditer(r"[A-Za-z][\w-]*|[^\sA-Za-z]", rest):
+        word = match.group()
+        if not word[0].isalpha():
+            if word in "-/":
+                continue
+            break
+        if word.lower() in _STOP_UNIT or word.lower() in _SCALES:
+            if found or word.lower() in _STOP_UNIT:
+                break
+            continue
+        found.extend(stem(piece) for piece in word.split("-") if len(piece) > 1)
+        if len(found) >= 2:
+            break
+    return frozenset(found)
+
+
+def _bound_before(text: str, start: int) -> Bound:
+    match = _BOUND_RE.search(text[max(0, start - 24) : start])
+    return _BOUND_OF[match.group(1).lower()] if match else "exact"
+
+
+def _token_around(text: str, start: int, end: int) -> tuple[str, str]:
+    """The non-space text glued to the number on its left and on its right."""
+    left = start
+    while left > 0 and not text[left - 1].isspace():
+        left -= 1
+    right = end
+    while right < len(text) and not text[right].isspace():
+        right += 1
+    return text[left:start], text[end:right]
+
+
+def _is_name_part(before: str, after: str) -> bool:
+    """Digits glued to letters belong to a name: ResNet-50, Quilt-1M, CIFAR10/100, H3K9, 3D."""
+    before = before.lstrip("([{\"'")
+    if re.search(r"[A-Za-z]", before):
+        return True
+    if _PERCENT_AFTER.match(after):
+        return False
+    glued = re.match(r"[A-Za-z]+", after)
+    if glued is None:
+        return bool(re.match(r"-\d+[A-Za-z]", after))  # "4-1BB"
+    word = glued.group()
+    rest = after[len(word) :]
+    if word in _SUFFIX_SCALES and not re.match(r"[A-Za-z0-9]", rest):
+        return False
+    if _ORD_SUFFIX.match(word) and not re.match(r"[A-Za-z0-9]", rest):
+        return False
+    return word.lower() not in {"x", "times"}
+
+
+def _digit_quantities(text: str) -> list[Quantity]:
+    out: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+    for match in _SIZE.finditer(text):
+        before, _ = _token_around(text, match.start(), match.end())
+        if re.search(r"[A-Za-z]", before.lstrip("([")):
+            continue
+        key = f"{match.group(1)}x{match.group(2)}"
+        out.append(Quantity(float(match.group(1)), "size", match.group(), *match.span(), key=key))
+        taken.append(match.span())
+    for match in _NUMBER.finditer(text):
+        start, end = match.span()
+        if any(a <= start < b for a, b in taken):
+            continue
+        glued = start > 0 and (text[start - 1].isdigit() or text[start - 1] in ".,")
+        after_punctuation = start > 1 and text[start - 1] in ".," and not text[start - 2].isdigit()
+        if glued and not after_punctuation:
+            continue  # the tail of a number already read
+        before, after = _token_around(text, start, end)
+        if _is_name_part(before, after):
+            continue
+        digits = match.group()
+        value = float(digits.replace(",", ""))
+        step = _step_of(digits)
+        kind: Kind = "count"
+        stop = end
+        suffix = re.match(r"[A-Za-z]+", after)
+        if suffix and suffix.group() in _SUFFIX_SCALES:
+            scale = _SUFFIX_SCALES[suffix.group()]
+            value, step, stop = value * scale, step * scale, end + len(suffix.group())
+        elif suffix and _ORD_SUFFIX.match(suffix.group()):
+            kind, stop = "ordinal", end + len(suffix.group())
+        else:
+            scale_word = _SCALE_AFTER.match(text[end:])
+            if scale_word:
+                scale = _SCALES[scale_word.group(1).lower()]
+                value, step, stop = value * scale, step * scale, end + scale_word.end()
+        percent = _PERCENT_AFTER.match(text[stop:])
+        times = _TIMES_AFTER.match(text[stop:])
+        if kind == "count" and percent:
+            kind, stop = "percent", stop + percent.end()
+        elif kind == "count" and times:
+            kind, stop = "times", stop + times.end()
+        elif kind == "count" and _ENUMERATOR.search(text[max(0, start - 2) : end + 1]):
+            continue  # "(1) it is ...", "1) generate ..."
+        if kind == "count" and value == 1 and step == 1:
+            continue  # "1" alone: mostly "1 day", "type 1"; not worth checking
+        hyphen = re.match(r"-([A-Za-z]{2,})", after)
+        unit = frozenset({stem(hyphen.group(1))}) if hyphen else _unit_after(text, stop)
+        out.append(
+            Quantity(
+                value,
+                kind,
+                text[start:stop],
+                start,
+                stop,
+                step=step,
+                bound=_bound_before(text, start),
+                unit=unit if kind in ("count", "ordinal") else frozenset(),
+            )
+        )
+    return out
+
+
+def _word_quantities(text: str) -> list[Quantity]:
+    """Spelled-out figures: cardinals with scales, ordinals, fractions, multipliers, Roman."""
+    out: list[Quantity] = []
+    words = list(_WORD.finditer(text))
+    index = 0
+    while index < len(words):
+        match = words[index]
+        word = match.group()
+        lower = word.lower()
+        parts = lower.split("-")
+        # Roman numerals: "XIIth", "XII century", "phase II".
+        roman_th = re.fullmatch(r"([IVXLCDM]+)th", word)
+        roman = _roman(word) if word.isupper() else None
+        previous = words[index - 1].group().lower() if index else ""
+        following = words[index + 1].group().lower() if index + 1 < len(words) else ""
+        if roman_th and _roman(roman_th.group(1)):
+            out.append(Quantity(float(_roman(roman_th.group(1)) or 0), "ordinal", word,
+                                *match.span(), unit=_unit_after(text, match.end())))  # fmt: skip
+            index += 1
+            continue
+        if roman and (previous in _ROMAN_BEFORE or following in _ROMAN_AFTER) and len(word) > 1:
+            unit = _unit_after(text, match.end())
+            out.append(Quantity(float(roman), "ordinal", word, *match.span(), unit=unit))
+            index += 1
+            continue
+        if lower in _ORDINAL_WORDS:
+            unit = _unit_after(text, match.end())
+            out.append(Quantity(float(_ORDINAL_WORDS[lower]), "ordinal", word, *match.span(),
+                                unit=unit))  # fmt: skip
+            index += 1
+            continue
+        if lower in _MULTIPLIER_WORDS:
+            out.append(Quantity(float(_MULTIPLIER_WORDS[lower]), "times", word, *match.span()))
+            index += 1
+            continue
+        if lower in ("half", "quarter") or (lower == "third" and previous in ("a", "one")):
+            article = previous in ("a", "one", "in", "by")
+            if lower == "half" or article:
+                out.append(Quantity(_FRACTIONS[lower], "percent", word, *match.span(), step=1.0))
+            index += 1
+            continue
+        # Cardinals: "forty-five", "three hundred", "fifteen thousand", "a million".
+        value = _cardinal(parts)
+        counted = None
+        if value is None and len(parts) >= 2 and _cardinal(parts[:1]) is not None:
+            value, counted = _cardinal(parts[:1]), parts[1]  # "eight-cell"
+        if value is None and lower in ("a", "one") and following in _SCALES:
+            value = 1.0
+        if value is None:
+            index += 1
+            continue
+        last = index
+        total = value
+        while last + 1 < len(words) and words[last + 1].group().lower() in _SCALES:
+            scale_word = words[last + 1].group().lower()
+            if scale_word not in ("hundred", "thousand", "million", "billion", "trillion"):
+                break  # "k", "M", "bn" only count glued to digits
+            gap = text[words[last].end() : words[last + 1].start()]
+            if gap.strip():
+                break
+            total *= _SCALES[scale_word]
+            last += 1
+        start, end = match.start(), words[last].end()
+        if total == 1 and last == index:
+            index += 1
+            continue  # "one" alone
+        rest = text[end:]
+        kind: Kind = "count"
+        percent = _PERCENT_AFTER.match(rest)
+        times = re.match(r"^\s+times\b|^-?fold\b", rest, re.IGNORECASE)
+        if percent:
+            kind, end = "percent", end + percent.end()
+        elif times:
+            kind, end = "times", end + times.end()
+        hyphen = re.match(r"-([A-Za-z]{2,})", rest)
+        if counted:
+            unit = frozenset({stem(counted)})
+        else:
+            unit = frozenset({stem(hyphen.group(1))}) if hyphen else _unit_after(text, end)
+        step = total if last > index else 1.0
+        out.append(
+            Quantity(total, kind, text[start:end], start, end, step=step,
+                     bound=_bound_before(text, start),
+                     unit=unit if kind == "count" else frozenset())
+        )  # fmt: skip
+        index = last + 1
+    return out
+
+
+def _cardinal(parts: list[str]) -> float | None:
+    """ "forty-five" -> 45, "twelve" -> 12, "hundred" alone -> None."""
+    if len(parts) == 2 and parts[0] in _TENS and parts[1] in _UNITS:
+        return float(_TENS[parts[0]] + _UNITS[parts[1]])
+    if len(parts) == 1 and parts[0] in _UNITS:
+        return float(_UNITS[parts[0]])
+    if len(parts) == 1 and parts[0] in _TENS:
+        return float(_TENS[parts[0]])
+    if len(parts) == 1 and parts[0] == "dozen":
+        return 12.0
+    return None
+
+
+def _link_ranges(text: str, found: list[Quantity]) -> list[Quantity]:
+    """Give both ends of "A-B unit", "from A to B unit" the kind, scale and unit written once."""
+    out = list(found)
+    for i in range(len(out) - 1):
+        low, high = out[i], out[i + 1]
+        between = " ".join(text[low.end : high.start].lower().split())
+        opened = _RANGE_OPEN.search(text[max(0, low.start - 16) : low.start])
+        if between not in ("-", "–", "—", "to", "to the") and not (
+            opened and between in ("and", "and the")
+        ):
+            continue
+        if low.kind == "count" and high.kind in ("percent", "times"):
+            low = replace(low, kind=high.kind, unit=frozenset())
+        scale = _scale_written(high.text)
+        if (
+            low.kind == high.kind == "count"
+            and scale > 1
+            and _scale_written(low.text) == 1
+            and low.value * scale <= high.value
+        ):
+            low = replace(low, value=low.value * scale, step=low.step * scale)
+        if low.kind == high.kind and low.kind in ("count", "ordinal") and not low.unit:
+            low = replace(low, unit=high.unit)
+        out[i] = low
+    return out
+
+
+def _scale_written(figure: str) -> float:
+    lowered = figure.lower()
+    for word, scale in (("trillion", 1e12), ("billion", 1e9), ("million", 1e6),
+                        ("thousand", 1e3)):  # fmt: skip
+        if word in lowered:
+            return scale
+    suffix = re.search(r"\d([kKMBT]|bn|mn)$", figure)
+    return _SUFFIX_SCALES.get(suffix.group(1), 1.0) if suffix else 1.0
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Every figure in `text`, in order (see the module docstring for what counts)."""
+    clean = _blank_urls(text.replace("\\%", " %"))
+    found = sorted(_digit_quantities(clean) + _word_quantities(clean), key=lambda q: q.start)
+    return _link_ranges(clean, found)
+
+
+def value_matches(claim: Quantity, source: Quantity) -> bool:
+    """Whether `source` states the figure `claim` gives, within the claim's precision."""
+    if claim.kind != source.kind:
+        return False
+    if claim.kind == "size":
+        return claim.key == source.key
+    c, s = claim.value, source.value
+    if math.isclose(c, s, rel_tol=1e-9, abs_tol=1e-12):
+        return True
+    half = claim.step / 2
+    if claim.bound == "over":
+        return c <= s < c + max(claim.step, 0.5 * abs(c))
+    if claim.bound == "under":
+        return c - max(claim.step, 0.2 * abs(c)) <= s <= c
+    if claim.bound == "about":
+        return abs(c - s) <= max(half, 0.1 * abs(c))
+    # Written rounder than the source ("769K" for 768,826, "6 billion" for 5.85 billion), not
+    # merely near it ("50 classes" for 45).
+    return abs(c - s) <= half and claim.step > source.step and abs(c - s) <= 0.05 * abs(s)
+
+
+@dataclass(frozen=True)
+class FigureCheck:
+    """A claim figure the passages do not give, with the nearest figure they do give."""
+
+    claim: Quantity
+    nearest: Quantity | None
+
+
+def find_match(claim: Quantity, passage: list[Quantity]) -> bool:
+    """The claim's figure with a matching value and kind, and no unit given to another figure.
+
+    When the claim says what it counts and the passage attaches that word to a different
+    figure and not to this one, the claim cites the wrong figure ("20 images" when the passage
+    has "23463 images" and "20 object classes").
+    """
+    candidates = [q for q in passage if value_matches(claim, q)]
+    if not candidates:
+        return False
+    if not claim.unit:
+        return True
+    if any(claim.unit & q.unit for q in candidates):
+        return True
+    elsewhere = [q for q in passage if q not in candidates and claim.unit & q.unit]
+    return not elsewhere
+
+
+def unmatched(claim_text: str, passage_texts: list[str]) -> list[FigureCheck]:
+    """The figures of `claim_text` that none of `passage_texts` gives (see `find_match`)."""
+    passage = [q for text in passage_texts for q in quantities(text)]
+    out: list[FigureCheck] = []
+    for figure in quantities(claim_text):
+        if find_match(figure, passage):
+            continue
+        same_kind = [q for q in passage if q.kind == figure.kind]
+        nearest = min(
+            same_kind,
+            key=lambda q: abs(math.log10(max(q.value, 1e-9)) - math.log10(max(figure.value, 1e-9))),
+            default=None,
+        )
+        out.append(FigureCheck(figure, nearest))
+    return out

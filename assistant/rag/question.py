@@ -1,0 +1,317 @@
+"""What a question asks for, read from its wording alone (pure; no library, no model).
+
+The offline answerer (extractive.py) quotes sentences, so it needs to know which *kind* of
+sentence answers: "What is X" wants the sentence that introduces or defines X, "How does X ..."
+the one that says how it works, "How many ..." the one with the figure, "Why ..." or a question
+about a problem or limitation the sentence that states it.  It also needs what the question
+names and what it asks about, to see when the abstracts do not say it (answerability.py):
+
+* `focus`: the noun phrase the question asks for, "What *learning rate* was used ..." or
+  "How many *GPUs* ..."; words that only say a figure is wanted ("number", "size", "share") and
+  words that say which kind of thing is wanted ("kind", "method", "paper") are left out;
+* `names`: the proper names it uses ("DataDAM", "ImageNet-1K", "Pascal VOC"): words with a
+  capital or a digit inside, or a capital anywhere but the first word.
+
+The rules are about English question grammar, not about any paper or topic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+QuestionKind = Literal["figure", "how", "what", "why", "other"]
+
+_HOW_QUANTITY = re.compile(
+    r"\b(?:by )?how (?:many|much|big|large|small|long|fast|slow|often|accurate|well|close|far|"
+    r"high|low|deep|wide|old|expensive|cheap|heavy)\b",
+    re.IGNORECASE,
+)
+_HOW_LONG = re.compile(
+    r"\bhow long\b|\bhow much time\b|\b(?:training|wall[- ]clock|running) time\b"
+    r"|\btime (?:to|it takes to) train\b"
+)
+_HOW = re.compile(r"\bhow\b", re.IGNORECASE)
+# "How does X perform / compare / fare on Y": the results, usually figures, answer it.
+_HOW_PERFORM = re.compile(
+    r"\bhow (?:does|do|did|well does|well do)\b(?:\s+\S+){1,6}?\s+"
+    r"(?:perform|compare|fare|score|rank)\b",
+    re.IGNORECASE,
+)
+_WHY = re.compile(r"\bwhy\b", re.IGNORECASE)
+_WHAT = re.compile(r"\b(?:what|which)\b", re.IGNORECASE)
+_WH = re.compile(r"\b(what|which|how many|how much)\b", re.IGNORECASE)
+_LIST = re.compile(
+    r"^\s*(?:which|what|list|name)\b(?:\s+\S+){0,3}?\s+(?:papers|datasets|methods|works|"
+    r"benchmarks|approaches|models|studies|techniques|architectures|strategies)\b",
+    re.IGNORECASE,
+)
+# A question that asks about a problem, limitation or motivation wants the sentences that state
+# one, which otherwise rank below what a paper does.
+_ASKS_BACKGROUND = re.compile(
+    r"\b(?:why|problems?|challeng\w*|limitations?|limits?|drawbacks?|weakness\w*|"
+    r"shortcomings?|issues?|wrong|fail\w*|hard|difficult\w*|motivat\w*|gaps?|lack\w*|"
+    r"bias\w*|risks?|concerns?|ethic\w*|harm\w*|hurts?|flaws?|downsides?|obstacles?|"
+    r"bottlenecks?|before|prior|previous|existing|background)\b",
+    re.IGNORECASE,
+)
+_ASKS_RESULT = re.compile(
+    r"\b(?:reveal\w*|show\w*|find|finds|found|conclu\w*|suggest\w*|indicat\w*|demonstrat\w*|"
+    r"learn\w* about|results?|findings?|outcomes?|effects?|impacts?|perform\w*|help\w*|"
+    r"benefit\w*|improv\w*|better|worse|outperform\w*|match\w*|close|gain\w*)\b"
+    r"|^\s*(?:does|do|did|is|are|can|could|will|would)\b",
+    re.IGNORECASE,
+)
+_ASKS_LINK = re.compile(
+    r"\b(?:code|github|url|link|website|web ?page|project page|download\w*|available|"
+    r"released?|open[- ]source)\b",
+    re.IGNORECASE,
+)
+# Words between the wh-word and its noun phrase ("what is the ...", "which of the ...").
+_LEAD = {
+    "is", "are", "was", "were", "the", "a", "an", "of", "exactly", "its", "their", "his", "each",
+    "every", "all", "any", "some",
+}  # fmt: skip
+# Words that end the noun phrase: verbs, auxiliaries, prepositions, conjunctions.
+_STOP = {
+    "does", "do", "did", "is", "are", "was", "were", "has", "have", "had", "can", "could",
+    "will", "would", "should", "may", "might", "must", "be", "been", "being", "of", "in", "on",
+    "for", "from", "to", "with", "by", "at", "about", "between", "across", "per", "during",
+    "when", "after", "before", "than", "and", "or", "but", "that", "which", "who", "as",
+    "into", "over", "under", "against", "within", "without", "via", "through", "it", "they",
+    "this", "these", "those", "there", "we", "you", "i", "not", "reach", "achieve", "use",
+    "uses", "used", "get", "gets", "need", "needs", "take", "takes", "make", "makes",
+}  # fmt: skip
+# Nouns that only say a figure is wanted: the figure itself answers them.
+QUANTITY_NOUNS = {
+    "number", "numbers", "amount", "amounts", "count", "counts", "fraction", "share",
+    "proportion", "percentage", "percent", "size", "sizes", "value", "values", "total",
+    "quantity", "ratio", "magnitude", "extent", "degree", "level", "levels", "figure",
+}  # fmt: skip
+# Nouns of measured quantities: kept in the focus (the abstract must name the measure), and they
+# make the question one that a figure answers.
+MEASURE_NOUNS = {
+    "accuracy", "accuracies", "error", "errors", "score", "scores", "rate", "rates",
+    "precision", "recall", "map", "miou", "ap", "auc", "f1", "bleu", "speed", "latency",
+    "throughput", "memory", "cost", "costs", "price", "parameters", "flops", "improvement",
+    "improvements", "gain", "gains", "resolution", "length", "width", "depth", "duration",
+}  # fmt: skip
+# Nouns that say which kind of thing is wanted, not what it is about.
+KIND_NOUNS = {
+    "kind", "kinds", "type", "types", "sort", "sorts", "way", "ways", "form", "forms",
+    "method", "methods", "approach", "approaches", "technique", "techniques", "strategy",
+    "strategies", "idea", "ideas", "contribution", "contributions", "goal", "goals", "aim",
+    "purpose", "reason", "reasons", "role", "part", "parts", "aspect", "aspects", "thing",
+    "things", "result", "results", "finding", "findings", "paper", "papers", "work", "works",
+    "study", "studies", "dataset", "datasets", "benchmark", "benchmarks", "model", "models",
+    "problem", "problems", "issue", "issues", "task", "tasks", "main", "key", "new", "other",
+    "specific", "different", "particular", "exact", "best", "overall", "information", "details",
+    "limitation", "limitations", "challenge", "challenges", "framework", "system", "baseline",
+    "baselines", "architecture", "architectures", "data", "property", "properties",
+}  # fmt: skip
+# Adjectives that compare or judge rather than name ("how much less compute", "what is wrong").
+_COMPARATIVES = {
+    "less", "more", "fewer", "greater", "smaller", "larger", "higher", "lower", "wrong",
+    "special", "novel", "unique", "important", "good", "bad", "better", "worse", "typical",
+    "common", "usual", "right", "true", "false", "known",
+}  # fmt: skip
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'+&\-./]*")
+_NAME_INSIDE = re.compile(r"^.+[A-Z]|\d")
+MAX_FOCUS_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a question asks for (see the module docstring)."""
+
+    text: str
+    kind: QuestionKind  # of its first interrogative construction
+    kinds: frozenset[QuestionKind]  # of all of them ("What is X and how does it ...")
+    wants_list: bool
+    wants_background: bool
+    wants_duration: bool
+    wants_result: bool  # "What does X show / find", "Does X help": findings answer it
+    wants_link: bool  # asks where code, data or a project page can be found
+    wants_names: bool  # "Which methods / datasets / architectures ...": names answer it
+    focus: tuple[str, ...]
+    names: tuple[str, ...]
+    figure_focus: bool = False  # the focus is counted or measured: a figure must come with it
+    wh: str = ""  # the wh-words the focus follows: "what", "which", "how many", "how much"
+
+    @property
+    def wants_figure(self) -> bool:
+        return "figure" in self.kinds
+
+
+def _words(text: str) -> list[str]:
+    """Words with trailing sentence punctuation and possessives removed."""
+    words = []
+    for raw in _WORD.findall(text):
+        word = raw.rstrip(".,;:/")
+        if word.lower().endswith("'s"):
+            word = word[:-2]
+        if word:
+            words.append(word)
+    return words
+
+
+def names_in(text: str) -> tuple[str, ...]:
+    """The proper names of a question ("DataDAM", "Pascal", "VOC", "fMRI-3D", "IndicSTR12").
+
+    A capital opening a sentence ("What is X? How much ...") is not a name.
+    """
+    found: list[str] = []
+    for sentence in re.split(r"(?<=[.?!])\s+", text):
+        for name in _names_in_sentence(sentence):
+            if name not in found:
+                found.append(name)
+    return tuple(found)
+
+
+def _names_in_sentence(text: str) -> list[str]:
+    found: list[str] = []
+    for position, word in enumerate(_words(text)):
+        if word == "I":
+            continue
+        capital = word[0].isupper() and position > 0
+        if (
+            (capital or _NAME_INSIDE.search(word))
+            and any(c.isupper() for c in word)
+            and word not in found
+        ):
+            found.append(word)
+    return found
+
+
+def _clause_starts(text: str, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+    """Matches of `pattern` that open a question of their own, not a clause inside one.
+
+    "How does X decide *how much* to prune" asks how, not how much; "..., *what* fraction" and
+    "How is X annotated, and *how many* boxes ..." ask again.
+    """
+    found = []
+    for match in pattern.finditer(text):
+        before = text[: match.start()].rstrip()
+        if (
+            len(before.split()) <= 2
+            or before.endswith((",", ";", ":", "?", ".", "!"))
+            or re.search(r"\b(?:and|or|but)$", before, re.IGNORECASE)
+        ):
+            found.append(match)
+    return found
+
+
+def _phrase(text: str) -> list[str]:
+    """The words of the noun phrase after the first "what / which / how many / how much".
+
+    It ends at a verb, auxiliary, preposition or conjunction, at a past participle after its
+    first word ("What is PatternNet *designed* ..."), and after a plural kind noun, which in
+    "Which papers study ..." is the phrase's head.
+    """
+    starts = _clause_starts(text, _WH)
+    if not starts:
+        return []
+    rest = re.split(r"[?!]|\.(?:\s|$)", text[starts[0].end() :], maxsplit=1)[0]
+    words = _words(rest)
+    index = 0
+    while index < len(words) and words[index].lower() in _LEAD:
+        index += 1
+    phrase: list[str] = []
+    for word in words[index:]:
+        lower = word.lower()
+        if lower in _STOP or len(phrase) == MAX_FOCUS_WORDS:
+            break
+        if phrase and len(lower) > 4 and lower.endswith("ed"):
+            break
+        phrase.append(word)
+        if lower in KIND_NOUNS and lower.endswith("s") and len(phrase) > 0:
+            break
+    return phrase
+
+
+def focus_of(text: str) -> tuple[str, ...]:
+    """The asked noun phrase without the words that only say what kind of answer is wanted."""
+    return tuple(
+        w
+        for w in _phrase(text)
+        if w.lower() not in QUANTITY_NOUNS
+        and w.lower() not in KIND_NOUNS
+        and w.lower() not in _COMPARATIVES
+    )
+
+
+def _asks_for_quantity_noun(text: str) -> bool:
+    """ "What share of ...", "What top-1 accuracy ...": the phrase itself wants a figure."""
+    starts = _clause_starts(text, _WH)
+    if not starts or starts[0].group(1).lower() not in ("what", "which"):
+        return False
+    return any(w.lower() in QUANTITY_NOUNS or w.lower() in MEASURE_NOUNS for w in _phrase(text))
+
+
+def _kinds(text: str) -> list[tuple[int, QuestionKind]]:
+    """Each interrogative construction of `text` with where it starts, in text order."""
+    found: list[tuple[int, QuestionKind]] = []
+    taken: set[int] = set()
+    for match in _clause_starts(text, _HOW_QUANTITY):
+        found.append((match.start(), "figure"))
+        taken.add(match.start() + (3 if match.group().lower().startswith("by ") else 0))
+    for match in _clause_starts(text, _HOW_PERFORM):
+        found.append((match.start(), "figure"))
+        taken.add(match.start())
+    for match in _clause_starts(text, _WHY):
+        found.append((match.start(), "why"))
+    for match in _clause_starts(text, _HOW):
+        if match.start() not in taken:
+            found.append((match.start(), "how"))
+    for match in _clause_starts(text, _WHAT):
+        rest = text[match.start() :]
+        found.append((match.start(), "figure" if _asks_for_quantity_noun(rest) else "what"))
+    return sorted(found)
+
+
+def analyse(text: str) -> Question:
+    """Read what `text` asks for."""
+    text = " ".join(text.split())
+    constructions = _kinds(text)
+    kind: QuestionKind = constructions[0][1] if constructions else "other"
+    return Question(
+        text=text,
+        kind=kind,
+        kinds=frozenset(k for _, k in constructions) or frozenset({"other"}),
+        wants_list=bool(_LIST.search(text)),
+        wants_background=bool(_ASKS_BACKGROUND.search(text)),
+        wants_duration=bool(_HOW_LONG.search(text.lower())),
+        wants_result=bool(_ASKS_RESULT.search(text)),
+        wants_link=bool(_ASKS_LINK.search(text)),
+        wants_names=_asks_for_names(text),
+        focus=focus_of(text),
+        names=names_in(text),
+        figure_focus=_figure_focus(text),
+        wh=starts[0].group(1).lower() if (starts := _clause_starts(text, _WH)) else "",
+    )
+
+
+# Plural nouns of things that have names: "Which *architectures* can X be applied to?".
+NAMED_THINGS = {
+    "methods", "models", "architectures", "datasets", "benchmarks", "baselines", "techniques",
+    "networks", "backbones", "tasks", "metrics", "algorithms", "languages", "frameworks",
+    "tools", "libraries", "detectors", "classifiers", "encoders", "losses", "optimizers",
+}  # fmt: skip
+
+
+def _asks_for_names(text: str) -> bool:
+    starts = _clause_starts(text, _WH)
+    if not starts or starts[0].group(1).lower() not in ("what", "which"):
+        return False
+    return any(w.lower() in NAMED_THINGS for w in _phrase(text))
+
+
+def _figure_focus(text: str) -> bool:
+    """Whether the focus is what a figure counts or measures ("how many GPUs", "what accuracy")."""
+    starts = _clause_starts(text, _WH)
+    if not starts:
+        return False
+    if starts[0].group(1).lower() in ("how many", "how much"):
+        return True
+    return _asks_for_quantity_noun(text)

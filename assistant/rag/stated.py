@@ -1,0 +1,229 @@
+"""Whether the retrieved abstracts state what a question asks (pure: text in, verdict out).
+
+The relevance gate (relevance.py) stops questions the library is not about.  A *near miss*
+passes it: it names a paper of the library but asks what its abstract does not say ("What
+learning rate was used to train DataDAM?", "What accuracy does DataDAM reach on MNIST?").
+Quoting the paper's closest sentences would then look like an answer and is not one, so the
+offline answerer abstains when:
+
+* the question names something ("MNIST", "Pascal VOC") that no retrieved abstract mentions,
+  or that its subject paper does not mention;
+* its focus (question.py: "learning rate", "GPUs", "batch size") is in no sentence of the
+  abstracts it would answer from, or, for a counted or measured focus ("how many GPUs", "what
+  accuracy"), in no sentence that also states a figure;
+* it asks how long something takes and no sentence gives a duration.
+
+The *subject* papers are those a name picks out: a name found in exactly one retrieved paper
+("DataDAM", "NWPU-RESISC45", "ViT-H") makes that paper the one the question is about, and the
+answer then quotes only it.  Names shared by several papers ("ImageNet", "CLIP") pick out none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.rag.question import Question
+from assistant.rag.scoring import query_terms, terms, terms_many
+from assistant.rag.sentences import split_sentences
+from assistant.types import Paper, Source
+
+_RAW = re.compile(r"[^\s()\[\]{},;:\"'“”‘’`]+")
+_PIECE = re.compile(r"[A-Za-z0-9]+")
+_SLASH_LIST = re.compile(r"^([A-Za-z][A-Za-z\-]*?)-?(\d+)((?:/\d+)+)$")  # CIFAR-10/100
+# A figure: digits (not part of a name like "ResNet-50"), or a number word.
+_FIGURE = re.compile(
+    r"(?<![A-Za-z\-(])\d[\d,.]*(?![\d)])"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?|half|quarter|third|twice|"
+    r"double|triple|tenfold|hundredfold|several-fold)\b",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(
+    r"\b\d[\d,.]*\s*(?:-\s*)?(?:seconds?|s\b|minutes?|min\b|hours?|h\b|days?|weeks?|months?|"
+    r"years?|gpu[- ]?(?:hours?|days?)|tpu[- ]?(?:hours?|days?))\b"
+    r"|\b(?:an?|one|two|three|few|several) (?:seconds?|minutes?|hours?|days?|weeks?)\b",
+    re.IGNORECASE,
+)
+
+
+_DURATION_WORDS = terms("long time take takes took")
+
+
+def _normal(word: str) -> str:
+    return "".join(_PIECE.findall(word)).lower()
+
+
+def word_forms(text: str) -> frozenset[str]:
+    """Every form a name can match in `text`: "ImageNet-1K" gives imagenet1k, imagenet, 1k;
+    "CIFAR-10/100" gives cifar10 and cifar100 too."""
+    forms: set[str] = set()
+    for raw in _RAW.findall(text):
+        raw = raw.strip(".!?")
+        forms.add(_normal(raw))
+        for part in re.split(r"[/\-–]", raw):
+            forms.add(_normal(part))
+        listed = _SLASH_LIST.match(raw)
+        if listed:
+            stem, first, rest = listed.groups()
+            stem = _normal(stem)
+            for number in [first, *rest.strip("/").split("/")]:
+                forms.add(stem + number)
+    forms.discard("")
+    return frozenset(forms)
+
+
+def _singular(term: str) -> str:
+    return term[:-1] if len(term) > 3 and term.endswith("s") else term
+
+
+def _has(term: str, present: frozenset[str]) -> bool:
+    """`term` in the stemmed terms `present`, plural or not ("gpus" and "gpu" are one)."""
+    return term in present or _singular(term) in {_singular(t) for t in present}
+
+
+@dataclass(frozen=True)
+class _PaperText:
+    paper_id: str
+    forms: frozenset[str]
+    terms: frozenset[str]
+
+
+def _paper_texts(sources: Sequence[Source]) -> dict[str, _PaperText]:
+    texts: dict[str, _PaperText] = {}
+    for source in sources:
+        paper = source.paper
+        if paper.id in texts:
+            continue
+        whole = f"{paper.title}. {paper.abstract}"
+        texts[paper.id] = _PaperText(paper.id, word_forms(whole), terms(whole))
+    return texts
+
+
+def mentions(name: str, text: _PaperText) -> bool:
+    """Whether a paper's title or abstract mentions `name` (as a question spells it)."""
+    whole = _normal(name)
+    if whole in text.forms:
+        return True
+    # "ImageNet-like", "GRU-based": the named part is what must be there.
+    named = [p for p in re.split(r"[/\-–]", name) if any(c.isupper() or c.isdigit() for c in p)]
+    if len(named) < len(re.split(r"[/\-–]", name)) and named:
+        return all(_normal(p) in text.forms for p in named)
+    stem = terms(name)
+    return bool(stem) and all(_has(t, text.terms) for t in stem)
+
+
+def title_mentions(name: str, title: str) -> bool:
+    """Whether a paper's title mentions `name` (exact forms only: a title is short)."""
+    return _normal(name) in word_forms(title)
+
+
+@dataclass(frozen=True)
+class Unstated:
+    """What the abstracts do not state: `what` is worded for a sentence ("the learning rate")."""
+
+    what: str
+    papers: tuple[str, ...] = ()  # the subject papers whose abstracts were looked at
+
+
+def subject_papers(
+    question: Question, sources: Sequence[Source], *, in_title: bool = False
+) -> tuple[str, ...]:
+    """The papers the question is about: each picked out by a name no other paper mentions.
+
+    `in_title`: only names in the paper's title count (for list questions, where a name in
+    passing, "such as ImageNet-21K", must not narrow the list to one paper).
+    """
+    texts = _paper_texts(sources)
+    titles = {
+        s.paper.id: _PaperText(s.paper.id, word_forms(s.paper.title), terms(s.paper.title))
+        for s in sources
+    }
+    named: dict[str, bool] = {}  # subject -> named in its title
+    for name in question.names:
+        holders = [pid for pid, text in texts.items() if mentions(name, text)]
+        if len(holders) != 1:
+            continue
+        in_its_title = mentions(name, titles[holders[0]])
+        if in_title and not in_its_title:
+            continue
+        named[holders[0]] = named.get(holders[0], False) or in_its_title
+    # A paper the question names by its title is what it is about; another paper that only
+    # mentions one of its other words in passing ("COCO" in a background sentence) is not.
+    if any(named.values()):
+        return tuple(pid for pid, by_title in named.items() if by_title)
+    return tuple(named)
+
+
+@lru_cache(maxsize=256)
+def _sentences(text: str) -> tuple[str, ...]:
+    return tuple(span.text for span in split_sentences(text))
+
+
+def _focus_words(question: Question) -> str:
+    return " ".join(question.focus)
+
+
+def unstated(
+    question: Question, sources: Sequence[Source], subjects: Iterable[str] = ()
+) -> Unstated | None:
+    """What the question asks that the abstracts of `sources` (of `subjects`, if any) omit."""
+    subjects = tuple(subjects)
+    texts = _paper_texts(sources)
+    looked = [texts[p] for p in subjects] if subjects else list(texts.values())
+    for name in question.names:
+        if not any(mentions(name, text) for text in looked):
+            return Unstated(f'"{name}"', subjects)
+    papers = {s.paper.id: s.paper for s in sources if not subjects or s.paper.id in subjects}
+    if question.wants_duration and not _gives_duration(question, papers.values()):
+        return Unstated("how long it takes", subjects)
+    if not question.focus:
+        return None
+    focus = terms(_focus_words(question))
+    head = terms(question.focus[-1]) or focus
+    for paper_id, paper in papers.items():
+        sentences = _sentences(paper.abstract)
+        for sentence, present in zip(sentences, terms_many(list(sentences)), strict=True):
+            if not all(_has(t, present) for t in head):
+                continue
+            if question.figure_focus and not states_figure(sentence):
+                continue
+            if all(_has(t, texts[paper_id].terms) for t in focus):
+                return None
+    return Unstated(_asked(question), subjects)
+
+
+def _gives_duration(question: Question, papers: Iterable[Paper]) -> bool:
+    """Whether a sentence gives a duration of what the question is about: it must share a
+    topic word with the question ("over the last 20 years" says nothing of annotation time)."""
+    named = terms(" ".join(question.names))
+    topic = query_terms(question.text) - named - _DURATION_WORDS
+    for paper in papers:
+        sentences = _sentences(paper.abstract)
+        for sentence, present in zip(sentences, terms_many(list(sentences)), strict=True):
+            if _DURATION.search(sentence) and any(_has(t, present) for t in topic):
+                return True
+    return False
+
+
+def _asked(question: Question) -> str:
+    """The focus as the question asks for it: "how many GPUs", "the learning rate"."""
+    words = _focus_words(question)
+    if question.wh in ("how many", "how much"):
+        return f"{question.wh} {words}"
+    return f"the {words}"
+
+
+_NAMEISH = re.compile(r"\b[A-Za-z][\w\-]*\d[\w\-]*\b")
+
+
+def _without_names(sentence: str) -> str:
+    """The sentence with names that carry digits ("ResNet-50", "FAIR1M") blanked out."""
+    return _NAMEISH.sub(" ", sentence)
+
+
+def states_figure(sentence: str) -> bool:
+    """Whether a sentence gives a figure (digits outside names, or a number word)."""
+    return bool(_FIGURE.search(_without_names(sentence)))

@@ -1,0 +1,55 @@
+"""EndNote tagged files (`.enw`, "Refer"-style export): `%0 Journal Article`, `%T Title`, ...
+
+Records start with `%0` (the reference type) and end at a blank line.  Fields: `%T` title,
+`%A` authors (one per line), `%D` year (else `%8` date), `%J` journal, else `%B` (the book
+or proceedings title), `%X` abstract, `%R` DOI (also given as a URL), `%U` URL.  EndNote
+writes untagged continuation lines for long abstracts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from assistant.sources.identity import make_paper, normalize_arxiv
+from assistant.sources.tagged import ENDNOTE, TaggedRecord, split_tagged
+from assistant.types import Paper, ParseProblem, ParseResult
+
+FORMAT = "enw"
+
+
+def parse_endnote_tagged(text: str | Iterable[str], source_file: str) -> ParseResult:
+    """Papers from EndNote tagged text (a string, or the file's lines)."""
+    lines = text.splitlines() if isinstance(text, str) else text
+    papers: list[Paper] = []
+    problems: list[ParseProblem] = []
+    for record in split_tagged(lines, ENDNOTE):
+        paper = record_to_paper(record, source_file)
+        if paper is None:
+            problems.append(ParseProblem(source_file, record.line, "record has no title, skipped"))
+        else:
+            papers.append(paper)
+    return ParseResult(tuple(papers), tuple(problems))
+
+
+def record_to_paper(record: TaggedRecord, source_file: str) -> Paper | None:
+    title = record.first("T")
+    if not title:
+        return None
+    urls = record.values("U")
+    arxiv = next((normalize_arxiv(url) for url in urls if "arxiv.org" in url.lower()), None)
+    return make_paper(
+        title=title,
+        abstract=record.first("X"),
+        authors=record.values("A") or record.values("E"),
+        year=record.first("D", "8"),
+        venue=record.first("J", "B"),
+        doi=record.first("R"),
+        arxiv_id=arxiv,
+        url=urls[0] if urls else None,
+        source_file=source_file,
+        source_format=FORMAT,
+        keywords=record.values("K"),
+        item_type=record.first("0"),
+        raw_entry=record.raw,
+        line=record.line,
+    )

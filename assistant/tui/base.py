@@ -1,0 +1,87 @@
+"""What the screens share: the typed app, one error boundary for workers, the export worker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import TYPE_CHECKING, Literal
+
+from textual import work
+from textual.dom import DOMNode
+from textual.screen import Screen
+
+from assistant.errors import LitassistError
+from assistant.tui.messages import Notice
+
+if TYPE_CHECKING:
+    from textual.message import Message
+
+    from assistant.app import Litassist
+    from assistant.tui.app import LitassistApp
+    from assistant.types import Comparison, Conversation
+
+
+def litassist_app(node: DOMNode) -> LitassistApp:
+    """`node.app`, typed: the running `LitassistApp`."""
+    from assistant.tui.app import LitassistApp
+
+    app = node.app
+    if not isinstance(app, LitassistApp):  # only in a test mounting a widget in another app
+        raise TypeError(f"{type(node).__name__} runs inside a LitassistApp, not {type(app)}")
+    return app
+
+
+def failure_message(exc: Exception) -> str:
+    """One line for a failed worker: what a `LitassistError` says, else the bug named."""
+    if isinstance(exc, LitassistError):
+        return str(exc)
+    return f"unexpected {type(exc).__name__}: {exc}"
+
+
+@contextmanager
+def reported(post: Callable[[Message], object], fail: Callable[[str], Message]) -> Iterator[None]:
+    """Run a worker's body; an exception becomes one `fail(message)` posted, never a crash.
+
+    A bug must not take the app down: it is reported in one line like any error.
+    """
+    try:
+        yield
+    except Exception as exc:
+        post(fail(failure_message(exc)))
+
+
+class LitassistScreen(Screen[None]):
+    """A screen of the litassist app: typed access to the app and its application layer."""
+
+    @property
+    def litassist(self) -> LitassistApp:
+        return litassist_app(self)
+
+    @property
+    def services(self) -> Litassist:
+        """The application layer (what every worker of the screen calls)."""
+        return self.litassist.services
+
+    def notify_app(
+        self,
+        message: str,
+        severity: Literal["information", "warning", "error"] = "error",
+        *,
+        timeout: float = 8,
+    ) -> None:
+        """Have the app notify (safe from a worker; shown even if this screen has closed)."""
+        self.app.post_message(Notice(message, severity, timeout))
+
+    def reported_to_app(self, *, timeout: float = 8) -> AbstractContextManager[None]:
+        """`reported`, the error shown as a notification by the app."""
+        return reported(self.app.post_message, lambda text: Notice(text, timeout=timeout))
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def export_item(self, item: Conversation | Comparison | str) -> None:
+        """Write `item` (or the stored conversation with this id) as a note with its `.bib`;
+        the app says where, or why not."""
+        with self.reported_to_app(timeout=10):
+            if isinstance(item, str):
+                item = self.services.answers.conversation(item)
+            saved = self.services.notes.save_note(item)
+            self.notify_app(saved.message, "information", timeout=10)

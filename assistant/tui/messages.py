@@ -1,0 +1,120 @@
+"""What thread workers tell the screens: small dataclass messages, posted from the worker.
+
+`post_message` is thread-safe, so a worker (which must never touch widgets) posts one of these
+to its screen or the app and the handler (`on_<message name>`) updates the widgets on the event
+loop.  Messages to one target arrive in the order posted; one posted to a screen that has
+closed is dropped.  Tests observe them with `app.run_test(message_hook=...)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from assistant.app import SavedComparison, SavedSettings, StoredAnswer
+    from assistant.app.library import IngestReport
+    from assistant.tui.widgets.answer_view import AnswerView
+    from assistant.types import Conversation, ConversationSummary, PaperRow
+
+
+# ---- the app ----------------------------------------------------------------------------------
+@dataclass
+class Notice(Message, bubble=False):
+    """A notification for the app to show (posted to the app, which outlives every screen, so
+    a worker's error or a written note is reported after its screen has closed)."""
+
+    message: str
+    severity: Literal["information", "warning", "error"] = "error"
+    timeout: float = 8
+
+
+@dataclass
+class LibraryState(Message, bubble=False):
+    """The library's size (None: not open) and a note for the status line."""
+
+    count: int | None
+    note: str = ""
+
+
+# ---- the chat ---------------------------------------------------------------------------------
+@dataclass
+class AnswerPiece(Message, bubble=False):
+    """Answer text as it streams in, for `view`."""
+
+    view: AnswerView
+    text: str
+
+
+@dataclass
+class AnswerDone(Message, bubble=False):
+    """The answer in `view` is finished (and stored, unless `stored.store_error` says not)."""
+
+    view: AnswerView
+    stored: StoredAnswer
+
+
+@dataclass
+class AnswerFailed(Message, bubble=False):
+    """The answer in `view` failed before it could finish."""
+
+    view: AnswerView
+    message: str
+
+
+# ---- the library screen -----------------------------------------------------------------------
+@dataclass
+class PapersLoaded(Message, bubble=False):
+    rows: list[PaperRow]
+
+
+@dataclass
+class IngestProgress(Message, bubble=False):
+    """`done` of `total` papers stored (total None: the ingest is starting)."""
+
+    done: int
+    total: int | None
+    label: str = ""
+
+
+@dataclass
+class IngestDone(Message, bubble=False):
+    report: IngestReport
+
+
+@dataclass
+class IngestFailed(Message, bubble=False):
+    message: str
+
+
+# ---- compare, conversations, settings ---------------------------------------------------------
+@dataclass
+class ComparisonMade(Message, bubble=False):
+    made: SavedComparison
+
+
+@dataclass
+class ComparisonFailed(Message, bubble=False):
+    message: str
+
+
+@dataclass
+class ConversationsListed(Message, bubble=False):
+    summaries: list[ConversationSummary]
+
+
+@dataclass
+class ConversationOpened(Message, bubble=False):
+    conversation: Conversation
+
+
+@dataclass
+class ConversationDeleted(Message, bubble=False):
+    conversation_id: str
+
+
+@dataclass
+class SettingsSaved(Message, bubble=False):
+    saved: SavedSettings

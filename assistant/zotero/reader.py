@@ -1,0 +1,257 @@
+"""Reading every regular item of a Zotero database: `read_zotero(data_dir_or_file)`.
+
+The subset of Zotero's schema read here (column names as in Zotero's `userdata.sql`, schema
+version 107, and `system.sql`):
+
+* `items(itemID, itemTypeID, dateModified, clientDateModified, libraryID, key, version)`
+* `itemTypes(itemTypeID, typeName)`, `fields(fieldID, fieldName)`,
+  `itemData(itemID, fieldID, valueID)`, `itemDataValues(valueID, value)`
+* `creators(creatorID, firstName, lastName, fieldMode)`, `creatorTypes(creatorTypeID,
+  creatorType)`, `itemCreators(itemID, creatorID, creatorTypeID, orderIndex)`
+* `tags(tagID, name)`, `itemTags(itemID, tagID, type)`
+* `collections(collectionID, collectionName, parentCollectionID, libraryID, key)`,
+  `collectionItems(collectionID, itemID)`, `deletedCollections(collectionID)` (Zotero 7)
+* `deletedItems(itemID)` (the trash), `itemAttachments(itemID, parentItemID)`,
+  `itemNotes(itemID, parentItemID)`, `libraries(libraryID, type)`, `groups(groupID,
+  libraryID)`, `feedItems(itemID)`
+
+Everything is read with a handful of whole-table queries (not one query per item), inside one
+consistent snapshot (`database.open_snapshot`).  Attachments, notes, annotations, items in the
+trash and feed items are skipped and counted; an item without a title is skipped and counted.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.errors import ZoteroReadError
+from assistant.zotero.better_bibtex import FILENAME as BBT_FILENAME
+from assistant.zotero.better_bibtex import CitekeyMap, read_better_bibtex
+from assistant.zotero.database import is_zotero_database, open_snapshot
+from assistant.zotero.fields import NON_REGULAR_TYPES, WANTED_FIELDS, build_item
+from assistant.zotero.items import ZoteroCreator, ZoteroItem, ZoteroRef
+
+DATABASE_FILENAME = "zotero.sqlite"
+DEFAULT_DATA_DIR = Path("~/Zotero")
+
+
+@dataclass(frozen=True)
+class ZoteroRead:
+    """What one read of a Zotero database found."""
+
+    source: str  # the database file, or the local API's URL
+    items: tuple[ZoteroItem, ...]
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
+    warnings: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        parts = [f"{len(self.items)} items"]
+        parts += [f"{count} {reason}" for reason, count in sorted(self.skipped.items()) if count]
+        return f"{self.source}: " + ", ".join(parts)
+
+
+def locate_database(path: Path | str = DEFAULT_DATA_DIR) -> Path:
+    """`zotero.sqlite` in a Zotero data folder, or the file itself when given a file."""
+    path = Path(path).expanduser()
+    return path / DATABASE_FILENAME if path.is_dir() else path
+
+
+def read_zotero(path: Path | str = DEFAULT_DATA_DIR, *, better_bibtex: bool = True) -> ZoteroRead:
+    """Every regular item of the Zotero database at `path` (a data folder or the file).
+
+    Better BibTeX keys are read from `better-bibtex.sqlite` beside the database when present
+    (a problem with that file is a warning, not a failure).  Raises `ZoteroReadError`.
+    """
+    database = locate_database(path)
+    if database.is_file() and not is_zotero_database(database):
+        raise ZoteroReadError(
+            f"{database} is not a Zotero database (no Zotero tables in it); point "
+            "--zotero-dir at Zotero's data folder, the one holding zotero.sqlite."
+        )
+    warnings: list[str] = []
+    citekeys: CitekeyMap = {}
+    if better_bibtex:
+        try:
+            citekeys = read_better_bibtex(database.parent / BBT_FILENAME)
+        except ZoteroReadError as exc:
+            warnings.append(str(exc))
+    with open_snapshot(database) as conn:
+        try:
+            items, skipped = read_items(conn, citekeys=citekeys, source_file=str(database))
+        except sqlite3.Error as exc:
+            raise ZoteroReadError(
+                f"Cannot read the items of {database}: {exc}. Open Zotero once so it "
+                "upgrades its database, then retry."
+            ) from exc
+    return ZoteroRead(str(database), tuple(items), skipped, tuple(warnings))
+
+
+def read_items(
+    conn: sqlite3.Connection,
+    *,
+    citekeys: CitekeyMap | None = None,
+    source_file: str | None = None,
+) -> tuple[list[ZoteroItem], dict[str, int]]:
+    """The regular items visible through `conn`, in (library, key) order, and skip counts."""
+    citekeys = citekeys or {}
+    tables = _tables(conn)
+    libraries = _library_names(conn, tables)
+    child_items = _ids(conn, "SELECT itemID FROM itemAttachments", "itemAttachments", tables)
+    child_items |= _ids(conn, "SELECT itemID FROM itemNotes", "itemNotes", tables)
+    trashed = _ids(conn, "SELECT itemID FROM deletedItems", "deletedItems", tables)
+    feed_items = _ids(conn, "SELECT itemID FROM feedItems", "feedItems", tables)
+    skipped = {"attachments and notes": 0, "in the trash": 0, "without a title": 0}
+
+    rows = conn.execute(
+        "SELECT i.itemID, i.libraryID, i.key, t.typeName, i.dateModified, i.version "
+        "FROM items i LEFT JOIN itemTypes t ON t.itemTypeID = i.itemTypeID"
+    ).fetchall()
+    wanted: dict[int, tuple[ZoteroRef, str, str | None, int, int]] = {}
+    for item_id, library_id, key, type_name, modified, version in rows:
+        library = libraries.get(library_id, f"library:{library_id}")
+        if library == "feed" or item_id in feed_items:
+            continue
+        if type_name in NON_REGULAR_TYPES or item_id in child_items:
+            skipped["attachments and notes"] += 1
+            continue
+        if item_id in trashed:
+            skipped["in the trash"] += 1
+            continue
+        ref = ZoteroRef(library, str(key))
+        wanted[item_id] = (ref, type_name or "document", modified, int(version or 0), library_id)
+
+    fields = _fields(conn)
+    creators = _creators(conn, tables)
+    tags = _tags(conn, tables)
+    collections = _collections(conn, tables)
+
+    items: list[ZoteroItem] = []
+    for item_id, (ref, item_type, modified, version, library_id) in wanted.items():
+        item = build_item(
+            ref=ref,
+            item_type=item_type,
+            fields=fields.get(item_id, {}),
+            creators=creators.get(item_id, ()),
+            tags=tags.get(item_id, ()),
+            collections=collections.get(item_id, ()),
+            better_bibtex_key=citekeys.get((library_id, ref.key)),
+            date_modified=modified,
+            version=version,
+            source_file=source_file,
+        )
+        if item is None:
+            skipped["without a title"] += 1
+        else:
+            items.append(item)
+    items.sort(key=lambda item: item.ref)
+    return items, skipped
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def _ids(conn: sqlite3.Connection, sql: str, table: str, tables: set[str]) -> set[int]:
+    # Tables added in later Zotero versions (feedItems, deletedCollections) may be absent.
+    return {row[0] for row in conn.execute(sql)} if table in tables else set()
+
+
+def _library_names(conn: sqlite3.Connection, tables: set[str]) -> dict[int, str]:
+    """Local library row id -> `user`, `group:<groupID>` or `feed` (as the web API names them)."""
+    names: dict[int, str] = {}
+    if "libraries" in tables:
+        for library_id, kind in conn.execute("SELECT libraryID, type FROM libraries"):
+            names[library_id] = "user" if kind in ("user", "publications") else str(kind)
+    if "groups" in tables:
+        for library_id, group_id in conn.execute("SELECT libraryID, groupID FROM groups"):
+            names[library_id] = f"group:{group_id}"
+    if not names:
+        names[1] = "user"  # a database without the libraries table: only the user library
+    return names
+
+
+def _fields(conn: sqlite3.Connection) -> dict[int, dict[str, str]]:
+    marks = ",".join("?" * len(WANTED_FIELDS))
+    rows = conn.execute(
+        "SELECT d.itemID, f.fieldName, v.value FROM itemData d "
+        "JOIN fields f ON f.fieldID = d.fieldID "
+        "JOIN itemDataValues v ON v.valueID = d.valueID "
+        f"WHERE f.fieldName IN ({marks})",
+        sorted(WANTED_FIELDS),
+    )
+    values: dict[int, dict[str, str]] = defaultdict(dict)
+    for item_id, name, value in rows:
+        if value is not None:
+            values[item_id][name] = str(value)
+    return values
+
+
+def _creators(conn: sqlite3.Connection, tables: set[str]) -> dict[int, list[ZoteroCreator]]:
+    types = "ct.creatorType" if "creatorTypes" in tables else "'author'"
+    join = (
+        "LEFT JOIN creatorTypes ct ON ct.creatorTypeID = ic.creatorTypeID "
+        if "creatorTypes" in tables
+        else ""
+    )
+    rows = conn.execute(
+        f"SELECT ic.itemID, c.firstName, c.lastName, c.fieldMode, {types} "
+        "FROM itemCreators ic JOIN creators c ON c.creatorID = ic.creatorID "
+        f"{join}ORDER BY ic.itemID, ic.orderIndex"
+    )
+    creators: dict[int, list[ZoteroCreator]] = defaultdict(list)
+    for item_id, first, last, mode, kind in rows:
+        first, last = (first or "").strip(), (last or "").strip()
+        if mode == 1:  # single-field name (an institution): Zotero keeps it in lastName
+            first, last = "", last or first
+        if first or last:
+            creators[item_id].append(ZoteroCreator(last, first, kind or "author"))
+    return creators
+
+
+def _tags(conn: sqlite3.Connection, tables: set[str]) -> dict[int, list[str]]:
+    tags: dict[int, list[str]] = defaultdict(list)
+    if {"tags", "itemTags"} <= tables:
+        rows = conn.execute(
+            "SELECT it.itemID, t.name FROM itemTags it JOIN tags t ON t.tagID = it.tagID"
+        )
+        for item_id, name in rows:
+            tags[item_id].append(str(name))
+    return tags
+
+
+def _collections(conn: sqlite3.Connection, tables: set[str]) -> dict[int, list[str]]:
+    """Item -> full paths ("Parent/Child") of the collections holding it, trashed ones left out."""
+    if not {"collections", "collectionItems"} <= tables:
+        return {}
+    rows = conn.execute("SELECT collectionID, collectionName, parentCollectionID FROM collections")
+    parents = {cid: (str(name), parent) for cid, name, parent in rows}
+    trashed = _ids(
+        conn, "SELECT collectionID FROM deletedCollections", "deletedCollections", tables
+    )
+    paths: dict[int, str | None] = {}
+    for cid in parents:
+        paths[cid] = _path(cid, parents, trashed)
+    members: dict[int, list[str]] = defaultdict(list)
+    for cid, item_id in conn.execute("SELECT collectionID, itemID FROM collectionItems"):
+        path = paths.get(cid)
+        if path:
+            members[item_id].append(path)
+    return members
+
+
+def _path(cid: int, parents: dict[int, tuple[str, int | None]], trashed: set[int]) -> str | None:
+    names: list[str] = []
+    seen: set[int] = set()
+    current: int | None = cid
+    while current is not None:
+        if current in trashed:
+            return None  # in the trash itself, or inside a trashed collection
+        if current in seen or current not in parents:
+            break  # a cycle or a dangling parent: keep what we have
+        seen.add(current)
+        name, current = parents[current]
+        names.append(name.replace("/", "∕"))  # a '/' in a name must not read as nesting
+    return "/".join(reversed(names)) or None

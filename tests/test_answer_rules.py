@@ -1,0 +1,266 @@
+"""The offline answerer's rules on their own: what a question asks for, what each abstract
+sentence does, whether the abstracts state what is asked, and referents.  Pure functions on
+hand-written text; no library, no model."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.rag.question import analyse
+from assistant.rag.referents import anaphor, needs_previous, referent, with_referent
+from assistant.rag.sentence_roles import roles_of
+from assistant.rag.sentences import split_sentences
+from assistant.rag.stated import mentions, subject_papers, unstated, word_forms
+from assistant.types import Chunk, Paper, Passage, Source
+
+
+# ---- question kinds -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What is DataDAM?", "what"),
+        ("Which strategy does dataset reinforcement use?", "what"),
+        ("How does FYI mitigate the bilateral equivalence?", "how"),
+        ("How many images does the benchmark contain?", "figure"),
+        ("How much GPU memory does it need?", "figure"),
+        ("By how much does DataDAM improve on CIFAR100?", "figure"),
+        ("What top-1 accuracy does NASNet reach?", "figure"),
+        ("What share of the data does pruning keep?", "figure"),
+        ("How well does the model transfer?", "figure"),
+        ("How does DendroMap perform on COCO?", "figure"),
+        ("Why does IBN-Net combine two normalizations?", "why"),
+        ("Where were the images collected from?", "other"),
+    ],
+)
+def test_question_kind(question: str, kind: str) -> None:
+    assert analyse(question).kind == kind
+
+
+def test_an_embedded_how_much_is_not_the_question() -> None:
+    asked = analyse("How does the method decide how much of each concept to prune?")
+    assert asked.kinds == {"how"} and asked.focus == () and not asked.figure_focus
+
+
+def test_a_second_question_after_and_counts() -> None:
+    asked = analyse("How is the dataset annotated, and how many bounding boxes does it have?")
+    assert asked.kinds == {"how", "figure"}
+    assert asked.focus == ("bounding", "boxes") and asked.figure_focus
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        ("What learning rate was used to train DataDAM?", ("learning", "rate")),
+        ("How many GPUs were used?", ("GPUs",)),
+        ("What batch size does FYI use?", ("batch",)),  # "size" only says a figure is wanted
+        ("Which kinds of images were left out?", ()),  # "kinds" asks for a sort, not a fact
+        ("Which papers study the diversity of prompts?", ()),  # "papers" heads the phrase
+        ("What is PatternNet designed to discover?", ("PatternNet",)),
+        ("What is wrong with scraped descriptions?", ()),
+        ("What does the prefix token tell the encoder?", ()),
+    ],
+)
+def test_focus_is_the_asked_noun_phrase(question: str, focus: tuple[str, ...]) -> None:
+    assert analyse(question).focus == focus
+
+
+def test_names_are_capitalised_or_carry_digits() -> None:
+    asked = analyse("What mAP does NASNet reach on Pascal VOC and ImageNet-1K, not top-1?")
+    assert asked.names == ("mAP", "NASNet", "Pascal", "VOC", "ImageNet-1K")
+    assert analyse("DataDAM or fMRI-3D?").names == ("DataDAM", "fMRI-3D")
+
+
+@pytest.mark.parametrize(
+    ("question", "background"),
+    [
+        ("What limitation of PASS do its authors acknowledge?", True),
+        ("Why are single-label annotations harmful?", True),
+        ("What problem does DataDAM address?", True),
+        ("How does DataDAM learn its synthetic images?", False),
+        ("How many images does DIOR contain?", False),
+    ],
+)
+def test_questions_asking_for_background(question: str, background: bool) -> None:
+    assert analyse(question).wants_background is background
+
+
+# ---- sentence roles -----------------------------------------------------------------------------
+ABSTRACT = [
+    "Dataset distillation creates small synthetic training sets.",
+    "Unfortunately, previous methods are costly and fail to generalise.",
+    "In this paper, we propose Matcher, a distillation method.",
+    "Specifically, we match the attention maps of real and synthetic images.",
+    "Matcher outperforms prior methods by 6.5% on CIFAR100.",
+    "Our method does not yet scale to video.",
+    "What if real data were unnecessary?",
+    "Code is available at https://example.org/matcher.",
+]
+
+
+def test_roles_of_an_abstract() -> None:
+    roles = roles_of(ABSTRACT, "Matcher")
+    assert roles[0].background and roles[0].context
+    assert roles[1].background and roles[1].problem and roles[1].context
+    assert roles[2].contribution and not roles[2].context
+    assert roles[3].mechanism and roles[3].method
+    assert roles[4].result and roles[4].figure and not roles[4].background
+    assert roles[5].limitation
+    assert roles[6].question
+    assert roles[7].resource
+
+
+# ---- referents ---------------------------------------------------------------------------------
+def test_a_dataset_sentence_gets_the_name_introduced_before_it() -> None:
+    previous = 'Then, we propose a large-scale dataset, termed "NWPU-RESISC45", for scenes.'
+    sentence = "This dataset contains 31,500 images, covering 45 scene classes."
+    assert referent(sentence, previous, "Remote Sensing Image Scene Classification") == (
+        "NWPU-RESISC45"
+    )
+    shown = with_referent(sentence, "NWPU-RESISC45")
+    assert (
+        shown == "This dataset [NWPU-RESISC45] contains 31,500 images, covering 45 scene classes."
+    )
+    # The quote is unchanged around the bracketed insertion.
+    assert shown.replace(" [NWPU-RESISC45]", "") == sentence
+
+
+def test_it_refers_to_the_papers_name_when_the_sentence_before_speaks_of_it() -> None:
+    previous = "PASS only contains images with CC-BY license."
+    sentence = "Most importantly, it contains no images of people at all."
+    assert referent(sentence, previous, "PASS") == "PASS"
+    assert with_referent(sentence, "PASS").startswith("Most importantly, it [PASS] contains")
+
+
+def test_an_acronym_in_background_is_not_a_referent() -> None:
+    previous = "Recent self-supervised learning (SSL) methods need no labels."
+    sentence = "It is also unlikely to refine the shape given more images."
+    assert referent(sentence, previous, "Robust Attentional Aggregation") is None
+    assert needs_previous(sentence, previous, "Robust Attentional Aggregation")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "These limitations severely limit the development of new approaches.",
+        "Such operations are non-invertible and lose information.",
+        "They have thus proposed a multi-label evaluation.",
+        "Despite their abundance, these descriptions are noisy.",
+    ],
+)
+def test_sentences_that_need_the_one_before(sentence: str) -> None:
+    assert needs_previous(sentence, "Existing datasets are small.", "Some Title")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "This paper provides a comprehensive review.",
+        "DataDAM learns synthetic images.",
+        "In this work, we present SN-Net.",
+    ],
+)
+def test_sentences_that_stand_alone(sentence: str) -> None:
+    assert anaphor(sentence) is None
+
+
+# ---- what the abstracts state (near misses) ------------------------------------------------------
+def _source(number: int, title: str, abstract: str) -> Source:
+    paper = Paper(id=f"p{number}", title=title, abstract=abstract)
+    chunk = Chunk(f"p{number}#0", paper.id, 0, abstract, 0, len(abstract))
+    return Source(number, paper, Passage(chunk, 0.5))
+
+
+SOURCES = [
+    _source(
+        1,
+        "Matcher: Distillation by Attention Matching",
+        "Matcher distils datasets by matching attention maps. It improves accuracy by 6.5% on "
+        "CIFAR-10/100 and trains on 8 GPUs in 3 hours.",
+    ),
+    _source(
+        2,
+        "Flipper: Flip Your Images",
+        "Flipper embeds horizontal flips into distillation. Experiments on ImageNet show gains; "
+        "datasets such as COCO are not used.",
+    ),
+]
+
+
+def test_a_name_found_in_one_paper_makes_it_the_subject() -> None:
+    assert subject_papers(analyse("How does Matcher work?"), SOURCES) == ("p1",)
+    assert subject_papers(analyse("How does distillation work?"), SOURCES) == ()
+
+
+def test_a_paper_named_in_its_title_wins_over_a_name_in_passing() -> None:
+    asked = analyse("How does Flipper perform on the COCO dataset?")
+    assert subject_papers(asked, SOURCES) == ("p2",)
+
+
+def test_names_match_their_spellings() -> None:
+    forms = word_forms("Results on CIFAR-10/100, ImageNet-1K and Tiny-ImageNet.")
+    assert {"cifar10", "cifar100", "imagenet1k", "imagenet", "tinyimagenet"} <= forms
+    text = next(iter(SOURCES)).paper
+    assert mentions("CIFAR100", _paper_text(text)) and not mentions("MNIST", _paper_text(text))
+
+
+def _paper_text(paper: Paper):
+    from assistant.rag.stated import _paper_texts
+
+    source = next(s for s in SOURCES if s.paper.id == paper.id)
+    return _paper_texts([source])[paper.id]
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("What learning rate was used to train Matcher?", "the learning rate"),
+        ("What accuracy does Matcher reach on MNIST?", '"MNIST"'),
+        ("Which optimizer does Matcher use?", "the optimizer"),
+        ("How many epochs was Matcher trained for?", "how many epochs"),
+        ("How much memory does Matcher need?", "how much memory"),
+    ],
+)
+def test_near_misses_say_what_is_not_stated(question: str, missing: str) -> None:
+    asked = analyse(question)
+    subjects = subject_papers(asked, SOURCES)
+    found = unstated(asked, [s for s in SOURCES if s.paper.id in subjects], subjects)
+    assert found is not None and found.what == missing and found.papers == ("p1",)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many GPUs does Matcher train on?",
+        "How long does Matcher take to train?",
+        "What accuracy does Matcher improve on CIFAR100?",
+        "How does Matcher distil datasets?",
+    ],
+)
+def test_what_the_abstract_states_is_not_a_near_miss(question: str) -> None:
+    asked = analyse(question)
+    subjects = subject_papers(asked, SOURCES)
+    assert unstated(asked, [s for s in SOURCES if s.paper.id in subjects], subjects) is None
+
+
+def test_a_figure_question_needs_a_figure_with_its_focus() -> None:
+    source = _source(3, "Patterns", "Patterns uses the last convolution layer of a network.")
+    asked = analyse("How many layers does Patterns have?")
+    found = unstated(asked, [source], ("p3",))
+    assert found is not None and found.what == "how many layers"
+
+
+def test_sentences_cut_at_an_unknown_abbreviation_are_joined() -> None:
+    text = "It beats the baseline by 1.1p.p. while using 27.7% of the data. Next sentence."
+    spans = split_sentences(text)
+    assert [s.text for s in spans] == [
+        "It beats the baseline by 1.1p.p. while using 27.7% of the data.",
+        "Next sentence.",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in spans)
+
+
+def test_a_duration_must_be_of_what_is_asked() -> None:
+    source = _source(4, "Artsy", "Datasets grew over the last 20 years. Artsy annotates paintings.")
+    asked = analyse("How long did the annotation of Artsy take?")
+    found = unstated(asked, [source], ("p4",))
+    assert found is not None and found.what == "how long it takes"

@@ -1,0 +1,244 @@
+"""The checks beyond word overlap: names, negation, direction, overclaims, added details."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.rag import entailment
+from assistant.rag.scoring import terms
+
+PASS = (
+    "PASS only contains images with CC-BY license and complete attribution metadata. "
+    "Most importantly, it contains no images of people at all. In the transfer learning setting, "
+    "it yields similar downstream performances to ImageNet pretraining. PASS does not make "
+    "existing datasets obsolete, as for instance it is insufficient for benchmarking."
+)
+FRACTAL = (
+    "Perhaps surprisingly, avoiding these difficulties imposes only a small penalty in "
+    "performance. Fine-tuning a network pre-trained using fractals attains 92.7-98.1% of the "
+    "accuracy of an ImageNet pre-trained network."
+)
+JFT = (
+    "First, we find that the performance on vision tasks increases logarithmically based on "
+    "volume of training data size."
+)
+
+
+def test_claim_names_skip_figures_and_the_first_word() -> None:
+    names = entailment.claim_names("Quilt was curated from 1,087 hours of YouTube videos by 5.85B")
+    assert names == ["YouTube"]
+    assert entailment.claim_names("DIOR has 20 classes, unlike FAIR1M and NWPU-RESISC45") == [
+        "DIOR",
+        "FAIR1M",
+        "NWPU-RESISC45",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("CIFAR100", "on CIFAR10/100 and TinyImageNet"),
+        ("ImageNet-C", "robustness on ImageNet-R/A/C"),
+        ("NAS", "Neural Architecture Search has been widely adopted"),
+        ("Transformers", "vision transformer models"),
+        ("CLIP", "5.85 billion CLIP-filtered pairs"),
+    ],
+)
+def test_names_match_their_written_variants(name: str, text: str) -> None:
+    assert entailment.missing_names(f"It uses {name}.", [text]) is None
+
+
+def test_a_name_from_another_source_is_the_wrong_paper() -> None:
+    dior = "DIOR contains 23463 images covering 20 object classes."
+    fair = "FAIR1M has more than 1 million instances."
+    finding = entailment.missing_names("FAIR1M annotates 1 million instances.", [dior],
+                                       [("[2]", fair)])  # fmt: skip
+    assert finding is not None and finding.reason == "wrong_paper" and "[2]" in finding.detail
+    alone = entailment.missing_names("DIOR was collected at Stanford.", [dior])
+    assert alone is not None and alone.reason == "not_in_source" and "Stanford" in alone.detail
+
+
+@pytest.mark.parametrize(
+    ("claim", "flipped"),
+    [
+        ("PASS contains images of people.", True),
+        ("PASS contains no images of people.", False),
+        ("PASS is not sufficient for benchmarking.", False),  # "insufficient" in the source
+        ("PASS makes existing datasets obsolete.", True),
+        ("PASS does not make existing datasets obsolete.", False),
+    ],
+)
+def test_negation_flip(claim: str, flipped: bool) -> None:
+    finding = entailment.negation_flip(claim, [PASS])
+    assert (finding is not None) == flipped
+    if finding is not None:
+        assert finding.reason == "negation"
+
+
+def test_implicit_negations() -> None:
+    source = "They maintain themselves during adulthood independent of replenishment by monocytes."
+    claim = "They are replenished by blood monocytes during adulthood."
+    assert entailment.negation_flip(claim, [source]) is not None
+    free = "The framework requires no model training."
+    assert entailment.negation_flip("The framework requires model training.", [free])
+
+
+@pytest.mark.parametrize(
+    ("claim", "source", "flipped"),
+    [
+        ("Performance decreases logarithmically with training data size.", JFT, True),
+        ("Performance increases logarithmically with training data size.", JFT, False),
+        ("Label sharpness is positively correlated with adversarial robustness.",
+         "Label sharpness is negatively correlated with the model's adversarial robustness.", True),
+        ("4-1BB costimulation increases exhaustion induced by CAR signaling.",
+         "CD28 costimulation augments, whereas 4-1BB costimulation reduces, exhaustion induced "
+         "by persistent CAR signaling.", True),
+        ("CD28 costimulation augments exhaustion induced by CAR signaling.",
+         "CD28 costimulation augments, whereas 4-1BB costimulation reduces, exhaustion induced "
+         "by persistent CAR signaling.", False),
+        ("It has more than 15,000 images.", "It has fewer classes than other datasets.", False),
+    ],
+)  # fmt: skip
+def test_direction_flip(claim: str, source: str, flipped: bool) -> None:
+    assert (entailment.direction_flip(claim, [source]) is not None) == flipped
+
+
+@pytest.mark.parametrize(
+    ("claim", "source", "strong"),
+    [
+        ("Fractal pre-training outperforms ImageNet pre-training on every downstream benchmark.",
+         FRACTAL, True),
+        ("Fractal pre-training reaches 92.7-98.1% of ImageNet pre-training accuracy.", FRACTAL,
+         False),
+        ("Pretraining on PASS outperforms ImageNet pretraining.", PASS, True),
+        ("PASS only contains CC-BY licensed images.", PASS, False),
+        ("Sun et al. were the first to show that performance grows with data.", JFT, True),
+        ("The paper reaches state-of-the-art accuracy.", JFT, True),
+        ("It is the largest histopathology dataset.", "It is the largest dataset to date.", False),
+        ("It is the largest image quality dataset.", "It is a large-scale dataset.", True),
+        ("Models fully capture the multi-label nature.",
+         "Models exhibit some capability at capturing the multi-label nature.", True),
+        ("It won first place with an mIoU of 86.18%.", "We won the 1st place, mIoU 86.18%.",
+         False),
+    ],
+)  # fmt: skip
+def test_overclaim(claim: str, source: str, strong: bool) -> None:
+    finding = entailment.overclaim(claim, [source])
+    assert (finding is not None) == strong
+    if finding is not None:
+        assert finding.reason == "overclaim"
+
+
+def test_an_added_detail_is_a_run_of_words_the_source_never_uses() -> None:
+    source = terms("STU-Net is pre-trained on the TotalSegmentator dataset with supervision.")
+    added = entailment.uncovered_run(
+        "STU-Net is pre-trained on TotalSegmentator using a contrastive self-supervised objective.",
+        source,
+    )
+    assert added is not None and added.reason == "not_in_source"
+    faithful = "STU-Net is pre-trained on the TotalSegmentator dataset."
+    assert entailment.uncovered_run(faithful, source) is None
+
+
+# ---- second round: rules that fire only on aligned evidence ----------------------------------
+LGS = (
+    "Our experiments on LGS show that the classifiers trained on existing benchmark datasets do "
+    "not readily generalize to e-commerce data. When compared with existing general-domain "
+    "datasets, the LGS images focus on the foreground object."
+)
+CLIP = (
+    "For instance, we match the accuracy of the original ResNet-50 on ImageNet zero-shot "
+    "without needing to use any of the 1.28 million training examples it was trained on. The "
+    "model is often competitive with a fully supervised baseline without the need for any "
+    "dataset specific training."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "sources", "flipped"),
+    [
+        # A negation the source shares, about the same thing, is no flip.
+        ("Classifiers trained on existing benchmarks do not readily generalize to the "
+         "e-commerce images of LGS.", [LGS], False),
+        ("Zero-shot CLIP matches ResNet-50 on ImageNet without using any of its 1.28 million "
+         "training examples.", [CLIP], False),
+        # ... and one it denies is.
+        ("CLIP needs dataset-specific training to transfer to downstream tasks.", [CLIP], True),
+        # A title's "without humans." does not reach the abstract's first sentence.
+        ("PASS contains no images of people.",
+         ["PASS: pretraining without humans. PASS contains no images of people."], False),
+        # "not only" denies nothing.
+        ("MinD-3D reconstructs 3D objects with high semantic accuracy.",
+         ["MinD-3D not only reconstructs 3D objects with high semantic accuracy but also "
+          "deepens our understanding."], False),
+        # Privative words: "lacking X" is "depletion of X"; "X deficiency" denies X.
+        ("Mice lacking PDGF-BB have lower bone mass.",
+         ["Mice with depletion of PDGF-BB show significantly lower bone mass."], False),
+        ("CLEC-2 deficiency in dendritic cells impaired their entry into lymphatics.",
+         ["CLEC-2-deficient dendritic cells showed impaired entry into lymphatics."], False),
+        ("Mice with PDGF-BB have lower bone mass.",
+         ["Mice lacking PDGF-BB show lower bone mass."], True),
+    ],
+)  # fmt: skip
+def test_negation_needs_an_aligned_predicate(claim: str, sources: list[str], flipped: bool) -> None:
+    assert (entailment.negation_flip(claim, sources) is not None) == flipped
+
+
+@pytest.mark.parametrize(
+    ("claim", "source", "flipped"),
+    [
+        # "higher doses" is about doses, not about what the title says N-cadherin inhibits.
+        ("At higher doses the N-cadherin antibodies led to complete tumor regression.",
+         "Targeting of N-cadherin inhibits prostate cancer growth. In vivo, these antibodies "
+         "slowed growth and, at higher doses, led to complete regression.", False),
+        ("LLaVA-7B trained on IT-curated descriptions hallucinates more.",
+         "LLaVA-7B, benefiting from training on IT-curated descriptions, acquires improved "
+         "capability to generate richer descriptions with less hallucination.", True),
+        ("IFI16 blocks the phosphorylation and translocation of STING.",
+         "IFI16 interacts with STING to promote STING phosphorylation and translocation.", True),
+        ("Label sharpness is positively correlated with adversarial robustness.",
+         "It may be due to the higher intrinsic label sharpness of medical datasets. Label "
+         "sharpness is negatively correlated with adversarial robustness.", True),
+        ("Mice lacking PDGF-BB show higher bone mass.",
+         "Mice lacking PDGF-BB show significantly lower trabecular and cortical bone mass.", True),
+        ("4-1BB costimulation reduces the exhaustion caused by CAR signaling.",
+         "4-1BB Costimulation Ameliorates T Cell Exhaustion Induced by Tonic Signaling. CD28 "
+         "costimulation augments, whereas 4-1BB costimulation reduces, exhaustion.", False),
+    ],
+)  # fmt: skip
+def test_direction_compares_changes_of_the_same_thing(
+    claim: str, source: str, flipped: bool
+) -> None:
+    assert (entailment.direction_flip(claim, [source]) is not None) == flipped
+
+
+def test_hyphenated_words_are_read_by_role() -> None:
+    names = entailment.claim_names("Mice in the TRAP-positive lineage form 8-cell CLIP-filtered "
+                                   "ImageNet-1K embryos")  # fmt: skip
+    assert names == ["TRAP", "CLIP", "ImageNet-1K"]
+    source = "the tartrate-resistant acid phosphatase–positive lineage"
+    assert entailment.missing_names("Mice in the TRAP-positive lineage.", [source]) is None
+
+
+@pytest.mark.parametrize(
+    ("claim", "source", "strong"),
+    [
+        ("First, we find that performance increases logarithmically.", JFT, False),
+        ("DataDAM, FYI and CDA all mention distillation.", "Dataset distillation.", False),
+        ("Only DataDAM mentions CIFAR100.", "DataDAM improves accuracy on CIFAR100.", False),
+        ("DataDAM outperforms all prior methods in every setting.",
+         "A model trained on the whole dataset. Our method outperforms the prior methods across "
+         "most of the settings.", True),
+    ],
+)  # fmt: skip
+def test_overclaim_cues_by_role(claim: str, source: str, strong: bool) -> None:
+    assert (entailment.overclaim(claim, [source]) is not None) == strong
+
+
+def test_an_added_detail_needs_a_specific_term() -> None:
+    source = terms("MAMe proposes a task of differentiating between 29 mediums of artworks.")
+    claim = "MAMe asks models to distinguish 29 mediums of artworks."
+    assert entailment.uncovered_run(claim, source, specific=lambda term: False) is None
+    assert entailment.uncovered_run(claim, source, specific=lambda term: True) is not None
+    spelled = "MAMe has more than five million artworks and mediums."
+    assert entailment.uncovered_run(spelled, source, specific=lambda term: True) is None

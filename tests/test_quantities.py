@@ -1,0 +1,120 @@
+"""Figures as quantities: every written form, ranges, names that are not figures, matching."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.rag.quantities import quantities, unmatched
+
+
+def values(text: str) -> list[tuple[str, float]]:
+    return [(q.kind, q.value) for q in quantities(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15,000 images", [("count", 15000)]),
+        ("15k images", [("count", 15000)]),
+        ("15000 images", [("count", 15000)]),
+        ("15 thousand images", [("count", 15000)]),
+        ("fifteen thousand images", [("count", 15000)]),
+        ("6.5M frames", [("count", 6.5e6)]),
+        ("6.5 million frames", [("count", 6.5e6)]),
+        ("2.32B pairs", [("count", 2.32e9)]),
+        ("2.32 billion pairs", [("count", 2.32e9)]),
+        ("a million images", [("count", 1e6)]),
+        ("forty-five classes", [("count", 45)]),
+        ("eight-cell embryos", [("count", 8)]),
+        ("6.5% on CIFAR100", [("percent", 6.5)]),
+        ("2\\% improvement", [("percent", 2)]),
+        ("6.5 percent", [("percent", 6.5)]),
+        ("by 1.1p.p. while", [("percent", 1.1)]),
+        ("0.7 percentage points", [("percent", 0.7)]),
+        ("to a quarter of regular training", [("percent", 25)]),
+        ("nearly half of the mistakes", [("percent", 50)]),
+        ("9x less compute", [("times", 9)]),
+        ("nine times less compute", [("times", 9)]),
+        ("15-fold more", [("times", 15)]),
+        ("twice as many", [("times", 2)]),
+        ("the 12th residue", [("ordinal", 12)]),
+        ("the twelfth residue", [("ordinal", 12)]),
+        ("the XIIth century", [("ordinal", 12)]),
+        ("the XII century", [("ordinal", 12)]),
+        ("a phase II trial", [("ordinal", 2)]),
+        ("3x3 filters", [("size", 3)]),
+    ],
+)
+def test_figure_forms(text: str, expected: list[tuple[str, float]]) -> None:
+    assert values(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ResNet-50 on CIFAR10/100 and ImageNet-1K",
+        "Quilt-1M and LAION-5B and ViT-L/14",
+        "H3K9me3/2 in 3D with 4-1BB",
+        "(1) it is larger; 1) generate examples",
+        "one common paradigm and 1 day",
+        "see https://github.com/VILA-Lab/SRe2L/tree/main/CDA",
+    ],
+)
+def test_digits_in_names_lists_and_urls_are_not_figures(text: str) -> None:
+    assert quantities(text) == []
+
+
+def test_ranges_share_their_unit_and_scale() -> None:
+    low, high = quantities("fine-tuning attains 92.7-98.1% of the accuracy")
+    assert (low.kind, low.value, high.kind, high.value) == ("percent", 92.7, "percent", 98.1)
+    low, high = quantities("between 5 and 10 million images")
+    assert low.value == 5e6 and high.value == 1e7 and low.unit == high.unit
+    low, high = quantities("paintings between the XIIth and the XVIIIth centuries")
+    assert (low.value, high.value) == (12, 18) and low.unit == high.unit
+
+
+def test_bounds_are_read() -> None:
+    (over,) = quantities("more than 15000 images")
+    (about,) = quantities("roughly 769K pairs")
+    (under,) = quantities("less than 5% of normal uptake")
+    assert (over.bound, about.bound, under.bound) == ("over", "about", "under")
+
+
+SOURCE = "The dataset contains 23463 images and 192472 instances, covering 20 object classes."
+LAION = "LAION-5B has 5.85 billion CLIP-filtered image-text pairs, of which 2.32B contain English."
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage", "missing"),
+    [
+        ("DIOR has 20 object classes", SOURCE, []),
+        ("DIOR has 20 categories", SOURCE, []),  # unit unknown to the passage: value decides
+        ("DIOR has 23,463 pictures", SOURCE, []),
+        ("DIOR has about 23K images", SOURCE, []),
+        ("DIOR has 20 images", SOURCE, ["20"]),  # "images" belongs to another figure
+        ("DIOR has 30 classes", SOURCE, ["30"]),
+        ("2.32 billion English pairs", LAION, []),
+        ("5.85B pairs", LAION, []),
+        ("over 5 billion pairs", LAION, []),
+        ("5.85 million pairs", LAION, ["5.85 million"]),  # wrong scale
+        ("3 billion pairs", LAION, ["3 billion"]),
+        ("from 14 million to 3 billion parameters",
+         "sizes ranging from 14 million to 1.4 billion, on 3 datasets", ["3 billion"]),
+        ("45 classes", "covering 45 scene classes", []),
+        ("50 classes", "covering 45 scene classes", ["50"]),  # not a rounding of 45
+        ("from the 12th to the 18th century", "between the XIIth and the XVIIIth centuries", []),
+        ("fifteen times more boxes", "15x more bounding boxes", []),
+        ("cuts the cost to 25%", "reduce the training cost to a quarter", []),
+        ("6.5% on CIFAR100", "6.5 on CIFAR100", ["6.5%"]),  # a percentage is not a count
+        ("within 4 days, lasting over 290 days", "rapid (within 4 d) and long-lasting (>290 d)",
+         []),
+    ],
+)  # fmt: skip
+def test_matching(claim: str, passage: str, missing: list[str]) -> None:
+    assert [f.claim.text for f in unmatched(claim, [passage])] == missing
+
+
+def test_unmatched_reports_the_nearest_figure_of_the_same_kind() -> None:
+    (check,) = unmatched("STU-Net has 1.4 million parameters", ["from 14 million to 1.4 billion"])
+    assert check.claim.text == "1.4 million" and check.nearest is not None
+    assert check.nearest.text == "14 million"
