@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import chromadb.errors
 import httpx
@@ -418,6 +419,53 @@ def test_matrix_covers_every_kind_of_file(matrix_library: tuple[Path, list[objec
     assert any(f.endswith("index.json") for f in files) and any(f.endswith(".npy") for f in files)
 
 
+# Children the matrix runs at once: a case that waits (Chroma retries loading a damaged
+# segment for about 20 s) then overlaps with the others' work.
+MATRIX_WORKERS = 3
+
+
+def run_matrix(
+    pristine: Path, work: Path, cases: list[list[str]], commands: list[list[str]] | None = None
+) -> list[dict[str, Any]]:
+    """Run `tests.fault_matrix` on `cases` ([relative path, damage]) of a copy of `pristine`,
+    split among `MATRIX_WORKERS` child processes; asserts every case was reported."""
+    commands = MATRIX_COMMANDS if commands is None else commands
+    children = []
+    for worker in range(MATRIX_WORKERS):
+        share = cases[worker::MATRIX_WORKERS]
+        if not share:
+            continue
+        spec = {
+            "pristine": str(pristine),
+            "work": str(work / f"worker-{worker}"),
+            "cases": share,
+            "before": commands,
+            "after": commands,
+        }
+        spec_file = work / f"spec-{worker}.json"
+        spec_file.write_text(json.dumps(spec), encoding="utf-8")
+        child = subprocess.Popen(
+            [sys.executable, "-m", "tests.fault_matrix", str(spec_file)],
+            cwd=ROOT,
+            env=child_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        children.append((child, share))
+    done: list[dict[str, Any]] = []
+    for child, share in children:
+        out, err = child.communicate(timeout=1800)
+        reported = [json.loads(line) for line in out.splitlines() if line.strip()]
+        assert child.returncode == 0 and len(reported) == len(share), (
+            f"a matrix child ended with {child.returncode} after {len(reported)} cases "
+            f"(next: {share[len(reported)] if len(reported) < len(share) else '-'}); "
+            f"{err[-1500:]}"
+        )
+        done.extend(reported)
+    return done
+
+
 @pytest.mark.parametrize("damage", ["truncate", "garble", "delete"])
 def test_each_file_damaged_in_turn_gives_one_line_errors_and_is_fully_recovered(
     damage: str, matrix_library: tuple[Path, list[object]], tmp_path: Path
@@ -426,30 +474,7 @@ def test_each_file_damaged_in_turn_gives_one_line_errors_and_is_fully_recovered(
     crash, a traceback or an "unexpected" error), `doctor --repair` succeeds, and after it
     every command prints exactly what it printed before the damage."""
     data, intact = matrix_library
-    spec = {
-        "pristine": str(data),
-        "work": str(tmp_path),
-        "cases": [[f, damage] for f in matrix_files(data)],
-        "before": MATRIX_COMMANDS,
-        "after": MATRIX_COMMANDS,
-    }
-    spec_file = tmp_path / "spec.json"
-    spec_file.write_text(json.dumps(spec), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.fault_matrix", str(spec_file)],
-        cwd=ROOT,
-        env=child_env(),
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    cases = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
-    assert done.returncode == 0 and len(cases) == len(spec["cases"]), (
-        f"the matrix ended with {done.returncode} after {len(cases)} cases "
-        f"(next: {spec['cases'][len(cases)] if len(cases) < len(spec['cases']) else '-'}); "
-        f"{done.stderr[-1500:]}"
-    )
+    cases = run_matrix(data, tmp_path, [[f, damage] for f in matrix_files(data)])
     failures: list[str] = []
     for case in cases:
         where = f"{case['damage']} {case['file']}"
