@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from assistant.errors import LitassistError
+from assistant.terminal_safe import json_safe, terminal_safe
 
 if TYPE_CHECKING:
     from assistant.app import Litassist
@@ -74,10 +75,18 @@ def app_from(ctx: click.Context, **overrides: Any) -> Litassist:
     return Litassist(settings_from(ctx, **overrides))
 
 
+def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print human-readable text, every control sequence in it made visible (`terminal_safe`):
+    titles, abstracts, answers and file names are not ours to let act on the terminal.  Each
+    streamed piece may go through here alone (the rule needs no state across pieces)."""
+    click.echo(terminal_safe(text), err=err, nl=nl)
+
+
 def echo_json(data: Any) -> None:
+    """Print `data` as JSON: C0 is escaped by `json`, DEL, C1 and bidi controls by `json_safe`."""
     import json
 
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    click.echo(json_safe(json.dumps(data, ensure_ascii=False, indent=2, default=str)))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -93,19 +102,19 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        echo("Aborted.", err=True)
         sys.exit(130)
     except KeyboardInterrupt:
-        click.echo("Interrupted; everything stored so far is kept.", err=True)
+        echo("Interrupted; everything stored so far is kept.", err=True)
         sys.exit(130)
     except LitassistError as exc:
-        click.echo(f"error: {exc}", err=True)
+        echo(f"error: {exc}", err=True)
         sys.exit(1)
     except Exception as exc:  # a bug: one line, details only on request
         if os.environ.get("LITASSIST_DEBUG"):
             raise
         message = str(exc).splitlines()[0] if str(exc) else ""
-        click.echo(
+        echo(
             f"error: unexpected {exc.__class__.__name__}: {message} "
             "(set LITASSIST_DEBUG=1 for a traceback)",
             err=True,

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from assistant.cli.app import cli, echo_json, settings_from
+from assistant.cli.app import cli, echo, echo_json, settings_from
 from assistant.errors import LitassistError
 
 
@@ -23,7 +23,7 @@ def config(ctx: click.Context, as_json: bool) -> None:
         return
     width = max(len(key) for key in shown)
     for key, value in shown.items():
-        click.echo(f"{key:<{width}}  {value}")
+        echo(f"{key:<{width}}  {value}")
 
 
 @config.command("set")
@@ -42,4 +42,4 @@ def config_set(key: str, value: str) -> None:
     except Exception as exc:
         raise LitassistError(f"Invalid value for {key}: {value!r}.") from exc
     path = save_settings({key: typed})
-    click.echo(f"Saved {key} in {path}.")
+    echo(f"Saved {key} in {path}.")

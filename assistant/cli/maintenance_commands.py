@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.cli.app import app_from, cli, echo_json
+from assistant.cli.app import app_from, cli, echo, echo_json
 
 if TYPE_CHECKING:
     from assistant.app.library import LibraryHealth, RepairReport
@@ -69,14 +69,14 @@ def doctor(ctx: click.Context, do_repair: bool, as_json: bool) -> None:
     else:
         if report is not None:
             if before.problems():
-                click.echo("Found: " + "; ".join(before.problems()) + ".")
-            click.echo(_repair_line(report))
+                echo("Found: " + "; ".join(before.problems()) + ".")
+            echo(_repair_line(report))
         for line in _table(after):
-            click.echo(line)
+            echo(line)
         if after.consistent:
-            click.echo("OK: the paper records, the vector store and the BM25 index agree.")
+            echo("OK: the paper records, the vector store and the BM25 index agree.")
         else:
-            click.echo(
+            echo(
                 "Found: "
                 + "; ".join(after.problems())
                 + ". "
