@@ -62,3 +62,20 @@ def json_safe(dumped: str) -> str:
     """JSON text dumped with `ensure_ascii=False`, with DEL, C1 and bidi controls escaped as
     `\\uXXXX` (still valid JSON, the same value once parsed)."""
     return dumped.translate(_JSON)
+
+
+def safe_offsets(text: str) -> list[int]:
+    """Where each offset of `text` (0..len) lands in `terminal_safe(text)`: for styling spans
+    found in the stored text (a citation's quote) on the text as shown."""
+    if not _UNSAFE.search(text):
+        return list(range(len(text) + 1))
+    offsets = [0]
+    shown = 0
+    for at, char in enumerate(text):
+        if char == "\r" and text.startswith("\n", at + 1):
+            width = 0  # "\r\n" is shown as "\n"
+        else:
+            width = len(_VISIBLE.get(ord(char), char))
+        shown += width
+        offsets.append(shown)
+    return offsets

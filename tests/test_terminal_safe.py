@@ -205,3 +205,77 @@ def test_streamed_llm_answer_is_clean_and_stored_as_it_came(
     assert "Segmentation attacks erase screens" in result.out
     assert_clean(result.out + result.err)
     assert "".join(pieces) in stored_answers_text(evil_home)
+
+
+# ---- the terminal UI ----------------------------------------------------------------------------
+_RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def raw_controls_on_screen(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """Control characters in what the app draws (the screenshot holds every cell's text)."""
+    return _RAW.findall(app.export_screenshot())
+
+
+async def test_tui_screens_show_hostile_text_escaped(tmp_path: Path, fake_llm) -> None:  # type: ignore[no-untyped-def]
+    from assistant.ingest import ingest
+    from assistant.store.library import Library
+    from tests.conftest import HashingEmbedder
+    from tests.tui_support import SIZE, ask, make_app, settle
+
+    source = tmp_path / "evil.jsonl"
+    rows = [
+        {"title": EVIL_TITLE, "abstract": EVIL_ABSTRACT, "authors": ["Mallory, Eve"], "year": 2024},
+        {
+            "title": f"Benign {OSC0} paper",
+            "abstract": "Segmentation attacks are rare.",
+            "year": 2023,
+        },
+    ]
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    home = tmp_path / "lib"
+    library = Library.open(home, HashingEmbedder(), create=True)
+    try:
+        ingest([source], library)
+    finally:
+        library.close()
+    fake_llm.answer = lambda sources: f"Segmentation attacks {CSI_ERASE} erase {OSC52} [1]."
+
+    app = make_app(home, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        view = await ask(app, pilot, "What do segmentation attacks do?")
+        assert view.answer is not None and CSI_ERASE in view.answer.text  # kept as it came
+        assert raw_controls_on_screen(app) == []
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        assert raw_controls_on_screen(app) == []
+        await pilot.press("enter")  # the paper's details and abstract
+        await settle(app, pilot)
+        assert raw_controls_on_screen(app) == []
+
+    app = make_app(home, tmp_path, answer_mode="extractive")  # the offline comparer
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        await pilot.press("space", "space", "c")  # compare the two papers
+        await settle(app, pilot)
+        assert app.screen.comparison is not None  # type: ignore[attr-defined]
+        assert raw_controls_on_screen(app) == []
+        await pilot.press("escape", "escape", "ctrl+o")  # the conversations list
+        await settle(app, pilot)
+        assert raw_controls_on_screen(app) == []
+        app.notify(f"Skipped: {tmp_path}/x{OSC0}.bib: binary {CSI_ERASE}")
+        await pilot.pause()
+        assert raw_controls_on_screen(app) == []
+
+
+def test_offsets_follow_the_escapes() -> None:
+    from assistant.terminal_safe import safe_offsets
+
+    text = f"ab{OSC0}cd\r\nef"
+    shown, offsets = terminal_safe(text), safe_offsets(text)
+    assert len(offsets) == len(text) + 1 and offsets[-1] == len(shown)
+    start = text.index("cd")
+    assert shown[offsets[start] : offsets[start + 2]] == "cd"
+    assert shown[offsets[text.index("ef")] :] == "ef"
