@@ -83,7 +83,22 @@ class Settings(BaseSettings):
         description="auto: the LLM when an endpoint is configured, else offline extractive.",
     )
     k: int = Field(default=8, ge=1, le=100, description="Passages retrieved per question.")
-    timeout: float = Field(default=60.0, gt=0, description="Seconds before an LLM call fails.")
+    timeout: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds the LLM endpoint may stay silent before a call fails.",
+    )
+    connect_timeout: float = Field(
+        default=5.0, gt=0, le=120, description="Seconds to connect to the LLM endpoint or Chroma."
+    )
+    answer_timeout: float = Field(
+        default=90.0,
+        gt=0,
+        description="Seconds an LLM answer may take in all, every retry included.",
+    )
+    chroma_timeout: float = Field(
+        default=60.0, gt=0, description="Seconds the Chroma server may take to answer a request."
+    )
     max_retries: int = Field(default=3, ge=0, le=10, description="Retries on 429/5xx/timeouts.")
     theme: str = Field(default="textual-dark", description="Textual theme of the terminal UI.")
     max_input_mb: float = Field(

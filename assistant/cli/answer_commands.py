@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from assistant.cli.app import app_from, cli, echo, echo_json
-from assistant.errors import LitassistError
+from assistant.errors import EndpointFailure, LitassistError
 from assistant.text import clip, year_text
 
 if TYPE_CHECKING:
@@ -18,6 +18,11 @@ OFFLINE_NOTICE = (
     "Set OPENAI_BASE_URL to use one."
 )
 QUOTE_CHARS = 160
+
+
+def offline_hint(verb: str = "ask", thing: str = '"..."') -> str:
+    """What to do after the LLM endpoint failed: the offline mode answers without it."""
+    return f"For an offline answer now: `litassist {verb} --mode extractive {thing}`."
 
 
 def _print_after(answer: Answer) -> None:
@@ -102,18 +107,24 @@ def ask(
             echo(OFFLINE_NOTICE, err=True)
         scope = Scope(year_from, year_to, paper_refs)
         result: StoredAnswer | None = None
-        if as_json:
-            result = app.answers.ask(question, conversation=conversation_ref, scope=scope)
-        else:
-            streamed = False
-            for item in app.answers.stream(question, conversation=conversation_ref, scope=scope):
-                if isinstance(item, AnswerDelta):
-                    echo(item.text, nl=False)
-                    streamed = True
-                else:
-                    result = item
+        streamed = False
+        try:
+            if as_json:
+                result = app.answers.ask(question, conversation=conversation_ref, scope=scope)
+            else:
+                stream = app.answers.stream(question, conversation=conversation_ref, scope=scope)
+                for item in stream:
+                    if isinstance(item, AnswerDelta):
+                        echo(item.text, nl=False)
+                        streamed = True
+                    else:
+                        result = item
+        except EndpointFailure as exc:
             if streamed:
                 echo()
+            raise LitassistError(f"{exc} {offline_hint()}") from exc
+        if streamed:
+            echo()
     assert result is not None  # the stream always ends with the stored answer
     if result.store_error:
         raise LitassistError(result.store_error)
@@ -125,7 +136,10 @@ def ask(
         cid = result.conversation_id
         echo(f"\nconversation {cid} (follow up with --conversation {cid})", err=True)
     if not answer.complete:
-        raise LitassistError(answer.error or "The answer is incomplete.")
+        error = answer.error or "The answer is incomplete."
+        if answer.mode == "llm":
+            error = f"{error} {offline_hint()}"
+        raise LitassistError(error)
 
 
 @cli.command()

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from assistant.cli.answer_commands import offline_hint
 from assistant.cli.app import app_from, cli, echo, echo_json
-from assistant.errors import LitassistError
+from assistant.errors import EndpointFailure, LitassistError
 from assistant.formats import CITATION_STYLES
 from assistant.terminal_safe import terminal_safe
 from assistant.text import short_title, year_text
@@ -152,7 +153,13 @@ def compare(
         app.library.open()
         if app.settings.answer_mode == "auto" and not app.settings.llm_configured:
             echo(OFFLINE_NOTICE, err=True)
-        made = app.comparisons.compare(refs, topic=topic, n=n, aspects=aspects, save=not no_save)
+        try:
+            made = app.comparisons.compare(
+                refs, topic=topic, n=n, aspects=aspects, save=not no_save
+            )
+        except EndpointFailure as exc:
+            hint = offline_hint("compare", " ".join(refs) or f'--topic "{topic}"')
+            raise LitassistError(f"{exc} {hint}") from exc
         comparison = made.comparison
         if made.store_error:
             raise LitassistError(made.store_error)
