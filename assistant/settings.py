@@ -21,6 +21,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from assistant.redact import mask_url
+
 APP_NAME = "litassist"
 ModeSetting = Literal["auto", "llm", "extractive"]
 
@@ -172,7 +174,8 @@ class Settings(BaseSettings):
         return self.answer_mode
 
     def describe(self) -> dict[str, str]:
-        """Every setting as text, secrets masked: safe to print, log or export."""
+        """Every setting as text, secrets masked (the keys, and credentials or key-like query
+        parameters in URLs): safe to print, log or export."""
         shown: dict[str, str] = {}
         for name in type(self).model_fields:
             value = getattr(self, name)
@@ -181,7 +184,7 @@ class Settings(BaseSettings):
             elif value is None:
                 shown[name] = "not set"
             else:
-                shown[name] = str(value)
+                shown[name] = mask_url(str(value)) if "://" in str(value) else str(value)
         shown["effective_mode"] = self.effective_mode
         return shown
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from assistant.errors import LitassistError
+from assistant.redact import redact
 from assistant.types import Answer, AnswerDelta, Conversation, ConversationSummary
 
 if TYPE_CHECKING:
@@ -51,6 +52,20 @@ def require_endpoint(settings: Settings, verb: str = "answer") -> None:
             f"No LLM endpoint configured for --mode llm; set OPENAI_BASE_URL (and "
             f"OPENAI_API_KEY if it needs one), or {verb} with --mode extractive."
         )
+
+
+def without_secrets(answer: Answer, secrets: Sequence[str]) -> Answer:
+    """`answer` with every secret it echoes (the API key) replaced by as many `*`: offsets of
+    citations and sentences stay valid.  Stored and exported answers go through this."""
+    if not any(secrets):
+        return answer
+    return replace(
+        answer,
+        question=redact(answer.question, secrets),
+        text=redact(answer.text, secrets),
+        error=redact(answer.error, secrets) if answer.error else answer.error,
+        sentences=tuple(replace(s, text=redact(s.text, secrets)) for s in answer.sentences),
+    )
 
 
 def citation_markers(text: str) -> list[Marker]:
@@ -134,6 +149,7 @@ class AnswerUseCases:
     def store_turn(self, answer: Answer, conversation_id: str | None) -> StoredAnswer:
         """Store `answer` as the next turn of `conversation_id` (None: a new conversation
         titled by the question).  Never raises: a failure is reported in `store_error`."""
+        answer = without_secrets(answer, self._secrets())
         try:
             store = self._components.conversations()
             if conversation_id is None:
@@ -141,6 +157,10 @@ class AnswerUseCases:
             return StoredAnswer(store.add_turn(conversation_id, answer))
         except Exception as exc:  # not saving must not lose the answer
             return StoredAnswer(answer, f"The answer was not saved: {exc}")
+
+    def _secrets(self) -> tuple[str, ...]:
+        key = self._components.settings.openai_api_key
+        return (key.get_secret_value(),) if key is not None else ()
 
     # ---- conversations ------------------------------------------------------------------------
     def conversations(self) -> list[ConversationSummary]:

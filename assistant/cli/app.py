@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from assistant.errors import LitassistError
+from assistant.redact import mask_urls_in
 from assistant.terminal_safe import json_safe, terminal_safe
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> None:
         echo("Interrupted; everything stored so far is kept.", err=True)
         sys.exit(130)
     except LitassistError as exc:
-        echo(f"error: {exc}", err=True)
+        echo(f"error: {mask_urls_in(str(exc))}", err=True)
         sys.exit(1)
     except Exception as exc:  # a bug: one line, details only on request
         if os.environ.get("LITASSIST_DEBUG"):

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import EndpointFailure
+from assistant.redact import mask_url
 
 if TYPE_CHECKING:
     from openai import OpenAI
@@ -220,7 +221,7 @@ class LLMClient:
     @property
     def endpoint(self) -> str:
         """The base URL, without any credentials in it."""
-        return _USERINFO.sub("//", str(self._client.base_url)).rstrip("/")
+        return mask_url(_USERINFO.sub("//", str(self._client.base_url))).rstrip("/")
 
     def stream_chat(
         self, messages: Sequence[Message], *, cancel: threading.Event | None = None

@@ -14,6 +14,7 @@ import sqlite3
 from enum import Enum
 
 from assistant.errors import LitassistError, StorageWriteError, StoreUnavailableError
+from assistant.redact import mask_url
 
 
 class Failure(Enum):
@@ -100,6 +101,7 @@ def storage_error(exc: BaseException, where: str) -> LitassistError:
 def server_error(
     exc: BaseException, url: str, read_timeout: float | None = None
 ) -> StoreUnavailableError:
+    url = mask_url(url)  # a server URL may carry credentials
     if _timed_out(exc):
         waited = getattr(exc, "seconds", read_timeout)  # the whole wait, when it says so
         limit = f" after {waited:g} s" if waited else ""

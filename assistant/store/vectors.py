@@ -35,6 +35,7 @@ from assistant.errors import (
     LitassistError,
     StorageWriteError,
 )
+from assistant.redact import mask_url
 from assistant.store.failures import Failure, classify, first_line, server_error, storage_error
 from assistant.types import Chunk
 
@@ -100,7 +101,8 @@ def make_client(
 
         parsed = urlparse(chroma_url)
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
-            raise LitassistError(f"Invalid Chroma URL {chroma_url!r}; use http://host:port.")
+            shown = mask_url(chroma_url)
+            raise LitassistError(f"Invalid Chroma URL {shown!r}; use http://host:port.")
         try:
             return http_client(
                 parsed.hostname,

@@ -21,6 +21,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from assistant.errors import LibraryNotFoundError
+from assistant.redact import mask_urls_in
 from assistant.terminal_safe import terminal_safe
 from assistant.tui.base import failure_message
 from assistant.tui.messages import IngestDone, IngestFailed, IngestProgress, LibraryState, Notice
@@ -118,7 +119,7 @@ class LitassistApp(App[None]):
         """Every notification, from every screen: its text quotes titles, file names and
         server messages, so it is shown escaped (`terminal_safe`) and not read as markup."""
         super().notify(
-            terminal_safe(message),
+            terminal_safe(mask_urls_in(message)),
             title=terminal_safe(title),
             severity=severity,
             timeout=timeout,
