@@ -54,19 +54,15 @@ def cli(
 
 
 def settings_from(ctx: click.Context, **overrides: Any) -> Settings:
-    """The `Settings` for this invocation: config file, env, then global and local flags."""
-    from pydantic import ValidationError
+    """The `Settings` for this invocation: config file, env, then global and local flags.
 
+    Raises `SettingsError` (one line naming the file or the key) for a broken config file or
+    an invalid value."""
     from assistant.settings import load_settings
 
     merged = dict(ctx.find_root().obj or {})
     merged.update(overrides)
-    try:
-        return load_settings(**merged)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or "settings"
-        raise LitassistError(f"Invalid setting {where}: {first.get('msg')}.") from exc
+    return load_settings(**merged)
 
 
 def app_from(ctx: click.Context, **overrides: Any) -> Litassist:
