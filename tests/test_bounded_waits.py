@@ -201,3 +201,26 @@ def test_a_silent_llm_endpoint_fails_ask_with_the_offline_hint(
     assert "timed out after" in result.err and "Cannot reach" not in result.err
     assert "litassist ask --mode extractive" in result.err
     assert "unexpected" not in result.err
+
+
+def test_the_endpoint_status_says_it_is_failing(
+    hashing_sample_library: Path, tmp_path: Path
+) -> None:
+    from assistant.errors import EndpointFailure
+    from tests.tui_support import make_services
+
+    with SilentServer() as server:
+        app = make_services(
+            hashing_sample_library,
+            tmp_path / "work",
+            openai_base_url=f"{server.url}/v1",
+            answer_mode="llm",
+            timeout=0.3,
+            answer_timeout=1.0,
+        )
+        with app:
+            assert app.answers.endpoint_status.ok is None
+            with pytest.raises(EndpointFailure, match="timed out after"):
+                list(app.answers.stream("What is DataDAM?"))
+            status = app.answers.endpoint_status
+    assert status.ok is False and "timed out after" in status.message

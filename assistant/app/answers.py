@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from assistant.errors import LitassistError
+from assistant.errors import EndpointFailure, LitassistError
 from assistant.redact import redact
 from assistant.types import Answer, AnswerDelta, Conversation, ConversationSummary
 
@@ -22,7 +22,13 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
     from assistant.wiring import Components
 
-__all__ = ["AnswerUseCases", "StoredAnswer", "citation_markers", "require_endpoint"]
+__all__ = [
+    "AnswerUseCases",
+    "EndpointStatus",
+    "StoredAnswer",
+    "citation_markers",
+    "require_endpoint",
+]
 
 
 @dataclass(frozen=True)
@@ -75,12 +81,26 @@ def citation_markers(text: str) -> list[Marker]:
     return find_markers(text)
 
 
+@dataclass(frozen=True)
+class EndpointStatus:
+    """How the LLM endpoint did on the last answer: what a status line shows.
+
+    `ok` is None before any LLM answer, True after a whole one, False after a failure (an
+    error before any text, a cut-off or malformed stream, a timeout); `message` says why.
+    A cancelled answer leaves the status as it was.
+    """
+
+    ok: bool | None = None
+    message: str = ""
+
+
 class AnswerUseCases:
     """Questions, answers and the conversations that keep them."""
 
     def __init__(self, components: Components, library: LibraryUseCases) -> None:
         self._components = components
         self._library = library
+        self.endpoint_status = EndpointStatus()
 
     def stream(
         self,
@@ -120,13 +140,24 @@ class AnswerUseCases:
         filters = self._library.filters(scope)
         engine = self._components.engine()
         final: Answer | None = None
-        for item in engine.stream(question, history=history or (), filters=filters, cancel=cancel):
-            if isinstance(item, AnswerDelta):
-                yield item
-            else:
-                final = item
+        try:
+            stream = engine.stream(question, history=history or (), filters=filters, cancel=cancel)
+            for item in stream:
+                if isinstance(item, AnswerDelta):
+                    yield item
+                else:
+                    final = item
+        except EndpointFailure as exc:
+            self.endpoint_status = EndpointStatus(False, str(exc))
+            raise
         if final is None:  # the engine always ends with an Answer or raises
             raise LitassistError("The answer engine returned no answer.")
+        if final.mode == "llm" and not final.abstained:
+            cancelled = cancel is not None and cancel.is_set()
+            if final.complete:
+                self.endpoint_status = EndpointStatus(True)
+            elif not cancelled:
+                self.endpoint_status = EndpointStatus(False, final.error or "incomplete answer")
         yield self.store_turn(final, conversation_id)
 
     def ask(
