@@ -224,3 +224,17 @@ def test_the_endpoint_status_says_it_is_failing(
                 list(app.answers.stream("What is DataDAM?"))
             status = app.answers.endpoint_status
     assert status.ok is False and "timed out after" in status.message
+
+
+def test_without_a_total_deadline_the_stream_still_streams() -> None:
+    import respx
+
+    from tests.openai_sse import BASE_URL, sse_response
+
+    with respx.mock(base_url=BASE_URL) as router:
+        router.post("/chat/completions").mock(return_value=sse_response(["a ", "b."]))
+        client = OpenAI(
+            api_key="sk-test", base_url=BASE_URL, max_retries=0, http_client=httpx.Client()
+        )  # type: ignore[arg-type]
+        llm = LLMClient(client, "test-model", total_timeout=None)
+        assert list(llm.stream_chat([{"role": "user", "content": "q"}])) == ["a ", "b."]

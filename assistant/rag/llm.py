@@ -129,8 +129,6 @@ class _StreamReader:
     its own, discarding what it reads.
     """
 
-    _END = object()
-
     def __init__(self, open_stream: Callable[[], Any]) -> None:
         self._queue: queue.Queue[tuple[str, Any]] = queue.Queue()
         self._abandoned = threading.Event()
@@ -167,7 +165,9 @@ class _StreamReader:
 
     def next(self, timeout: float) -> tuple[str, Any]:
         """`("chunk", chunk)`, `("end", None)`, `("error", exc)` or `("malformed", exc)`;
-        `queue.Empty` when nothing came within `timeout` seconds."""
+        `queue.Empty` when nothing came within `timeout` seconds (`inf`: wait as long)."""
+        if timeout == float("inf"):  # no total deadline: the read timeout still bounds it
+            return self._queue.get()
         return self._queue.get(timeout=max(timeout, 0.0))
 
     def abandon(self) -> None:
