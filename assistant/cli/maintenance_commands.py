@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.cli.app import app_from, cli, echo_json
+from assistant.cli.app import app_from, cli, echo, echo_json
 
 if TYPE_CHECKING:
     from assistant.app.library import FileCheck, LibraryHealth, RepairReport
@@ -73,7 +73,7 @@ def doctor(ctx: click.Context, do_repair: bool, as_json: bool) -> None:
     consistent = result.consistent
     if not as_json:
         for done in result.restored:
-            click.echo(done.line())
+            echo(done.line())
     if before is None or after is None:  # the catalog is damaged: the library cannot be read
         if as_json:
             echo_json(
@@ -85,7 +85,7 @@ def doctor(ctx: click.Context, do_repair: bool, as_json: bool) -> None:
                 }
             )
         else:
-            click.echo("Found: " + "; ".join(damaged) + ". " + _advice(do_repair))
+            echo("Found: " + "; ".join(damaged) + ". " + _advice(do_repair))
         ctx.exit(1)
     if as_json:
         from assistant.codec import to_dict
@@ -101,16 +101,14 @@ def doctor(ctx: click.Context, do_repair: bool, as_json: bool) -> None:
     else:
         if report is not None:
             if before.problems():
-                click.echo("Found: " + "; ".join(before.problems()) + ".")
-            click.echo(_repair_line(report))
+                echo("Found: " + "; ".join(before.problems()) + ".")
+            echo(_repair_line(report))
         for line in _table(after):
-            click.echo(line)
+            echo(line)
         if consistent:
-            click.echo("OK: the paper records, the vector store and the BM25 index agree.")
+            echo("OK: the paper records, the vector store and the BM25 index agree.")
         else:
-            click.echo(
-                "Found: " + "; ".join([*after.problems(), *damaged]) + ". " + _advice(do_repair)
-            )
+            echo("Found: " + "; ".join([*after.problems(), *damaged]) + ". " + _advice(do_repair))
     if not consistent:
         ctx.exit(1)
 

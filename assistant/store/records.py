@@ -109,7 +109,13 @@ class PaperCatalog(Protocol):
     def kept_vector_sample(self, n: int) -> list[KeptVector]: ...
 
 
-def open_catalog(data_dir: Path, chroma_url: str | None = None) -> PaperCatalog:
+def open_catalog(
+    data_dir: Path,
+    chroma_url: str | None = None,
+    *,
+    connect_timeout: float | None = None,
+    read_timeout: float | None = None,
+) -> PaperCatalog:
     """The catalog alone (for listing): SQLite in `data_dir`, or the server's records.
 
     Embedded mode imports no chromadb, so `litassist papers` starts fast.
@@ -121,4 +127,6 @@ def open_catalog(data_dir: Path, chroma_url: str | None = None) -> PaperCatalog:
     from assistant.store.server_catalog import ServerCatalog
     from assistant.store.vectors import make_client
 
-    return ServerCatalog.open(make_client(data_dir, chroma_url), chroma_url)
+    timeouts = {"connect_timeout": connect_timeout, "read_timeout": read_timeout}
+    client = make_client(data_dir, chroma_url, **{k: v for k, v in timeouts.items() if v})
+    return ServerCatalog.open(client, chroma_url)

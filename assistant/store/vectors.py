@@ -36,6 +36,7 @@ from assistant.errors import (
     LitassistError,
     StorageWriteError,
 )
+from assistant.redact import mask_url
 from assistant.store.failures import Failure, classify, first_line, server_error, storage_error
 from assistant.types import Chunk
 
@@ -49,8 +50,9 @@ COLLECTION = "litassist_chunks"
 CHROMA_DIR = "chroma"
 _PAGE = 5000
 # chromadb's HTTP client never times out by default; a blackholed server would hang the TUI.
-HTTP_TIMEOUT = 120.0
-HTTP_CONNECT_TIMEOUT = 10.0
+# Defaults: the settings' `connect_timeout` and `chroma_timeout` are passed in (wiring.py).
+HTTP_TIMEOUT = 60.0
+HTTP_CONNECT_TIMEOUT = 5.0
 # The collection's index settings.  Tests lower `sync_threshold` (how many vectors Chroma
 # buffers before it writes the HNSW segment files) so a small library has segment files on
 # disk, as any library past 1,000 chunks does.
@@ -89,24 +91,34 @@ class LitassistEmbeddingFunction(EmbeddingFunction[Documents]):
         return "cosine"
 
 
-def make_client(data_dir: Path, chroma_url: str | None) -> ClientAPI:
-    """A Chroma client: HTTP when `chroma_url` is set, else persistent in `data_dir/chroma`."""
+def make_client(
+    data_dir: Path,
+    chroma_url: str | None,
+    *,
+    connect_timeout: float = HTTP_CONNECT_TIMEOUT,
+    read_timeout: float = HTTP_TIMEOUT,
+) -> ClientAPI:
+    """A Chroma client: HTTP when `chroma_url` is set (every request bounded by the timeouts,
+    creating the client included), else persistent in `data_dir/chroma`."""
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if chroma_url:
+        from assistant.store.chroma_http import http_client
+
         parsed = urlparse(chroma_url)
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
-            raise LitassistError(f"Invalid Chroma URL {chroma_url!r}; use http://host:port.")
+            shown = mask_url(chroma_url)
+            raise LitassistError(f"Invalid Chroma URL {shown!r}; use http://host:port.")
         try:
-            client = chromadb.HttpClient(
-                host=parsed.hostname,
-                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+            return http_client(
+                parsed.hostname,
+                parsed.port or (443 if parsed.scheme == "https" else 8000),
                 ssl=parsed.scheme == "https",
                 settings=chroma_settings,
+                connect_timeout=connect_timeout,
+                read_timeout=read_timeout,
             )
         except Exception as exc:  # chromadb raises bare ValueError/ConnectError here
-            raise server_error(exc, chroma_url) from exc
-        _set_http_timeout(client)
-        return client
+            raise server_error(exc, chroma_url, read_timeout) from exc
     try:
         return chromadb.PersistentClient(path=str(data_dir / CHROMA_DIR), settings=chroma_settings)
     except Exception as exc:
@@ -123,15 +135,6 @@ def make_client(data_dir: Path, chroma_url: str | None) -> ClientAPI:
             f"The vector store in {data_dir / CHROMA_DIR} cannot be opened "
             f"({first_line(exc)}); run `litassist doctor --repair` to rebuild it."
         ) from exc
-
-
-def _set_http_timeout(client: ClientAPI) -> None:
-    """Bound every request; chromadb exposes no setting, so set it on its httpx session."""
-    import httpx
-
-    session = getattr(getattr(client, "_server", None), "_session", None)
-    if isinstance(session, httpx.Client):
-        session.timeout = httpx.Timeout(HTTP_TIMEOUT, connect=HTTP_CONNECT_TIMEOUT)
 
 
 def forget_embedded_clients() -> None:
