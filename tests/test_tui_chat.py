@@ -8,12 +8,14 @@ from pathlib import Path
 
 from assistant.rag.engine import CANCELLED
 from assistant.tui.citation_view import UNSUPPORTED_MARK
+from assistant.tui.screens.paper_detail import PaperDetailScreen
 from assistant.tui.widgets.sources_pane import SourceCard, SourcesPane
 from assistant.tui.widgets.status_line import StatusLine
 from tests.fake_llm import UNSUPPORTED_CLAIM, FakeChatEndpoint
 from tests.tui_support import (
     SIZE,
     ask,
+    footer_keys,
     make_app,
     make_services,
     notifications,
@@ -81,11 +83,18 @@ async def test_choosing_a_citation_selects_and_focuses_its_source_and_copy(
         await pilot.press("down")
         await pilot.pause()
         assert pane.selected_number == 2
-        await pilot.press("enter")
+        # citation mode: the footer shows its keys
+        assert {"Open paper", "Back to question", "Next"} <= footer_keys(app)
+        await pilot.press("enter")  # opens the paper of that citation
         await pilot.pause()
-        focused = app.focused
-        assert isinstance(focused, SourceCard) and focused.source.number == 2
-        assert focused.has_class("-selected")
+        assert isinstance(app.screen, PaperDetailScreen)
+        second = next(s for s in view.answer.sources if s.number == 2)
+        assert app.screen.paper.id == second.paper.id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.chat and pane.card(2).has_class("-selected")
+        await pilot.press("escape")  # leaves citation mode for the question box
+        assert app.focused is app.chat.query_one("#question")
 
         await pilot.press("ctrl+y")  # copy: the answer, then its cited sources
         assert app.clipboard.startswith(view.answer.text.strip())
@@ -144,7 +153,7 @@ async def test_follow_up_is_answered_with_the_conversation_history(
         assert stored.turns[1].standalone_query == fake_llm.rewrite
 
 
-async def test_api_error_shows_a_notification_and_the_next_question_works(
+async def test_an_llm_failure_offers_the_offline_answer_and_the_next_question_works(
     hashing_sample_library: Path, tmp_path: Path, fake_llm: FakeChatEndpoint
 ) -> None:
     fake_llm.failures = 1
@@ -153,11 +162,27 @@ async def test_api_error_shows_a_notification_and_the_next_question_works(
         await settle(app, pilot)
         failed = await ask(app, pilot, QUESTION)
         assert failed.answer is None and failed.has_class("-failed")
-        errors = [m for severity, m in notifications(app) if severity == "error"]
-        assert len(errors) == 1 and "500" in errors[0] and "\n" not in errors[0]
+        # the error is said once, in place, in one line; the notification offers the way out
+        assert "500" in failed.notes and "\n" not in failed.notes.strip()
+        assert not [m for severity, m in notifications(app) if severity == "error"]
+        offers = [m for severity, m in notifications(app) if severity == "warning"]
+        assert len(offers) == 1 and "ctrl+t" in offers[0]
+        assert "Offline answer" in footer_keys(app)
+        status = str(app.chat.query_one(StatusLine).content)
+        assert "failing" in status and "ctrl+t" in status
 
-        view = await ask(app, pilot, QUESTION)
-        assert view.answer is not None and view.answer.complete
+        await pilot.press("ctrl+t")  # the same question, answered offline
+        await settle(app, pilot)
+        offline = app.chat.turns[-1]
+        assert offline is not failed and offline.question == QUESTION
+        assert offline.answer is not None and offline.answer.mode == "extractive"
+        assert offline.answer.cited_sources
+        assert len(fake_llm.streamed_requests) == 1  # the offline answer never called it
+
+        view = await ask(app, pilot, QUESTION)  # the endpoint is back
+        assert view.answer is not None and view.answer.complete and view.answer.mode == "llm"
+        assert "failing" not in str(app.chat.query_one(StatusLine).content)
+        assert "Offline answer" not in footer_keys(app)
         assert app.is_running
 
 
@@ -241,7 +266,9 @@ async def test_without_a_library_the_chat_says_how_to_add_papers(
         assert "ctrl+l, then i" in str(app.chat.query_one(StatusLine).content)
         view = await ask(app, pilot, QUESTION)
         assert view.has_class("-failed")
-        assert any("litassist ingest" in m for _, m in notifications(app))
+        # one instruction, the same in the status line and the chat, said once
+        assert "ctrl+l, then i" in view.notes
+        assert not [m for _, m in notifications(app) if "library" in m.lower()]
         assert not (tmp_path / "nothing-here").exists()  # nothing created by asking
 
 

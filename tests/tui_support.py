@@ -91,3 +91,12 @@ async def ask(app: LitassistApp, pilot: Pilot, question: str) -> AnswerView:
 
 def notifications(app: LitassistApp) -> list[tuple[str, str]]:
     return [(n.severity, n.message) for n in app._notifications]
+
+
+def footer_keys(app: LitassistApp) -> set[str]:
+    """The descriptions of the keys the footer shows now (enabled, visible bindings)."""
+    return {
+        active.binding.description
+        for active in app.active_bindings.values()
+        if active.binding.show and active.enabled
+    }

@@ -20,15 +20,14 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from assistant.errors import LibraryNotFoundError
-from assistant.tui.base import failure_message
+from assistant.tui.base import NO_LIBRARY, failure_message
 from assistant.tui.messages import IngestDone, IngestFailed, IngestProgress, LibraryState, Notice
 from assistant.tui.screens.chat import ChatScreen
 
 if TYPE_CHECKING:
     from assistant.app import Litassist
-    from assistant.tui.screens.library import LibraryScreen
+    from assistant.tui.screens.library import LibraryScreen, LibraryView
 
-NO_LIBRARY = "no library yet: ctrl+l, then i to ingest papers"
 MAX_PROBLEMS_SHOWN = 3  # skipped entries listed after an ingest
 
 
@@ -48,6 +47,7 @@ class LitassistApp(App[None]):
     paper_count: reactive[int | None] = reactive(None)
     library_note: reactive[str] = reactive("opening library…")
     activity: reactive[str] = reactive("")
+    llm_failure: reactive[str] = reactive("")  # the LLM endpoint's last error, until it answers
     settings_version: reactive[int] = reactive(0)
 
     def __init__(self, services: Litassist, *, warm_up: bool = True) -> None:
@@ -55,6 +55,7 @@ class LitassistApp(App[None]):
         self.services = services
         self._warm_up = warm_up
         self.chat = ChatScreen()
+        self.library_view: LibraryView | None = None  # filter, sort and marks between visits
 
     def get_default_screen(self) -> Screen:
         return self.chat
@@ -68,6 +69,10 @@ class LitassistApp(App[None]):
     def on_unmount(self) -> None:
         self.chat.stop_answering()
         self.services.close()
+
+    def lingering_work(self) -> bool:
+        """Whether an answer worker is still running (waiting on a hung endpoint) after exit."""
+        return bool(self.chat.running)
 
     def apply_theme(self, theme: str) -> None:
         if theme in self.available_themes:
@@ -171,9 +176,11 @@ class LitassistApp(App[None]):
         self._open(ConversationsScreen())
 
     def action_library(self) -> None:
-        from assistant.tui.screens.library import LibraryScreen
+        from assistant.tui.screens.library import LibraryScreen, LibraryView
 
-        self._open(LibraryScreen())
+        if self.library_view is None:
+            self.library_view = LibraryView()
+        self._open(LibraryScreen(self.library_view))
 
     def action_settings(self) -> None:
         from assistant.tui.screens.settings import SettingsScreen

@@ -10,7 +10,7 @@ from textual import work
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-from assistant.errors import LitassistError
+from assistant.errors import LibraryNotFoundError, LitassistError
 from assistant.tui.messages import Notice
 
 if TYPE_CHECKING:
@@ -31,8 +31,15 @@ def litassist_app(node: DOMNode) -> LitassistApp:
     return app
 
 
+# The one instruction for an empty data folder, in the status line and wherever a question or
+# a command meets it (the CLI's `litassist ingest FILE` advice is for the CLI).
+NO_LIBRARY = "no library yet: ctrl+l, then i to ingest papers"
+
+
 def failure_message(exc: Exception) -> str:
     """One line for a failed worker: what a `LitassistError` says, else the bug named."""
+    if isinstance(exc, LibraryNotFoundError):
+        return NO_LIBRARY[0].upper() + NO_LIBRARY[1:] + "."
     if isinstance(exc, LitassistError):
         return str(exc)
     return f"unexpected {type(exc).__name__}: {exc}"

@@ -58,10 +58,12 @@ class AnswerDone(Message, bubble=False):
 
 @dataclass
 class AnswerFailed(Message, bubble=False):
-    """The answer in `view` failed before it could finish."""
+    """The answer in `view` failed before it could finish; `llm_question` is set when the LLM
+    endpoint failed (the question can be answered offline)."""
 
     view: AnswerView
     message: str
+    llm_question: str | None = None
 
 
 # ---- the library screen -----------------------------------------------------------------------
