@@ -121,10 +121,28 @@ async def test_escape_cancels_a_running_answer_and_keeps_what_arrived(
         # the UI keeps working while the answer streams
         assert "answering" in str(app.chat.query_one(StatusLine).content)
 
-        await pilot.press("escape")
-        fake_llm.gate.set()
-        await settle(app, pilot)
+        gate = fake_llm.gate
+        await pilot.press("escape")  # abandoned at once, though the endpoint still holds
+        await pilot.pause()
+        assert not app.chat.answering and view.has_class("-incomplete")
+        assert "Cancelled" in view.notes and view.streamed_text
+        assert app.lingering_work()  # ctrl+q now would not wait for it (cli/tui_commands.py)
+        fake_llm.gate = None  # the next stream is not held; the first one still is
+        app.chat.query_one("#question").value = QUESTION
+        await pilot.press("enter")  # the next question is taken immediately
+        second = app.chat.turns[-1]
+        assert second is not view
+        for _ in range(500):  # (not `settle`: it would wait for the held worker too)
+            if second.answer is not None:
+                break
+            await pilot.pause(0.02)
+        assert second.answer is not None and second.answer.complete
+        assert app.chat.history[-1] is second.answer
 
+        gate.set()  # the endpoint lets go: the abandoned answer is verified and kept
+        await settle(app, pilot)
+        assert not app.lingering_work()
+        assert app.chat.turns[-1] is second and app.chat.history[-1] is second.answer
         answer = view.answer
         assert answer is not None
         assert not answer.complete and answer.error == CANCELLED

@@ -46,7 +46,7 @@ class LibraryView:
 
 class LibraryScreen(LitassistScreen):
     BINDINGS = [  # noqa: RUF012
-        Binding("escape", "back", "Back", tooltip="Clear the filter, else back to the chat"),
+        Binding("escape", "back", "Back", tooltip="In the filter: clear it; else back to the chat"),
         Binding("down", "into_table", "Table", show=False, tooltip="From the filter to the table"),
         Binding("slash", "focus_filter", "Filter", tooltip="Filter as you type"),
         Binding("space", "mark", "Mark", tooltip="Mark or unmark for comparing"),
@@ -207,13 +207,14 @@ class LibraryScreen(LitassistScreen):
 
     # ---- actions --------------------------------------------------------------------------
     def action_back(self) -> None:
-        """esc: clear the filter first (staying in it), then leave."""
+        """esc in the filter clears it (then goes to the table); esc in the table leaves, the
+        filter kept for the next visit."""
         box = self.query_one("#filter", Input)
-        if box.value:
-            box.clear()
-            return
         if box.has_focus:
-            self.query_one(DataTable).focus()
+            if box.value:
+                box.clear()
+            else:
+                self.query_one(DataTable).focus()
             return
         self.app.pop_screen()
 
