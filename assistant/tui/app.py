@@ -35,13 +35,15 @@ class LitassistApp(App[None]):
     TITLE = "litassist"
     CSS_PATH = Path(__file__).parent / "app.tcss"
     BINDINGS = [  # noqa: RUF012  (Textual's class-level declaration)
-        Binding("ctrl+n", "new_conversation", "New", tooltip="Start a new conversation"),
-        Binding("ctrl+o", "conversations", "Conversations", tooltip="Reopen a past conversation"),
+        # The footer shows these after the screen's own keys, in this order, as far as the
+        # width allows: the main ones first, so an 80-column footer cuts only the minor ones.
         Binding("ctrl+l", "library", "Library", tooltip="Browse, filter, compare, ingest papers"),
+        Binding("ctrl+o", "conversations", "Conversations", tooltip="Reopen a past conversation"),
         Binding("ctrl+s", "export", "Export", tooltip="Write the Markdown note and .bib"),
+        Binding("f1", "help", "Help", tooltip="This help"),
+        Binding("ctrl+n", "new_conversation", "New", tooltip="Start a new conversation"),
         Binding("ctrl+y", "copy_answer", "Copy", tooltip="Copy the answer and its sources"),
         Binding("f2", "settings", "Settings", tooltip="Endpoint, model, answer mode, k, theme"),
-        Binding("f1", "help", "Help", tooltip="This help"),
     ]
 
     paper_count: reactive[int | None] = reactive(None)

@@ -104,6 +104,7 @@ class ChatScreen(LitassistScreen):
             self._narrow = narrow
             self.set_class(narrow, "-narrow")
             self.query_one(SourcesPane).display = not narrow
+            self.query_one(Footer).compact = narrow
 
     def on_mount(self) -> None:
         self.query_one("#question", Input).focus()

@@ -18,6 +18,7 @@ from assistant.tui.base import LitassistScreen, reported
 from assistant.tui.library_rows import (
     COLUMNS,
     LABELS,
+    NARROW,
     Column,
     cells,
     column_widths,
@@ -96,6 +97,7 @@ class LibraryScreen(LitassistScreen):
         self.load()
 
     def on_resize(self, event: events.Resize) -> None:
+        self.query_one(Footer).compact = event.size.width < NARROW
         if column_widths(event.size.width) != self._widths:
             self._set_columns(event.size.width)
             self.refresh_table()

@@ -59,12 +59,15 @@ def answer_notes(answer: Answer) -> Content:
     return Content("\n").join(lines)
 
 
+MOVE = Binding.Group("Choose", compact=True)
+
+
 class CitationList(OptionList):
     """The cited sources under an answer: citation mode, with its keys in the footer."""
 
     BINDINGS = [  # noqa: RUF012  (Textual's class-level declaration)
-        Binding("down", "cursor_down", "Next", key_display="↓"),
-        Binding("up", "cursor_up", "Previous", key_display="↑"),
+        Binding("up", "cursor_up", "Previous", key_display="↑", group=MOVE),
+        Binding("down", "cursor_down", "Next", key_display="↓", group=MOVE),
         Binding("enter", "select", "Open paper"),
         Binding("escape", "leave", "Back to question"),
     ]
