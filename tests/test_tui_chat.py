@@ -3,12 +3,14 @@ engine and `openai` client, the endpoint mocked with respx (tests/fake_llm.py)."
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
 from assistant.rag.engine import CANCELLED
 from assistant.tui.citation_view import UNSUPPORTED_MARK
 from assistant.tui.screens.paper_detail import PaperDetailScreen
+from assistant.tui.screens.path_prompt import PathInput
 from assistant.tui.widgets.sources_pane import SourceCard, SourcesPane
 from assistant.tui.widgets.status_line import StatusLine
 from tests.fake_llm import UNSUPPORTED_CLAIM, FakeChatEndpoint
@@ -331,15 +333,32 @@ async def test_export_writes_the_conversation_note_and_bib_and_says_where(
         assert ("warning", "Nothing to export yet: ask a question first.") in notifications(app)
 
         view = await ask(app, pilot, QUESTION)
-        await pilot.press("ctrl+s")
+        notes = tmp_path / "work" / "notes"
+        await pilot.press("ctrl+s")  # says where it will write, under a name that can change
+        await settle(app, pilot)
+        prompt = app.screen.query_one(PathInput)
+        assert prompt.value.startswith(str(notes) + "/") and prompt.value.endswith(".md")
+        await pilot.press("enter")
         await settle(app, pilot)
         await pilot.press("ctrl+s")  # a second export never overwrites the first
         await settle(app, pilot)
+        assert app.screen.query_one(PathInput).value.endswith("-2.md")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")  # a name of the user's own, in a new folder
+        await settle(app, pilot)
+        app.screen.query_one(PathInput).value = str(tmp_path / "mine" / "dropout.md")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert (tmp_path / "mine" / "dropout.md").exists()
+        assert (tmp_path / "mine" / "dropout.bib").exists()
 
-        notes = tmp_path / "work" / "notes"
         written = sorted(p.name for p in notes.iterdir())
         stem = min(written, key=len).rsplit(".", 1)[0]
         assert written == sorted([f"{stem}.bib", f"{stem}.md", f"{stem}-2.bib", f"{stem}-2.md"])
+        umask = os.umask(0o022)
+        os.umask(umask)
+        assert (notes / f"{stem}.md").stat().st_mode & 0o777 == 0o666 & ~umask  # not 0600
         note = (notes / f"{stem}.md").read_text()
         bib = (notes / f"{stem}.bib").read_text()
         assert QUESTION in note and f"bibliography: {stem}.bib" in note

@@ -191,6 +191,7 @@ async def test_settings_are_saved_and_applied(
         saved = tomllib.loads((tmp_path / "config" / "config.toml").read_text())
         assert saved["k"] == 5 and saved["answer_mode"] == "extractive"
         assert saved["theme"] == "nord" and "openai_api_key" not in saved
+        assert set(saved) == {"k", "answer_mode", "theme"}  # only what changed: no defaults
         assert app.services.settings.k == 5 and app.theme == "nord"
         status = str(app.chat.query_one(StatusLine).content)
         assert "offline extractive" in status and "k=5" in status
@@ -299,7 +300,9 @@ async def test_export_a_comparison_from_the_compare_screen(
         await settle(app, pilot)
         assert isinstance(app.screen, CompareScreen)
         comparison = app.screen.comparison
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s")  # the proposed name in the notes folder, accepted
+        await settle(app, pilot)
+        await pilot.press("enter")
         await settle(app, pilot)
 
         notes = list((tmp_path / "work" / "notes").glob("*.md"))

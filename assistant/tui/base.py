@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Literal
@@ -11,7 +12,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 from assistant.errors import LibraryNotFoundError, LitassistError
-from assistant.tui.messages import Notice
+from assistant.tui.messages import NoteProposed, Notice
 
 if TYPE_CHECKING:
     from textual.message import Message
@@ -85,10 +86,36 @@ class LitassistScreen(Screen[None]):
 
     @work(thread=True, group="export", exit_on_error=False)
     def export_item(self, item: Conversation | Comparison | str) -> None:
-        """Write `item` (or the stored conversation with this id) as a note with its `.bib`;
-        the app says where, or why not."""
+        """Propose where `item` (or the stored conversation with this id) goes as a note: a
+        free name in the notes folder, which the user may change before it is written."""
         with self.reported_to_app(timeout=10):
             if isinstance(item, str):
                 item = self.services.answers.conversation(item)
-            saved = self.services.notes.save_note(item)
+            proposed = self.services.notes.proposed_note_path(item)
+            self.post_message(NoteProposed(item, proposed))
+
+    def on_note_proposed(self, message: NoteProposed) -> None:
+        from assistant.tui.screens.path_prompt import PathPromptScreen
+
+        item = message.item
+
+        def chosen(value: str | None) -> None:
+            if value:
+                self.save_item(item, value)
+
+        self.app.push_screen(
+            PathPromptScreen(
+                "Save the note (Markdown with pandoc citations, its .bib beside it) as",
+                value=str(message.path),
+                hint="tab completes · enter save · esc cancel · the folder is a setting (f2)",
+                placeholder="notes/topic.md",
+            ),
+            chosen,
+        )
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def save_item(self, item: Conversation | Comparison, path: str) -> None:
+        """Write the note at `path`; the app says where, or why not."""
+        with self.reported_to_app(timeout=10):
+            saved = self.services.notes.save_note(item, os.path.expanduser(path))
             self.notify_app(saved.message, "information", timeout=10)
