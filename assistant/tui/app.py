@@ -237,6 +237,16 @@ class LitassistApp(App[None]):
             "Library", "Browse, filter, ingest papers (ctrl+l)", self.action_library
         )
         yield SystemCommand(
+            "Ingest papers",
+            "Add a file or folder (BibTeX, RIS, CSL-JSON, …) to the library",
+            self.action_ingest,
+        )
+        yield SystemCommand(
+            "Offline answer",
+            "Ask the last failed question again in offline extractive mode (ctrl+t)",
+            self._chat_offline_answer,
+        )
+        yield SystemCommand(
             "Compare marked papers",
             "Compare the papers marked in the library",
             self.action_compare_marked,
@@ -266,6 +276,18 @@ class LitassistApp(App[None]):
         )
         yield SystemCommand("Help", "Screens and keys (f1)", self.action_help)
         yield from super().get_system_commands(screen)
+
+    def action_ingest(self) -> None:
+        """The library, then its path prompt."""
+        from assistant.tui.screens.library import LibraryScreen
+
+        self.action_library()
+        if isinstance(self.screen, LibraryScreen):
+            self.screen.action_ingest()
+
+    async def _chat_offline_answer(self) -> None:
+        self._back_to_chat()
+        await self.chat.action_offline_answer()
 
     def _chat_citations(self) -> None:
         self._back_to_chat()

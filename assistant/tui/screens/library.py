@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from assistant.errors import LibraryNotFoundError
@@ -86,12 +87,14 @@ class LibraryScreen(LitassistScreen):
         )
         yield Static("Loading the library…", id="library-summary")
         yield DataTable(id="papers", cursor_type="row", zebra_stripes=True)
-        yield ProgressBar(id="ingest-progress", show_eta=False)
+        with Horizontal(id="ingest-row"):
+            yield ProgressBar(id="ingest-progress", show_eta=False)
+            yield Static("", id="ingest-label")
         yield StatusLine(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(ProgressBar).display = False
+        self.query_one("#ingest-row").display = False
         self._set_columns(self.size.width or self.app.size.width)
         self.query_one(DataTable).focus()
         self.load()
@@ -264,7 +267,8 @@ class LibraryScreen(LitassistScreen):
             path = Path(value).expanduser()
             bar = self.query_one(ProgressBar)
             bar.update(total=None, progress=0)
-            bar.display = True
+            self.query_one("#ingest-label", Static).update(f"reading {path.name}…")
+            self.query_one("#ingest-row").display = True
             self.litassist.activity = f"ingesting {path.name}…"
             self.ingest(path)
 
@@ -282,10 +286,12 @@ class LibraryScreen(LitassistScreen):
             post(IngestDone(self.services.library.ingest([path], progress)))
 
     def show_progress(self, done: int, total: int) -> None:
+        """`done` of `total` papers stored (the total grows while the file is still read)."""
         self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+        self.query_one("#ingest-label", Static).update(f"{done} of {total} papers stored")
 
     def ingest_ended(self, report: IngestReport | None) -> None:
         """Hide the progress bar; after a finished ingest, reload the table."""
-        self.query_one(ProgressBar).display = False
+        self.query_one("#ingest-row").display = False
         if report is not None:
             self.load()

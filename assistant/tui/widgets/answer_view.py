@@ -68,8 +68,8 @@ class CitationList(OptionList):
     BINDINGS = [  # noqa: RUF012  (Textual's class-level declaration)
         Binding("up", "cursor_up", "Previous", key_display="↑", group=MOVE),
         Binding("down", "cursor_down", "Next", key_display="↓", group=MOVE),
-        Binding("enter", "select", "Open paper"),
-        Binding("escape", "leave", "Back to question"),
+        Binding("enter", "select", "Open paper", tooltip="In the citations: open the paper"),
+        Binding("escape", "leave", "Back to question", tooltip="In the citations: back to asking"),
     ]
 
     def action_leave(self) -> None:
