@@ -28,6 +28,8 @@ def make_settings(data_dir: Path, **values: Any) -> Settings:
         "answer_mode": "auto",
         "max_retries": 0,
         "theme": "textual-dark",
+        # Shown in Settings (and its snapshot): fixed, never written (make_services' export_dir).
+        "notes_dir": Path("/litassist-test/notes"),
     }
     return Settings(**{**defaults, **values})
 
