@@ -6,31 +6,40 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+TEST_STAMP := $(VENV)/.test-installed-stamp
 SAMPLE ?= samples/vision-datasets-papers.txt
 SAMPLE_HOME ?= .sample-library
 
-.PHONY: install chat test lint bench clean
+.PHONY: install install-test chat test lint bench clean
 
+# `install`: what running litassist needs; `install-test`: that plus the test extra (pytest,
+# ruff, mypy, the llama.cpp server the LLM tests run), which `make chat` never needs.
 install: $(STAMP)
+
+install-test: $(TEST_STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
 
 # The main job: the sample corpus in a library of its own (.sample-library/), then the chat.
 chat: $(STAMP)
 	LITASSIST_HOME=$(SAMPLE_HOME) $(BIN)/litassist ingest $(SAMPLE)
 	LITASSIST_HOME=$(SAMPLE_HOME) $(BIN)/litassist chat
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/ruff check assistant tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check assistant tests benchmarks
 	$(BIN)/ruff format --check assistant tests benchmarks
 

@@ -28,7 +28,16 @@ APP_NAME = "litassist"
 ModeSetting = Literal["auto", "llm", "extractive"]
 
 # Keys a user may save from the TUI or `litassist config set` (never the API key).
-SAVABLE_KEYS = ("openai_base_url", "model", "answer_mode", "k", "theme", "embedder", "chroma_url")
+SAVABLE_KEYS = (
+    "openai_base_url",
+    "model",
+    "answer_mode",
+    "k",
+    "theme",
+    "embedder",
+    "chroma_url",
+    "notes_dir",
+)
 
 
 URL_KEYS = ("chroma_url", "openai_base_url")
@@ -51,6 +60,12 @@ def _default_data_dir() -> Path:
 
 def _default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME))
+
+
+def _default_notes_dir() -> Path:
+    # The user's documents folder (XDG_DOCUMENTS_DIR, else ~/Documents), not the working
+    # folder: litassist is often started from a checkout, where notes do not belong.
+    return Path(platformdirs.user_documents_dir()) / APP_NAME
 
 
 class Settings(BaseSettings):
@@ -111,6 +126,11 @@ class Settings(BaseSettings):
     )
     max_retries: int = Field(default=3, ge=0, le=10, description="Retries on 429/5xx/timeouts.")
     theme: str = Field(default="textual-dark", description="Textual theme of the terminal UI.")
+    notes_dir: Path = Field(
+        default_factory=_default_notes_dir,
+        description="Where the terminal UI saves notes (ctrl+s): a litassist folder in your "
+        "documents folder by default.",
+    )
     max_input_mb: float = Field(
         default=512, gt=0, description="Files larger than this (MB) are refused by ingest."
     )
@@ -146,7 +166,9 @@ class Settings(BaseSettings):
         default="https://api.semanticscholar.org", description="Semantic Scholar Graph API."
     )
 
-    @field_validator("data_dir", "cache_dir", "config_file", "zotero_dir", mode="after")
+    @field_validator(
+        "data_dir", "cache_dir", "config_file", "zotero_dir", "notes_dir", mode="after"
+    )
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()

@@ -85,3 +85,46 @@ def clip_words(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     return text[: width - 1].rsplit(" ", 1)[0] + ELLIPSIS
+
+
+# Venue names as printed in proceedings: the words that carry no information in a narrow column,
+# and the few conference series whose full names everyone knows by their acronym (their
+# proceedings rarely print the acronym themselves).
+_VENUE_NOISE = re.compile(
+    r"^(?:in\s+)?(?:proceedings|proc\.?)\s+(?:of\s+)?(?:the\s+)?"
+    r"|\b(?:19|20)\d\d\b|\b\d+(?:st|nd|rd|th)\b|\bannual\b|\bieee/cvf\b",
+    re.IGNORECASE,
+)
+_VENUE_ACRONYM = re.compile(r"\(([A-Z][A-Za-z]*[A-Z][A-Za-z0-9&-]*)(?:\s*'?\d{2,4})?\)")
+_WELL_KNOWN_VENUES = (
+    ("neural information processing systems", "NeurIPS"),
+    ("computer vision and pattern recognition", "CVPR"),
+    ("european conference on computer vision", "ECCV"),
+    ("international conference on computer vision", "ICCV"),
+    ("international conference on machine learning", "ICML"),
+    ("international conference on learning representations", "ICLR"),
+    ("meeting of the association for computational linguistics", "ACL"),
+    ("empirical methods in natural language processing", "EMNLP"),
+)
+
+
+def venue_short(venue: str | None) -> str:
+    """A venue for a narrow column: `"Proceedings of the IEEE/CVF Conference on Computer
+    Vision and Pattern Recognition (CVPR)"` -> `"CVPR"`; `"Journal of Machine Learning
+    Research"` stays as it is.
+
+    The acronym in parentheses when the name has one, else the acronym of a well-known series,
+    else the name without "Proceedings of the", years, ordinals and publisher prefixes.
+    """
+    if not venue:
+        return ""
+    text = " ".join(venue.split())
+    acronym = _VENUE_ACRONYM.search(text)
+    if acronym:
+        return acronym.group(1)
+    lowered = text.casefold()
+    for name, short in _WELL_KNOWN_VENUES:
+        if name in lowered:
+            return short
+    stripped = " ".join(_VENUE_NOISE.sub(" ", text).split()).strip(" ,.-")
+    return stripped or text

@@ -234,6 +234,7 @@ class ConversationSummary:
     updated_at: datetime
     turns: int
     last_question: str | None = None
+    first_answer: str | None = None  # its start, for a preview
 
 
 @dataclass(frozen=True)

@@ -165,6 +165,22 @@ def hashing_sample_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data
 
 
+@pytest.fixture(scope="session")
+def well_known_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Eight well-known papers from a BibTeX file (`fixtures/library/well-known.bib`: accented
+    authors, citekeys, long venue names, one book without abstract), `HashingEmbedder`; only
+    read from it."""
+    from assistant.ingest import ingest
+
+    data = tmp_path_factory.mktemp("well-known-library")
+    lib = Library.open(data, HashingEmbedder(), create=True)
+    try:
+        ingest([FIXTURES / "library" / "well-known.bib"], lib)
+    finally:
+        lib.close()
+    return data
+
+
 @pytest.fixture
 def fake_llm():
     """A fake OpenAI-compatible endpoint at `tests.fake_llm.BASE_URL`, mocked with respx."""

@@ -122,6 +122,17 @@ def test_export_a_comparison_to_a_folder_refuses_to_overwrite(cli, tmp_path: Pat
     assert written.with_suffix(".bib").exists()
 
 
+def test_export_into_a_new_folder_given_with_a_slash(cli, tmp_path: Path) -> None:
+    assert cli("compare", "--topic", "dataset distillation", "-n", "3").code == 0
+    result = cli("export", "--last-comparison", "--out", f"{tmp_path / 'new' / 'notes'}/")
+    assert result.code == 0, result.err
+    (written,) = (tmp_path / "new" / "notes").iterdir()  # into it, not a file "notes.md"
+    assert written.suffix == ".md" and not (tmp_path / "new" / "notes.md").exists()
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert written.stat().st_mode & 0o777 == 0o666 & ~umask  # the user's umask, not 0600
+
+
 def test_export_a_conversation_in_pandoc_style_writes_note_and_bib(cli, tmp_path: Path) -> None:
     assert cli("ask", QUESTION).code == 0
     out = tmp_path / "notes" / "resisc.md"

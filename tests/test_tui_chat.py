@@ -3,17 +3,21 @@ engine and `openai` client, the endpoint mocked with respx (tests/fake_llm.py)."
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
 from assistant.rag.engine import CANCELLED
 from assistant.tui.citation_view import UNSUPPORTED_MARK
+from assistant.tui.screens.paper_detail import PaperDetailScreen
+from assistant.tui.screens.path_prompt import PathInput
 from assistant.tui.widgets.sources_pane import SourceCard, SourcesPane
 from assistant.tui.widgets.status_line import StatusLine
 from tests.fake_llm import UNSUPPORTED_CLAIM, FakeChatEndpoint
 from tests.tui_support import (
     SIZE,
     ask,
+    footer_keys,
     make_app,
     make_services,
     notifications,
@@ -81,11 +85,18 @@ async def test_choosing_a_citation_selects_and_focuses_its_source_and_copy(
         await pilot.press("down")
         await pilot.pause()
         assert pane.selected_number == 2
-        await pilot.press("enter")
+        # citation mode: the footer shows its keys
+        assert {"Open paper", "Back to question", "Next"} <= footer_keys(app)
+        await pilot.press("enter")  # opens the paper of that citation
         await pilot.pause()
-        focused = app.focused
-        assert isinstance(focused, SourceCard) and focused.source.number == 2
-        assert focused.has_class("-selected")
+        assert isinstance(app.screen, PaperDetailScreen)
+        second = next(s for s in view.answer.sources if s.number == 2)
+        assert app.screen.paper.id == second.paper.id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.chat and pane.card(2).has_class("-selected")
+        await pilot.press("escape")  # leaves citation mode for the question box
+        assert app.focused is app.chat.query_one("#question")
 
         await pilot.press("ctrl+y")  # copy: the answer, then its cited sources
         assert app.clipboard.startswith(view.answer.text.strip())
@@ -112,10 +123,28 @@ async def test_escape_cancels_a_running_answer_and_keeps_what_arrived(
         # the UI keeps working while the answer streams
         assert "answering" in str(app.chat.query_one(StatusLine).content)
 
-        await pilot.press("escape")
-        fake_llm.gate.set()
-        await settle(app, pilot)
+        gate = fake_llm.gate
+        await pilot.press("escape")  # abandoned at once, though the endpoint still holds
+        await pilot.pause()
+        assert not app.chat.answering and view.has_class("-incomplete")
+        assert "Cancelled" in view.notes and view.streamed_text
+        assert app.lingering_work()  # ctrl+q now would not wait for it (cli/tui_commands.py)
+        fake_llm.gate = None  # the next stream is not held; the first one still is
+        app.chat.query_one("#question").value = QUESTION
+        await pilot.press("enter")  # the next question is taken immediately
+        second = app.chat.turns[-1]
+        assert second is not view
+        for _ in range(500):  # (not `settle`: it would wait for the held worker too)
+            if second.answer is not None:
+                break
+            await pilot.pause(0.02)
+        assert second.answer is not None and second.answer.complete
+        assert app.chat.history[-1] is second.answer
 
+        gate.set()  # the endpoint lets go: the abandoned answer is verified and kept
+        await settle(app, pilot)
+        assert not app.lingering_work()
+        assert app.chat.turns[-1] is second and app.chat.history[-1] is second.answer
         answer = view.answer
         assert answer is not None
         assert not answer.complete and answer.error == CANCELLED
@@ -144,7 +173,7 @@ async def test_follow_up_is_answered_with_the_conversation_history(
         assert stored.turns[1].standalone_query == fake_llm.rewrite
 
 
-async def test_api_error_shows_a_notification_and_the_next_question_works(
+async def test_an_llm_failure_offers_the_offline_answer_and_the_next_question_works(
     hashing_sample_library: Path, tmp_path: Path, fake_llm: FakeChatEndpoint
 ) -> None:
     fake_llm.failures = 1
@@ -153,11 +182,27 @@ async def test_api_error_shows_a_notification_and_the_next_question_works(
         await settle(app, pilot)
         failed = await ask(app, pilot, QUESTION)
         assert failed.answer is None and failed.has_class("-failed")
-        errors = [m for severity, m in notifications(app) if severity == "error"]
-        assert len(errors) == 1 and "500" in errors[0] and "\n" not in errors[0]
+        # the error is said once, in place, in one line; the notification offers the way out
+        assert "500" in failed.notes and "\n" not in failed.notes.strip()
+        assert not [m for severity, m in notifications(app) if severity == "error"]
+        offers = [m for severity, m in notifications(app) if severity == "warning"]
+        assert len(offers) == 1 and "ctrl+t" in offers[0]
+        assert "Offline answer" in footer_keys(app)
+        status = str(app.chat.query_one(StatusLine).content)
+        assert "failing" in status and "ctrl+t" in status
 
-        view = await ask(app, pilot, QUESTION)
-        assert view.answer is not None and view.answer.complete
+        await pilot.press("ctrl+t")  # the same question, answered offline
+        await settle(app, pilot)
+        offline = app.chat.turns[-1]
+        assert offline is not failed and offline.question == QUESTION
+        assert offline.answer is not None and offline.answer.mode == "extractive"
+        assert offline.answer.cited_sources
+        assert len(fake_llm.streamed_requests) == 1  # the offline answer never called it
+
+        view = await ask(app, pilot, QUESTION)  # the endpoint is back
+        assert view.answer is not None and view.answer.complete and view.answer.mode == "llm"
+        assert "failing" not in str(app.chat.query_one(StatusLine).content)
+        assert "Offline answer" not in footer_keys(app)
         assert app.is_running
 
 
@@ -241,7 +286,9 @@ async def test_without_a_library_the_chat_says_how_to_add_papers(
         assert "ctrl+l, then i" in str(app.chat.query_one(StatusLine).content)
         view = await ask(app, pilot, QUESTION)
         assert view.has_class("-failed")
-        assert any("litassist ingest" in m for _, m in notifications(app))
+        # one instruction, the same in the status line and the chat, said once
+        assert "ctrl+l, then i" in view.notes
+        assert not [m for _, m in notifications(app) if "library" in m.lower()]
         assert not (tmp_path / "nothing-here").exists()  # nothing created by asking
 
 
@@ -286,15 +333,32 @@ async def test_export_writes_the_conversation_note_and_bib_and_says_where(
         assert ("warning", "Nothing to export yet: ask a question first.") in notifications(app)
 
         view = await ask(app, pilot, QUESTION)
-        await pilot.press("ctrl+s")
+        notes = tmp_path / "work" / "notes"
+        await pilot.press("ctrl+s")  # says where it will write, under a name that can change
+        await settle(app, pilot)
+        prompt = app.screen.query_one(PathInput)
+        assert prompt.value.startswith(str(notes) + "/") and prompt.value.endswith(".md")
+        await pilot.press("enter")
         await settle(app, pilot)
         await pilot.press("ctrl+s")  # a second export never overwrites the first
         await settle(app, pilot)
+        assert app.screen.query_one(PathInput).value.endswith("-2.md")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")  # a name of the user's own, in a new folder
+        await settle(app, pilot)
+        app.screen.query_one(PathInput).value = str(tmp_path / "mine" / "dropout.md")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert (tmp_path / "mine" / "dropout.md").exists()
+        assert (tmp_path / "mine" / "dropout.bib").exists()
 
-        notes = tmp_path / "work" / "notes"
         written = sorted(p.name for p in notes.iterdir())
         stem = min(written, key=len).rsplit(".", 1)[0]
         assert written == sorted([f"{stem}.bib", f"{stem}.md", f"{stem}-2.bib", f"{stem}-2.md"])
+        umask = os.umask(0o022)
+        os.umask(umask)
+        assert (notes / f"{stem}.md").stat().st_mode & 0o777 == 0o666 & ~umask  # not 0600
         note = (notes / f"{stem}.md").read_text()
         bib = (notes / f"{stem}.bib").read_text()
         assert QUESTION in note and f"bibliography: {stem}.bib" in note

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, ProgressBar
 from assistant.tui.screens.help import HelpScreen
 from assistant.tui.screens.library import LibraryScreen
 from assistant.tui.screens.paper_detail import PaperDetailScreen
+from assistant.tui.screens.path_prompt import PathPromptScreen
 from assistant.tui.screens.settings import SettingsScreen
 from assistant.tui.widgets.status_line import StatusLine
 from tests.conftest import FIXTURES
@@ -128,7 +129,11 @@ async def test_ingest_a_file_from_a_path_prompt(tmp_path: Path) -> None:
 
         await pilot.press("i")
         await pilot.pause()
-        app.screen.query_one("Input").value = str(bib)
+        box = app.screen.query_one("Input")
+        box.value = str(bib)[:-6]  # ".../input/jab": tab completes it from the disk
+        await pilot.pause(0.2)
+        await pilot.press("tab")
+        assert box.value == str(bib)
         await pilot.press("enter")
         await settle(app, pilot)
 
@@ -138,7 +143,8 @@ async def test_ingest_a_file_from_a_path_prompt(tmp_path: Path) -> None:
         summaries = [m for _, m in notifications(app) if m.startswith("Ingested 1 file(s)")]
         assert summaries and f"{rows} added" in summaries[0]
         bar = screen.query_one(ProgressBar)
-        assert bar.progress == bar.total == rows and not bar.display
+        assert bar.progress == bar.total == rows and not screen.query_one("#ingest-row").display
+        assert f"{rows} of {rows} papers stored" in str(screen.query_one("#ingest-label").content)
         assert f"{rows} papers" in str(screen.query_one(StatusLine).content)
 
 
@@ -191,6 +197,7 @@ async def test_settings_are_saved_and_applied(
         saved = tomllib.loads((tmp_path / "config" / "config.toml").read_text())
         assert saved["k"] == 5 and saved["answer_mode"] == "extractive"
         assert saved["theme"] == "nord" and "openai_api_key" not in saved
+        assert set(saved) == {"k", "answer_mode", "theme"}  # only what changed: no defaults
         assert app.services.settings.k == 5 and app.theme == "nord"
         status = str(app.chat.query_one(StatusLine).content)
         assert "offline extractive" in status and "k=5" in status
@@ -215,6 +222,9 @@ async def test_command_palette_and_help_reach_every_screen(
             "Settings",
             "Help",
             "Toggle sources pane",
+            "Show citations",
+            "Ingest papers",
+            "Offline answer",
             "Quit",
         ):
             assert expected in titles_
@@ -225,6 +235,17 @@ async def test_command_palette_and_help_reach_every_screen(
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(app, pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "ingest")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PathPromptScreen)  # the library's ingest prompt
+        await pilot.press("escape")
+        await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
 
         await pilot.press("f1")
@@ -299,7 +320,9 @@ async def test_export_a_comparison_from_the_compare_screen(
         await settle(app, pilot)
         assert isinstance(app.screen, CompareScreen)
         comparison = app.screen.comparison
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s")  # the proposed name in the notes folder, accepted
+        await settle(app, pilot)
+        await pilot.press("enter")
         await settle(app, pilot)
 
         notes = list((tmp_path / "work" / "notes").glob("*.md"))

@@ -1,4 +1,5 @@
-"""Snapshots of the main screens at 120x40 (pytest-textual-snapshot): regenerate with
+"""Snapshots of the main screens (pytest-textual-snapshot): chat, library and compare at 80x24,
+120x40 and 200x50, settings and help at 120x40.  Regenerate with
 `pytest tests/test_tui_snapshots.py --snapshot-update` after a deliberate change, look at the
 SVGs, commit them.  Behaviour is asserted on data in the other tests/test_tui_*.py modules."""
 
@@ -6,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -13,6 +15,8 @@ from tests.fake_llm import FakeChatEndpoint
 from tests.tui_support import SIZE, make_app, settle
 
 QUESTION = "Which datasets are used to pretrain image classification models?"
+SIZES = [(80, 24), (120, 40), (200, 50)]
+sizes = pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 
 
 async def freeze(pilot: Pilot) -> None:
@@ -22,8 +26,13 @@ async def freeze(pilot: Pilot) -> None:
         box.cursor_blink = False
 
 
+@sizes
 def test_chat_with_a_cited_answer(
-    snap_compare, hashing_sample_library: Path, tmp_path: Path, fake_llm: FakeChatEndpoint
+    snap_compare,
+    hashing_sample_library: Path,
+    tmp_path: Path,
+    fake_llm: FakeChatEndpoint,
+    size: tuple[int, int],
 ) -> None:
     app = make_app(hashing_sample_library, tmp_path)
 
@@ -35,11 +44,14 @@ def test_chat_with_a_cited_answer(
         await pilot.press("ctrl+r", "down")  # the second citation chosen: its source selected
         await freeze(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-def test_library(snap_compare, hashing_sample_library: Path, tmp_path: Path) -> None:
-    app = make_app(hashing_sample_library, tmp_path)
+@sizes
+def test_library(
+    snap_compare, well_known_library: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = make_app(well_known_library, tmp_path)
 
     async def run_before(pilot: Pilot) -> None:
         await settle(app, pilot)
@@ -48,7 +60,7 @@ def test_library(snap_compare, hashing_sample_library: Path, tmp_path: Path) -> 
         await pilot.press("space", "space")
         await freeze(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
 def test_settings(snap_compare, hashing_sample_library: Path, tmp_path: Path) -> None:
@@ -73,7 +85,10 @@ def test_help(snap_compare, hashing_sample_library: Path, tmp_path: Path) -> Non
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-def test_compare(snap_compare, hashing_sample_library: Path, tmp_path: Path) -> None:
+@sizes
+def test_compare(
+    snap_compare, hashing_sample_library: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
     app = make_app(hashing_sample_library, tmp_path, answer_mode="extractive")
 
     async def run_before(pilot: Pilot) -> None:
@@ -83,4 +98,4 @@ def test_compare(snap_compare, hashing_sample_library: Path, tmp_path: Path) -> 
         await pilot.press("down", "down", "space", "space", "c")  # two papers with abstracts
         await freeze(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

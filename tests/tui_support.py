@@ -28,6 +28,8 @@ def make_settings(data_dir: Path, **values: Any) -> Settings:
         "answer_mode": "auto",
         "max_retries": 0,
         "theme": "textual-dark",
+        # Shown in Settings (and its snapshot): fixed, never written (make_services' export_dir).
+        "notes_dir": Path("/litassist-test/notes"),
     }
     return Settings(**{**defaults, **values})
 
@@ -91,3 +93,12 @@ async def ask(app: LitassistApp, pilot: Pilot, question: str) -> AnswerView:
 
 def notifications(app: LitassistApp) -> list[tuple[str, str]]:
     return [(n.severity, n.message) for n in app._notifications]
+
+
+def footer_keys(app: LitassistApp) -> set[str]:
+    """The descriptions of the keys the footer shows now (enabled, visible bindings)."""
+    return {
+        active.binding.description
+        for active in app.active_bindings.values()
+        if active.binding.show and active.enabled
+    }

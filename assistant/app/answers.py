@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from assistant.errors import EndpointFailure, LitassistError
 from assistant.redact import redact
-from assistant.types import Answer, AnswerDelta, Conversation, ConversationSummary
+from assistant.types import Answer, AnswerDelta, AnswerMode, Conversation, ConversationSummary
 
 if TYPE_CHECKING:
     from assistant.app.library import LibraryUseCases, Scope
@@ -74,6 +74,21 @@ def without_secrets(answer: Answer, secrets: Sequence[str]) -> Answer:
     )
 
 
+def is_llm_failure(exc: Exception) -> bool:
+    """Whether `exc` is the LLM endpoint failing (down, timed out, refusing): the question can
+    still be answered offline, in extractive mode."""
+    from assistant.rag.llm import LLMError, LLMNotConfiguredError
+
+    return isinstance(exc, LLMError) and not isinstance(exc, LLMNotConfiguredError)
+
+
+def cut_off_by_endpoint(answer: Answer) -> bool:
+    """Whether the LLM stream broke off (not cancelled by the user): the answer is partial."""
+    from assistant.rag.engine import CANCELLED
+
+    return answer.mode == "llm" and not answer.complete and answer.error not in (None, CANCELLED)
+
+
 def citation_markers(text: str) -> list[Marker]:
     """The `[n]` citation markers in `text` with their offsets (what the views link)."""
     from assistant.rag.citations import find_markers
@@ -110,6 +125,7 @@ class AnswerUseCases:
         history: Sequence[Answer] | None = None,
         scope: Scope | None = None,
         cancel: threading.Event | None = None,
+        mode: AnswerMode | None = None,
     ) -> Iterator[AnswerDelta | StoredAnswer]:
         """Answer `question`: text pieces as they arrive, then the answer stored as a turn.
 
@@ -120,6 +136,7 @@ class AnswerUseCases:
                 from the store otherwise.
             scope: limits the sources to some years or papers.
             cancel: set it to stop the answer; what arrived is verified and kept.
+            mode: "llm" or "extractive" for this question only (default: the settings').
 
         Yields:
             `AnswerDelta` pieces, then exactly one `StoredAnswer`.
@@ -130,7 +147,8 @@ class AnswerUseCases:
         """
         if not question.strip():
             raise LitassistError("The question is empty.")
-        require_endpoint(self._components.settings)
+        if mode != "extractive":
+            require_endpoint(self._components.settings)
         conversation_id = None
         if conversation is not None:
             store = self._components.conversations()
@@ -141,7 +159,9 @@ class AnswerUseCases:
         engine = self._components.engine()
         final: Answer | None = None
         try:
-            stream = engine.stream(question, history=history or (), filters=filters, cancel=cancel)
+            stream = engine.stream(
+                question, history=history or (), filters=filters, cancel=cancel, mode=mode
+            )
             for item in stream:
                 if isinstance(item, AnswerDelta):
                     yield item

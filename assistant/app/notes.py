@@ -50,12 +50,19 @@ class NoteUseCases:
 
     Args:
         components: the application's components (the library gives the keys' context).
-        export_dir: where `save_note` writes (default: the working folder).
+        export_dir: where `save_note` writes (default: the `notes_dir` setting, as it is
+            when the note is saved).
     """
 
     def __init__(self, components: Components, export_dir: Path | None = None) -> None:
         self._components = components
-        self.export_dir = export_dir if export_dir is not None else Path.cwd()
+        self._export_dir = export_dir
+
+    @property
+    def export_dir(self) -> Path:
+        if self._export_dir is not None:
+            return self._export_dir
+        return self._components.settings.notes_dir
 
     def context(self) -> list[Paper]:
         """Every paper of the library (embedded or server), so generated keys are unique
@@ -80,13 +87,13 @@ class NoteUseCases:
         *,
         fmt: ExportFormat = "md",
         style: CitationStyle = "footnote",
-        out: Path | None = None,
+        out: Path | str | None = None,
         bib: Path | None = None,
         tags: Iterable[str] = (),
         force: bool = False,
     ) -> ExportResult:
-        """Render `item` and write it to `out` (a file, or a folder to name it in), or leave it
-        for standard output when `out` is None.
+        """Render `item` and write it to `out` (a file, or a folder to name it in: an existing
+        one, or a str ending in `/`), or leave it for standard output when `out` is None.
 
         Args:
             fmt: a Markdown note, JSON, or BibTeX of the cited papers.
@@ -125,16 +132,38 @@ class NoteUseCases:
             bib=redact(texts.bib, secrets) if texts.bib is not None else None,
         )
 
-    def save_note(self, item: Conversation | Comparison) -> SavedNote:
-        """Write `item` as a pandoc-style Markdown note with its `.bib` in `export_dir`, under
-        a free name (an existing file is never replaced).
+    def proposed_note_path(self, item: Conversation | Comparison) -> Path:
+        """Where `save_note` would write `item` without a path: a free name in `export_dir`
+        (nothing is created)."""
+        from assistant.export.exporter import free_note_paths
+
+        files = free_note_paths(self.export_dir, item.title, create=False)
+        assert files.main is not None  # a folder was given
+        return files.main
+
+    def save_note(
+        self, item: Conversation | Comparison, path: Path | str | None = None
+    ) -> SavedNote:
+        """Write `item` as a pandoc-style Markdown note with its `.bib` beside it: at `path`
+        (a file; a folder, or a path ending in `/`, to name it in), or in `export_dir` under
+        a free name.  An existing file is never replaced.
 
         Raises:
-            LitassistError: the folder cannot be created or written.
+            LitassistError: the note or its `.bib` exists, or the folder cannot be created or
+                written.
         """
-        from assistant.export.exporter import free_note_paths, render, write_files, written_message
+        from assistant.export.exporter import (
+            free_note_paths,
+            render,
+            target_paths,
+            write_files,
+            written_message,
+        )
 
-        files = free_note_paths(self.export_dir, item.title)
+        if path is None:
+            files = free_note_paths(self.export_dir, item.title)
+        else:
+            files = target_paths(path, title=item.title, fmt="md", style="pandoc")
         texts = render(
             item, fmt="md", style="pandoc", context=self.context(), bibliography=files.bibliography
         )

@@ -66,7 +66,9 @@ def _print_after(answer: Answer) -> None:
     type=click.Choice(["auto", "llm", "extractive"]),
     help="llm: the configured endpoint; extractive: offline; auto (default): llm if configured.",
 )
-@click.option("-k", "k", type=click.IntRange(1, 100), help="Passages to retrieve (default 8).")
+@click.option(
+    "-k", "--passages", "k", type=click.IntRange(1, 100), help="Passages to retrieve (default 8)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (no streaming).")
 @click.option("--conversation", "conversation_ref", help="Continue this conversation (id).")
 @click.option("--new", "new_conversation", is_flag=True, help="Start a new conversation (default).")

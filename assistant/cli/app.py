@@ -23,7 +23,30 @@ class Overrides(dict[str, Any]):
     """Global flag values, kept on the click context and merged into `Settings`."""
 
 
-@click.group(invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
+def first_sentence(text: str) -> str:
+    """The first sentence of a docstring's first paragraph, whole (click cuts it to fit)."""
+    paragraph = " ".join(text.strip().split("\n\n", 1)[0].split())
+    head, dot, _ = paragraph.partition(". ")
+    return head + "." if dot else paragraph
+
+
+class SummaryGroup(click.Group):
+    """A group whose command list shows each command's first sentence whole, wrapped to the
+    width, where click would cut it at about 45 characters ("...")."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            rows.append((name, command.short_help or first_sentence(command.help or "")))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=SummaryGroup, invoke_without_command=True, context_settings=CONTEXT_SETTINGS)
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False),

@@ -97,7 +97,13 @@ def _print_table(comparison: Comparison) -> None:
 @click.argument("refs", nargs=-1)
 @click.option("--topic", help="Compare the papers retrieved for this topic instead of REFS.")
 @click.option(
-    "-n", "n", type=click.IntRange(2, 12), default=5, show_default=True, help="Papers (--topic)."
+    "-n",
+    "--papers",
+    "n",
+    type=click.IntRange(2, 12),
+    default=5,
+    show_default=True,
+    help="Number of papers for --topic (as in search).",
 )
 @click.option(
     "--aspects",

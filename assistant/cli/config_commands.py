@@ -26,10 +26,14 @@ def config(ctx: click.Context, as_json: bool) -> None:
 
 
 @config.command("set")
-@click.argument("key")
+@click.argument("key", metavar="KEY")
 @click.argument("value")
 def config_set(key: str, value: str) -> None:
-    """Save KEY=VALUE in the config file (endpoint, model, answer_mode, k, theme, ...)."""
+    """Save KEY=VALUE in the config file.
+
+    KEY is one of: openai_base_url, model, answer_mode, k, theme, embedder, chroma_url,
+    notes_dir.  The API key is never saved (set OPENAI_API_KEY in the environment).
+    """
     from assistant.settings import check_value, save_settings
 
     typed: Any = check_value(key, value)  # one line naming the key and what is valid

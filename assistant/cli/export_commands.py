@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 )
 @click.option(
     "--out",
-    type=click.Path(path_type=Path),
-    help="File (or folder) to write; without it the export goes to standard output.",
+    type=click.Path(),  # a str: a Path would drop the trailing "/" that says "a folder"
+    help="File, or folder (existing, or ending in /) to name it in; default: standard output.",
 )
 @click.option(
     "--bib",
@@ -57,7 +57,7 @@ def export(
     last_comparison: bool,
     fmt: ExportFormat,
     style: CitationStyle,
-    out: Path | None,
+    out: str | None,
     bib: Path | None,
     tags: tuple[str, ...],
     force: bool,

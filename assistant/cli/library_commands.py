@@ -132,7 +132,14 @@ def _hit_dict(hit: PaperHit) -> dict[str, Any]:
 @cli.command()
 @click.argument("query")
 @click.option(
-    "-k", "k", type=click.IntRange(1, 200), default=10, show_default=True, help="Number of papers."
+    "-n",
+    "--papers",
+    "-k",  # the old spelling, kept
+    "k",
+    type=click.IntRange(1, 200),
+    default=10,
+    show_default=True,
+    help="Number of papers (as in compare; -k is the old spelling).",
 )
 @click.option("--year-from", type=int, help="Only papers from this year on.")
 @click.option("--year-to", type=int, help="Only papers up to this year.")

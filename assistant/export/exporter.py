@@ -71,7 +71,7 @@ def _safe_suffix(suffix: str) -> str:
 
 
 def target_paths(
-    out: Path | None,
+    out: Path | str | None,
     *,
     title: str,
     fmt: Format,
@@ -82,8 +82,9 @@ def target_paths(
     extension = EXTENSIONS[fmt]
     main: Path | None = None
     if out is not None:
+        as_folder = str(out).endswith(("/", os.sep))  # a str keeps it; a Path drops it
         out = Path(out).expanduser()
-        if out.is_dir() or str(out).endswith(("/", os.sep)):
+        if out.is_dir() or as_folder:
             main = out / f"{safe_filename(title)}{extension}"
         else:
             main = out.parent / f"{safe_filename(out.stem)}{_safe_suffix(out.suffix) or extension}"
@@ -145,16 +146,17 @@ def write_files(files: ExportFiles, texts: ExportTexts, *, force: bool = False) 
     return written
 
 
-def free_note_paths(folder: Path, title: str) -> ExportFiles:
+def free_note_paths(folder: Path, title: str, *, create: bool = True) -> ExportFiles:
     """`folder/<title>.md` and its `.bib` (pandoc style), or `<title>-2`, `-3`, ... when either
-    is taken: what the TUI writes, never replacing a file."""
+    is taken: what the TUI writes, never replacing a file.  `create`: make the folder."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if create:
+            folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise LitassistError(f"Cannot create {folder}: {exc.strerror or exc}.") from exc
     for attempt in range(1, MAX_NAME_TRIES + 1):
         name = title if attempt == 1 else f"{title} {attempt}"
-        files = target_paths(folder, title=name, fmt="md", style="pandoc")
+        files = target_paths(f"{folder}{os.sep}", title=name, fmt="md", style="pandoc")
         taken = [p for p in (files.main, files.bib) if p is not None and p.exists()]
         if not taken:
             return files

@@ -4,12 +4,16 @@ A note is YAML front matter (title, date, question, tags, and where it came from
 its citations, the quoted supporting passages, the statements the verifier could not support,
 and a reference list (authors, year, title, venue, DOI/URL).  Two citation styles:
 
-* `footnote`: `[^1]` markers and `[^1]: reference` definitions, numbered by first citation;
-  renders in Obsidian, GitHub and most Markdown tools;
+* `footnote`: a `[^1]` footnote at each paper's first citation and `[^1]: reference`
+  definitions, numbered by first citation; a later citation of the same paper is a plain `[1]`
+  (pandoc would number every reuse of `[^1]` as a new note); renders in Obsidian, GitHub and
+  most Markdown tools;
 * `pandoc`: `[@key]` / `[@a; @b]` citations whose keys are those of the exported `.bib`
   (`bibtex.bibtex_for` with the same `keys`), so the text drops into a Pandoc or Quarto
-  manuscript; the front matter names the `.bib` when one is given.  The reference list is then
-  for reading the note itself (keys in code spans, so pandoc does not cite them again).
+  manuscript; the front matter names the `.bib` when one is given.  `pandoc --citeproc` then
+  renders it cleanly: the title once (from the front matter, no heading repeats it), a paper
+  named once where the note names it (a narrative `@key`, not a label and a citation), and one
+  reference list, citeproc's, placed under "References" by a `::: {#refs}` block.
 
 Citations are per paper: the answer's `[n]` markers point at passages, and every passage of one
 paper becomes the same reference.  A marker that resolves to no source is dropped (the verifier
@@ -53,6 +57,7 @@ class References:
     keys: Mapping[str, str] = field(default_factory=dict)  # paper id -> citekey (pandoc)
     papers: list[Paper] = field(default_factory=list)
     _labels: dict[str, str] = field(default_factory=dict)
+    _noted: set[str] = field(default_factory=set)  # footnotes already placed
 
     def add(self, paper: Paper) -> str:
         if paper.id not in self._labels:
@@ -68,7 +73,16 @@ class References:
             return ""
         if self.style == "pandoc":
             return "[" + "; ".join(pandoc_key(label) for label in labels) + "]"
-        return "".join(f"[^{label}]" for label in labels)
+        pieces = [f"[{label}]" if label in self._noted else f"[^{label}]" for label in labels]
+        self._noted.update(labels)
+        return "".join(pieces)
+
+    def named(self, paper: Paper) -> str:
+        """The paper named in the text with its citation: `Kingma & Ba (2015) [^1]`, or the
+        narrative citation `@key` that pandoc renders as `Kingma & Ba (2015)`."""
+        if self.style == "pandoc":
+            return pandoc_key(self.add(paper))
+        return f"{markdown_text(paper_label(paper))} {self.cite([paper])}"
 
     def label(self, paper: Paper) -> str:
         return self._labels[paper.id]
@@ -132,16 +146,18 @@ def _quote(text: str) -> str:
 
 
 def _passages_section(quotes: Sequence[tuple[Paper, str, str]], refs: References) -> list[str]:
-    """`quotes` are (paper, heading, quoted text); one block per paper and heading."""
+    """`quotes` are (paper, what of it, quoted text); one block per paper and quote, headed by
+    the paper named with its citation (and what the quote is for, if anything)."""
     if not quotes:
         return []
     lines = ["## Supporting passages", ""]
     seen: set[tuple[str, str]] = set()
-    for paper, heading, text in quotes:
+    for paper, what, text in quotes:
         if (paper.id, text) in seen or not text.strip():
             continue
         seen.add((paper.id, text))
-        lines.append(f"**{markdown_text(heading)}** {refs.cite([paper])}")
+        tail = f", {markdown_text(what)}" if what else ""
+        lines.append(f"**{refs.named(paper)}{tail}**")
         lines.append("")
         lines.append(_quote(text))
         lines.append("")
@@ -165,16 +181,17 @@ def _references_section(refs: References) -> list[str]:
     if not refs.papers:
         return []
     lines = ["## References", ""]
+    if refs.style == "pandoc":  # citeproc's list goes here, from the .bib: the only one
+        return [*lines, "::: {#refs}", ":::", ""]
     for paper in refs.papers:
-        label = refs.label(paper)
-        if refs.style == "pandoc":
-            lines.append(f"- `{pandoc_key(label)}`: {reference_line(paper)}")
-        else:
-            lines.append(f"[^{label}]: {reference_line(paper)}")
-            lines.append("")
-    if refs.style == "pandoc":
+        lines.append(f"[^{refs.label(paper)}]: {reference_line(paper)}")
         lines.append("")
     return lines
+
+
+def _title_lines(title: str, style: Style) -> list[str]:
+    """The note's heading; none in pandoc style, where the front matter's title is shown."""
+    return [] if style == "pandoc" else [f"# {markdown_text(title)}", ""]
 
 
 def _finish(head: str, lines: list[str]) -> str:
@@ -215,12 +232,13 @@ def _answers_note(
     origin: Mapping[str, object],
 ) -> str:
     refs = References(style, keys_for(_cited_papers(answers), keys) if style == "pandoc" else {})
-    lines = [f"# {markdown_text(title)}", ""]
+    lines = _title_lines(title, style)
     quotes: list[tuple[Paper, str, str]] = []
     unsupported: list[tuple[str, str | None]] = []
     for answer in answers:
         sources = {s.number: s for s in answer.sources}
-        lines += [f"## {markdown_text(answer.question)}", ""]
+        if " ".join(answer.question.split()) != " ".join(title.split()):
+            lines += [f"## {markdown_text(answer.question)}", ""]  # (the title says it if same)
         lines += [rewrite_markers(answer.text, sources, refs).strip(), ""]
         if not answer.complete:
             lines += [f"*Incomplete answer: {markdown_text(answer.error or 'cut off')}*", ""]
@@ -228,7 +246,7 @@ def _answers_note(
             source = sources.get(citation.number)
             if source is not None:
                 quote = source.paper.abstract[citation.start : citation.end]
-                quotes.append((source.paper, paper_label(source.paper), quote))
+                quotes.append((source.paper, "", quote))
         unsupported += _claims_unsupported(answer.sentences)
     lines += _passages_section(quotes, refs)
     lines += _unsupported_section(unsupported)
@@ -324,7 +342,7 @@ def comparison_note(
     refs = References(style, keys_for(papers, keys) if style == "pandoc" else {})
     sources = {s.number: s for s in comparison.sources}
     labels = [aspect_spec(name).label for name in comparison.aspects]
-    lines = [f"# {markdown_text(comparison.title)}", ""]
+    lines = _title_lines(comparison.title, style)
     how = f"LLM ({comparison.model})" if comparison.mode == "llm" else "offline (extractive)"
     lines += [
         f"{len(papers)} papers compared on {', '.join(a.lower() for a in labels)}; {how}. "
@@ -336,7 +354,7 @@ def comparison_note(
     quotes: list[tuple[Paper, str, str]] = []
     unsupported: list[tuple[str, str | None]] = []
     for paper in papers:
-        row = [f"{_table_cell(paper_label(paper))} {refs.cite([paper])}"]
+        row = [refs.named(paper)]
         for name, label in zip(comparison.aspects, labels, strict=True):
             cell = comparison.cell(paper.id, name)
             if cell is None or not cell.stated:
@@ -352,7 +370,7 @@ def comparison_note(
             row.append(text)
             for citation in cell.evidence:
                 quote = paper.abstract[citation.start : citation.end]
-                quotes.append((paper, f"{paper_label(paper)}, {label.lower()}", quote))
+                quotes.append((paper, label.lower(), quote))
         lines.append("| " + " | ".join(row) + " |")
     lines.append("")
     lines += ["## Synthesis", "", rewrite_markers(comparison.synthesis, sources, refs).strip(), ""]
@@ -366,7 +384,7 @@ def comparison_note(
         source = sources.get(citation.number)
         if source is not None:
             quote = source.paper.abstract[citation.start : citation.end]
-            quotes.append((source.paper, f"{paper_label(source.paper)}, synthesis", quote))
+            quotes.append((source.paper, "synthesis", quote))
     unsupported += _claims_unsupported(comparison.synthesis_sentences)
     lines += _passages_section(quotes, refs)
     lines += _unsupported_section(unsupported)

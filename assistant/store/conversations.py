@@ -21,6 +21,8 @@ from assistant.store.sqlite_store import SqliteStore
 from assistant.text import clip_words
 from assistant.types import Answer, Conversation, ConversationSummary
 
+PREVIEW_CHARS = 240  # of the first answer, for the list of conversations
+
 FILE_NAME = "conversations.sqlite"
 SCHEMA_VERSION = 1
 TITLE_CHARS = 80
@@ -153,10 +155,13 @@ class ConversationStore(SqliteStore):
                 """
                 SELECT c.id, c.title, c.created_at, c.updated_at, COUNT(t.position),
                        (SELECT question FROM turns WHERE conversation_id = c.id
-                        ORDER BY position DESC LIMIT 1)
+                        ORDER BY position DESC LIMIT 1),
+                       (SELECT substr(json_extract(answer, '$.answer'), 1, ?)
+                        FROM turns WHERE conversation_id = c.id ORDER BY position LIMIT 1)
                 FROM conversations c LEFT JOIN turns t ON t.conversation_id = c.id
                 GROUP BY c.id ORDER BY c.updated_at DESC, c.rowid DESC
-                """
+                """,
+                (PREVIEW_CHARS,),
             ).fetchall()
         return [
             ConversationSummary(
@@ -166,6 +171,7 @@ class ConversationStore(SqliteStore):
                 updated_at=datetime.fromisoformat(r[3]),
                 turns=int(r[4]),
                 last_question=r[5],
+                first_answer=r[6] if isinstance(r[6], str) else None,
             )
             for r in rows
         ]

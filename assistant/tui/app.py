@@ -23,15 +23,14 @@ from textual.screen import Screen
 from assistant.errors import LibraryNotFoundError
 from assistant.redact import mask_urls_in
 from assistant.terminal_safe import terminal_safe
-from assistant.tui.base import failure_message
+from assistant.tui.base import NO_LIBRARY, failure_message
 from assistant.tui.messages import IngestDone, IngestFailed, IngestProgress, LibraryState, Notice
 from assistant.tui.screens.chat import ChatScreen
 
 if TYPE_CHECKING:
     from assistant.app import Litassist
-    from assistant.tui.screens.library import LibraryScreen
+    from assistant.tui.screens.library import LibraryScreen, LibraryView
 
-NO_LIBRARY = "no library yet: ctrl+l, then i to ingest papers"
 MAX_PROBLEMS_SHOWN = 3  # skipped entries listed after an ingest
 
 
@@ -39,18 +38,21 @@ class LitassistApp(App[None]):
     TITLE = "litassist"
     CSS_PATH = Path(__file__).parent / "app.tcss"
     BINDINGS = [  # noqa: RUF012  (Textual's class-level declaration)
-        Binding("ctrl+n", "new_conversation", "New", tooltip="Start a new conversation"),
-        Binding("ctrl+o", "conversations", "Conversations", tooltip="Reopen a past conversation"),
+        # The footer shows these after the screen's own keys, in this order, as far as the
+        # width allows: the main ones first, so an 80-column footer cuts only the minor ones.
         Binding("ctrl+l", "library", "Library", tooltip="Browse, filter, compare, ingest papers"),
+        Binding("ctrl+o", "conversations", "Conversations", tooltip="Reopen a past conversation"),
         Binding("ctrl+s", "export", "Export", tooltip="Write the Markdown note and .bib"),
+        Binding("f1", "help", "Help", tooltip="This help"),
+        Binding("ctrl+n", "new_conversation", "New", tooltip="Start a new conversation"),
         Binding("ctrl+y", "copy_answer", "Copy", tooltip="Copy the answer and its sources"),
         Binding("f2", "settings", "Settings", tooltip="Endpoint, model, answer mode, k, theme"),
-        Binding("f1", "help", "Help", tooltip="This help"),
     ]
 
     paper_count: reactive[int | None] = reactive(None)
     library_note: reactive[str] = reactive("opening library…")
     activity: reactive[str] = reactive("")
+    llm_failure: reactive[str] = reactive("")  # the LLM endpoint's last error, until it answers
     settings_version: reactive[int] = reactive(0)
 
     def __init__(self, services: Litassist, *, warm_up: bool = True) -> None:
@@ -58,6 +60,7 @@ class LitassistApp(App[None]):
         self.services = services
         self._warm_up = warm_up
         self.chat = ChatScreen()
+        self.library_view: LibraryView | None = None  # filter, sort and marks between visits
 
     def get_default_screen(self) -> Screen:
         return self.chat
@@ -71,6 +74,10 @@ class LitassistApp(App[None]):
     def on_unmount(self) -> None:
         self.chat.stop_answering()
         self.services.close()
+
+    def lingering_work(self) -> bool:
+        """Whether an answer worker is still running (waiting on a hung endpoint) after exit."""
+        return bool(self.chat.running)
 
     def apply_theme(self, theme: str) -> None:
         if theme in self.available_themes:
@@ -193,9 +200,11 @@ class LitassistApp(App[None]):
         self._open(ConversationsScreen())
 
     def action_library(self) -> None:
-        from assistant.tui.screens.library import LibraryScreen
+        from assistant.tui.screens.library import LibraryScreen, LibraryView
 
-        self._open(LibraryScreen())
+        if self.library_view is None:
+            self.library_view = LibraryView()
+        self._open(LibraryScreen(self.library_view))
 
     def action_settings(self) -> None:
         from assistant.tui.screens.settings import SettingsScreen
@@ -250,6 +259,16 @@ class LitassistApp(App[None]):
             "Library", "Browse, filter, ingest papers (ctrl+l)", self.action_library
         )
         yield SystemCommand(
+            "Ingest papers",
+            "Add a file or folder (BibTeX, RIS, CSL-JSON, …) to the library",
+            self.action_ingest,
+        )
+        yield SystemCommand(
+            "Offline answer",
+            "Ask the last failed question again in offline extractive mode (ctrl+t)",
+            self._chat_offline_answer,
+        )
+        yield SystemCommand(
             "Compare marked papers",
             "Compare the papers marked in the library",
             self.action_compare_marked,
@@ -279,6 +298,18 @@ class LitassistApp(App[None]):
         )
         yield SystemCommand("Help", "Screens and keys (f1)", self.action_help)
         yield from super().get_system_commands(screen)
+
+    def action_ingest(self) -> None:
+        """The library, then its path prompt."""
+        from assistant.tui.screens.library import LibraryScreen
+
+        self.action_library()
+        if isinstance(self.screen, LibraryScreen):
+            self.screen.action_ingest()
+
+    async def _chat_offline_answer(self) -> None:
+        self._back_to_chat()
+        await self.chat.action_offline_answer()
 
     def _chat_citations(self) -> None:
         self._back_to_chat()

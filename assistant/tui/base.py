@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Literal
@@ -10,8 +11,8 @@ from textual import work
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-from assistant.errors import LitassistError
-from assistant.tui.messages import Notice
+from assistant.errors import LibraryNotFoundError, LitassistError
+from assistant.tui.messages import NoteProposed, Notice
 
 if TYPE_CHECKING:
     from textual.message import Message
@@ -31,8 +32,15 @@ def litassist_app(node: DOMNode) -> LitassistApp:
     return app
 
 
+# The one instruction for an empty data folder, in the status line and wherever a question or
+# a command meets it (the CLI's `litassist ingest FILE` advice is for the CLI).
+NO_LIBRARY = "no library yet: ctrl+l, then i to ingest papers"
+
+
 def failure_message(exc: Exception) -> str:
     """One line for a failed worker: what a `LitassistError` says, else the bug named."""
+    if isinstance(exc, LibraryNotFoundError):
+        return NO_LIBRARY[0].upper() + NO_LIBRARY[1:] + "."
     if isinstance(exc, LitassistError):
         return str(exc)
     return f"unexpected {type(exc).__name__}: {exc}"
@@ -78,10 +86,36 @@ class LitassistScreen(Screen[None]):
 
     @work(thread=True, group="export", exit_on_error=False)
     def export_item(self, item: Conversation | Comparison | str) -> None:
-        """Write `item` (or the stored conversation with this id) as a note with its `.bib`;
-        the app says where, or why not."""
+        """Propose where `item` (or the stored conversation with this id) goes as a note: a
+        free name in the notes folder, which the user may change before it is written."""
         with self.reported_to_app(timeout=10):
             if isinstance(item, str):
                 item = self.services.answers.conversation(item)
-            saved = self.services.notes.save_note(item)
+            proposed = self.services.notes.proposed_note_path(item)
+            self.post_message(NoteProposed(item, proposed))
+
+    def on_note_proposed(self, message: NoteProposed) -> None:
+        from assistant.tui.screens.path_prompt import PathPromptScreen
+
+        item = message.item
+
+        def chosen(value: str | None) -> None:
+            if value:
+                self.save_item(item, value)
+
+        self.app.push_screen(
+            PathPromptScreen(
+                "Save the note (Markdown with pandoc citations, its .bib beside it) as",
+                value=str(message.path),
+                hint="tab completes · enter save · esc cancel · the folder is a setting (f2)",
+                placeholder="notes/topic.md",
+            ),
+            chosen,
+        )
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def save_item(self, item: Conversation | Comparison, path: str) -> None:
+        """Write the note at `path`; the app says where, or why not."""
+        with self.reported_to_app(timeout=10):
+            saved = self.services.notes.save_note(item, os.path.expanduser(path))
             self.notify_app(saved.message, "information", timeout=10)

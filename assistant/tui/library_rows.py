@@ -1,28 +1,87 @@
-"""The library table's rows: filtering as you type and sorting by column (pure functions)."""
+"""The library table's rows: filtering as you type, sorting by column, and the column widths
+for a terminal of any size (pure functions)."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import Literal
 
+from anyascii import anyascii
+
 from assistant.terminal_safe import terminal_safe
-from assistant.text import authors_short
+from assistant.text import authors_short, venue_short
 from assistant.types import PaperRow
 
-Column = Literal["title", "year", "authors", "venue", "chunks"]
-COLUMNS: tuple[Column, ...] = ("title", "year", "authors", "venue", "chunks")
+Column = Literal["title", "year", "authors", "venue", "citekey", "chunks"]
+COLUMNS: tuple[Column, ...] = ("title", "year", "authors", "venue", "citekey", "chunks")
+LABELS: dict[Column, str] = {
+    "title": "Title",
+    "year": "Year",
+    "authors": "Authors",
+    "venue": "Venue",
+    "citekey": "Citekey",
+    "chunks": "Chunks",
+}
+MARK_WIDTH = 1
+CELL_PADDING = 2  # DataTable's default cell_padding=1 on each side of every column
+SCROLLBAR = 2
+MIN_TITLE = 24
+NARROW = 100  # below this many columns the chunk count (shown in a paper's details) folds away
+# (narrow width, wide width) of the columns other than the title, which takes what is left.
+_SIDE_WIDTHS: dict[Column, tuple[int, int]] = {
+    "year": (4, 4),
+    "authors": (14, 24),
+    "venue": (10, 24),
+    "citekey": (12, 22),
+    "chunks": (6, 6),
+}
+
+
+def column_widths(width: int) -> dict[Column, int]:
+    """The width of each shown column for a table `width` cells wide: the title takes the free
+    width, the others grow from their narrow to their wide width as room allows (and stop
+    there: a long venue reads no better at 40 characters than at 24)."""
+    shown = [c for c in COLUMNS if c != "chunks" or width >= NARROW]
+    side = [c for c in shown if c != "title"]
+    room = width - SCROLLBAR - MARK_WIDTH - CELL_PADDING * (len(shown) + 1)
+    widths: dict[Column, int] = {c: _SIDE_WIDTHS[c][0] for c in side}
+    # Grow the side columns together, one cell at a time, until each is at its wide width or
+    # the title would get less than half the room.
+    target_title = max(MIN_TITLE, room // 2)
+    spare = room - target_title - sum(widths.values())
+    growing = [c for c in side if widths[c] < _SIDE_WIDTHS[c][1]]
+    while spare > 0 and growing:
+        for column in list(growing):
+            if spare <= 0:
+                break
+            widths[column] += 1
+            spare -= 1
+            if widths[column] >= _SIDE_WIDTHS[column][1]:
+                growing.remove(column)
+    return {"title": max(MIN_TITLE, room - sum(widths.values())), **widths}
+
+
+def fold(text: str) -> str:
+    """`text` for matching: case-folded, accents and special letters made plain ASCII
+    ("Łukasz" -> "lukasz", "Müller" -> "muller"); NFKD alone leaves letters such as Ł and ø,
+    which is why anyascii transliterates."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return anyascii(plain).casefold()
 
 
 def _haystack(row: PaperRow) -> str:
     paper = row.paper
     fields = [paper.title, " ".join(paper.authors), paper.venue or "", str(paper.year or "")]
     fields += [paper.id, paper.citekey or "", paper.doi or ""]
-    return " ".join(fields).casefold()
+    return fold(" ".join(fields))
 
 
 def filter_rows(rows: Sequence[PaperRow], query: str) -> list[PaperRow]:
-    """Rows whose title, authors, venue, year, id, citekey or DOI contain every word typed."""
-    words = query.casefold().split()
+    """Rows whose title, authors, venue, year, id, citekey or DOI contain every word typed,
+    ignoring case and accents."""
+    words = fold(query).split()
     if not words:
         return list(rows)
     return [row for row in rows if all(w in _haystack(row) for w in words)]
@@ -32,13 +91,15 @@ def _key(row: PaperRow, column: Column) -> tuple[bool, object]:
     paper = row.paper
     value: object
     if column == "title":
-        value = paper.title.casefold()
+        value = fold(paper.title)
     elif column == "year":
         value = paper.year
     elif column == "authors":
-        value = authors_short(paper.authors).casefold() or None
+        value = fold(authors_short(paper.authors)) or None
     elif column == "venue":
-        value = (paper.venue or "").casefold() or None
+        value = fold(venue_short(paper.venue)) or None
+    elif column == "citekey":
+        value = (paper.citekey or "").casefold() or None
     else:
         value = row.chunks
     return (value is None, value if value is not None else 0)
@@ -52,14 +113,24 @@ def sort_rows(rows: Sequence[PaperRow], column: Column, descending: bool) -> lis
     return present + missing
 
 
-def cells(row: PaperRow, marked: bool) -> tuple[str, str, str, str, str, str]:
-    """The table cells of a row: mark, title, year, authors, venue, chunks."""
+def cell(row: PaperRow, column: Column) -> str:
+    """The text of one cell: the venue shortened, the authors by the one author-list rule."""
     paper = row.paper
-    return (
-        "✓" if marked else " ",
-        terminal_safe(paper.title),  # shown, so made safe; filtering and sorting use the stored
-        str(paper.year or ""),
-        terminal_safe(authors_short(paper.authors)),
-        terminal_safe(paper.venue or ""),
-        str(row.chunks),
-    )
+    if column == "title":
+        return terminal_safe(
+            paper.title
+        )  # shown, so made safe; filtering and sorting use the stored
+    if column == "year":
+        return str(paper.year or "")
+    if column == "authors":
+        return terminal_safe(authors_short(paper.authors))
+    if column == "venue":
+        return terminal_safe(venue_short(paper.venue))
+    if column == "citekey":
+        return terminal_safe(paper.citekey or "")
+    return str(row.chunks)
+
+
+def cells(row: PaperRow, marked: bool, columns: Sequence[Column] = COLUMNS) -> list[str]:
+    """The table cells of a row: the mark, then `columns`."""
+    return ["✓" if marked else " ", *(cell(row, c) for c in columns)]

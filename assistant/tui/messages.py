@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Literal
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from assistant.app import SavedComparison, SavedSettings, StoredAnswer
     from assistant.app.library import IngestReport
     from assistant.tui.widgets.answer_view import AnswerView
-    from assistant.types import Conversation, ConversationSummary, PaperRow
+    from assistant.types import Comparison, Conversation, ConversationSummary, PaperRow
 
 
 # ---- the app ----------------------------------------------------------------------------------
@@ -29,6 +31,15 @@ class Notice(Message, bubble=False):
     message: str
     severity: Literal["information", "warning", "error"] = "error"
     timeout: float = 8
+
+
+@dataclass
+class NoteProposed(Message, bubble=False):
+    """Where a note would be saved (a free name in the notes folder), for the user to confirm
+    or change."""
+
+    item: Conversation | Comparison
+    path: Path
 
 
 @dataclass
@@ -58,10 +69,12 @@ class AnswerDone(Message, bubble=False):
 
 @dataclass
 class AnswerFailed(Message, bubble=False):
-    """The answer in `view` failed before it could finish."""
+    """The answer in `view` failed before it could finish; `llm_question` is set when the LLM
+    endpoint failed (the question can be answered offline)."""
 
     view: AnswerView
     message: str
+    llm_question: str | None = None
 
 
 # ---- the library screen -----------------------------------------------------------------------

@@ -1,10 +1,15 @@
 """The chat: questions at the bottom, answers streaming in above, their sources beside.
 
 Answers come from `app.answers.stream` in a thread worker, which posts each text piece to the
-screen as an `AnswerPiece` message, so the screen stays responsive.  `escape` sets the worker's
-cancel event: the engine stops, verifies what arrived and returns it marked incomplete.  Each
-finished answer is stored as a turn of the current conversation (by the application layer), and
-the turns so far are the history a follow-up question is answered with.
+screen as an `AnswerPiece` message, so the screen stays responsive.  `escape` abandons the answer
+at once: the view keeps what arrived, marked incomplete, and the next question can be asked
+straight away; the worker's cancel event is set, so the engine stops at its next piece, verifies
+what arrived and stores it (an endpoint that hangs without sending anything only delays that
+bookkeeping, never the UI).  Each finished answer is stored as a turn of the current
+conversation (by the application layer), and the turns so far are the history a follow-up
+question is answered with.  After an LLM failure, `ctrl+t` asks the same question offline.
+
+Below `NARROW` columns the sources pane folds away (`ctrl+b` brings it back).
 """
 
 from __future__ import annotations
@@ -12,28 +17,33 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Static
 
+from assistant.app.answers import cut_off_by_endpoint, is_llm_failure
 from assistant.text import year_text
-from assistant.tui.base import LitassistScreen, reported
+from assistant.tui.base import LitassistScreen, failure_message
 from assistant.tui.messages import AnswerDone, AnswerFailed, AnswerPiece
 from assistant.tui.widgets.answer_view import AnswerView
+from assistant.tui.widgets.question_input import QuestionInput
 from assistant.tui.widgets.sources_pane import SourcesPane
 from assistant.tui.widgets.status_line import StatusLine
-from assistant.types import Answer, AnswerDelta
+from assistant.types import Answer, AnswerDelta, AnswerMode
 
 if TYPE_CHECKING:
     from assistant.types import Conversation
 
 WELCOME = (
     "Ask a question about your papers; answers cite their sources as [1], [2]…\n"
-    "enter ask · esc cancel · ctrl+r citations · ctrl+l library · ctrl+o conversations · "
-    "ctrl+p all commands · f1 help"
+    "enter ask · ↑ earlier questions · esc cancel · ctrl+r citations · ctrl+l library · "
+    "ctrl+o conversations · ctrl+p all commands · f1 help"
 )
+NARROW = 100  # below this many columns the sources pane folds away
+ABANDONED = "Cancelled; what arrived is kept."
+OFFLINE_HINT = "press ctrl+t for the offline answer"
 
 
 def answer_with_references(answer: Answer) -> str:
@@ -54,6 +64,12 @@ class ChatScreen(LitassistScreen):
         Binding("escape", "cancel", "Cancel", tooltip="Stop the answer, keep what arrived"),
         Binding("ctrl+r", "citations", "Citations", tooltip="Choose a citation: its source shows"),
         Binding("ctrl+b", "toggle_sources", "Sources", tooltip="Show or hide the sources pane"),
+        Binding(
+            "ctrl+t",
+            "offline_answer",
+            "Offline answer",
+            tooltip="Ask the last question again in offline extractive mode",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -62,15 +78,33 @@ class ChatScreen(LitassistScreen):
         self.history: list[Answer] = []
         self._cancel: threading.Event | None = None
         self._live_view: AnswerView | None = None
+        self._abandoned: set[AnswerView] = set()
+        # The cancel events of answer workers still running (abandoned ones included): the
+        # app must not wait for them when it exits.
+        self.running: set[threading.Event] = set()
+        self.failed_question: str | None = None  # the question an LLM failure left unanswered
+        self._narrow: bool | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             with VerticalScroll(id="transcript"):
                 yield Static(WELCOME, id="welcome")
             yield SourcesPane(id="sources")
-        yield Input(placeholder="Ask about your papers…", id="question")
+        yield QuestionInput(
+            placeholder="Ask about your papers…  (↑ earlier questions)", id="question"
+        )
         yield StatusLine(id="status")
         yield Footer()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Fold the sources pane away below `NARROW` columns (and back above); ctrl+b still
+        shows or hides it at any width."""
+        narrow = event.size.width < NARROW
+        if narrow != self._narrow:
+            self._narrow = narrow
+            self.set_class(narrow, "-narrow")
+            self.query_one(SourcesPane).display = not narrow
+            self.query_one(Footer).compact = narrow
 
     def on_mount(self) -> None:
         self.query_one("#question", Input).focus()
@@ -96,6 +130,8 @@ class ChatScreen(LitassistScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel":
             return self.answering
+        if action == "offline_answer":
+            return self.failed_question is not None and not self.answering
         return True
 
     # ---- asking ---------------------------------------------------------------------------
@@ -107,11 +143,14 @@ class ChatScreen(LitassistScreen):
         if await self.ask(question):
             event.input.clear()
 
-    async def ask(self, question: str) -> bool:
-        """Start answering `question`; False when an answer is still running."""
+    async def ask(self, question: str, *, mode: AnswerMode | None = None) -> bool:
+        """Start answering `question` (`mode` "extractive": offline whatever the settings);
+        False when an answer is still running."""
         if self.answering:
             self.notify("An answer is still streaming; press esc to cancel it.", severity="warning")
             return False
+        self.query_one(QuestionInput).remember(question)
+        self.failed_question = None
         transcript = self.query_one("#transcript", VerticalScroll)
         for welcome in self.query("#welcome"):
             await welcome.remove()
@@ -122,7 +161,8 @@ class ChatScreen(LitassistScreen):
         self._live_view = view
         self.refresh_bindings()
         self.litassist.activity = "answering…"
-        self._answer(question, view, self._cancel, tuple(self.history), self.conversation_id)
+        self.running.add(self._cancel)
+        self._answer(question, view, self._cancel, tuple(self.history), self.conversation_id, mode)
         return True
 
     @work(thread=True, group="answer", exit_on_error=False)
@@ -133,23 +173,35 @@ class ChatScreen(LitassistScreen):
         cancel: threading.Event,
         history: tuple[Answer, ...],
         conversation_id: str | None,
+        mode: AnswerMode | None,
     ) -> None:
         answers = self.services.answers
-        with reported(self.post_message, lambda text: AnswerFailed(view, text)):
+        try:
             for item in answers.stream(
-                question, conversation=conversation_id, history=history, cancel=cancel
+                question, conversation=conversation_id, history=history, cancel=cancel, mode=mode
             ):
                 if isinstance(item, AnswerDelta):
-                    self.post_message(AnswerPiece(view, item.text))
+                    if not cancel.is_set():
+                        self.post_message(AnswerPiece(view, item.text))
                 else:
                     self.post_message(AnswerDone(view, item))
+        except Exception as exc:  # one line in the view, never a crash (tui/base.py `reported`)
+            llm = is_llm_failure(exc)
+            self.post_message(AnswerFailed(view, failure_message(exc), question if llm else None))
+        finally:
+            self.running.discard(cancel)  # a set's discard is atomic: no lock needed
 
     async def on_answer_piece(self, message: AnswerPiece) -> None:
         await message.view.write(message.text)
 
     async def on_answer_done(self, message: AnswerDone) -> None:
-        self._finished()
         view, answer = message.view, message.stored.answer
+        if view in self._abandoned:  # esc'd earlier: show the verified text, nothing more
+            self._abandoned.discard(view)
+            if view.is_attached:
+                await view.finish(answer)
+            return
+        self._finished(view)
         if not view.is_attached:  # the chat was cleared meanwhile; the turn is stored anyway
             return
         if answer.conversation_id and answer.conversation_id != self.conversation_id:
@@ -159,32 +211,62 @@ class ChatScreen(LitassistScreen):
         await self.query_one(SourcesPane).show(answer)
         if message.stored.store_error:
             self.notify(message.stored.store_error, severity="warning")
-        if answer.error:
-            self.notify(answer.error, severity="warning", timeout=4)
+        if cut_off_by_endpoint(answer):
+            self._llm_failed(answer.question, answer.error or "the stream broke off")
+        elif answer.mode == "llm":
+            self.litassist.llm_failure = ""
 
     async def on_answer_failed(self, message: AnswerFailed) -> None:
-        self._finished()
-        if message.view.is_attached:
-            await message.view.fail(message.message)
-        self.notify(message.message, severity="error", timeout=8)
+        view = message.view
+        if view in self._abandoned:
+            self._abandoned.discard(view)
+            return
+        self._finished(view)
+        if view.is_attached:
+            await view.fail(message.message)  # said in place; a notification only if not seen
+        else:
+            self.notify(message.message, severity="error", timeout=8)
+        if message.llm_question is not None:
+            self._llm_failed(message.llm_question, message.message)
 
-    def _finished(self) -> None:
+    def _llm_failed(self, question: str, error: str) -> None:
+        """The endpoint failed: the status line says so, ctrl+t offers the offline answer."""
+        self.failed_question = question
+        self.litassist.llm_failure = error
+        self.refresh_bindings()
+        self.notify(f"The LLM endpoint failed; {OFFLINE_HINT}.", severity="warning", timeout=10)
+
+    def _finished(self, view: AnswerView | None = None) -> None:
+        if view is not None and view is not self._live_view:
+            return
         self._live_view = None
         self._cancel = None
         self.litassist.activity = ""
         self.refresh_bindings()
 
     # ---- actions --------------------------------------------------------------------------
-    def action_cancel(self) -> None:
-        if self._cancel is not None and self._live_view is not None:
-            self._cancel.set()
-            if self._live_view.is_attached:
-                self._live_view.set_note("cancelling…")
+    async def action_cancel(self) -> None:
+        """Abandon the running answer at once: keep what arrived, free the question box."""
+        view = self._live_view
+        if self._cancel is None or view is None:
+            return
+        self._cancel.set()
+        self._abandoned.add(view)
+        self._finished()
+        if view.is_attached:
+            await view.abandon(ABANDONED)
+
+    async def action_offline_answer(self) -> None:
+        question = self.failed_question
+        if question is None:
+            self.notify("Nothing to answer offline: no LLM answer failed.", severity="information")
+            return
+        await self.ask(question, mode="extractive")
 
     def stop_answering(self) -> None:
-        """Ask a running answer to stop (no UI update: used when the app closes)."""
-        if self._cancel is not None:
-            self._cancel.set()
+        """Ask every running answer to stop (no UI update: used when the app closes)."""
+        for cancel in list(self.running):
+            cancel.set()
 
     def action_citations(self) -> None:
         finished = [t for t in self.turns if t.answer is not None]
@@ -206,6 +288,12 @@ class ChatScreen(LitassistScreen):
             await pane.show(event.view.answer)
         pane.display = True
         pane.select(event.number, focus=event.focus)
+        if event.open and event.view.answer is not None:
+            source = next((s for s in event.view.answer.sources if s.number == event.number), None)
+            if source is not None:
+                from assistant.tui.screens.paper_detail import PaperDetailScreen
+
+                self.app.push_screen(PaperDetailScreen(source.paper))
 
     def copy_answer(self) -> None:
         answer = self.current_answer
@@ -225,7 +313,7 @@ class ChatScreen(LitassistScreen):
     # ---- conversations --------------------------------------------------------------------
     async def new_conversation(self) -> None:
         """Clear the chat; the next question starts a new conversation."""
-        self.action_cancel()
+        await self.action_cancel()
         self.conversation_id = None
         self.history = []
         transcript = self.query_one("#transcript", VerticalScroll)
@@ -236,7 +324,7 @@ class ChatScreen(LitassistScreen):
 
     async def load_conversation(self, conversation: Conversation) -> None:
         """Show a stored conversation; follow-ups continue it."""
-        self.action_cancel()
+        await self.action_cancel()
         self.conversation_id = conversation.id
         self.history = list(conversation.turns)
         transcript = self.query_one("#transcript", VerticalScroll)

@@ -1,6 +1,7 @@
 """Compare: the marked papers side by side, one row per paper and one column per aspect, each
 cell with its citations; the synthesis below; moving through the table shows a cell's evidence
-(its passage highlighted in the paper's abstract) beside the synthesis."""
+(its passage highlighted in the paper's abstract) beside the synthesis, or under it below
+`NARROW` columns, where the table's columns narrow too so every aspect stays on screen."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -38,6 +39,20 @@ if TYPE_CHECKING:
 
 PAPER_WIDTH = 24
 MIN_CELL_WIDTH = 16
+NARROW = 100
+NARROW_PAPER_WIDTH = 14
+NARROW_MIN_CELL_WIDTH = 8
+NARROW_ROW_HEIGHT = 3  # cells cut to three lines below NARROW: the evidence pane shows them whole
+
+
+def table_widths(width: int, aspects: int) -> tuple[int, int]:
+    """(paper column, each aspect column) for a screen `width` wide: every column fits."""
+    narrow = width < NARROW
+    paper = NARROW_PAPER_WIDTH if narrow else PAPER_WIDTH
+    smallest = NARROW_MIN_CELL_WIDTH if narrow else MIN_CELL_WIDTH
+    # Each column has a cell of padding on either side; the table keeps a scrollbar's width.
+    cell = (width - paper - 2 - 2) // max(1, aspects) - 2
+    return paper, max(smallest, cell)
 
 
 class CompareScreen(LitassistScreen):
@@ -50,6 +65,7 @@ class CompareScreen(LitassistScreen):
         super().__init__(id="compare")
         self.papers = list(papers)
         self.comparison: Comparison | None = None
+        self._widths: tuple[int, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(f"Comparing {len(self.papers)} papers…", id="compare-title")
@@ -106,25 +122,37 @@ class CompareScreen(LitassistScreen):
             return
         self.export_item(self.comparison)
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+        self.query_one(Footer).compact = event.size.width < NARROW
+        if self.comparison is not None:
+            widths = table_widths(event.size.width, len(self.comparison.aspects))
+            if widths != self._widths:
+                cursor = self.query_one(DataTable).cursor_coordinate
+                self._fill_table(self.comparison, event.size.width)
+                self.query_one(DataTable).move_cursor(row=cursor.row, column=cursor.column)
+
+    def _fill_table(self, comparison: Comparison, width: int) -> None:
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        self._widths = paper_width, cell_width = table_widths(width, len(comparison.aspects))
+        height = NARROW_ROW_HEIGHT if width < NARROW else None
+        table.add_column("Paper", key="paper", width=paper_width)
+        for name in comparison.aspects:
+            table.add_column(aspect_label(name), key=name, width=cell_width)
+        for paper in comparison.papers:
+            label = terminal_safe(f"{paper.title} ({year_text(paper.year)})")
+            cells = [cell_text(comparison.cell(paper.id, a)) for a in comparison.aspects]
+            table.add_row(Text(label, style="bold"), *cells, key=paper.id, height=height)
+
     async def show(self, comparison: Comparison) -> None:
         self.litassist.activity = ""
         if not self.is_attached:
             return
         self.comparison = comparison
         self.query_one("#compare-title", Static).update(comparison_summary(comparison))
+        self._fill_table(comparison, self.size.width or self.app.size.width)
         table = self.query_one(DataTable)
-        table.clear(columns=True)
-        width = max(
-            MIN_CELL_WIDTH,
-            (self.size.width - PAPER_WIDTH - 4) // max(1, len(comparison.aspects)) - 2,
-        )
-        table.add_column("Paper", key="paper", width=PAPER_WIDTH)
-        for name in comparison.aspects:
-            table.add_column(aspect_label(name), key=name, width=width)
-        for paper in comparison.papers:
-            label = terminal_safe(f"{paper.title} ({year_text(paper.year)})")
-            cells = [cell_text(comparison.cell(paper.id, a)) for a in comparison.aspects]
-            table.add_row(Text(label, style="bold"), *cells, key=paper.id, height=None)
         table.loading = False
         await self.query_one("#synthesis", Markdown).update(synthesis_markdown(comparison))
         table.move_cursor(row=0, column=1)  # its CellHighlighted shows the first cell's evidence

@@ -1,4 +1,5 @@
-"""Past conversations: reopen one (its turns become the history of follow-ups) or start anew."""
+"""Past conversations: reopen one (its turns become the history of follow-ups), start anew, or
+delete one after a confirmation (deleting the open one clears the chat)."""
 
 from __future__ import annotations
 
@@ -12,29 +13,44 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from assistant.terminal_safe import terminal_safe
+from assistant.text import clip
 from assistant.tui.base import LitassistScreen
 from assistant.tui.messages import ConversationDeleted, ConversationOpened, ConversationsListed
+from assistant.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from assistant.types import ConversationSummary
 
 
+PREVIEW_WIDTH = 100
+
+
 def conversation_option(summary: ConversationSummary) -> Option:
-    when = summary.updated_at.strftime("%Y-%m-%d %H:%M")
+    """Title; date, turns and the last question; the start of the first answer (so two
+    conversations that began with the same question can be told apart)."""
+    when = summary.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
     turns = f"{summary.turns} turn{'s' if summary.turns != 1 else ''}"
-    title = terminal_safe(summary.title)
-    label = Content.assemble((title, "bold"), "\n", (f"{when} · {turns}", "$text-muted"))
+    facts = f"{when} · {turns}"
     if summary.last_question and summary.last_question != summary.title:
-        last = terminal_safe(summary.last_question)
-        label = Content.assemble(label, ("  · last: " + last, "$text-muted"))
-    return Option(label, id=summary.id)
+        facts += f" · last: {clip(terminal_safe(summary.last_question), 60)}"
+    parts: list[str | tuple[str, str]] = [
+        (terminal_safe(summary.title), "bold"),
+        "\n",
+        (facts, "$text-muted"),
+    ]
+    if summary.first_answer:
+        parts += [
+            "\n",
+            (clip(terminal_safe(summary.first_answer), PREVIEW_WIDTH), "italic $text-muted"),
+        ]
+    return Option(Content.assemble(*parts), id=summary.id)
 
 
 class ConversationsScreen(LitassistScreen):
     BINDINGS = [  # noqa: RUF012
         Binding("escape", "back", "Back", tooltip="Back to the chat"),
         Binding("n", "new", "New conversation", tooltip="Start a new conversation"),
-        Binding("d", "delete", "Delete", tooltip="Delete the highlighted conversation"),
+        Binding("d", "delete", "Delete", tooltip="Delete the highlighted conversation (asks)"),
     ]
 
     def __init__(self) -> None:
@@ -96,8 +112,28 @@ class ConversationsScreen(LitassistScreen):
         if options.highlighted is None:
             return
         option = options.get_option_at_index(options.highlighted)
-        if option.id:
-            self.delete(option.id)
+        summary = next((s for s in self.summaries if s.id == option.id), None)
+        if summary is None:
+            return
+        turns = f"{summary.turns} turn{'s' if summary.turns != 1 else ''}"
+        opened = (
+            " It is open in the chat, which will be cleared." if self._is_open(summary.id) else ""
+        )
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.delete(summary.id)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete “{clip(summary.title, 60)}”?",
+                f"Its {turns} will be gone; this cannot be undone.{opened}",
+            ),
+            confirmed,
+        )
+
+    def _is_open(self, conversation_id: str) -> bool:
+        return self.litassist.chat.conversation_id == conversation_id
 
     @work(thread=True, exclusive=True, group="conversations", exit_on_error=False)
     def delete(self, conversation_id: str) -> None:
@@ -105,11 +141,9 @@ class ConversationsScreen(LitassistScreen):
             self.services.answers.delete_conversation(conversation_id)
             self.post_message(ConversationDeleted(conversation_id))
 
-    def on_conversation_deleted(self, message: ConversationDeleted) -> None:
-        conversation_id = message.conversation_id
-        chat = self.litassist.chat
-        if chat.conversation_id == conversation_id:
-            chat.conversation_id = None  # the chat stays; its next question starts a new one
-            chat.history = []
+    async def on_conversation_deleted(self, message: ConversationDeleted) -> None:
+        if self._is_open(message.conversation_id):
+            await self.litassist.chat.new_conversation()  # its turns must not stay on screen
+            self.query_one(OptionList).focus()
         self.notify("Conversation deleted.")
         self.load()

@@ -45,6 +45,7 @@ def help_sections() -> list[Content]:
     from assistant.tui.screens.conversations import ConversationsScreen
     from assistant.tui.screens.library import LibraryScreen
     from assistant.tui.screens.settings import SettingsScreen
+    from assistant.tui.widgets.answer_view import CitationList
 
     everywhere: list[BindingType] = [
         *LitassistApp.BINDINGS,
@@ -53,7 +54,15 @@ def help_sections() -> list[Content]:
     ]
     return [
         keys_section("Everywhere", everywhere),
-        keys_section("Chat", [Binding("enter", "ask", "Ask the question"), *ChatScreen.BINDINGS]),
+        keys_section(
+            "Chat",
+            [
+                Binding("enter", "ask", "Ask the question"),
+                Binding("up,down", "recall", "Earlier questions, back to what you typed"),
+                *ChatScreen.BINDINGS,
+                *(b for b in CitationList.BINDINGS if isinstance(b, Binding)),
+            ],
+        ),
         keys_section(
             "Library", [*LibraryScreen.BINDINGS, Binding("enter", "open", "Read the abstract")]
         ),

@@ -4,17 +4,28 @@ mark papers to compare, ingest a file with a progress bar."""
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from assistant.errors import LibraryNotFoundError
 from assistant.tui.base import LitassistScreen, reported
-from assistant.tui.library_rows import COLUMNS, Column, cells, filter_rows, sort_rows
+from assistant.tui.library_rows import (
+    COLUMNS,
+    LABELS,
+    NARROW,
+    Column,
+    cells,
+    column_widths,
+    filter_rows,
+    sort_rows,
+)
 from assistant.tui.messages import IngestDone, IngestFailed, IngestProgress, PapersLoaded
 from assistant.tui.screens.paper_detail import PaperDetailScreen
 from assistant.tui.screens.path_prompt import PathPromptScreen
@@ -24,13 +35,21 @@ if TYPE_CHECKING:
     from assistant.app.library import IngestReport
     from assistant.types import Paper, PaperRow
 
-WIDTHS = {"title": 56, "year": 4, "authors": 22, "venue": 16, "chunks": 6}
-LABELS = {"title": "Title", "year": "Year", "authors": "Authors", "venue": "Venue"}
+
+@dataclass
+class LibraryView:
+    """What the library screen keeps between visits (the app holds it): filter, sort, marks."""
+
+    query: str = ""
+    sort_column: Column = "year"
+    descending: bool = True
+    marked: set[str] = field(default_factory=set)
 
 
 class LibraryScreen(LitassistScreen):
     BINDINGS = [  # noqa: RUF012
-        Binding("escape", "back", "Back", tooltip="Back to the chat"),
+        Binding("escape", "back", "Back", tooltip="In the filter: clear it; else back to the chat"),
+        Binding("down", "into_table", "Table", show=False, tooltip="From the filter to the table"),
         Binding("slash", "focus_filter", "Filter", tooltip="Filter as you type"),
         Binding("space", "mark", "Mark", tooltip="Mark or unmark for comparing"),
         Binding("c", "compare", "Compare marked", tooltip="Compare the marked papers"),
@@ -39,32 +58,65 @@ class LibraryScreen(LitassistScreen):
         Binding("i", "ingest", "Ingest", tooltip="Ingest a file or folder"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, view: LibraryView | None = None) -> None:
         super().__init__(id="library")
+        self.view = view if view is not None else LibraryView()
         self.rows: list[PaperRow] = []
         self.shown: list[PaperRow] = []
-        self.marked: set[str] = set()
-        self.sort_column: Column = "year"
-        self.descending = True
         self.loaded = False
+        self._widths: dict[Column, int] = {}
+
+    # The view's fields, by their old names (the screen's state is the view the app keeps).
+    @property
+    def marked(self) -> set[str]:
+        return self.view.marked
+
+    @property
+    def sort_column(self) -> Column:
+        return self.view.sort_column
+
+    @property
+    def descending(self) -> bool:
+        return self.view.descending
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Filter by title, author, venue, year…  (/)", id="filter")
+        yield Input(
+            self.view.query,
+            placeholder="Filter by title, author, venue, year, citekey…  (/)",
+            id="filter",
+        )
         yield Static("Loading the library…", id="library-summary")
-        table: DataTable[str] = DataTable(id="papers", cursor_type="row", zebra_stripes=True)
-        table.add_column("✓", key="mark", width=1)
-        for column in COLUMNS:
-            label = LABELS.get(column, column.title())
-            table.add_column(label, key=column, width=WIDTHS[column])
-        yield table
-        yield ProgressBar(id="ingest-progress", show_eta=False)
+        yield DataTable(id="papers", cursor_type="row", zebra_stripes=True)
+        with Horizontal(id="ingest-row"):
+            yield ProgressBar(id="ingest-progress", show_eta=False)
+            yield Static("", id="ingest-label")
         yield StatusLine(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(ProgressBar).display = False
+        self.query_one("#ingest-row").display = False
+        self._set_columns(self.size.width or self.app.size.width)
         self.query_one(DataTable).focus()
         self.load()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one(Footer).compact = event.size.width < NARROW
+        if column_widths(event.size.width) != self._widths:
+            self._set_columns(event.size.width)
+            self.refresh_table()
+
+    def _set_columns(self, width: int) -> None:
+        """(Re)build the columns for a screen `width` wide: the title takes the free width."""
+        self._widths = column_widths(width)
+        table: DataTable[str] = self.query_one(DataTable)
+        table.clear(columns=True)
+        table.add_column("✓", key="mark", width=1)
+        for column, size in self._widths.items():
+            table.add_column(LABELS[column], key=column, width=size)
+
+    @property
+    def columns(self) -> list[Column]:
+        return [c for c in COLUMNS if c in self._widths]
 
     # ---- loading --------------------------------------------------------------------------
     @work(thread=True, group="library-rows", exclusive=True, exit_on_error=False)
@@ -80,7 +132,7 @@ class LibraryScreen(LitassistScreen):
         self.rows = rows
         self.loaded = True
         known = {r.paper.id for r in rows}
-        self.marked &= known
+        self.view.marked &= known
         self.refresh_table()
 
     def refresh_table(self) -> None:
@@ -88,10 +140,12 @@ class LibraryScreen(LitassistScreen):
         table = self.query_one(DataTable)
         current = self.cursor_paper
         query = self.query_one("#filter", Input).value
+        self.view.query = query
         self.shown = sort_rows(filter_rows(self.rows, query), self.sort_column, self.descending)
         table.clear()
+        columns = self.columns
         for row in self.shown:
-            table.add_row(*cells(row, row.paper.id in self.marked), key=row.paper.id)
+            table.add_row(*cells(row, row.paper.id in self.marked, columns), key=row.paper.id)
         if current is not None:
             for index, row in enumerate(self.shown):
                 if row.paper.id == current.id:
@@ -100,8 +154,14 @@ class LibraryScreen(LitassistScreen):
         self._summary()
 
     def _summary(self) -> None:
+        query = self.query_one("#filter", Input).value.strip()
         if not self.rows:
             text = "The library is empty: press i to ingest a file (BibTeX, RIS, CSL-JSON, …)."
+        elif not self.shown:
+            text = (
+                f"No paper matches “{query}” (of {len(self.rows)}); "
+                "esc clears the filter, accents and case do not matter."
+            )
         else:
             arrow = "↓" if self.descending else "↑"
             text = (
@@ -138,10 +198,10 @@ class LibraryScreen(LitassistScreen):
 
     def sort_by(self, column: Column) -> None:
         if column == self.sort_column:
-            self.descending = not self.descending
+            self.view.descending = not self.view.descending
         else:
-            self.sort_column = column
-            self.descending = column in ("year", "chunks")
+            self.view.sort_column = column
+            self.view.descending = column in ("year", "chunks")
         self.refresh_table()
 
     @on(DataTable.RowSelected)
@@ -152,7 +212,22 @@ class LibraryScreen(LitassistScreen):
 
     # ---- actions --------------------------------------------------------------------------
     def action_back(self) -> None:
+        """esc in the filter clears it (then goes to the table); esc in the table leaves, the
+        filter kept for the next visit."""
+        box = self.query_one("#filter", Input)
+        if box.has_focus:
+            if box.value:
+                box.clear()
+            else:
+                self.query_one(DataTable).focus()
+            return
         self.app.pop_screen()
+
+    def action_into_table(self) -> None:
+        """Down in the filter moves into the table (the table handles its own Down)."""
+        table = self.query_one(DataTable)
+        if self.query_one("#filter", Input).has_focus and self.shown:
+            table.focus()
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
@@ -192,7 +267,8 @@ class LibraryScreen(LitassistScreen):
             path = Path(value).expanduser()
             bar = self.query_one(ProgressBar)
             bar.update(total=None, progress=0)
-            bar.display = True
+            self.query_one("#ingest-label", Static).update(f"reading {path.name}…")
+            self.query_one("#ingest-row").display = True
             self.litassist.activity = f"ingesting {path.name}…"
             self.ingest(path)
 
@@ -210,10 +286,12 @@ class LibraryScreen(LitassistScreen):
             post(IngestDone(self.services.library.ingest([path], progress)))
 
     def show_progress(self, done: int, total: int) -> None:
+        """`done` of `total` papers stored (the total grows while the file is still read)."""
         self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+        self.query_one("#ingest-label", Static).update(f"{done} of {total} papers stored")
 
     def ingest_ended(self, report: IngestReport | None) -> None:
         """Hide the progress bar; after a finished ingest, reload the table."""
-        self.query_one(ProgressBar).display = False
+        self.query_one("#ingest-row").display = False
         if report is not None:
             self.load()

@@ -1,11 +1,14 @@
-"""Settings: endpoint, model, answer mode, k and theme, saved to the config file.
+"""Settings: endpoint, model, answer mode, k, theme and the notes folder, saved to the config
+file.
 
 The API key is never shown or saved here (it stays in the environment); saving validates the
-values, writes the TOML config atomically in a worker, then applies them to the running app.
+values and writes only those the user changed (a default left alone stays a default, so a later
+version's defaults apply), atomically, in a worker, then applies them to the running app.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -17,6 +20,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 from assistant.errors import LitassistError
 from assistant.tui.base import LitassistScreen
 from assistant.tui.messages import SettingsSaved
+from assistant.tui.screens.path_prompt import PathInput
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -28,18 +32,33 @@ MODES = [
 ]
 
 
-def form_values(endpoint: str, model: str, mode: str, k: str, theme: str) -> dict[str, Any]:
-    """The form's values as settings to save (empty endpoint clears it)."""
+def form_values(
+    endpoint: str, model: str, mode: str, k: str, theme: str, notes_dir: str | None = None
+) -> dict[str, Any]:
+    """The form's values as settings (empty endpoint clears it; `~` allowed in the folder)."""
     try:
         number = int(k)
     except ValueError as exc:
-        raise LitassistError(f"k must be a whole number, not {k!r}.") from exc
-    return {
+        raise LitassistError(f"k must be a whole number (1 to 100), not {k!r}.") from exc
+    values: dict[str, Any] = {
         "openai_base_url": endpoint.strip() or None,
         "model": model.strip(),
         "answer_mode": mode,
         "k": number,
         "theme": theme,
+    }
+    if notes_dir is not None and notes_dir.strip():
+        values["notes_dir"] = str(Path(notes_dir.strip()).expanduser())
+    return values
+
+
+def changed_values(values: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """Only the values that differ from the settings in effect: what to save."""
+    current = settings.model_dump()
+    return {
+        key: value
+        for key, value in values.items()
+        if str(current.get(key)) != str(value) and current.get(key) != value
     }
 
 
@@ -79,6 +98,9 @@ class SettingsScreen(LitassistScreen):
             yield Input(str(settings.k), type="integer", id="k")
             yield Label("Theme")
             yield Select([(t, t) for t in themes], value=theme, allow_blank=False, id="theme")
+            yield Label("Notes folder (ctrl+s saves notes here)")
+            yield PathInput(str(settings.notes_dir), placeholder="~/Documents/litassist")
+            yield Static("tab completes the path", classes="hint")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
@@ -95,14 +117,19 @@ class SettingsScreen(LitassistScreen):
             str(self.query_one("#mode", Select).value),
             self.query_one("#k", Input).value,
             str(self.query_one("#theme", Select).value),
+            self.query_one(PathInput).value,
         )
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         try:
-            values = self.values()
+            values = changed_values(self.values(), self.services.settings)
         except LitassistError as exc:
             self.notify(str(exc), severity="error")
+            return
+        if not values:
+            self.app.notify("Nothing changed; nothing saved.")
+            self.app.pop_screen()
             return
         self.save(values)
 

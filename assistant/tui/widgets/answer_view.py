@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
@@ -38,8 +39,8 @@ def answer_notes(answer: Answer) -> Content:
     if not answer.complete:
         error = terminal_safe(answer.error or "Incomplete answer.")
         lines.append(Content.styled(f"⏹ {error}", "$text-warning"))
-    if answer.abstained:
-        lines.append(Content.styled("The sources do not answer this question.", "$text-warning"))
+    # An abstention says why in its own text, and the sources pane lists the nearest papers:
+    # nothing to repeat here.
     unsupported = answer.unsupported_sentences
     if unsupported and not answer.abstained:
         count = f"{len(unsupported)} of {len(answer.sentences)} sentences unsupported"
@@ -60,17 +61,38 @@ def answer_notes(answer: Answer) -> Content:
     return Content("\n").join(lines)
 
 
+MOVE = Binding.Group("Choose", compact=True)
+
+
+class CitationList(OptionList):
+    """The cited sources under an answer: citation mode, with its keys in the footer."""
+
+    BINDINGS = [  # noqa: RUF012  (Textual's class-level declaration)
+        Binding("up", "cursor_up", "Previous", key_display="↑", group=MOVE),
+        Binding("down", "cursor_down", "Next", key_display="↓", group=MOVE),
+        Binding("enter", "select", "Open paper", tooltip="In the citations: open the paper"),
+        Binding("escape", "leave", "Back to question", tooltip="In the citations: back to asking"),
+    ]
+
+    def action_leave(self) -> None:
+        self.screen.query_one("#question").focus()
+
+
 class AnswerView(Vertical):
     """A question and its answer; `write` streams text in, `finish` shows the verified answer."""
 
     class CitationChosen(Message):
-        """A citation of this answer was highlighted (`focus=False`) or selected (`focus=True`)."""
+        """A citation of this answer was highlighted (`focus=False`), clicked (`focus=True`:
+        its source gets the focus) or chosen with enter (`open=True`: its paper opens)."""
 
-        def __init__(self, view: AnswerView, number: int, focus: bool) -> None:
+        def __init__(
+            self, view: AnswerView, number: int, focus: bool, *, open: bool = False
+        ) -> None:
             super().__init__()
             self.view = view
             self.number = number
             self.focus = focus
+            self.open = open
 
     def __init__(self, question: str, answer: Answer | None = None) -> None:
         super().__init__(classes="turn")
@@ -87,7 +109,7 @@ class AnswerView(Vertical):
         )
         yield Markdown(open_links=False, classes="answer-text")
         yield Static("answering…", classes="answer-notes")
-        yield OptionList(classes="citations")
+        yield CitationList(classes="citations")
 
     async def on_mount(self) -> None:
         self.query_one(OptionList).display = False
@@ -153,6 +175,13 @@ class AnswerView(Vertical):
         )
         options.display = bool(entries)
 
+    async def abandon(self, note: str) -> None:
+        """The user stopped waiting: keep what streamed, say so (a later `finish` may still
+        show the verified answer, when the worker gets its reply)."""
+        await self._stop_stream()
+        self.add_class("-incomplete")
+        self.set_note(f"⏹ {note}")
+
     async def fail(self, message: str) -> None:
         """The answer could not be produced: keep what streamed, say why."""
         await self._stop_stream()
@@ -180,7 +209,8 @@ class AnswerView(Vertical):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            self.post_message(self.CitationChosen(self, int(event.option.id), focus=True))
+            number = int(event.option.id)
+            self.post_message(self.CitationChosen(self, number, focus=False, open=True))
 
     @on(Markdown.LinkClicked)
     def _link(self, event: Markdown.LinkClicked) -> None:

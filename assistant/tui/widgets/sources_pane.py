@@ -23,6 +23,7 @@ SPAN_STYLES = {
     "passage": "underline",
 }
 SELECTED_STYLE = "reverse"
+NEAREST_SHOWN = 3  # papers listed beside an abstention
 
 
 def card_content(source: Source, spans: list[SourceSpan], selected: bool) -> Content:
@@ -45,6 +46,15 @@ def card_content(source: Source, spans: list[SourceSpan], selected: bool) -> Con
         parts += ["\n", (byline, "$text-muted")]
     parts += ["\n", abstract]
     return Content.assemble(*parts)
+
+
+def nearest_sources(sources: Sequence[Source], limit: int = NEAREST_SHOWN) -> list[Source]:
+    """The best-ranked passage of each of the first `limit` papers retrieved."""
+    seen: dict[str, Source] = {}
+    for source in sources:
+        if source.paper.id not in seen:
+            seen[source.paper.id] = source
+    return list(seen.values())[:limit]
 
 
 class SourceCard(Static, can_focus=True):
@@ -88,6 +98,11 @@ class SourcesPane(VerticalScroll):
             await self.show_sources((), (), self.placeholder)
             return
         cited = answer.cited_sources
+        if answer.abstained and not cited:
+            await self.show_sources(
+                nearest_sources(answer.sources), (), "Nearest papers (none answers this)"
+            )
+            return
         title = f"Sources · {len(cited)} cited of {len(answer.sources)} retrieved"
         note = "" if cited else "This answer cites no source."
         await self.show_sources(cited, answer.citations, title, note)

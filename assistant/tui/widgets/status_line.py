@@ -27,9 +27,16 @@ def mode_label(settings: Settings) -> tuple[str, str]:
 
 
 def status_content(
-    settings: Settings, paper_count: int | None, library_note: str, activity: str
+    settings: Settings,
+    paper_count: int | None,
+    library_note: str,
+    activity: str,
+    llm_failure: str = "",
 ) -> Content:
     mode, mode_style = mode_label(settings)
+    if llm_failure and settings.effective_mode == "llm":
+        # Not a green dot after a failure: the endpoint is named failing until it answers.
+        mode, mode_style = f"{mode} failing · ctrl+t offline answer", "bold $text-error"
     parts: list[str | tuple[str, str]] = [("● ", mode_style), (mode, mode_style), "  │  "]
     if library_note:
         parts.append((library_note, "$text-muted"))
@@ -44,12 +51,18 @@ def status_content(
 class StatusLine(Static):
     def on_mount(self) -> None:
         app = litassist_app(self)
-        for name in ("paper_count", "library_note", "activity", "settings_version"):
+        for name in ("paper_count", "library_note", "activity", "settings_version", "llm_failure"):
             self.watch(app, name, self._changed, init=False)
         self._changed()
 
     def _changed(self, *_: object) -> None:
         app = litassist_app(self)
         self.update(
-            status_content(app.services.settings, app.paper_count, app.library_note, app.activity)
+            status_content(
+                app.services.settings,
+                app.paper_count,
+                app.library_note,
+                app.activity,
+                app.llm_failure,
+            )
         )
