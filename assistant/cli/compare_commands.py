@@ -118,6 +118,15 @@ def _print_table(comparison: Comparison) -> None:
     help="Citation style of --format md.",
 )
 @click.option("--no-save", is_flag=True, help="Do not store the comparison.")
+@click.option(
+    "--collection",
+    "collections",
+    multiple=True,
+    help="--topic: only papers in this collection or its sub-collections (repeatable: any).",
+)
+@click.option(
+    "--tag", "tags", multiple=True, help="--topic: only papers with this tag (repeatable: all)."
+)
 @click.pass_context
 def compare(
     ctx: click.Context,
@@ -129,6 +138,8 @@ def compare(
     fmt: str,
     style: CitationStyle,
     no_save: bool,
+    collections: tuple[str, ...],
+    tags: tuple[str, ...],
 ) -> None:
     """Compare papers side by side: one row per paper, one cited cell per aspect, a synthesis.
 
@@ -146,7 +157,14 @@ def compare(
         app.library.open()
         if app.settings.answer_mode == "auto" and not app.settings.llm_configured:
             click.echo(OFFLINE_NOTICE, err=True)
-        made = app.comparisons.compare(refs, topic=topic, n=n, aspects=aspects, save=not no_save)
+        from assistant.app import Scope
+
+        if (collections or tags) and topic is None:
+            raise LitassistError("--collection and --tag narrow a --topic comparison; add one.")
+        scope = Scope(collections=collections, tags=tags)
+        made = app.comparisons.compare(
+            refs, topic=topic, n=n, aspects=aspects, save=not no_save, scope=scope
+        )
         comparison = made.comparison
         if made.store_error:
             raise LitassistError(made.store_error)

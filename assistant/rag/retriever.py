@@ -1,14 +1,19 @@
 """Hybrid retrieval: dense (Chroma) and lexical (BM25) candidates, fused (`hybrid.Fusion`).
 
-Filters (year range, paper ids) apply to both retrievers before fusion, so a filtered search
-returns the best passages *within* the filter rather than a filtered top-k.
+Filters (year range, paper ids, collections and tags) apply to both retrievers before fusion,
+so a filtered search returns the best passages *within* the filter rather than a filtered
+top-k.  Collections and tags are turned into paper ids first (`LabelIndex`: one pass over the
+catalog's labels per library version, then a dictionary walk), so both stores filter on the
+one thing they index: the paper id of each chunk.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from assistant.labels import LabelSelection
 from assistant.rag.hybrid import Fusion, fuse, group_by_paper, make_passages
 from assistant.store.library import Library
 from assistant.types import PaperHit, Passage
@@ -22,6 +27,12 @@ class SearchFilters:
     year_from: int | None = None
     year_to: int | None = None
     paper_ids: tuple[str, ...] | None = None
+    collections: tuple[str, ...] = ()  # any of these Zotero collections (or sub-collections)
+    tags: tuple[str, ...] = ()  # every one of these tags
+
+    @property
+    def labels(self) -> LabelSelection:
+        return LabelSelection(self.collections, self.tags)
 
     def chroma_where(self) -> dict[str, Any] | None:
         clauses: list[dict[str, Any]] = []
@@ -45,6 +56,18 @@ class HybridRetriever:
         self.library = library
         self.candidates = candidates
         self.fusion = fusion or Fusion()
+        self.labels = LabelIndex(library)
+
+    def resolve(self, filters: SearchFilters | None) -> SearchFilters:
+        """`filters` with collections and tags replaced by the paper ids they select."""
+        filters = filters or SearchFilters()
+        if not filters.labels:
+            return filters
+        selected = self.labels.select(filters.labels)
+        if filters.paper_ids is not None:
+            chosen = set(selected)
+            selected = tuple(pid for pid in filters.paper_ids if pid in chosen)
+        return SearchFilters(filters.year_from, filters.year_to, selected)
 
     def passages(
         self,
@@ -55,7 +78,7 @@ class HybridRetriever:
         mode: SearchMode = "hybrid",
     ) -> list[Passage]:
         """The `n` best passages for `query`, best first."""
-        filters = filters or SearchFilters()
+        filters = self.resolve(filters)
         if filters.paper_ids is not None and not filters.paper_ids:
             return []
         depth = max(self.candidates, n)
@@ -85,3 +108,31 @@ class HybridRetriever:
         passages = self.passages(query, max(self.candidates, k * 4), filters=filters, mode=mode)
         papers = self.library.catalog.get_many({p.chunk.paper_id for p in passages})
         return group_by_paper(passages, papers, per_paper=per_paper)[:k]
+
+
+class LabelIndex:
+    """Paper id -> (collections, tags) of the papers that have any, rebuilt when the catalog's
+    version changes; a selection is a walk over it (a 10k-paper library: a few milliseconds).
+
+    Kept here, not as a store query: the embedded catalog keeps labels as JSON columns and the
+    server catalog inside each record, so one pass over `catalog.labels()` serves both.
+    """
+
+    def __init__(self, library: Library) -> None:
+        self._library = library
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._labels: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+    def select(self, selection: LabelSelection) -> tuple[str, ...]:
+        labels = self._current()
+        return tuple(pid for pid, (cols, tags) in labels.items() if selection.matches(cols, tags))
+
+    def _current(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        catalog = self._library.catalog
+        with self._lock:
+            version = catalog.version()
+            if version != self._version:
+                self._labels = catalog.labels()
+                self._version = version
+            return self._labels

@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Literal
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from assistant.app import SavedComparison, SavedSettings, StoredAnswer
+    from assistant.app import (
+        AddedPaper,
+        EnrichResult,
+        FoundPaper,
+        SavedComparison,
+        SavedSettings,
+        StoredAnswer,
+    )
     from assistant.app.library import IngestReport
     from assistant.tui.widgets.answer_view import AnswerView
     from assistant.types import Conversation, ConversationSummary, PaperRow
@@ -118,3 +125,24 @@ class ConversationDeleted(Message, bubble=False):
 @dataclass
 class SettingsSaved(Message, bubble=False):
     saved: SavedSettings
+
+
+# ---- the add-papers screen and enrichment (scholarly APIs) ------------------------------------
+@dataclass
+class HitsFound(Message, bubble=False):
+    found: list[FoundPaper]
+
+
+@dataclass
+class PapersAdded(Message, bubble=False):
+    added: list[AddedPaper]
+
+
+@dataclass
+class ScholarlyFailed(Message, bubble=False):
+    message: str
+
+
+@dataclass
+class PapersEnriched(Message, bubble=False):
+    result: EnrichResult

@@ -15,7 +15,14 @@ from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 from assistant.errors import LibraryNotFoundError
 from assistant.tui.base import LitassistScreen, reported
 from assistant.tui.library_rows import COLUMNS, Column, cells, filter_rows, sort_rows
-from assistant.tui.messages import IngestDone, IngestFailed, IngestProgress, PapersLoaded
+from assistant.tui.messages import (
+    IngestDone,
+    IngestFailed,
+    IngestProgress,
+    PapersEnriched,
+    PapersLoaded,
+    ScholarlyFailed,
+)
 from assistant.tui.screens.paper_detail import PaperDetailScreen
 from assistant.tui.screens.path_prompt import PathPromptScreen
 from assistant.tui.widgets.status_line import StatusLine
@@ -37,6 +44,8 @@ class LibraryScreen(LitassistScreen):
         Binding("s", "sort", "Sort", tooltip="Sort by the next column (or click a header)"),
         Binding("r", "reverse", "Reverse", tooltip="Reverse the order"),
         Binding("i", "ingest", "Ingest", tooltip="Ingest a file or folder"),
+        Binding("a", "add_papers", "Add papers", tooltip="Search the scholarly APIs and add"),
+        Binding("e", "enrich", "Enrich", tooltip="Fill gaps of the marked papers from OpenAlex"),
     ]
 
     def __init__(self) -> None:
@@ -49,7 +58,10 @@ class LibraryScreen(LitassistScreen):
         self.loaded = False
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Filter by title, author, venue, year…  (/)", id="filter")
+        yield Input(
+            placeholder="Filter by title, author, venue, year, tag:NAME, collection:NAME…  (/)",
+            id="filter",
+        )
         yield Static("Loading the library…", id="library-summary")
         table: DataTable[str] = DataTable(id="papers", cursor_type="row", zebra_stripes=True)
         table.add_column("✓", key="mark", width=1)
@@ -216,4 +228,38 @@ class LibraryScreen(LitassistScreen):
         """Hide the progress bar; after a finished ingest, reload the table."""
         self.query_one(ProgressBar).display = False
         if report is not None:
+            self.load()
+
+    # ---- the scholarly APIs -----------------------------------------------------------------
+    def action_add_papers(self) -> None:
+        from assistant.tui.screens.add_papers import AddPapersScreen
+
+        def added(_: None) -> None:
+            self.load()  # papers were perhaps added: show them
+
+        self.app.push_screen(AddPapersScreen(), added)
+
+    def action_enrich(self) -> None:
+        papers = self.marked_papers or ([self.cursor_paper] if self.cursor_paper else [])
+        if not papers:
+            return
+        self.litassist.activity = f"enriching {len(papers)} paper(s)…"
+        self.enrich([p.id for p in papers])
+
+    @work(thread=True, group="enrich", exit_on_error=False)
+    def enrich(self, paper_ids: list[str]) -> None:
+        with reported(self.post_message, ScholarlyFailed):
+            result = self.services.scholarly.enrich(paper_ids)
+            self.post_message(PapersEnriched(result))
+
+    def on_scholarly_failed(self, message: ScholarlyFailed) -> None:
+        self.litassist.activity = ""
+        self.notify(message.message, severity="error", timeout=8)
+
+    def on_papers_enriched(self, message: PapersEnriched) -> None:
+        result = message.result
+        lines = [change.describe() for change in result.changes[:5]]
+        self.notify("\n".join([result.summary(), *lines]), timeout=10)
+        self.litassist.activity = ""
+        if result.changes:
             self.load()
