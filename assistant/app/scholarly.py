@@ -64,14 +64,14 @@ class EnrichResult:
 
     changes: tuple[Enrichment, ...]
     looked_up: int
-    unmatched: tuple[str, ...]  # ids of papers with gaps and no matching record
+    unmatched: tuple[str, ...]  # papers with gaps that no matching record fills
     dry_run: bool
 
     def summary(self) -> str:
         verb = "would fill" if self.dry_run else "filled"
         return (
             f"Enrich: {verb} gaps of {len(self.changes)} paper(s) of {self.looked_up} looked "
-            f"up; {len(self.unmatched)} without a matching record."
+            f"up; nothing found to fill for {len(self.unmatched)}."
         )
 
 
