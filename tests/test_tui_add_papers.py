@@ -91,7 +91,6 @@ async def test_library_filters_by_tag_and_collection_and_enriches(tmp_path: Path
     zotero = tmp_path / "Zotero"
     db, _ = build_zotero(zotero)
     app = make_app(tmp_path / "lib", tmp_path, openalex_url=OPENALEX, crossref_url=OPENALEX)
-    app.services.zotero.sync(zotero)
     db.close()
     detection = {
         "display_name": "Open Vocabulary Object Detection",
@@ -108,6 +107,13 @@ async def test_library_filters_by_tag_and_collection_and_enriches(tmp_path: Path
             await settle(app, pilot)
             screen = app.screen
             assert isinstance(screen, LibraryScreen)
+            await pilot.press("i")  # ingest Zotero's database: a sync
+            await settle(app, pilot)
+            app.screen.query_one(Input).value = str(zotero / "zotero.sqlite")
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert app.screen is screen and len(screen.rows) == 4
+            assert any("Synced Zotero" in text for _, text in notifications(app))
             box = screen.query_one("#filter", Input)
             box.value = "tag:medical"
             await pilot.pause()

@@ -58,6 +58,11 @@ class SyncResult:
     removed_papers: tuple[str, ...] = ()
 
     @property
+    def problems(self) -> tuple[str, ...]:
+        """What a front end lists after the summary (as an ingest's skipped records)."""
+        return self.warnings
+
+    @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed)
 

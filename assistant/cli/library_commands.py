@@ -59,22 +59,28 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
 
     Re-ingesting an unchanged file changes nothing; a changed abstract replaces the paper's
     old passages; the same paper from two files is stored once.  A Zotero database
-    (~/Zotero/zotero.sqlite) is synced as `litassist sync zotero` does.
+    (~/Zotero/zotero.sqlite) is synced as `litassist sync zotero` does (its JSON report
+    under "zotero").
     """
     from assistant.cli.zotero_commands import print_sync, run_sync
 
     with app_from(ctx) as app:
         zotero = [p for p in paths if app.zotero.is_database(p)]
-        for database in zotero:
-            print_sync(run_sync(app, database, show_progress=not as_json), as_json)
+        synced = [run_sync(app, database, show_progress=not as_json) for database in zotero]
+        if not as_json:
+            for result in synced:
+                print_sync(result, as_json=False)
         paths = tuple(p for p in paths if p not in zotero)
         if not paths:
+            if as_json:
+                echo_json({"zotero": [r.as_dict() for r in synced]})
             return
         show = not as_json and sys.stderr.isatty()
         with _progress(show, "Ingesting") as progress:
             report = app.library.ingest(paths, progress)
     if as_json:
-        echo_json(report.as_dict())
+        extra = {"zotero": [r.as_dict() for r in synced]} if synced else {}
+        echo_json({**report.as_dict(), **extra})
     else:
         for problem in report.problems:
             click.echo(f"skipped: {problem}", err=True)

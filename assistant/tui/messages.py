@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         SavedComparison,
         SavedSettings,
         StoredAnswer,
+        SyncResult,
     )
     from assistant.app.library import IngestReport
     from assistant.tui.widgets.answer_view import AnswerView
@@ -88,7 +89,7 @@ class IngestProgress(Message, bubble=False):
 
 @dataclass
 class IngestDone(Message, bubble=False):
-    report: IngestReport
+    report: IngestReport | SyncResult  # a Zotero database ingested is a Zotero sync
 
 
 @dataclass

@@ -28,6 +28,7 @@ from assistant.tui.screens.path_prompt import PathPromptScreen
 from assistant.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
+    from assistant.app import SyncResult
     from assistant.app.library import IngestReport
     from assistant.types import Paper, PaperRow
 
@@ -219,12 +220,15 @@ class LibraryScreen(LitassistScreen):
             post(IngestProgress(done, total))
 
         with reported(post, IngestFailed):
+            if self.services.zotero.is_database(path):  # ~/Zotero/zotero.sqlite: a sync
+                post(IngestDone(self.services.zotero.sync(path, progress=progress)))
+                return
             post(IngestDone(self.services.library.ingest([path], progress)))
 
     def show_progress(self, done: int, total: int) -> None:
         self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
 
-    def ingest_ended(self, report: IngestReport | None) -> None:
+    def ingest_ended(self, report: IngestReport | SyncResult | None) -> None:
         """Hide the progress bar; after a finished ingest, reload the table."""
         self.query_one(ProgressBar).display = False
         if report is not None:
