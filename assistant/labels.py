@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -34,22 +35,19 @@ class LabelSelection:
         """Whether a paper in these collection paths, with these tags, is selected."""
         if self.tags:
             have = {t.casefold() for t in tags}
-            if not all(t.casefold() in have for t in self.tags):
+            if not self._tags <= have:
                 return False
         if self.collections:
-            paths = [p.casefold() for p in collections]
-            return any(_in_collection(paths, wanted.casefold()) for wanted in self.collections)
+            # A wanted name is a run of whole path parts, at the top ("Thesis", "Thesis/Ch 2")
+            # or below ("Ch 2"): the paper is in it or in a sub-collection of it.
+            framed = [f"/{path.casefold()}/" for path in collections]
+            return any(wanted in path for path in framed for wanted in self._collections)
         return True
 
+    @cached_property
+    def _tags(self) -> frozenset[str]:
+        return frozenset(t.casefold() for t in self.tags)
 
-def _in_collection(paths: list[str], wanted: str) -> bool:
-    wanted = wanted.strip("/")
-    for path in paths:
-        parts = path.split("/")
-        # The wanted name as a run of whole path parts that starts at the top ("Thesis",
-        # "Thesis/Chapter 2") or at any level ("Chapter 2"): it or a sub-collection of it.
-        wanted_parts = wanted.split("/")
-        for start in range(len(parts) - len(wanted_parts) + 1):
-            if parts[start : start + len(wanted_parts)] == wanted_parts:
-                return True
-    return False
+    @cached_property
+    def _collections(self) -> tuple[str, ...]:
+        return tuple(f"/{c.strip('/').casefold()}/" for c in self.collections)
