@@ -295,3 +295,50 @@ def test_filters_on_ask_and_compare_through_the_cli(run_cli, tmp_path: Path) -> 
     usage = run_cli(*home, "compare", "a", "b", "--tag", "medical")
     assert usage.code == 1 and "--topic" in usage.err
     db.close()
+
+
+def test_dense_search_within_a_large_selection_oversamples(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A selection holding a large share of the library is searched without Chroma's id list
+    (neighbours oversampled, then kept if selected): the same papers as with the list."""
+    import dataclasses
+
+    from assistant.rag import retriever as retrieval
+    from assistant.rag.chunking import chunk_paper
+    from assistant.sources.identity import make_paper, title_hash
+
+    papers = [
+        dataclasses.replace(
+            make_paper(title=f"Study {n} of {topic}", abstract=f"We measure {topic} in case {n}."),
+            tags=("even",) if n % 2 == 0 else ("odd", "rare") if n == 7 else ("odd",),
+        )
+        for n in range(40)
+        for topic in ["segmentation"]
+    ]
+    library.write([(p, chunk_paper(p)) for p in papers], [title_hash(p.title) for p in papers])
+    search = retrieval.HybridRetriever(library)
+    calls: list[dict[str, Any] | None] = []
+    query = library.vectors.query
+
+    def spy(vector: Any, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        calls.append(where)
+        return query(vector, n, where)
+
+    monkeypatch.setattr(library.vectors, "query", spy)
+    listed = {
+        tag: [h.paper.id for h in search.search("segmentation case", 10, mode="dense",
+                                                filters=retrieval.SearchFilters(tags=(tag,)))]
+        for tag in ("even", "rare")
+    }  # fmt: skip
+    assert all(where is not None for where in calls)  # 20 and 1 papers: the id list
+    monkeypatch.setattr(retrieval, "OVERSAMPLE_MIN_PAPERS", 1)
+    calls.clear()
+    for tag in ("even", "rare"):
+        hits = search.search("segmentation case", 10, mode="dense",
+                             filters=retrieval.SearchFilters(tags=(tag,)))  # fmt: skip
+        assert [h.paper.id for h in hits] == listed[tag]
+        assert all(tag in h.paper.tags for h in hits) and hits
+    # "even" (half the library) was oversampled without a filter; "rare" (1 of 40) is too
+    # small a share and kept the id list.
+    assert calls[0] is None and calls[-1] is not None
