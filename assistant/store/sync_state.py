@@ -51,10 +51,11 @@ class SyncState:
                 conn.close()
         except sqlite3.Error as exc:
             raise storage_error(exc, str(self.path)) from exc
-        return {
-            ZoteroRef(lib, key): SyncedItem(ZoteroRef(lib, key), fp, pid, modified)
-            for lib, key, fp, pid, modified in rows
-        }
+        state: dict[ZoteroRef, SyncedItem] = {}
+        for lib, key, fp, pid, modified in rows:
+            ref = ZoteroRef(lib, key)
+            state[ref] = SyncedItem(ref, fp, pid, modified)
+        return state
 
     def replace(self, items: Iterable[SyncedItem], *, source: str) -> None:
         """Store `items` as the synced state (all or nothing)."""
