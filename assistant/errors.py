@@ -41,6 +41,13 @@ class StoreUnavailableError(LitassistError):
     """The Chroma server did not answer (down, unreachable, or gone away mid-request)."""
 
 
+class EndpointFailure(LitassistError):
+    """The LLM endpoint gave no (whole) answer; the offline extractive mode still can.
+
+    The front ends offer it: the CLI names `--mode extractive`, the TUI a key.
+    """
+
+
 class ZoteroReadError(LitassistError):
     """A Zotero database (or Zotero's local API) could not be read; nothing was changed."""
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -21,11 +21,21 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from assistant.errors import LitassistError
+from assistant.redact import mask_url
+
 APP_NAME = "litassist"
 ModeSetting = Literal["auto", "llm", "extractive"]
 
 # Keys a user may save from the TUI or `litassist config set` (never the API key).
 SAVABLE_KEYS = ("openai_base_url", "model", "answer_mode", "k", "theme", "embedder", "chroma_url")
+
+
+URL_KEYS = ("chroma_url", "openai_base_url")
+
+
+class SettingsError(LitassistError):
+    """The config file cannot be read, or a setting's value is invalid."""
 
 
 def default_config_file() -> Path:
@@ -83,7 +93,22 @@ class Settings(BaseSettings):
         description="auto: the LLM when an endpoint is configured, else offline extractive.",
     )
     k: int = Field(default=8, ge=1, le=100, description="Passages retrieved per question.")
-    timeout: float = Field(default=60.0, gt=0, description="Seconds before an LLM call fails.")
+    timeout: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds the LLM endpoint may stay silent before a call fails.",
+    )
+    connect_timeout: float = Field(
+        default=5.0, gt=0, le=120, description="Seconds to connect to the LLM endpoint or Chroma."
+    )
+    answer_timeout: float = Field(
+        default=90.0,
+        gt=0,
+        description="Seconds an LLM answer may take in all, every retry included.",
+    )
+    chroma_timeout: float = Field(
+        default=60.0, gt=0, description="Seconds the Chroma server may take to answer a request."
+    )
     max_retries: int = Field(default=3, ge=0, le=10, description="Retries on 429/5xx/timeouts.")
     theme: str = Field(default="textual-dark", description="Textual theme of the terminal UI.")
     max_input_mb: float = Field(
@@ -131,6 +156,17 @@ class Settings(BaseSettings):
     def _empty_is_none(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("chroma_url", "openai_base_url", mode="after")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        from urllib.parse import urlsplit
+
+        if value is not None:
+            parts = urlsplit(value.strip())
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError("not an http:// or https:// URL")
+        return value
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -157,7 +193,8 @@ class Settings(BaseSettings):
         return self.answer_mode
 
     def describe(self) -> dict[str, str]:
-        """Every setting as text, secrets masked: safe to print, log or export."""
+        """Every setting as text, secrets masked (the keys, and credentials or key-like query
+        parameters in URLs): safe to print, log or export."""
         shown: dict[str, str] = {}
         for name in type(self).model_fields:
             value = getattr(self, name)
@@ -166,15 +203,88 @@ class Settings(BaseSettings):
             elif value is None:
                 shown[name] = "not set"
             else:
-                shown[name] = str(value)
+                shown[name] = mask_url(str(value)) if "://" in str(value) else str(value)
         shown["effective_mode"] = self.effective_mode
         return shown
 
 
+def valid_values(key: str) -> str:
+    """What `key` accepts, in words: `k must be a whole number from 1 to 100`."""
+    import typing
+
+    field = Settings.model_fields[key]
+    if key in URL_KEYS:
+        return f"{key} must be an http:// or https:// URL with a host, e.g. http://localhost:8000"
+    if typing.get_origin(field.annotation) is Literal:
+        return f"{key} must be one of {', '.join(typing.get_args(field.annotation))}"
+    low = high = None
+    strict_low = False
+    for rule in field.metadata:
+        low = getattr(rule, "ge", low)
+        high = getattr(rule, "le", high)
+        if getattr(rule, "gt", None) is not None:
+            low, strict_low = rule.gt, True
+    kind = "a whole number" if field.annotation is int else "a number"
+    if low is not None and high is not None and not strict_low:
+        return f"{key} must be {kind} from {low:g} to {high:g}"
+    if low is not None:
+        above = "above" if strict_low else "of at least"
+        most = f" and at most {high:g}" if high is not None else ""
+        return f"{key} must be {kind} {above} {low:g}{most}"
+    return f"{key} must be {kind}" if field.annotation in (int, float) else f"{key} is invalid"
+
+
+def _invalid(exc: ValidationError, config_file: Path | None) -> SettingsError:
+    first = exc.errors()[0]
+    key = str(first.get("loc", ("settings",))[0])
+    where = f" (from the environment, a flag or {config_file})" if config_file else ""
+    if key not in Settings.model_fields:
+        return SettingsError(f"Invalid setting {key}{where}: {first.get('msg')}.")
+    value = first.get("input")
+    shown = mask_url(str(value)) if isinstance(value, str) else value
+    return SettingsError(f"Invalid value {shown!r} for {key}{where}: {valid_values(key)}.")
+
+
 def load_settings(**overrides: Any) -> Settings:
-    """Settings with flag overrides applied (None values mean 'flag not given')."""
+    """Settings with flag overrides applied (None values mean 'flag not given').
+
+    Raises:
+        SettingsError: the config file is not valid TOML or cannot be read, or a value is
+            invalid; the message names the file or the key and what is valid.
+    """
+    import tomllib
+
     given = {key: value for key, value in overrides.items() if value is not None}
-    return Settings(**given)
+    named = given.get("config_file")
+    config = Path(named).expanduser() if named else default_config_file()
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        raise _invalid(exc, config) from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError(
+            f"The config file {config} is not valid TOML ({exc}); fix it, or move it aside "
+            "to use the defaults."
+        ) from exc
+    except OSError as exc:
+        raise SettingsError(
+            f"Cannot read the config file {config}: {exc.strerror or exc}."
+        ) from exc
+
+
+def check_value(key: str, value: str) -> Any:
+    """`value` (as typed for `config set`) converted for `key`, or a `SettingsError` naming the
+    key and what is valid (the value is checked alone, not against the config file)."""
+    if key not in SAVABLE_KEYS:
+        raise SettingsError(f"Cannot save {key!r}; savable keys: {', '.join(SAVABLE_KEYS)}.")
+    try:
+        checked = Settings.__pydantic_validator__.validate_assignment(
+            Settings.model_construct(), key, value
+        )
+    except ValidationError as exc:
+        shown = mask_url(value)
+        raise SettingsError(f"Invalid value {shown!r} for {key}: {valid_values(key)}.") from exc
+    return getattr(checked, key)
 
 
 def save_settings(values: dict[str, Any], path: Path | None = None) -> Path:
@@ -191,7 +301,13 @@ def save_settings(values: dict[str, Any], path: Path | None = None) -> Path:
     target = path or default_config_file()
     current: dict[str, Any] = {}
     if target.is_file():
-        current = tomllib.loads(target.read_text(encoding="utf-8"))
+        try:
+            current = tomllib.loads(target.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SettingsError(
+                f"The config file {target} is not valid TOML ({exc}); fix it, or move it "
+                "aside, before saving settings."
+            ) from exc
     for key, value in values.items():
         if value is None:
             current.pop(key, None)

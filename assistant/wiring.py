@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
     from openai import OpenAI
 
     from assistant.embedder import Embedder
@@ -49,15 +50,18 @@ def make_openai_client(settings: Settings) -> OpenAI | None:
     from openai import OpenAI
 
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    # Connecting takes a few seconds at most; `timeout` bounds each read (the whole answer is
+    # bounded by `answer_timeout` in assistant.rag.llm).
+    timeout = httpx.Timeout(settings.timeout, connect=settings.connect_timeout)
     return OpenAI(
         api_key=key or "not-needed",  # local servers (Ollama, llama.cpp) accept any key
         base_url=settings.openai_base_url,
-        timeout=settings.timeout,
+        timeout=timeout,  # type: ignore[arg-type]  # httpx's Timeout, as the client below
         max_retries=0,  # retries with backoff are ours (assistant.rag.llm)
         # openai 3.x defaults to its own `httpx2` stack; an `httpx` client (a dependency of
         # ours, supported by openai) keeps one HTTP stack and lets tests mock it with respx.
         # (openai's hints name only httpx2's Client, whose API httpx's has: hence the ignore)
-        http_client=httpx.Client(timeout=settings.timeout),  # type: ignore[arg-type]  # see above
+        http_client=httpx.Client(timeout=timeout),  # type: ignore[arg-type]  # see above
     )
 
 
@@ -85,14 +89,36 @@ def open_library(
         embedder if embedder is not None else make_embedder(settings),
         create=create,
         chroma_url=settings.chroma_url,
+        client_factory=_chroma_client_factory(settings) if settings.chroma_url else None,
     )
+
+
+def _chroma_client_factory(settings: Settings) -> Callable[[], ClientAPI]:
+    """The server's client, every request bounded by the settings' timeouts."""
+
+    def make() -> ClientAPI:
+        from assistant.store.vectors import make_client
+
+        return make_client(
+            settings.data_dir,
+            settings.chroma_url,
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.chroma_timeout,
+        )
+
+    return make
 
 
 def open_catalog(settings: Settings) -> PaperCatalog:
     """The paper records alone, for listing: no embedder, and no chromadb in embedded mode."""
     from assistant.store.records import open_catalog as open_records
 
-    return open_records(settings.data_dir, settings.chroma_url)
+    return open_records(
+        settings.data_dir,
+        settings.chroma_url,
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.chroma_timeout,
+    )
 
 
 def open_conversation_store(settings: Settings) -> ConversationStore:
@@ -114,7 +140,14 @@ def make_llm(settings: Settings, openai_client: OpenAI | None = None) -> LLMClie
         return None
     from assistant.rag.llm import LLMClient
 
-    return LLMClient(client, settings.model, max_retries=settings.max_retries)
+    return LLMClient(
+        client,
+        settings.model,
+        max_retries=settings.max_retries,
+        total_timeout=settings.answer_timeout,
+        read_timeout=settings.timeout,
+        connect_timeout=settings.connect_timeout,
+    )
 
 
 def make_prompts(settings: Settings) -> PromptLibrary:
@@ -243,6 +276,11 @@ class Components:
             if self._library is None:
                 self._library = self._open_library(self._settings, create)
             return self._library
+
+    def fresh_library(self, *, create: bool = False) -> Library:
+        """A newly opened library, not shared (the caller closes it): for a recovery, which
+        must first close the shared one and then replaces the files under it."""
+        return self._open_library(self._settings, create)
 
     def has_library(self) -> bool:
         """Whether the library is open already (nothing is opened to answer)."""

@@ -145,6 +145,15 @@ def test_a_wrong_number_makes_a_claim_unsupported(sources: list[Source]) -> None
     assert verify(right, sources, embedder=HashingEmbedder()).sentences[0].supported
 
 
+def test_a_figure_moved_to_another_item_is_a_wrong_figure(sources: list[Source]) -> None:
+    text = "DataDAM improves accuracy by up to 4.1% on CIFAR100 [1]."
+    (sentence,) = verify(text, sources, embedder=HashingEmbedder()).sentences
+    assert not sentence.supported and sentence.reason == "figure"
+    assert "4.1% is for ImageNet-1K in the source, not CIFAR100" in (sentence.note or "")
+    both = "DataDAM improves accuracy by up to 6.5% on CIFAR100 and 4.1% on ImageNet-1K [1]."
+    assert verify(both, sources, embedder=HashingEmbedder()).sentences[0].supported
+
+
 def test_a_figure_from_another_source_is_the_wrong_paper(sources: list[Source]) -> None:
     text = "DataDAM collects 768,826 image and text pairs [1]."
     (sentence,) = verify(text, sources, embedder=HashingEmbedder()).sentences

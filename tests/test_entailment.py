@@ -242,3 +242,97 @@ def test_an_added_detail_needs_a_specific_term() -> None:
     assert entailment.uncovered_run(claim, source, specific=lambda term: True) is not None
     spelled = "MAMe has more than five million artworks and mediums."
     assert entailment.uncovered_run(spelled, source, specific=lambda term: True) is None
+
+
+# ---- third round -----------------------------------------------------------------------------
+def test_a_parenthesised_part_belongs_to_its_name() -> None:
+    source = "GBM cells led to senescence-like G(1) cell cycle arrest and lower 15-keto-PGE(2)."
+    assert entailment.missing_names("They arrest in G1 with lower PGE2.", [source]) is None
+    assert entailment.missing_names("They arrest in G2.", [source]) is not None
+
+
+def test_a_figure_is_no_added_detail() -> None:
+    source = terms("This dataset evaluates calibration across 117,702 unique neural networks.")
+    claim = "The dataset spans roughly 118K unique neural networks."
+    assert entailment.uncovered_run(claim, source, specific=lambda term: True) is None
+    added = "The dataset spans roughly 118K unique networks trained on TPU pods."
+    assert entailment.uncovered_run(added, source, specific=lambda term: True) is not None
+
+
+@pytest.mark.parametrize(
+    ("claim", "source", "flipped"),
+    [
+        # Negation after the noun: the verb of finding is not what is denied.
+        ("An improvement in zero-shot accuracy was not observed with prefix tokens.",
+         "With prefix tokens, this simple technique improves zero-shot accuracy.", True),
+        ("No improvement in zero-shot accuracy was observed with prefix tokens.",
+         "With prefix tokens, this simple technique improves zero-shot accuracy.", True),
+        ("With prefix tokens, an improvement in zero-shot accuracy was observed.",
+         "With prefix tokens, this simple technique improves zero-shot accuracy.", False),
+        ("Expression of p18(INK4c) was absent in 43% of GBM tumors.",
+         "Expression of p18(INK4c) was detected in 43% of GBM tumors.", True),
+        # The source's "lack of solutions" is the claim's "solutions ... are lacking".
+        ("It shows a positive impact of high resolution, while solutions to exploit variable "
+         "shapes are still lacking.",
+         "Results show the positive impact of high resolution, while highlighting the lack of "
+         "solutions to exploit variable shapes.", False),
+    ],
+)  # fmt: skip
+def test_negation_after_the_noun(claim: str, source: str, flipped: bool) -> None:
+    assert (entailment.negation_flip(claim, [source]) is not None) == flipped
+
+
+SNNET = (
+    "Experiments on ImageNet show that SN-Net obtains on-par or even better performance than "
+    "many individually trained networks while supporting diverse deployment scenarios."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "flipped"),
+    [
+        ("SN-Net underperforms individually trained networks on ImageNet.", True),
+        ("SN-Net performs worse than individually trained networks on ImageNet.", True),
+        ("SN-Net outperforms many individually trained networks on ImageNet.", False),
+    ],
+)
+def test_a_comparison_is_about_what_it_compares_with(claim: str, flipped: bool) -> None:
+    assert (entailment.direction_flip(claim, [SNNET]) is not None) == flipped
+
+
+STU = "Notably, the 1.4B STU-Net is the largest medical image segmentation model to date."
+
+
+@pytest.mark.parametrize(
+    ("claim", "strong"),
+    [
+        ("STU-Net is the largest image segmentation model to date.", True),  # drops "medical"
+        ("STU-Net is the largest segmentation model ever built.", True),
+        ("STU-Net is the largest medical image segmentation model so far.", False),
+        ("At 1.4B parameters, STU-Net is the largest medical segmentation model to date.", False),
+    ],
+)
+def test_a_superlative_keeps_its_qualifier(claim: str, strong: bool) -> None:
+    finding = entailment.overclaim(claim, [STU])
+    assert (finding is not None) == strong
+    if finding is not None:
+        assert finding.reason == "overclaim"
+
+
+@pytest.mark.parametrize(
+    ("claim", "source", "strong"),
+    [
+        ("PEGPH20 cures pancreatic tumours.", "PEGPH20 inhibited tumour growth in mice.", True),
+        ("High birthweight causes breast cancer.",
+         "High birthweight is associated with a higher risk of breast cancer.", True),
+        ("High birthweight is linked to a higher risk of breast cancer.",
+         "High birthweight is associated with a higher risk of breast cancer.", False),
+        ("ITK inhibitors prevent islet infiltration in humans.",
+         "ITK inhibitors prevent islet infiltration in mouse models of type 1 diabetes.", True),
+        ("Rosiglitazone reduces disease severity in patients.",
+         "Rosiglitazone reduces disease severity in patients and in mice.", False),
+    ],
+)  # fmt: skip
+def test_claims_stronger_than_the_experiment(claim: str, source: str, strong: bool) -> None:
+    finding = entailment.overclaim(claim, [source])
+    assert (finding is not None) == strong

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from assistant.errors import LitassistError
+from assistant.errors import EndpointFailure, LitassistError
+from assistant.redact import redact
 from assistant.types import Answer, AnswerDelta, Conversation, ConversationSummary
 
 if TYPE_CHECKING:
@@ -21,7 +22,13 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
     from assistant.wiring import Components
 
-__all__ = ["AnswerUseCases", "StoredAnswer", "citation_markers", "require_endpoint"]
+__all__ = [
+    "AnswerUseCases",
+    "EndpointStatus",
+    "StoredAnswer",
+    "citation_markers",
+    "require_endpoint",
+]
 
 
 @dataclass(frozen=True)
@@ -53,11 +60,38 @@ def require_endpoint(settings: Settings, verb: str = "answer") -> None:
         )
 
 
+def without_secrets(answer: Answer, secrets: Sequence[str]) -> Answer:
+    """`answer` with every secret it echoes (the API key) replaced by as many `*`: offsets of
+    citations and sentences stay valid.  Stored and exported answers go through this."""
+    if not any(secrets):
+        return answer
+    return replace(
+        answer,
+        question=redact(answer.question, secrets),
+        text=redact(answer.text, secrets),
+        error=redact(answer.error, secrets) if answer.error else answer.error,
+        sentences=tuple(replace(s, text=redact(s.text, secrets)) for s in answer.sentences),
+    )
+
+
 def citation_markers(text: str) -> list[Marker]:
     """The `[n]` citation markers in `text` with their offsets (what the views link)."""
     from assistant.rag.citations import find_markers
 
     return find_markers(text)
+
+
+@dataclass(frozen=True)
+class EndpointStatus:
+    """How the LLM endpoint did on the last answer: what a status line shows.
+
+    `ok` is None before any LLM answer, True after a whole one, False after a failure (an
+    error before any text, a cut-off or malformed stream, a timeout); `message` says why.
+    A cancelled answer leaves the status as it was.
+    """
+
+    ok: bool | None = None
+    message: str = ""
 
 
 class AnswerUseCases:
@@ -66,6 +100,7 @@ class AnswerUseCases:
     def __init__(self, components: Components, library: LibraryUseCases) -> None:
         self._components = components
         self._library = library
+        self.endpoint_status = EndpointStatus()
 
     def stream(
         self,
@@ -105,13 +140,24 @@ class AnswerUseCases:
         filters = self._library.filters(scope)
         engine = self._components.engine()
         final: Answer | None = None
-        for item in engine.stream(question, history=history or (), filters=filters, cancel=cancel):
-            if isinstance(item, AnswerDelta):
-                yield item
-            else:
-                final = item
+        try:
+            stream = engine.stream(question, history=history or (), filters=filters, cancel=cancel)
+            for item in stream:
+                if isinstance(item, AnswerDelta):
+                    yield item
+                else:
+                    final = item
+        except EndpointFailure as exc:
+            self.endpoint_status = EndpointStatus(False, str(exc))
+            raise
         if final is None:  # the engine always ends with an Answer or raises
             raise LitassistError("The answer engine returned no answer.")
+        if final.mode == "llm" and not final.abstained:
+            cancelled = cancel is not None and cancel.is_set()
+            if final.complete:
+                self.endpoint_status = EndpointStatus(True)
+            elif not cancelled:
+                self.endpoint_status = EndpointStatus(False, final.error or "incomplete answer")
         yield self.store_turn(final, conversation_id)
 
     def ask(
@@ -134,6 +180,7 @@ class AnswerUseCases:
     def store_turn(self, answer: Answer, conversation_id: str | None) -> StoredAnswer:
         """Store `answer` as the next turn of `conversation_id` (None: a new conversation
         titled by the question).  Never raises: a failure is reported in `store_error`."""
+        answer = without_secrets(answer, self._secrets())
         try:
             store = self._components.conversations()
             if conversation_id is None:
@@ -141,6 +188,10 @@ class AnswerUseCases:
             return StoredAnswer(store.add_turn(conversation_id, answer))
         except Exception as exc:  # not saving must not lose the answer
             return StoredAnswer(answer, f"The answer was not saved: {exc}")
+
+    def _secrets(self) -> tuple[str, ...]:
+        key = self._components.settings.openai_api_key
+        return (key.get_secret_value(),) if key is not None else ()
 
     # ---- conversations ------------------------------------------------------------------------
     def conversations(self) -> list[ConversationSummary]:

@@ -10,12 +10,13 @@ export and with which context.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.errors import LitassistError
 from assistant.formats import CitationStyle, ExportFormat
+from assistant.redact import redact
 from assistant.types import Comparison, Conversation
 
 if TYPE_CHECKING:
@@ -109,8 +110,20 @@ class NoteUseCases:
             context=self.context(),
             bibliography=files.bibliography,
         )
+        texts = self._without_secrets(texts)
         written = write_files(files, texts, force=force)
         return ExportResult(texts, files, tuple(written))
+
+    def _without_secrets(self, texts: ExportTexts) -> ExportTexts:
+        """The export with the API key masked, should an answer (even one stored before
+        answers were redacted) echo it."""
+        key = self._components.settings.openai_api_key
+        secrets = (key.get_secret_value(),) if key is not None else ()
+        return replace(
+            texts,
+            main=redact(texts.main, secrets),
+            bib=redact(texts.bib, secrets) if texts.bib is not None else None,
+        )
 
     def save_note(self, item: Conversation | Comparison) -> SavedNote:
         """Write `item` as a pandoc-style Markdown note with its `.bib` in `export_dir`, under
@@ -125,6 +138,7 @@ class NoteUseCases:
         texts = render(
             item, fmt="md", style="pandoc", context=self.context(), bibliography=files.bibliography
         )
+        texts = self._without_secrets(texts)
         written = write_files(files, texts, force=False)
         return SavedNote(tuple(written), written_message(written))
 

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.cli.app import app_from, cli, echo_json
-from assistant.errors import LitassistError
+from assistant.cli.app import app_from, cli, echo, echo_json
+from assistant.errors import EndpointFailure, LitassistError
 from assistant.text import clip, year_text
 
 if TYPE_CHECKING:
@@ -20,38 +20,43 @@ OFFLINE_NOTICE = (
 QUOTE_CHARS = 160
 
 
+def offline_hint(verb: str = "ask", thing: str = '"..."') -> str:
+    """What to do after the LLM endpoint failed: the offline mode answers without it."""
+    return f"For an offline answer now: `litassist {verb} --mode extractive {thing}`."
+
+
 def _print_after(answer: Answer) -> None:
     """The papers the answer cites (with the sentence that best supports each) and the flags."""
     if answer.abstained and not answer.citations:
         titles = list(dict.fromkeys(s.paper.title for s in answer.sources))[:3]
         if titles:
-            click.echo("\nNearest papers retrieved:")
+            echo("\nNearest papers retrieved:")
             for title in titles:
-                click.echo(f"  - {title}")
+                echo(f"  - {title}")
         return
     by_paper: dict[str, list[Citation]] = {}
     for citation in answer.citations:
         by_paper.setdefault(citation.paper_id, []).append(citation)
     papers = {s.paper.id: s.paper for s in answer.sources}
     if by_paper:
-        click.echo("\nSources:")
+        echo("\nSources:")
     for paper_id, cites in by_paper.items():
         paper = papers[paper_id]
         numbers = ", ".join(str(n) for n in sorted({c.number for c in cites}))
         best = max(cites, key=lambda c: c.support)
-        click.echo(f"  [{numbers}] {paper.title} ({year_text(paper.year)})  {paper.id}")
+        echo(f"  [{numbers}] {paper.title} ({year_text(paper.year)})  {paper.id}")
         quote = clip(paper.abstract[best.start : best.end], QUOTE_CHARS)
-        click.echo(f'       "{quote}"  support {best.support:.2f}')
+        echo(f'       "{quote}"  support {best.support:.2f}')
     others = len({s.paper.id for s in answer.sources} - set(by_paper))
     if others:
-        click.echo(f"  ({others} more retrieved paper(s) not cited; --json lists every passage)")
+        echo(f"  ({others} more retrieved paper(s) not cited; --json lists every passage)")
     flagged = answer.unsupported_sentences
     if flagged or answer.invalid_markers:
-        click.echo("\nCheck these:")
+        echo("\nCheck these:")
         for sentence in flagged:
-            click.echo(f'  ! "{clip(sentence.text, 100)}": {sentence.note}')
+            echo(f'  ! "{clip(sentence.text, 100)}": {sentence.note}')
         if answer.invalid_markers:
-            click.echo(f"  ! citations to no source: {', '.join(answer.invalid_markers)}")
+            echo(f"  ! citations to no source: {', '.join(answer.invalid_markers)}")
 
 
 @cli.command()
@@ -108,21 +113,27 @@ def ask(
         require_endpoint(app.settings)
         app.library.open()
         if app.settings.answer_mode == "auto" and not app.settings.llm_configured:
-            click.echo(OFFLINE_NOTICE, err=True)
+            echo(OFFLINE_NOTICE, err=True)
         scope = Scope(year_from, year_to, paper_refs, collections, tags)
         result: StoredAnswer | None = None
-        if as_json:
-            result = app.answers.ask(question, conversation=conversation_ref, scope=scope)
-        else:
-            streamed = False
-            for item in app.answers.stream(question, conversation=conversation_ref, scope=scope):
-                if isinstance(item, AnswerDelta):
-                    click.echo(item.text, nl=False)
-                    streamed = True
-                else:
-                    result = item
+        streamed = False
+        try:
+            if as_json:
+                result = app.answers.ask(question, conversation=conversation_ref, scope=scope)
+            else:
+                stream = app.answers.stream(question, conversation=conversation_ref, scope=scope)
+                for item in stream:
+                    if isinstance(item, AnswerDelta):
+                        echo(item.text, nl=False)
+                        streamed = True
+                    else:
+                        result = item
+        except EndpointFailure as exc:
             if streamed:
-                click.echo()
+                echo()
+            raise LitassistError(f"{exc} {offline_hint()}") from exc
+        if streamed:
+            echo()
     assert result is not None  # the stream always ends with the stored answer
     if result.store_error:
         raise LitassistError(result.store_error)
@@ -132,9 +143,12 @@ def ask(
     else:
         _print_after(answer)
         cid = result.conversation_id
-        click.echo(f"\nconversation {cid} (follow up with --conversation {cid})", err=True)
+        echo(f"\nconversation {cid} (follow up with --conversation {cid})", err=True)
     if not answer.complete:
-        raise LitassistError(answer.error or "The answer is incomplete.")
+        error = answer.error or "The answer is incomplete."
+        if answer.mode == "llm":
+            error = f"{error} {offline_hint()}"
+        raise LitassistError(error)
 
 
 @cli.command()
@@ -150,8 +164,8 @@ def conversations(ctx: click.Context, as_json: bool) -> None:
         echo_json([to_dict(row) for row in rows])
         return
     if not rows:
-        click.echo('No conversations yet; start one with `litassist ask "question"`.')
+        echo('No conversations yet; start one with `litassist ask "question"`.')
         return
     for row in rows:
         when = row.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        click.echo(f"{row.id}  {when}  {row.turns:>3} turn(s)  {clip(row.title, 70)}")
+        echo(f"{row.id}  {when}  {row.turns:>3} turn(s)  {clip(row.title, 70)}")

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from assistant.errors import LitassistError
+from assistant.redact import mask_urls_in
+from assistant.terminal_safe import json_safe, terminal_safe
 
 if TYPE_CHECKING:
     from assistant.app import Litassist
@@ -53,19 +55,15 @@ def cli(
 
 
 def settings_from(ctx: click.Context, **overrides: Any) -> Settings:
-    """The `Settings` for this invocation: config file, env, then global and local flags."""
-    from pydantic import ValidationError
+    """The `Settings` for this invocation: config file, env, then global and local flags.
 
+    Raises `SettingsError` (one line naming the file or the key) for a broken config file or
+    an invalid value."""
     from assistant.settings import load_settings
 
     merged = dict(ctx.find_root().obj or {})
     merged.update(overrides)
-    try:
-        return load_settings(**merged)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or "settings"
-        raise LitassistError(f"Invalid setting {where}: {first.get('msg')}.") from exc
+    return load_settings(**merged)
 
 
 def app_from(ctx: click.Context, **overrides: Any) -> Litassist:
@@ -75,10 +73,18 @@ def app_from(ctx: click.Context, **overrides: Any) -> Litassist:
     return Litassist(settings_from(ctx, **overrides))
 
 
+def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print human-readable text, every control sequence in it made visible (`terminal_safe`):
+    titles, abstracts, answers and file names are not ours to let act on the terminal.  Each
+    streamed piece may go through here alone (the rule needs no state across pieces)."""
+    click.echo(terminal_safe(text), err=err, nl=nl)
+
+
 def echo_json(data: Any) -> None:
+    """Print `data` as JSON: C0 is escaped by `json`, DEL, C1 and bidi controls by `json_safe`."""
     import json
 
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    click.echo(json_safe(json.dumps(data, ensure_ascii=False, indent=2, default=str)))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -94,19 +100,19 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        echo("Aborted.", err=True)
         sys.exit(130)
     except KeyboardInterrupt:
-        click.echo("Interrupted; everything stored so far is kept.", err=True)
+        echo("Interrupted; everything stored so far is kept.", err=True)
         sys.exit(130)
     except LitassistError as exc:
-        click.echo(f"error: {exc}", err=True)
+        echo(f"error: {mask_urls_in(str(exc))}", err=True)
         sys.exit(1)
     except Exception as exc:  # a bug: one line, details only on request
         if os.environ.get("LITASSIST_DEBUG"):
             raise
         message = str(exc).splitlines()[0] if str(exc) else ""
-        click.echo(
+        echo(
             f"error: unexpected {exc.__class__.__name__}: {message} "
             "(set LITASSIST_DEBUG=1 for a traceback)",
             err=True,

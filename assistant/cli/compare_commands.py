@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.cli.app import app_from, cli, echo_json
-from assistant.errors import LitassistError
+from assistant.cli.answer_commands import offline_hint
+from assistant.cli.app import app_from, cli, echo, echo_json
+from assistant.errors import EndpointFailure, LitassistError
 from assistant.formats import CITATION_STYLES
+from assistant.terminal_safe import terminal_safe
 from assistant.text import short_title, year_text
 
 if TYPE_CHECKING:
@@ -36,18 +38,22 @@ def comparison_renderables(comparison: Comparison) -> list[RenderableType]:
 
     how = f"LLM {comparison.model}" if comparison.mode == "llm" else "offline, extractive"
     table = Table(
-        title=f"{comparison.title} ({how})", show_lines=True, expand=True, title_justify="left"
+        title=terminal_safe(f"{comparison.title} ({how})"),
+        show_lines=True,
+        expand=True,
+        title_justify="left",
     )
     table.add_column("Paper", ratio=1, style="bold", overflow="fold")
     for name in comparison.aspects:
         table.add_column(aspect_label(name), ratio=2, overflow="fold")
     for paper in comparison.papers:
-        row: list[RenderableType] = [Text(f"{short_title(paper.title)} ({year_text(paper.year)})")]
+        label = f"{short_title(paper.title)} ({year_text(paper.year)})"
+        row: list[RenderableType] = [Text(terminal_safe(label))]
         for cell in comparison.row(paper.id):
             if not cell.stated:
                 row.append(Text("not stated", style="dim italic"))
                 continue
-            text = Text(cell.text)
+            text = Text(terminal_safe(cell.text))
             text.append(f" {_markers(cell.citations)}", style="cyan")
             if not cell.supported:
                 text.append(" ⚠ unsupported", style="yellow")
@@ -56,7 +62,7 @@ def comparison_renderables(comparison: Comparison) -> list[RenderableType]:
 
     parts: list[RenderableType] = [table, Text("Synthesis", style="bold")]
     label = " (computed from the table)" if comparison.mode == "extractive" else ""
-    parts.append(Text(comparison.synthesis + label))
+    parts.append(Text(terminal_safe(comparison.synthesis + label)))
     flagged = [
         (f"{short_title(p.title)}, {aspect_label(c.aspect).lower()}", c.note)
         for p in comparison.papers
@@ -67,13 +73,14 @@ def comparison_renderables(comparison: Comparison) -> list[RenderableType]:
     if flagged:
         checks = Text("Check these:\n", style="bold yellow")
         for what, note in flagged:
-            checks.append(f"  ! {what}: {note or 'unsupported'}\n")
+            checks.append(terminal_safe(f"  ! {what}: {note or 'unsupported'}") + "\n")
         parts.append(checks)
     sources = Text("Sources:\n", style="bold")
     for source in comparison.sources:
         paper = source.paper
         sources.append(f"  [{source.number}] ", style="cyan")
-        sources.append(f"{paper.title} ({year_text(paper.year)})  {paper.id}\n", style="")
+        entry = f"{paper.title} ({year_text(paper.year)})  {paper.id}"
+        sources.append(terminal_safe(entry) + "\n", style="")
     parts.append(sources)
     return parts
 
@@ -156,30 +163,34 @@ def compare(
         require_endpoint(app.settings, "compare")
         app.library.open()
         if app.settings.answer_mode == "auto" and not app.settings.llm_configured:
-            click.echo(OFFLINE_NOTICE, err=True)
+            echo(OFFLINE_NOTICE, err=True)
         from assistant.app import Scope
 
         if (collections or tags) and topic is None:
             raise LitassistError("--collection and --tag narrow a --topic comparison; add one.")
         scope = Scope(collections=collections, tags=tags)
-        made = app.comparisons.compare(
-            refs, topic=topic, n=n, aspects=aspects, save=not no_save, scope=scope
-        )
+        try:
+            made = app.comparisons.compare(
+                refs, topic=topic, n=n, aspects=aspects, save=not no_save, scope=scope
+            )
+        except EndpointFailure as exc:
+            hint = offline_hint("compare", " ".join(refs) or f'--topic "{topic}"')
+            raise LitassistError(f"{exc} {hint}") from exc
         comparison = made.comparison
         if made.store_error:
             raise LitassistError(made.store_error)
         if comparison.shortfall:
-            click.echo(comparison.shortfall, err=True)
+            echo(comparison.shortfall, err=True)
         if fmt == "json":
             from assistant.codec import comparison_view
 
             echo_json(comparison_view(comparison))
         elif fmt == "md":
-            click.echo(app.notes.comparison_markdown(comparison, style), nl=False)
+            echo(app.notes.comparison_markdown(comparison, style), nl=False)
         else:
             _print_table(comparison)
     if made.saved:
-        click.echo(
+        echo(
             f"comparison {comparison.id} (export with `litassist export --comparison "
             f"{comparison.id}`)",
             err=True,
@@ -199,8 +210,8 @@ def comparisons(ctx: click.Context, as_json: bool) -> None:
         echo_json([to_dict(row) for row in rows])
         return
     if not rows:
-        click.echo('No comparisons yet; make one with `litassist compare --topic "..."`.')
+        echo('No comparisons yet; make one with `litassist compare --topic "..."`.')
         return
     for row in rows:
         when = row.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        click.echo(f"{row.id}  {when}  {row.papers:>2} papers  {row.mode:<10}  {row.title}")
+        echo(f"{row.id}  {when}  {row.papers:>2} papers  {row.mode:<10}  {row.title}")

@@ -6,8 +6,7 @@ from typing import Any
 
 import click
 
-from assistant.cli.app import cli, echo_json, settings_from
-from assistant.errors import LitassistError
+from assistant.cli.app import cli, echo, echo_json, settings_from
 
 
 @cli.group(invoke_without_command=True)
@@ -23,7 +22,7 @@ def config(ctx: click.Context, as_json: bool) -> None:
         return
     width = max(len(key) for key in shown)
     for key, value in shown.items():
-        click.echo(f"{key:<{width}}  {value}")
+        echo(f"{key:<{width}}  {value}")
 
 
 @config.command("set")
@@ -31,15 +30,8 @@ def config(ctx: click.Context, as_json: bool) -> None:
 @click.argument("value")
 def config_set(key: str, value: str) -> None:
     """Save KEY=VALUE in the config file (endpoint, model, answer_mode, k, theme, ...)."""
-    from assistant.settings import SAVABLE_KEYS, Settings, save_settings
+    from assistant.settings import check_value, save_settings
 
-    if key not in SAVABLE_KEYS:
-        raise LitassistError(f"Cannot save {key!r}; savable keys: {', '.join(SAVABLE_KEYS)}.")
-    field = Settings.model_fields[key]
-    typed: Any = int(value) if field.annotation is int else value
-    try:
-        Settings(**{key: typed})
-    except Exception as exc:
-        raise LitassistError(f"Invalid value for {key}: {value!r}.") from exc
+    typed: Any = check_value(key, value)  # one line naming the key and what is valid
     path = save_settings({key: typed})
-    click.echo(f"Saved {key} in {path}.")
+    echo(f"Saved {key} in {path}.")

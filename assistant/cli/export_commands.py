@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.cli.app import app_from, cli
+from assistant.cli.app import app_from, cli, echo
 from assistant.errors import LitassistError
 from assistant.formats import CITATION_STYLES, EXPORT_FORMATS
 
@@ -84,8 +84,8 @@ def export(
             item, fmt=fmt, style=style, out=out, bib=bib, tags=tags, force=force
         )
     if result.files.main is None:
-        click.echo(result.texts.main, nl=False)
+        echo(result.texts.main, nl=False)
     for path in result.written:
-        click.echo(f"wrote {path}", err=True)
+        echo(f"wrote {path}", err=True)
     if fmt == "bibtex" and not result.texts.papers:
-        click.echo("nothing is cited, so the BibTeX is empty", err=True)
+        echo("nothing is cited, so the BibTeX is empty", err=True)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from assistant.cli.app import app_from, cli, echo_json
+from assistant.cli.app import app_from, cli, echo, echo_json
 from assistant.text import authors_short, clip, year_text
 
 if TYPE_CHECKING:
@@ -83,10 +83,10 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
         echo_json({**report.as_dict(), **extra})
     else:
         for problem in report.problems:
-            click.echo(f"skipped: {problem}", err=True)
+            echo(f"skipped: {problem}", err=True)
         for note in report.truncated:
-            click.echo(f"cut: {note}", err=True)
-        click.echo(report.summary())
+            echo(f"cut: {note}", err=True)
+        echo(report.summary())
     if report.failed:
         ctx.exit(1)
 
@@ -110,17 +110,17 @@ def papers(ctx: click.Context, as_json: bool) -> None:
         )
         return
     if not rows:
-        click.echo("The library is empty; add papers with `litassist ingest FILE`.")
+        echo("The library is empty; add papers with `litassist ingest FILE`.")
         return
     width = max(len(r.paper.id) for r in rows)
     for row in rows:
         paper = row.paper
         who = authors_short(paper.authors)
-        click.echo(
+        echo(
             f"{paper.id:<{width}}  {year_text(paper.year):>4}  {clip(who, 16):<16}  "
             f"{clip(paper.title, 70)}"
         )
-    click.echo(f"{len(rows)} paper(s).")
+    echo(f"{len(rows)} paper(s).")
 
 
 @cli.command()
@@ -131,7 +131,7 @@ def remove(ctx: click.Context, refs: tuple[str, ...]) -> None:
     with app_from(ctx) as app:
         removed = app.library.remove(refs)
     for paper in removed:
-        click.echo(f"removed {paper.id}  {paper.title}")
+        echo(f"removed {paper.id}  {paper.title}")
 
 
 def _hit_dict(hit: PaperHit) -> dict[str, Any]:
@@ -193,10 +193,10 @@ def search(
         echo_json({"query": query, "results": [_hit_dict(h) for h in hits]})
         return
     if not hits:
-        click.echo("No matching passages.")
+        echo("No matching passages.")
         return
     for rank, hit in enumerate(hits, start=1):
         paper = hit.paper
-        click.echo(f"{rank:>2}. {paper.title} ({year_text(paper.year)})  [{paper.id}]")
+        echo(f"{rank:>2}. {paper.title} ({year_text(paper.year)})  [{paper.id}]")
         best = hit.passages[0].chunk.text
-        click.echo(f"    {clip(best, 220)}")
+        echo(f"    {clip(best, 220)}")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from assistant.cli.app import app_from, cli, echo_json
+from assistant.cli.app import app_from, cli, echo, echo_json
 from assistant.cli.library_commands import _paper_dict, _progress
 from assistant.text import clip, year_text
 
@@ -23,7 +23,7 @@ def _print_added(added: list[AddedPaper], as_json: bool) -> None:
         return
     for item in added:
         paper = item.paper
-        click.echo(
+        echo(
             f"{item.outcome:<9} {paper.id}  {clip(paper.title, 70)} ({year_text(paper.year)}) "
             f"from {item.source}"
         )
@@ -90,19 +90,19 @@ def find(
         echo_json({"query": query, "source": source, "results": [_found_dict(f) for f in found]})
         return
     if not found:
-        click.echo("No papers found.")
+        echo("No papers found.")
         return
     for rank, item in enumerate(found, start=1):
         hit = item.hit
         cited = f"{hit.citations} cit." if hit.citations is not None else ""
         where = f"in library: {item.in_library}" if item.in_library else ""
-        click.echo(f"{rank:>2}. {clip(hit.title, 90)} ({year_text(hit.year)})")
+        echo(f"{rank:>2}. {clip(hit.title, 90)} ({year_text(hit.year)})")
         details = "  ".join(part for part in (clip(hit.venue or "", 50), cited, where) if part)
         if details:
-            click.echo(f"    {details}")
+            echo(f"    {details}")
     if add_them:
         _print_added(added, False)
-        click.echo(f"{len(added)} paper(s) added.")
+        echo(f"{len(added)} paper(s) added.")
 
 
 @cli.command()
@@ -145,5 +145,5 @@ def enrich(
         )
         return
     for change in result.changes:
-        click.echo(change.describe())
-    click.echo(result.summary())
+        echo(change.describe())
+    echo(result.summary())

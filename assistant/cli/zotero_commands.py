@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.cli.app import app_from, cli, echo_json
+from assistant.cli.app import app_from, cli, echo, echo_json
 from assistant.cli.library_commands import _progress
 
 if TYPE_CHECKING:
@@ -71,5 +71,5 @@ def print_sync(result: SyncResult, as_json: bool) -> None:
         echo_json(result.as_dict())
         return
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(result.summary())
+        echo(f"warning: {warning}", err=True)
+    echo(result.summary())

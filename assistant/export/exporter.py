@@ -35,6 +35,7 @@ from assistant.export.markdown import (
 )
 from assistant.files import safe_filename, write_atomic
 from assistant.formats import ExportFormat
+from assistant.terminal_safe import json_safe, strip_controls, terminal_safe
 from assistant.types import Comparison, Conversation, Paper
 
 Format = ExportFormat
@@ -106,20 +107,25 @@ def render(
     context: Sequence[Paper] = (),
     bibliography: str | None = None,
 ) -> ExportTexts:
-    """The export's text (and its .bib), citation keys unique among `context` too."""
+    """The export's text (and its .bib), citation keys unique among `context` too.
+
+    Made safe at this edge, whatever the papers and answers hold: a note shows control
+    characters as visible escapes (it is read in terminals and viewers), BibTeX drops them (a
+    backslash there would start a LaTeX command), JSON escapes them (`terminal_safe`).
+    """
     papers = comparison_papers(item) if isinstance(item, Comparison) else cited_papers(item.turns)
     keys = assign_keys(papers, context=context)
-    bib = bibtex_for(papers, keys=keys, strings=source_strings(papers))
+    bib = strip_controls(bibtex_for(papers, keys=keys, strings=source_strings(papers)))
     if fmt == "bibtex":
         return ExportTexts(bib, None, tuple(papers))
     if fmt == "json":
         text = comparison_json(item) if isinstance(item, Comparison) else conversation_json(item)
-        return ExportTexts(text, bib, tuple(papers))
+        return ExportTexts(json_safe(text), bib, tuple(papers))
     if isinstance(item, Comparison):
         text = comparison_note(item, style=style, tags=tags, keys=keys, bibliography=bibliography)
     else:
         text = conversation_note(item, style=style, tags=tags, keys=keys, bibliography=bibliography)
-    return ExportTexts(text, bib, tuple(papers))
+    return ExportTexts(terminal_safe(text), bib, tuple(papers))
 
 
 def write_files(files: ExportFiles, texts: ExportTexts, *, force: bool = False) -> list[Path]:

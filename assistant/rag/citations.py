@@ -10,7 +10,8 @@ cosine between the sentence and one sentence of a cited passage).  A high score 
 sentence is about what the passage is about, so a sentence also has to pass, in this order:
 
 1. its figures, compared as quantities (quantities.py): "3 billion" is not "1.4 billion" and
-   not the "3" of "3 datasets";
+   not the "3" of "3 datasets"; and each stated for the item the source states it for
+   (figure_binding.py: not SVT-H-B's 85.2% given to SVT-H-L, no swapped "respectively");
 2. its names: one the cited source never mentions is not in the source, or the wrong paper
    when another source is where it comes from (entailment.py);
 3. negation and direction: "contains images of people" against "no images of people",
@@ -36,7 +37,7 @@ from typing import Literal
 
 import numpy as np
 
-from assistant.rag import entailment, quantities
+from assistant.rag import entailment, figure_binding, quantities
 from assistant.rag.embeddings import Embedder
 from assistant.rag.scoring import (
     TermWeights,
@@ -260,6 +261,9 @@ def _check(
     if checks == "grounding":
         name = entailment.missing_names(claim, cited + same_paper, others)
         return (name.reason, name.detail) if name is not None else None
+    moved = figure_binding.misbound(claim, cited)
+    if moved is not None:
+        return "figure", moved.detail
     for finding in (
         entailment.missing_names(claim, cited + same_paper, others),
         entailment.negation_flip(claim, cited),

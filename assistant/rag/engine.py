@@ -105,7 +105,10 @@ class AnswerEngine:
             )
         started = time.perf_counter()
         standalone = self._standalone(question, history, mode)
-        sources = self._sources(standalone, k or self.k, filters)
+        wanted = k or self.k
+        if mode == "extractive":  # a list question reads more passages (extractive.py)
+            wanted = extractive.retrieval_k(standalone, wanted)
+        sources = self._sources(standalone, wanted, filters)
         weights = self._term_weights()
         relevance = assess(standalone, sources, weights)
         header = {
@@ -132,7 +135,7 @@ class AnswerEngine:
         pieces = (
             self._extractive_pieces(standalone, sources, relevance, weights)
             if mode == "extractive"
-            else self._llm_pieces(standalone, sources)
+            else self._llm_pieces(standalone, sources, cancel)
         )
         try:
             for piece in pieces:
@@ -198,9 +201,13 @@ class AnswerEngine:
         )
         yield from extractive.render(plan.groups, sources)
 
-    def _llm_pieces(self, question: str, sources: Sequence[Source]) -> Generator[str, None, None]:
+    def _llm_pieces(
+        self, question: str, sources: Sequence[Source], cancel: threading.Event | None = None
+    ) -> Generator[str, None, None]:
         assert self.llm is not None
-        stream = self.llm.stream_chat(answer_messages(self.prompts, question, sources))
+        # `cancel` reaches the client, which stops waiting for the endpoint at once.
+        messages = answer_messages(self.prompts, question, sources)
+        stream = self.llm.stream_chat(messages, cancel=cancel)
         try:
             yield from stream
         finally:

@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.rag.quantities import NUMBER_WORDS, stem
+from assistant.rag.quantities import NUMBER_WORDS, quantities, stem
 from assistant.types import UnsupportedReason
 
 
@@ -44,6 +44,7 @@ _WORD = re.compile(r"[A-Za-z0-9][\w'’/.+-]*[A-Za-z0-9]|[A-Za-z0-9]")
 _CLAUSE_BREAK = re.compile(
     r"[,;:()\[\]]|[.!?](?:\s|$)|\s[-–—]\s|\b(?:but|whereas|while|although|though)\b"
 )
+CLAUSE_BREAK = _CLAUSE_BREAK  # figure_binding.py cuts clauses the same way
 # Common English words that are never the content of a claim (kept short on purpose: the
 # rules below look at content words only).
 _STOP = _words(
@@ -51,7 +52,7 @@ _STOP = _words(
     those it its their them they we our us he she his her is are was were be been being has have
     had do does did can could may might will would should shall also such which who whom whose
     what when where why how there here both either each other same so very just only even about
-    over under up down out per via vs i ii iii iv v"""
+    over under up down out per via vs i ii iii iv v but while whereas although though because"""
 )
 # Privative words ("depletion of X", "mice lacking X", "X-deficient") deny X as "no X" does.
 _NEGATORS = _words(
@@ -109,6 +110,26 @@ _ABSOLUTE_LICENCE = re.compile(
     re.I,
 )
 _ABSOLUTE_CUES = _words("fully completely perfectly entirely eliminates guarantees proves ever")
+# Claims stronger than an experiment: a cure where the source reports an effect, a cause
+# where it reports an association, people where it studied animals or cells.
+_CURE = re.compile(r"\b(?:cur(?:e|es|ed|ing)|eradicat\w*)\b", re.I)
+_CAUSE = re.compile(r"\bcaus(?:e|es|ed|ing)\b", re.I)
+_ASSOCIATION = re.compile(r"\b(?:associat\w*|link\w*|correlat\w*|risk)\b", re.I)
+_PEOPLE = re.compile(r"\bin (?:humans?|patients|people|women|men|children|adults)\b", re.I)
+_PEOPLE_LICENCE = re.compile(
+    r"\b(?:humans?|patients?|people|women|men|children|adults|participants|subjects|volunteers|"
+    r"clinical|cohort)\b",
+    re.I,
+)
+_MODELS = re.compile(
+    r"\b(?:mice|mouse|murine|rats?|in vitro|cell lines?|xenografts?|yeast)\b", re.I
+)
+# Phrases that widen a superlative to everything ("the largest dataset of any kind").
+_BROADENING = re.compile(
+    r"\b(?:of any kind|in existence|in the world|of all time|ever (?:built|made|created|released|"
+    r"collected|assembled|proposed))\b",
+    re.I,
+)
 RUN_LENGTH = 3  # consecutive content words absent from the source that make an added detail
 
 
@@ -168,7 +189,12 @@ def claim_names(text: str) -> list[str]:
 
     The first word of the text is left out (a capital there says nothing).
     """
-    found: list[str] = []
+    return list(dict.fromkeys(name for name, _ in name_spans(text)))
+
+
+def name_spans(text: str) -> list[tuple[str, int]]:
+    """Each name-like word of `text` (as `claim_names` reads them) with its offset."""
+    found: list[tuple[str, int]] = []
     for index, match in enumerate(_NAME.finditer(text)):
         word = _name_part(match.group().strip(".-/"))
         if not word or word in _COMMON_CAPS:
@@ -181,8 +207,8 @@ def claim_names(text: str) -> list[str]:
         digits = bool(re.search(r"\d", word))
         proper = word[0].isupper() and index > 0 and not _after_colon(text, match.start())
         if mixed or acronym or digits or proper:
-            found.append(word)
-    return list(dict.fromkeys(found))
+            found.append((word, match.start()))
+    return found
 
 
 def _name_part(word: str) -> str:
@@ -215,7 +241,10 @@ def name_keys(text: str) -> frozenset[str]:
     "CIFAR10/100" gives cifar10 and cifar100, "ImageNet-R/A/C" imagenetr, imageneta, imagenetc.
     """
     keys: set[str] = set()
-    for raw in re.findall(r"[\w.+/-]+", text):
+    # A parenthesised part belongs to the name it is glued to: "G(1)" is the claim's "G1",
+    # "15-keto-PGE(2)" its "PGE2", "p18(INK4c)" its "p18INK4c" (the bare pieces count too).
+    glued = re.findall(r"[\w.+/-]*\w\([\w.+/-]+\)[\w.+/-]*", text)
+    for raw in [*re.findall(r"[\w.+/-]+", text), *glued]:
         word = raw.strip(".-/")
         keys.add(_norm(word))
         pieces = [p for p in re.split(r"[-/]", word) if p]
@@ -281,6 +310,15 @@ def missing_names(
 # "not only X but also Y" and "not necessarily" do not deny X.
 _NOT_A_NEGATION = _words("only just merely necessarily")
 HEADS = 2  # content words right after a cue: what it denies (its predicate)
+# Verbs of finding: "X was not observed" denies X.  Words after a noun that deny it.
+_FINDING = _words(
+    "observed found seen detected shown reported achieved obtained noted evident apparent "
+    "observable detectable present"
+)
+_POSTNOMINAL = _words("absent lacking")  # after a copula: "X was absent", "X is lacking"
+_COPULA = _words("is are was were be been being remain remains remained")
+# Where a subject before a cue starts: "..., while solutions are still lacking".
+_SUBORDINATE = _words("that which while whereas but although though because since")
 REACH = 3  # content words a cue reaches when asking whether a word lies in its scope
 
 
@@ -350,6 +388,19 @@ def _read(text: str, other: frozenset[str]) -> _Sentence:
                     break
                 if _content(tokens[j]) and tokens[j].text.lower() not in _NEGATORS:
                     reached.append(j)
+            finding = bool(reached) and all(tokens[j].text.lower() in _FINDING for j in reached)
+            copula = any(tokens[j].text.lower() in _COPULA for j in range(max(0, i - 2), i))
+            if (lowered in _POSTNOMINAL and copula) or finding:
+                # "an improvement was not observed", "expression was absent": what is denied
+                # is the subject before the cue, not the verb of finding after it.
+                subject: list[int] = []
+                for j in range(i - 1, -1, -1):
+                    if tokens[j].clause != token.clause or tokens[j].text.lower() in _SUBORDINATE:
+                        break
+                    if _content(tokens[j]) and tokens[j].text.lower() not in _FINDING:
+                        subject.insert(0, j)
+                if subject:
+                    reached = subject[:REACH]  # the clause's first content words
         negated.update(reached)
         if base is None:
             heads.append(frozenset(tokens[j].stem for j in reached[:HEADS]))
@@ -478,6 +529,8 @@ def _compound_after(tokens: Sequence[_Token], i: int) -> set[str]:
     last: str | None = None
     while j < len(tokens) and tokens[j].clause == tokens[i].clause:
         word = tokens[j].text.lower()
+        if word in _SUBORDINATE:
+            break  # "... trained networks while supporting ...": the compound ended
         if word in ("and", "or") and last is not None:
             j += 1  # "lower trabecular and cortical bone *mass*"
             continue
@@ -519,6 +572,14 @@ def _events(text: str) -> list[_Event]:
             # "positively correlated": an adverb changes what follows it, not its subject.
             heads = _nearest_after(tokens, i)
         heads |= _compound_after(tokens, i)
+        # "better performance than X", "underperforms X": a comparison is also about what it
+        # compares with, so "underperforms trained networks" meets "better than trained networks".
+        for j in range(i + 1, min(len(tokens), i + 4)):
+            if tokens[j].clause != token.clause:
+                break
+            if tokens[j].text.lower() == "than":
+                heads |= _compound_after(tokens, j)
+                break
         out.append(
             _Event(
                 up != (i in polarity_negated),
@@ -662,6 +723,24 @@ def overclaim(claim: str, passages: Sequence[str]) -> Finding | None:
             licensed = True
         if not licensed:
             return found(match.group())
+        dropped = _dropped_qualifier(claim, source, cue)
+        if dropped is not None:
+            return Finding(
+                "overclaim",
+                f'"{match.group()}" without the source\'s "{dropped}" is stronger than it says',
+            )
+    for phrase in _BROADENING.findall(claim):
+        if phrase.lower() not in source_lower:
+            return found(phrase)
+    cure = _CURE.search(claim)
+    if cure and not _CURE.search(source):
+        return found(cure.group())
+    cause = _CAUSE.search(claim)
+    if cause and not _CAUSE.search(source) and _ASSOCIATION.search(source):
+        return found(cause.group())
+    people = _PEOPLE.search(claim)
+    if people and _MODELS.search(source) and not _PEOPLE_LICENCE.search(source):
+        return found(people.group())
     beats = [w for w in words if any(stem(w).startswith(b) for b in _BEATS)]
     if (
         beats
@@ -669,6 +748,45 @@ def overclaim(claim: str, passages: Sequence[str]) -> Finding | None:
         and not any(re.search(rf"\b{b}\w*", source_lower) for b in _BEATS | {"improv", "higher"})
     ):
         return found(beats[0])
+    return None
+
+
+def _phrase_after(text: str, end: int) -> list[_Token]:
+    """The content words of the noun phrase right after a superlative, up to its first
+    function word or punctuation ("largest [medical image segmentation model] to date")."""
+    out: list[_Token] = []
+    for token in _tokens(text[end:]):
+        if token.clause > 0 or not _content(token):
+            break
+        out.append(token)
+    return out
+
+
+def _dropped_qualifier(claim: str, source: str, cue: str) -> str | None:
+    """A qualifier the source gives its superlative and the claim leaves out.
+
+    "the largest medical image segmentation model" does not license "the largest image
+    segmentation model": both end in the same head noun, the claim's phrase is shorter, and
+    the word it drops ("medical") is nowhere in the claim.  Only the phrase's first modifier
+    counts: it is the one that narrows the superlative most ("medical" in "largest medical
+    image segmentation model"; leaving out "image" narrows nothing away).
+    """
+    pattern = re.compile(rf"\b{re.escape(cue)}\b", re.I)
+    mine = pattern.search(claim)
+    if mine is None:
+        return None
+    claim_phrase = _phrase_after(claim, mine.end())
+    if not claim_phrase:
+        return None
+    claim_stems = {t.stem for t in _tokens(claim) if _content(t)}
+    for theirs in pattern.finditer(source):
+        source_phrase = _phrase_after(source, theirs.end())
+        if len(source_phrase) <= len(claim_phrase):
+            continue
+        if source_phrase[-1].stem != claim_phrase[-1].stem:
+            continue
+        if source_phrase[0].stem not in claim_stems:
+            return source_phrase[0].text
     return None
 
 
@@ -689,9 +807,15 @@ def uncovered_run(
     """
     from assistant.rag.scoring import terms
 
+    # Figures are quantities.py's to check ("roughly 118K" for "117,702"): as words they would
+    # always be "unseen", and a faithful figure would make an added-detail run of its neighbours.
+    figures = [(q.start, q.end) for q in quantities(claim)]
+    offsets = [m.start() for m in _WORD.finditer(claim)]
     run: list[str] = []
     rare = False
-    for token in _tokens(claim):
+    for token, offset in zip(_tokens(claim), offsets, strict=True):
+        if any(start <= offset < end for start, end in figures):
+            continue
         if not _content(token) or token.text.lower() in NUMBER_WORDS:
             continue
         found = terms(token.text)

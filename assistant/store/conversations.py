@@ -4,7 +4,8 @@ A turn is stored as the JSON of `codec.answer_to_dict` (question, text, mode, so
 a snapshot of each paper, citations, sentences, flags), so a conversation can be reopened and
 exported even after its papers have left the library.  The file is separate from the paper
 catalog: conversations are the user's work, never rebuilt or repaired away.  WAL mode lets the
-chat and a CLI command use it at the same time; each write is one transaction.
+chat and a CLI command use it at the same time; each write is one transaction, and a turn's
+position is chosen inside it, under the write lock (two processes never pick the same one).
 """
 
 from __future__ import annotations
@@ -93,6 +94,9 @@ class ConversationStore(SqliteStore):
         stored = replace(answer, conversation_id=conversation_id, created_at=created)
         payload = json.dumps(answer_to_dict(stored), ensure_ascii=False)
         with self._transaction() as db:
+            # The write lock first, then the position: another process appending to the same
+            # conversation waits here instead of choosing the same position (a lost turn).
+            db.execute("BEGIN IMMEDIATE")
             if not db.execute(
                 "SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)
             ).fetchone():

@@ -14,6 +14,7 @@ import sqlite3
 from enum import Enum
 
 from assistant.errors import LitassistError, StorageWriteError, StoreUnavailableError
+from assistant.redact import mask_url
 
 
 class Failure(Enum):
@@ -97,11 +98,35 @@ def storage_error(exc: BaseException, where: str) -> LitassistError:
     )
 
 
-def server_error(exc: BaseException, url: str) -> StoreUnavailableError:
+def server_error(
+    exc: BaseException, url: str, read_timeout: float | None = None
+) -> StoreUnavailableError:
+    url = mask_url(url)  # a server URL may carry credentials
+    if _timed_out(exc):
+        waited = getattr(exc, "seconds", read_timeout)  # the whole wait, when it says so
+        limit = f" after {waited:g} s" if waited else ""
+        return StoreUnavailableError(
+            f"The Chroma server at {url} accepted the connection but did not answer (timed out"
+            f"{limit}); nothing stored was lost. Check the server, or raise "
+            "LITASSIST_CHROMA_TIMEOUT."
+        )
     return StoreUnavailableError(
         f"The Chroma server at {url} is not answering ({exc.__class__.__name__}: "
         f"{first_line(exc)}); nothing stored was lost. Check that `chroma run` is up, then retry."
     )
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """A read timeout anywhere in the chain (httpx's, or the openai/chromadb wrappers of it)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        name = type(seen).__name__
+        if name in ("ReadTimeout", "WriteTimeout", "PoolTimeout") or (
+            isinstance(seen, TimeoutError) and name != "ConnectTimeout"
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def is_sqlite_write_failure(exc: sqlite3.Error) -> bool:

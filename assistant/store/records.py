@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from assistant.store.kept_vectors import KeptVector
 from assistant.store.lexical_docs import PaperText
 from assistant.types import Chunk, Paper, PaperRow
 
@@ -71,6 +72,8 @@ class PaperCatalog(Protocol):
 
     def indexed_hashes(self, paper_ids: Sequence[str]) -> dict[str, str | None]: ...
 
+    def has_indexed(self) -> bool: ...
+
     def pending_ids(self) -> list[str]: ...
 
     def chunk_ids(self) -> set[str]: ...
@@ -90,14 +93,33 @@ class PaperCatalog(Protocol):
     # ---- writing
     def stage_many(self, items: Sequence[StagedPaper]) -> None: ...
 
-    def mark_indexed(self, indexed: Mapping[str, str]) -> None: ...
+    def mark_indexed(
+        self, indexed: Mapping[str, str], vectors: Sequence[KeptVector] = ()
+    ) -> None: ...
 
     def mark_pending(self, paper_ids: Sequence[str]) -> None: ...
 
     def remove(self, paper_ids: Iterable[str]) -> int: ...
 
+    # ---- kept vectors: each chunk's vector, so the vector index can be rebuilt
+    def keep_vectors(self, vectors: Sequence[KeptVector]) -> None: ...
 
-def open_catalog(data_dir: Path, chroma_url: str | None = None) -> PaperCatalog:
+    def kept_vectors(self, chunk_ids: Sequence[str]) -> dict[str, KeptVector]: ...
+
+    def unkept_chunks(self) -> list[tuple[str, str, str]]: ...
+
+    def kept_vector_count(self) -> int: ...
+
+    def kept_vector_sample(self, n: int) -> list[KeptVector]: ...
+
+
+def open_catalog(
+    data_dir: Path,
+    chroma_url: str | None = None,
+    *,
+    connect_timeout: float | None = None,
+    read_timeout: float | None = None,
+) -> PaperCatalog:
     """The catalog alone (for listing): SQLite in `data_dir`, or the server's records.
 
     Embedded mode imports no chromadb, so `litassist papers` starts fast.
@@ -109,4 +131,6 @@ def open_catalog(data_dir: Path, chroma_url: str | None = None) -> PaperCatalog:
     from assistant.store.server_catalog import ServerCatalog
     from assistant.store.vectors import make_client
 
-    return ServerCatalog.open(make_client(data_dir, chroma_url), chroma_url)
+    timeouts = {"connect_timeout": connect_timeout, "read_timeout": read_timeout}
+    client = make_client(data_dir, chroma_url, **{k: v for k, v in timeouts.items() if v})
+    return ServerCatalog.open(client, chroma_url)

@@ -16,10 +16,13 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 
 from assistant.errors import LibraryNotFoundError
+from assistant.redact import mask_urls_in
+from assistant.terminal_safe import terminal_safe
 from assistant.tui.base import failure_message
 from assistant.tui.messages import IngestDone, IngestFailed, IngestProgress, LibraryState, Notice
 from assistant.tui.screens.chat import ChatScreen
@@ -103,6 +106,25 @@ class LitassistApp(App[None]):
     def on_library_state(self, message: LibraryState) -> None:
         self.paper_count = message.count
         self.library_note = message.note
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification, from every screen: its text quotes titles, file names and
+        server messages, so it is shown escaped (`terminal_safe`) and not read as markup."""
+        super().notify(
+            terminal_safe(mask_urls_in(message)),
+            title=terminal_safe(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def on_notice(self, message: Notice) -> None:
         self.notify(message.message, severity=message.severity, timeout=message.timeout)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rich.text import Text
 
 from assistant.app.comparisons import aspect_label
+from assistant.terminal_safe import terminal_safe
 from assistant.tui.citation_view import UNSUPPORTED_MARK, linked_markdown
 from assistant.types import Citation, Comparison, ComparisonCell, Source
 
@@ -21,8 +22,8 @@ def cell_text(cell: ComparisonCell | None) -> Text:
     if cell is None:
         return Text("—", style="dim")
     if not cell.stated:
-        return Text(cell.text or "not stated", style="italic dim")
-    text = Text(cell.text)
+        return Text(terminal_safe(cell.text) or "not stated", style="italic dim")
+    text = Text(terminal_safe(cell.text))
     markers = "".join(f"[{n}]" for n in cell.citations)
     if markers:
         text.append(" ")
@@ -66,7 +67,10 @@ def synthesis_evidence(comparison: Comparison, number: int) -> Evidence | None:
 
 
 def synthesis_markdown(comparison: Comparison) -> str:
-    return linked_markdown(comparison.synthesis, comparison.sources, comparison.synthesis_sentences)
+    markdown = linked_markdown(
+        comparison.synthesis, comparison.sources, comparison.synthesis_sentences
+    )
+    return terminal_safe(markdown)
 
 
 def comparison_summary(comparison: Comparison) -> str:
@@ -82,4 +86,4 @@ def comparison_summary(comparison: Comparison) -> str:
     parts = [comparison.title, mode, f"{supported} of {len(stated)} cells supported"]
     if missing:
         parts.append(f"{missing} not stated")
-    return " · ".join(parts)
+    return terminal_safe(" · ".join(parts))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from assistant.labels import LabelSelection
+from assistant.terminal_safe import terminal_safe
 from assistant.text import authors_short
 from assistant.types import PaperRow
 
@@ -86,9 +87,9 @@ def cells(row: PaperRow, marked: bool) -> tuple[str, str, str, str, str, str]:
     paper = row.paper
     return (
         "✓" if marked else " ",
-        paper.title,
+        terminal_safe(paper.title),  # shown, so made safe; filtering and sorting use the stored
         str(paper.year or ""),
-        authors_short(paper.authors),
-        paper.venue or "",
+        terminal_safe(authors_short(paper.authors)),
+        terminal_safe(paper.venue or ""),
         str(row.chunks),
     )

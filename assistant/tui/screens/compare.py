@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Markdown, Static
 
+from assistant.terminal_safe import terminal_safe
 from assistant.text import year_text
 from assistant.tui.base import LitassistScreen, reported
 from assistant.tui.citation_view import cited_number
@@ -121,7 +122,7 @@ class CompareScreen(LitassistScreen):
         for name in comparison.aspects:
             table.add_column(aspect_label(name), key=name, width=width)
         for paper in comparison.papers:
-            label = f"{paper.title} ({year_text(paper.year)})"
+            label = terminal_safe(f"{paper.title} ({year_text(paper.year)})")
             cells = [cell_text(comparison.cell(paper.id, a)) for a in comparison.aspects]
             table.add_row(Text(label, style="bold"), *cells, key=paper.id, height=None)
         table.loading = False

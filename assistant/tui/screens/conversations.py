@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from assistant.terminal_safe import terminal_safe
 from assistant.tui.base import LitassistScreen
 from assistant.tui.messages import ConversationDeleted, ConversationOpened, ConversationsListed
 
@@ -21,9 +22,11 @@ if TYPE_CHECKING:
 def conversation_option(summary: ConversationSummary) -> Option:
     when = summary.updated_at.strftime("%Y-%m-%d %H:%M")
     turns = f"{summary.turns} turn{'s' if summary.turns != 1 else ''}"
-    label = Content.assemble((summary.title, "bold"), "\n", (f"{when} · {turns}", "$text-muted"))
+    title = terminal_safe(summary.title)
+    label = Content.assemble((title, "bold"), "\n", (f"{when} · {turns}", "$text-muted"))
     if summary.last_question and summary.last_question != summary.title:
-        label = Content.assemble(label, ("  · last: " + summary.last_question, "$text-muted"))
+        last = terminal_safe(summary.last_question)
+        label = Content.assemble(label, ("  · last: " + last, "$text-muted"))
     return Option(label, id=summary.id)
 
 

@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from assistant.terminal_safe import terminal_safe
 from assistant.types import Paper
 
 
@@ -26,7 +27,7 @@ def paper_details(paper: Paper) -> Content:
     parts: list[str | tuple[str, str]] = []
     for label, value in rows:
         if value:
-            parts += [(f"{label:>8}  ", "$text-muted"), value, "\n"]
+            parts += [(f"{label:>8}  ", "$text-muted"), terminal_safe(value), "\n"]
     return Content.assemble(*parts).rstrip()
 
 
@@ -39,10 +40,12 @@ class PaperDetailScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Static(Content.styled(self.paper.title, "bold"), classes="dialog-title")
+            title = terminal_safe(self.paper.title)
+            yield Static(Content.styled(title, "bold"), classes="dialog-title")
             yield Static(paper_details(self.paper), classes="paper-details")
             with VerticalScroll(classes="abstract"):
-                yield Static(self.paper.abstract or "(no abstract)", id="abstract")
+                abstract = terminal_safe(self.paper.abstract or "(no abstract)")
+                yield Static(abstract, id="abstract", markup=False)
             yield Static("esc close", classes="dialog-hint")
 
     def action_close(self) -> None:

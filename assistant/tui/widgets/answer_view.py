@@ -17,6 +17,7 @@ from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.markdown import MarkdownStream
 from textual.widgets.option_list import Option
 
+from assistant.terminal_safe import terminal_safe
 from assistant.tui.citation_view import (
     UNSUPPORTED_MARK,
     answer_markdown,
@@ -27,7 +28,7 @@ from assistant.types import Answer
 
 
 def _shorten(text: str, width: int = 90) -> str:
-    text = " ".join(text.split())
+    text = terminal_safe(" ".join(text.split()))
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -35,7 +36,8 @@ def answer_notes(answer: Answer) -> Content:
     """The lines under an answer: cut off or cancelled, unsupported sentences, mode, counts."""
     lines: list[Content] = []
     if not answer.complete:
-        lines.append(Content.styled(f"⏹ {answer.error or 'Incomplete answer.'}", "$text-warning"))
+        error = terminal_safe(answer.error or "Incomplete answer.")
+        lines.append(Content.styled(f"⏹ {error}", "$text-warning"))
     if answer.abstained:
         lines.append(Content.styled("The sources do not answer this question.", "$text-warning"))
     unsupported = answer.unsupported_sentences
@@ -43,10 +45,10 @@ def answer_notes(answer: Answer) -> Content:
         count = f"{len(unsupported)} of {len(answer.sentences)} sentences unsupported"
         lines.append(Content.styled(f"{UNSUPPORTED_MARK} {count}:", "bold $text-warning"))
         for sentence in unsupported:
-            why = f" ({sentence.note})" if sentence.note else ""
+            why = f" ({terminal_safe(sentence.note)})" if sentence.note else ""
             lines.append(Content.styled(f"   “{_shorten(sentence.text)}”{why}", "$text-warning"))
     if answer.invalid_markers:
-        markers = ", ".join(answer.invalid_markers)
+        markers = terminal_safe(", ".join(answer.invalid_markers))
         lines.append(
             Content.styled(
                 f"{UNSUPPORTED_MARK} markers citing no source: {markers}", "$text-warning"
@@ -79,7 +81,10 @@ class AnswerView(Vertical):
         self._streamed: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(Content.assemble(("› ", "bold $accent"), self.question), classes="question")
+        yield Static(
+            Content.assemble(("› ", "bold $accent"), terminal_safe(self.question)),
+            classes="question",
+        )
         yield Markdown(open_links=False, classes="answer-text")
         yield Static("answering…", classes="answer-notes")
         yield OptionList(classes="citations")
@@ -117,7 +122,7 @@ class AnswerView(Vertical):
         if self._stream is None:
             self._stream = Markdown.get_stream(self.query_one(Markdown))
         self._streamed.append(text)
-        await self._stream.write(text)
+        await self._stream.write(terminal_safe(text))  # a split sequence too: see terminal_safe
 
     async def _stop_stream(self) -> None:
         if self._stream is not None:
@@ -125,21 +130,24 @@ class AnswerView(Vertical):
             self._stream = None
 
     def set_note(self, note: str) -> None:
-        self.query_one(".answer-notes", Static).update(Content.styled(note, "$text-muted"))
+        self.query_one(".answer-notes", Static).update(
+            Content.styled(terminal_safe(note), "$text-muted")
+        )
 
     async def finish(self, answer: Answer) -> None:
         """Show the verified answer: linked citations, marks, notes and the citation list."""
         await self._stop_stream()
         self.answer = answer
         self.add_class("-incomplete" if not answer.complete else "-complete")
-        await self.query_one(Markdown).update(answer_markdown(answer))
+        await self.query_one(Markdown).update(terminal_safe(answer_markdown(answer)))
         self.query_one(".answer-notes", Static).update(answer_notes(answer))
         options = self.query_one(OptionList)
         options.clear_options()
         entries = citation_entries(answer)
         options.add_options(
             Option(
-                Content.styled(e.label, "" if e.supported else "$text-warning"), id=str(e.number)
+                Content.styled(terminal_safe(e.label), "" if e.supported else "$text-warning"),
+                id=str(e.number),
             )
             for e in entries
         )
@@ -150,7 +158,7 @@ class AnswerView(Vertical):
         await self._stop_stream()
         self.add_class("-failed")
         self.query_one(".answer-notes", Static).update(
-            Content.styled(f"✗ {message}", "$text-error")
+            Content.styled(f"✗ {terminal_safe(message)}", "$text-error")
         )
 
     def focus_citations(self) -> bool:

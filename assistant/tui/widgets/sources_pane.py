@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from assistant.terminal_safe import safe_offsets, terminal_safe
 from assistant.tui.citation_view import SourceSpan, paper_byline, source_spans
 from assistant.types import Answer, Citation, Source
 
@@ -27,17 +28,19 @@ SELECTED_STYLE = "reverse"
 def card_content(source: Source, spans: list[SourceSpan], selected: bool) -> Content:
     """The card text: number and title, byline, the abstract with the cited spans styled."""
     paper = source.paper
-    abstract = Content(paper.abstract or "(no abstract)")
+    text = paper.abstract or "(no abstract)"
+    abstract = Content(terminal_safe(text))  # spans are offsets into the stored text: mapped
+    shown = safe_offsets(text)
     for span in spans:
         style = SPAN_STYLES[span.kind]
         if selected and span.kind != "passage":
             style = f"{style} {SELECTED_STYLE}"
-        abstract = abstract.stylize(style, span.start, span.end)
+        abstract = abstract.stylize(style, shown[span.start], shown[span.end])
     parts: list[Content | str | tuple[str, str]] = [
         (f"[{source.number}] ", "bold $accent"),
-        (paper.title, "bold"),
+        (terminal_safe(paper.title), "bold"),
     ]
-    byline = paper_byline(paper)
+    byline = terminal_safe(paper_byline(paper))
     if byline:
         parts += ["\n", (byline, "$text-muted")]
     parts += ["\n", abstract]
@@ -97,9 +100,9 @@ class SourcesPane(VerticalScroll):
         note: str = "",
     ) -> None:
         """Replace the cards: one per source, `citations`' spans highlighted in its abstract."""
-        widgets: list[Static] = [Static(title, classes="sources-title")]
+        widgets: list[Static] = [Static(terminal_safe(title), classes="sources-title")]
         if note:
-            widgets.append(Static(note, classes="sources-note"))
+            widgets.append(Static(terminal_safe(note), classes="sources-note"))
         widgets += [SourceCard(source, citations) for source in sources]
         async with self._replacing:
             await self.remove_children()

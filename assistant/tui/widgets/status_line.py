@@ -22,7 +22,7 @@ def mode_label(settings: Settings) -> tuple[str, str]:
         return f"offline extractive{why}", "$text-warning"
     if not settings.llm_configured:
         return "LLM · no endpoint set", "bold $text-error"
-    host = urlsplit(settings.openai_base_url or "").netloc or "api.openai.com"
+    host = urlsplit(settings.openai_base_url or "").netloc.rpartition("@")[2] or "api.openai.com"
     return f"LLM · {settings.model} @ {host}", "$text-success"
 
 
