@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from assistant.rag.llm import LLMClient
     from assistant.rag.prompts import PromptLibrary
     from assistant.rag.retriever import HybridRetriever
+    from assistant.scholarly import Scholarly
     from assistant.store.comparisons import ComparisonStore
     from assistant.store.conversations import ConversationStore
     from assistant.store.library import Library
@@ -247,6 +248,7 @@ class Components:
         self._retriever: HybridRetriever | None = None
         self._engine: AnswerEngine | None = None
         self._comparer: Comparer | None = None
+        self._scholarly: Scholarly | None = None
 
     @property
     def settings(self) -> Settings:
@@ -314,6 +316,15 @@ class Components:
                 client = self.openai_client()
                 self._llm = make_llm(self._settings, client) if client is not None else None
             return self._llm  # type: ignore[return-value]  # set above: never _UNSET here
+
+    def scholarly(self) -> Scholarly:
+        """The scholarly API clients (one shared response cache in the data folder)."""
+        with self._lock:
+            if self._scholarly is None:
+                from assistant.scholarly import Scholarly, ScholarlyConfig
+
+                self._scholarly = Scholarly.open(ScholarlyConfig.from_settings(self._settings))
+            return self._scholarly
 
     def prompts(self) -> PromptLibrary:
         with self._lock:

@@ -1,6 +1,8 @@
-"""Zotero sync, reading part: read a generated 5,000-item Zotero database and plan re-syncs.
+"""Zotero sync: read a generated 5,000-item Zotero database, plan re-syncs, and sync it into a
+library end to end (`litassist sync zotero`), against ingesting the same papers from a file.
 
     .venv/bin/python benchmarks/zotero_sync.py [--items 5000] [--changed 20] [--repeat 3]
+                                              [--embedder local|hashing] [--skip-full]
 
 The database is built with Zotero's own schema (tests/zotero_db.py) and a realistic mix: every
 item has 3 creators, 5 to 7 fields (title, abstract, date, venue, DOI or none, Extra with a
@@ -12,8 +14,14 @@ attachment and a tenth a note; 1% are in the trash.  Timed (best of `--repeat`):
 * a re-sync after `--changed` items were edited and one deleted: read + plan;
 * the same read while another connection holds Zotero's exclusive lock (snapshot copy path).
 
-Embedding the new papers is not part of this (that runs at the ingest speed of the embedder,
-`benchmarks/ingest_speed.py`).
+Then the whole sync through the application layer (`app.zotero.sync`: read, plan, chunk,
+embed, store in the catalog, Chroma and the BM25 index), with the local embedder by default:
+
+* the first sync (5,000 new papers), and for comparison `app.library.ingest` of the same
+  papers from a JSONL file into another library: the two should run at the embedder's speed;
+* a re-sync with nothing changed (goal: under a second);
+* a re-sync after `--changed` items were edited (titles, so their papers are replaced and
+  re-embedded) and one deleted (goal: seconds).
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.zotero import plan_sync, read_zotero  # noqa: E402
+from tests.conftest import HashingEmbedder  # noqa: E402
 from tests.zotero_db import ZoteroDb  # noqa: E402
 
 T = TypeVar("T")
@@ -131,6 +140,8 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=5000)
     parser.add_argument("--changed", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--embedder", choices=["local", "hashing"], default="local")
+    parser.add_argument("--skip-full", action="store_true", help="Only the read and the plans.")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -171,6 +182,76 @@ def main() -> None:
             f"({len(read.items)} items)"
         )
         db.close()
+        if not args.skip_full:
+            full_sync(args, Path(folder))
+
+
+def full_sync(args: argparse.Namespace, folder: Path) -> None:
+    """`app.zotero.sync` on a fresh copy of the database, and ingest of the same papers."""
+    import json
+    import shutil
+
+    from assistant.app import Litassist
+    from assistant.settings import Settings
+    from assistant.store.library import Library
+    from assistant.wiring import make_embedder
+
+    zotero = folder / "fresh"
+    zotero.mkdir()
+    db, ids = build(zotero / "zotero.sqlite", args.items)
+    settings = Settings(data_dir=folder / "lib", zotero_dir=zotero, embedder="local")
+    embedder = HashingEmbedder() if args.embedder == "hashing" else make_embedder(settings)
+    embedder.embed_query("warm up")  # the model loaded before the clock starts
+
+    def app_for(data: Path) -> Litassist:
+        def open_library(s: Settings, create: bool) -> Library:
+            return Library.open(s.data_dir, embedder, create=create)
+
+        return Litassist(Settings(data_dir=data, zotero_dir=zotero), open_library=open_library)
+
+    print(f"full sync with the {args.embedder} embedder ({embedder.name}):")
+    with app_for(folder / "lib") as app:
+        start = time.perf_counter()
+        result = app.zotero.sync()
+        first = time.perf_counter() - start
+        print(
+            f"  first sync: {first:.1f} s, {result.added / first:.0f} papers/s  "
+            f"({result.summary()})"
+        )
+
+        jsonl = folder / "papers.jsonl"
+        with jsonl.open("w", encoding="utf-8") as out:
+            for item in read_zotero(zotero).items:
+                paper = item.to_paper()
+                record = {"title": paper.title, "abstract": paper.abstract, "year": paper.year,
+                          "authors": list(paper.authors), "doi": paper.doi}  # fmt: skip
+                out.write(json.dumps(record) + "\n")
+        with app_for(folder / "lib-ingest") as other:
+            start = time.perf_counter()
+            report = other.library.ingest([jsonl])
+            took = time.perf_counter() - start
+            print(f"  ingest of the same papers from JSONL: {took:.1f} s, "
+                  f"{report.added / took:.0f} papers/s")  # fmt: skip
+
+        start = time.perf_counter()
+        result = app.zotero.sync()
+        print(
+            f"  re-sync, nothing changed: {time.perf_counter() - start:.3f} s  ({result.summary()})"
+        )
+
+        with db.transaction():
+            live = [i for n, i in enumerate(ids) if n % 100 != 99]
+            for item in random.Random(2).sample(live, args.changed):
+                db.set_field(item, "title", f"Edited title {item}")
+            db.delete(live[-1])
+        start = time.perf_counter()
+        result = app.zotero.sync()
+        print(
+            f"  re-sync, {args.changed} changed + 1 deleted: {time.perf_counter() - start:.2f} s  "
+            f"({result.summary()})"
+        )
+    db.close()
+    shutil.rmtree(zotero, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,9 @@ by the import contracts in `pyproject.toml`).  One module per family of use case
 - `library`: ingest, papers, resolve, remove, search, doctor/repair, warm-up;
 - `answers`: ask (streamed or whole) and store the turn; conversations;
 - `comparisons`: compare and save; stored comparisons;
-- `notes`: export notes, `.bib`, JSON; the TUI's free-name notes.
+- `notes`: export notes, `.bib`, JSON; the TUI's free-name notes;
+- `scholarly`: add papers by DOI/arXiv/PubMed/OpenAlex id, find them on the APIs, enrich;
+- `zotero`: sync the library with the user's Zotero (database, else its local API).
 
 A new use case goes into the family it belongs to (or a new module and attribute here); its
 collaborators come from `assistant.wiring.Components`, which builds each part once.
@@ -31,6 +33,8 @@ from assistant.app.answers import AnswerUseCases, StoredAnswer
 from assistant.app.comparisons import ComparisonUseCases, SavedComparison
 from assistant.app.library import DoctorResult, LibraryUseCases, Scope
 from assistant.app.notes import ExportResult, NoteUseCases, SavedNote
+from assistant.app.scholarly import AddedPaper, EnrichResult, FoundPaper, ScholarlyUseCases
+from assistant.app.zotero import SyncResult, ZoteroUseCases
 from assistant.errors import LitassistError
 from assistant.settings import Settings
 
@@ -40,14 +44,18 @@ if TYPE_CHECKING:
     from assistant.wiring import Components
 
 __all__ = [
+    "AddedPaper",
     "DoctorResult",
+    "EnrichResult",
     "ExportResult",
+    "FoundPaper",
     "Litassist",
     "SavedComparison",
     "SavedNote",
     "SavedSettings",
     "Scope",
     "StoredAnswer",
+    "SyncResult",
 ]
 
 
@@ -95,6 +103,8 @@ class Litassist:
         self.answers = AnswerUseCases(components, self.library)
         self.comparisons = ComparisonUseCases(components, self.library)
         self.notes = NoteUseCases(components, export_dir)
+        self.zotero = ZoteroUseCases(components)
+        self.scholarly = ScholarlyUseCases(components, self.library)
 
     @property
     def settings(self) -> Settings:

@@ -15,7 +15,7 @@ from assistant.errors import LitassistError
 from assistant.types import Comparison, ComparisonSummary
 
 if TYPE_CHECKING:
-    from assistant.app.library import LibraryUseCases
+    from assistant.app.library import LibraryUseCases, Scope
     from assistant.wiring import Components
 
 __all__ = [
@@ -73,6 +73,7 @@ class ComparisonUseCases:
         n: int = DEFAULT_TOPIC_PAPERS,
         aspects: str | Sequence[str] | None = None,
         save: bool = True,
+        scope: Scope | None = None,
     ) -> SavedComparison:
         """Compare papers: one row per paper, one cited cell per aspect, a synthesis.
 
@@ -81,6 +82,7 @@ class ComparisonUseCases:
             topic: compare the `n` papers found for this topic instead.
             aspects: the columns, as a list or comma-separated text; None: the defaults.
             save: store the comparison (a failure to store is reported, not raised).
+            scope: limits the papers a `topic` may find (years, collections, tags).
 
         Raises:
             LitassistError: neither or both of `papers` and `topic`, an unknown paper, too
@@ -97,7 +99,8 @@ class ComparisonUseCases:
             columns = tuple(aspects) or DEFAULT_ASPECTS
         comparer = self._components.comparer()
         if topic is not None:
-            comparison = comparer.compare_topic(topic, n, columns)
+            filters = self._library.filters(scope)
+            comparison = comparer.compare_topic(topic, n, columns, filters=filters)
         else:
             ids = [p.id for p in self._library.resolve(papers)]
             comparison = comparer.compare(ids, columns)

@@ -38,11 +38,15 @@ WRITE_LOCK_WAIT = 2.0  # seconds a write waits for another process's write to fi
 @dataclass(frozen=True)
 class Scope:
     """What a search or a question may draw on: a year range and/or some papers, each given as
-    an id, citekey, DOI or unique id prefix (as `litassist papers` lists them)."""
+    an id, citekey, DOI or unique id prefix (as `litassist papers` lists them), and/or
+    collections (any of them, sub-collections included) and tags (all of them); see
+    `assistant.labels` for how names match."""
 
     year_from: int | None = None
     year_to: int | None = None
     papers: tuple[str, ...] = ()
+    collections: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,7 +148,35 @@ class LibraryUseCases:
         from assistant.rag.retriever import SearchFilters
 
         ids = tuple(p.id for p in self.resolve(scope.papers)) or None
-        return SearchFilters(year_from=scope.year_from, year_to=scope.year_to, paper_ids=ids)
+        return SearchFilters(
+            year_from=scope.year_from,
+            year_to=scope.year_to,
+            paper_ids=ids,
+            collections=tuple(scope.collections),
+            tags=tuple(scope.tags),
+        )
+
+    def labels(self) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+        """The collections and the tags in the library, each with its number of papers
+        (collections as full paths, parents listed too), sorted by name: what the front ends
+        offer as filters.
+
+        Raises:
+            LibraryNotFoundError: no library yet.
+        """
+        from collections import Counter
+
+        collections: Counter[str] = Counter()
+        tags: Counter[str] = Counter()
+        for row in self.papers():
+            parents: set[str] = set()
+            for path in row.paper.collections:
+                parts = path.split("/")
+                parents.update("/".join(parts[: n + 1]) for n in range(len(parts)))
+            collections.update(parents)
+            tags.update(set(row.paper.tags))
+        by_name = lambda pair: pair[0].casefold()  # noqa: E731
+        return sorted(collections.items(), key=by_name), sorted(tags.items(), key=by_name)
 
     def search(
         self, query: str, k: int = 10, *, scope: Scope | None = None, mode: SearchMode = "hybrid"

@@ -14,7 +14,9 @@ from assistant.cli import (  # noqa: F401  (registration)
     export_commands,
     library_commands,
     maintenance_commands,
+    scholarly_commands,
     tui_commands,
+    zotero_commands,
 )
 from assistant.cli.app import cli, main
 

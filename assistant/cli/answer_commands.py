@@ -75,6 +75,13 @@ def _print_after(answer: Answer) -> None:
 @click.option("--year-from", type=int, help="Only papers from this year on.")
 @click.option("--year-to", type=int, help="Only papers up to this year.")
 @click.option("--paper", "paper_refs", multiple=True, help="Only these papers (repeatable).")
+@click.option(
+    "--collection",
+    "collections",
+    multiple=True,
+    help="Only papers in this collection or its sub-collections (repeatable: any of them).",
+)
+@click.option("--tag", "tags", multiple=True, help="Only papers with this tag (repeatable: all).")
 @click.pass_context
 def ask(
     ctx: click.Context,
@@ -87,6 +94,8 @@ def ask(
     year_from: int | None,
     year_to: int | None,
     paper_refs: tuple[str, ...],
+    collections: tuple[str, ...],
+    tags: tuple[str, ...],
 ) -> None:
     """Answer QUESTION from your papers, citing a source after each claim.
 
@@ -107,7 +116,7 @@ def ask(
         app.library.open()
         if app.settings.answer_mode == "auto" and not app.settings.llm_configured:
             echo(OFFLINE_NOTICE, err=True)
-        scope = Scope(year_from, year_to, paper_refs)
+        scope = Scope(year_from, year_to, paper_refs, collections, tags)
         result: StoredAnswer | None = None
         streamed = False
         try:

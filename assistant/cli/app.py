@@ -63,6 +63,7 @@ def cli(
 
     \b
     Start:   litassist ingest papers.bib      (BibTeX, RIS, CSL-JSON, JSONL, CSV, listings)
+             litassist sync zotero            (your Zotero library; again to update)
              litassist                        (the chat; same as `litassist chat`)
     Script:  litassist search "query" --json
              litassist ask "question" --json

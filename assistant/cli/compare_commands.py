@@ -131,6 +131,15 @@ def _print_table(comparison: Comparison) -> None:
     help="Citation style of --format md.",
 )
 @click.option("--no-save", is_flag=True, help="Do not store the comparison.")
+@click.option(
+    "--collection",
+    "collections",
+    multiple=True,
+    help="--topic: only papers in this collection or its sub-collections (repeatable: any).",
+)
+@click.option(
+    "--tag", "tags", multiple=True, help="--topic: only papers with this tag (repeatable: all)."
+)
 @click.pass_context
 def compare(
     ctx: click.Context,
@@ -142,6 +151,8 @@ def compare(
     fmt: str,
     style: CitationStyle,
     no_save: bool,
+    collections: tuple[str, ...],
+    tags: tuple[str, ...],
 ) -> None:
     """Compare papers side by side: one row per paper, one cited cell per aspect, a synthesis.
 
@@ -159,9 +170,14 @@ def compare(
         app.library.open()
         if app.settings.answer_mode == "auto" and not app.settings.llm_configured:
             echo(OFFLINE_NOTICE, err=True)
+        from assistant.app import Scope
+
+        if (collections or tags) and topic is None:
+            raise LitassistError("--collection and --tag narrow a --topic comparison; add one.")
+        scope = Scope(collections=collections, tags=tags)
         try:
             made = app.comparisons.compare(
-                refs, topic=topic, n=n, aspects=aspects, save=not no_save
+                refs, topic=topic, n=n, aspects=aspects, save=not no_save, scope=scope
             )
         except EndpointFailure as exc:
             hint = offline_hint("compare", " ".join(refs) or f'--topic "{topic}"')

@@ -58,14 +58,29 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     named. Exits 1 when nothing was stored and something failed.
 
     Re-ingesting an unchanged file changes nothing; a changed abstract replaces the paper's
-    old passages; the same paper from two files is stored once.
+    old passages; the same paper from two files is stored once.  A Zotero database
+    (~/Zotero/zotero.sqlite) is synced as `litassist sync zotero` does (its JSON report
+    under "zotero").
     """
+    from assistant.cli.zotero_commands import print_sync, run_sync
+
     with app_from(ctx) as app:
+        zotero = [p for p in paths if app.zotero.is_database(p)]
+        synced = [run_sync(app, database, show_progress=not as_json) for database in zotero]
+        if not as_json:
+            for result in synced:
+                print_sync(result, as_json=False)
+        paths = tuple(p for p in paths if p not in zotero)
+        if not paths:
+            if as_json:
+                echo_json({"zotero": [r.as_dict() for r in synced]})
+            return
         show = not as_json and sys.stderr.isatty()
         with _progress(show, "Ingesting") as progress:
             report = app.library.ingest(paths, progress)
     if as_json:
-        echo_json(report.as_dict())
+        extra = {"zotero": [r.as_dict() for r in synced]} if synced else {}
+        echo_json({**report.as_dict(), **extra})
     else:
         for problem in report.problems:
             echo(f"skipped: {problem}", err=True)
@@ -145,6 +160,13 @@ def _hit_dict(hit: PaperHit) -> dict[str, Any]:
 @click.option("--year-to", type=int, help="Only papers up to this year.")
 @click.option("--paper", "paper_refs", multiple=True, help="Only these papers (repeatable).")
 @click.option(
+    "--collection",
+    "collections",
+    multiple=True,
+    help="Only papers in this collection or its sub-collections (repeatable: any of them).",
+)
+@click.option("--tag", "tags", multiple=True, help="Only papers with this tag (repeatable: all).")
+@click.option(
     "--mode",
     type=click.Choice(["hybrid", "dense", "lexical"]),
     default="hybrid",
@@ -160,6 +182,8 @@ def search(
     year_from: int | None,
     year_to: int | None,
     paper_refs: tuple[str, ...],
+    collections: tuple[str, ...],
+    tags: tuple[str, ...],
     mode: SearchMode,
     as_json: bool,
 ) -> None:
@@ -170,7 +194,7 @@ def search(
     if not query.strip():
         raise LitassistError("The query is empty.")
     with app_from(ctx) as app:
-        scope = Scope(year_from, year_to, paper_refs)
+        scope = Scope(year_from, year_to, paper_refs, collections, tags)
         hits = app.library.search(query, k, scope=scope, mode=mode)
     if as_json:
         echo_json({"query": query, "results": [_hit_dict(h) for h in hits]})

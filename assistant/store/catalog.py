@@ -17,6 +17,7 @@ tokenizer is imported by the writing functions).
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -316,6 +317,19 @@ class Catalog:
                 paper = _paper_from_row(row)
                 found[paper.id] = paper
         return found
+
+    def labels(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """Paper id -> (collections, tags), for the papers that have either (the filters of
+        `--collection` and `--tag`; `LabelIndex` caches this per version)."""
+        rows = self._db.execute(
+            "SELECT id, collections, tags FROM papers "
+            "WHERE (collections IS NOT NULL AND collections != '[]') "
+            "OR (tags IS NOT NULL AND tags != '[]')"
+        )
+        return {
+            pid: (tuple(json.loads(cols or "[]")), tuple(json.loads(tags or "[]")))
+            for pid, cols, tags in rows
+        }
 
     def list_rows(self) -> list[PaperRow]:
         rows = self._db.execute(

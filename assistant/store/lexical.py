@@ -329,12 +329,15 @@ class LexicalIndex:
         """Which chunks a filtered search may return (None: all)."""
         if paper_ids is None and year_from is None and year_to is None:
             return None
-        wanted = None if paper_ids is None else np.array(list(paper_ids), dtype=object)
+        # A set lookup per chunk: `np.isin` on object arrays sorts them, which took ~0.1 s
+        # per query at 10k papers (a --collection or --tag filter passes thousands of ids).
+        wanted = None if paper_ids is None else frozenset(paper_ids)
 
         def keep(segment: _Segment) -> np.ndarray:
             out = np.ones(len(segment), dtype=bool)
             if wanted is not None:
-                out &= np.isin(segment.paper_ids, wanted)
+                ids = segment.paper_ids
+                out &= np.fromiter((pid in wanted for pid in ids), dtype=bool, count=len(ids))
             if year_from is not None:
                 out &= segment.years >= year_from
             if year_to is not None:

@@ -352,6 +352,17 @@ class ServerCatalog:
             page = self._collection.get(where=where, include=[], limit=limit)
         return list(page["ids"])
 
+    def labels(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """Paper id -> (collections, tags), for the papers that have either (one pass over
+        the records' metadata; `LabelIndex` caches it per version token)."""
+        found: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        for pid, _, meta in self._all(documents=False):
+            record = json.loads(str(meta["record"]))
+            cols, tags = record.get("collections") or [], record.get("tags") or []
+            if cols or tags:
+                found[pid] = (tuple(cols), tuple(tags))
+        return found
+
     def get(self, paper_id: str) -> Paper | None:
         """The paper as stored now (never from the read memo: ingest plans with it)."""
         for pid, doc, meta in self._get([paper_id]):

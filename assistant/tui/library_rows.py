@@ -3,12 +3,14 @@ for a terminal of any size (pure functions)."""
 
 from __future__ import annotations
 
+import shlex
 import unicodedata
 from collections.abc import Sequence
 from typing import Literal
 
 from anyascii import anyascii
 
+from assistant.labels import LabelSelection
 from assistant.terminal_safe import terminal_safe
 from assistant.text import authors_short, venue_short
 from assistant.types import PaperRow
@@ -78,13 +80,41 @@ def _haystack(row: PaperRow) -> str:
     return fold(" ".join(fields))
 
 
+LABEL_PREFIXES = {"tag:": "tags", "collection:": "collections", "col:": "collections"}
+
+
+def split_query(query: str) -> tuple[list[str], LabelSelection]:
+    """The words typed, and the `tag:NAME` / `collection:NAME` (`col:`) parts as a selection;
+    a name with spaces is quoted: `collection:"Chapter 2"`."""
+    try:
+        parts = shlex.split(query)
+    except ValueError:  # an unclosed quote while typing: read as if it were closed
+        parts = shlex.split(query + '"')
+    words: list[str] = []
+    labels: dict[str, list[str]] = {"tags": [], "collections": []}
+    for part in parts:
+        prefix = next((p for p in LABEL_PREFIXES if part.casefold().startswith(p)), None)
+        if prefix and len(part) > len(prefix):
+            labels[LABEL_PREFIXES[prefix]].append(part[len(prefix) :])
+        else:
+            words.append(part.casefold())
+    return words, LabelSelection(tuple(labels["collections"]), tuple(labels["tags"]))
+
+
 def filter_rows(rows: Sequence[PaperRow], query: str) -> list[PaperRow]:
     """Rows whose title, authors, venue, year, id, citekey or DOI contain every word typed,
-    ignoring case and accents."""
-    words = fold(query).split()
-    if not words:
+    ignoring case and accents, in the collections and with the tags named (`assistant.labels`
+    rules, as `--collection` and `--tag` of the command line)."""
+    typed, labels = split_query(query)
+    words = [fold(w) for w in typed]
+    if not words and not labels:
         return list(rows)
-    return [row for row in rows if all(w in _haystack(row) for w in words)]
+    return [
+        row
+        for row in rows
+        if all(w in _haystack(row) for w in words)
+        and (not labels or labels.matches(row.paper.collections, row.paper.tags))
+    ]
 
 
 def _key(row: PaperRow, column: Column) -> tuple[bool, object]:

@@ -16,7 +16,15 @@ from textual.message import Message
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from assistant.app import SavedComparison, SavedSettings, StoredAnswer
+    from assistant.app import (
+        AddedPaper,
+        EnrichResult,
+        FoundPaper,
+        SavedComparison,
+        SavedSettings,
+        StoredAnswer,
+        SyncResult,
+    )
     from assistant.app.library import IngestReport
     from assistant.tui.widgets.answer_view import AnswerView
     from assistant.types import Comparison, Conversation, ConversationSummary, PaperRow
@@ -94,7 +102,7 @@ class IngestProgress(Message, bubble=False):
 
 @dataclass
 class IngestDone(Message, bubble=False):
-    report: IngestReport
+    report: IngestReport | SyncResult  # a Zotero database ingested is a Zotero sync
 
 
 @dataclass
@@ -131,3 +139,24 @@ class ConversationDeleted(Message, bubble=False):
 @dataclass
 class SettingsSaved(Message, bubble=False):
     saved: SavedSettings
+
+
+# ---- the add-papers screen and enrichment (scholarly APIs) ------------------------------------
+@dataclass
+class HitsFound(Message, bubble=False):
+    found: list[FoundPaper]
+
+
+@dataclass
+class PapersAdded(Message, bubble=False):
+    added: list[AddedPaper]
+
+
+@dataclass
+class ScholarlyFailed(Message, bubble=False):
+    message: str
+
+
+@dataclass
+class PapersEnriched(Message, bubble=False):
+    result: EnrichResult

@@ -8,6 +8,7 @@ the modification stamps a re-sync compares.  `to_paper()` turns it into the proj
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -153,11 +154,7 @@ class ZoteroItem:
 
     def to_paper(self) -> Paper:
         """The item as a `Paper` (identity rules from `make_paper`, like every parser)."""
-        # TODO(core Paper fields): when `Paper` gains `keywords`, `tags`, `collections`,
-        # `item_type` and `origin`, fill them here: tags=self.tags,
-        # collections=self.collections, item_type=self.item_type,
-        # origin=f"zotero:{self.ref}" (keywords: Zotero has none of its own; tags are them).
-        return make_paper(
+        paper = make_paper(
             title=self.title,
             abstract=self.abstract,
             authors=self.authors,
@@ -170,4 +167,14 @@ class ZoteroItem:
             source_format=FORMAT,
             citekey=self.citekey,
             raw_entry=self.to_json(),
+            item_type=self.item_type,
         )
+        # Zotero has no keywords of its own: its tags are the user's labels (`Paper.tags`).
+        return dataclasses.replace(
+            paper, tags=self.tags, collections=self.collections, origin=self.origin
+        )
+
+    @property
+    def origin(self) -> str:
+        """The paper's `origin`: `zotero:<library>/<key>`, how a re-sync finds it again."""
+        return f"{FORMAT}:{self.ref}"

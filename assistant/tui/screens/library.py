@@ -26,12 +26,20 @@ from assistant.tui.library_rows import (
     filter_rows,
     sort_rows,
 )
-from assistant.tui.messages import IngestDone, IngestFailed, IngestProgress, PapersLoaded
+from assistant.tui.messages import (
+    IngestDone,
+    IngestFailed,
+    IngestProgress,
+    PapersEnriched,
+    PapersLoaded,
+    ScholarlyFailed,
+)
 from assistant.tui.screens.paper_detail import PaperDetailScreen
 from assistant.tui.screens.path_prompt import PathPromptScreen
 from assistant.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
+    from assistant.app import SyncResult
     from assistant.app.library import IngestReport
     from assistant.types import Paper, PaperRow
 
@@ -56,6 +64,8 @@ class LibraryScreen(LitassistScreen):
         Binding("s", "sort", "Sort", tooltip="Sort by the next column (or click a header)"),
         Binding("r", "reverse", "Reverse", tooltip="Reverse the order"),
         Binding("i", "ingest", "Ingest", tooltip="Ingest a file or folder"),
+        Binding("a", "add_papers", "Add papers", tooltip="Search the scholarly APIs and add"),
+        Binding("e", "enrich", "Enrich", tooltip="Fill gaps of the marked papers from OpenAlex"),
     ]
 
     def __init__(self, view: LibraryView | None = None) -> None:
@@ -82,7 +92,7 @@ class LibraryScreen(LitassistScreen):
     def compose(self) -> ComposeResult:
         yield Input(
             self.view.query,
-            placeholder="Filter by title, author, venue, year, citekey…  (/)",
+            placeholder="Filter by title, author, venue, year, tag:NAME, collection:NAME…  (/)",
             id="filter",
         )
         yield Static("Loading the library…", id="library-summary")
@@ -283,6 +293,9 @@ class LibraryScreen(LitassistScreen):
             post(IngestProgress(done, total))
 
         with reported(post, IngestFailed):
+            if self.services.zotero.is_database(path):  # ~/Zotero/zotero.sqlite: a sync
+                post(IngestDone(self.services.zotero.sync(path, progress=progress)))
+                return
             post(IngestDone(self.services.library.ingest([path], progress)))
 
     def show_progress(self, done: int, total: int) -> None:
@@ -290,8 +303,42 @@ class LibraryScreen(LitassistScreen):
         self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
         self.query_one("#ingest-label", Static).update(f"{done} of {total} papers stored")
 
-    def ingest_ended(self, report: IngestReport | None) -> None:
+    def ingest_ended(self, report: IngestReport | SyncResult | None) -> None:
         """Hide the progress bar; after a finished ingest, reload the table."""
         self.query_one("#ingest-row").display = False
         if report is not None:
+            self.load()
+
+    # ---- the scholarly APIs -----------------------------------------------------------------
+    def action_add_papers(self) -> None:
+        from assistant.tui.screens.add_papers import AddPapersScreen
+
+        def added(_: None) -> None:
+            self.load()  # papers were perhaps added: show them
+
+        self.app.push_screen(AddPapersScreen(), added)
+
+    def action_enrich(self) -> None:
+        papers = self.marked_papers or ([self.cursor_paper] if self.cursor_paper else [])
+        if not papers:
+            return
+        self.litassist.activity = f"enriching {len(papers)} paper(s)…"
+        self.enrich([p.id for p in papers])
+
+    @work(thread=True, group="enrich", exit_on_error=False)
+    def enrich(self, paper_ids: list[str]) -> None:
+        with reported(self.post_message, ScholarlyFailed):
+            result = self.services.scholarly.enrich(paper_ids)
+            self.post_message(PapersEnriched(result))
+
+    def on_scholarly_failed(self, message: ScholarlyFailed) -> None:
+        self.litassist.activity = ""
+        self.notify(message.message, severity="error", timeout=8)
+
+    def on_papers_enriched(self, message: PapersEnriched) -> None:
+        result = message.result
+        lines = [change.describe() for change in result.changes[:5]]
+        self.notify("\n".join([result.summary(), *lines]), timeout=10)
+        self.litassist.activity = ""
+        if result.changes:
             self.load()
