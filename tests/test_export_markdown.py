@@ -147,7 +147,9 @@ def test_quoted_passages_and_flagged_statements(first_answer: Answer, papers) ->
     abstracts = [p.abstract for p in papers.values()]
     for quote in quotes:
         assert any(quote.replace("\\", "") in a for a in abstracts)
-    assert re.search(r"\*\*LeCun et al\. \(2015\)\*\* \[\^1\]\n\n> Deep learning allows", passages)
+    # a sentence the model wrote (not a quote): the check's verdict and score head its passage
+    heading = r"\*\*LeCun et al\. \(2015\) · supported 0\.\d\d\*\* \[\^1\]"
+    assert re.search(heading + r"\n\n> Deep learning allows", passages)
     flagged = note.split("## Unsupported statements", 1)[1].split("## References")[0]
     assert "- It also reports 97.3% accuracy on Mars. (cites \\[7\\]" in flagged
     assert "not among the sources" in flagged
