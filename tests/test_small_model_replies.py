@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import httpx
 import pytest
@@ -27,8 +26,8 @@ from assistant.rag.reply import is_abstention, is_meta, vacuous
 from assistant.rag.retriever import HybridRetriever
 from assistant.store.library import Library
 from assistant.types import Answer
-from tests.test_citation_llm import PAPERS, TITLES
 from tests.openai_sse import BASE_URL, MODEL, make_client, sse_response
+from tests.test_citation_llm import PAPERS, TITLES
 
 
 @pytest.fixture(scope="module")
