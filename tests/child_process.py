@@ -118,7 +118,7 @@ def _server_progress(url: str) -> Progress:
 
 
 def wait_for(
-    condition: Callable[[], bool], process: subprocess.Popen[str], timeout: float = 60.0
+    condition: Callable[[], bool], process: subprocess.Popen[str], timeout: float = 180.0
 ) -> bool:
     """Poll until `condition()` holds; False if the process ended first."""
     deadline = time.monotonic() + timeout

@@ -39,7 +39,10 @@ def parse_csljson(text: str | Iterable[str], source_file: str) -> ParseResult:
     papers: list[Paper] = []
     problems: list[ParseProblem] = []
     for item in iter_csljson(text, source_file):
-        (problems if isinstance(item, ParseProblem) else papers).append(item)  # type: ignore[arg-type]
+        if isinstance(item, ParseProblem):
+            problems.append(item)
+        else:
+            papers.append(item)
     return ParseResult(tuple(papers), tuple(problems))
 
 

@@ -113,7 +113,10 @@ def parse_csv(text: str | Iterable[str], source_file: str) -> ParseResult:
     papers: list[Paper] = []
     problems: list[ParseProblem] = []
     for item in iter_csv(text, source_file):
-        (problems if isinstance(item, ParseProblem) else papers).append(item)  # type: ignore[arg-type]
+        if isinstance(item, ParseProblem):
+            problems.append(item)
+        else:
+            papers.append(item)
     return ParseResult(tuple(papers), tuple(problems))
 
 

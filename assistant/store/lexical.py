@@ -139,7 +139,7 @@ class _Segment:
             docs=docs[order].astype(np.int32),
             tf_title=tf_title[order].astype(np.float32),
             tf_body=tf_body[order].astype(np.float32),
-            **chunks,  # type: ignore[arg-type]
+            **chunks,  # type: ignore[arg-type]  # the chunk-id arrays, passed through by name
         )
 
     def __len__(self) -> int:
