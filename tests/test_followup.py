@@ -25,6 +25,7 @@ def turn(question: str, standalone: str | None = None, text: str = "An answer [1
         "How many images does it contain?",
         "Where do they come from?",
         "What loss do they use?",
+        "Which self-supervised methods can be pretrained on it?",
         "How was this dataset annotated?",
         "What does the paper report?",
         "What about NWPU-RESISC45?",
@@ -48,6 +49,7 @@ def test_questions_that_lean_on_the_previous_turn(question: str) -> None:
         "How does dataset distillation compress a training set?",
         "What does the paper on fractal pre-training find?",
         "Which datasets were built for remote sensing, and how large are they?",
+        "What is bilateral equivalence and why does it hurt dataset distillation?",
         "Is there a dataset so large that it needs sharding across many machines?",
     ],
 )

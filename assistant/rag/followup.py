@@ -2,7 +2,8 @@
 
 A question is rewritten only when it depends on the previous turn (`depends_on_previous`):
 
-* it refers back to something it has not named itself: "How many images does *it* contain?",
+* it refers back to something it has not named itself (in an earlier clause): "How many
+  images does *it* contain?",
   "What do *these* datasets cover?", "How much does *it* improve on CIFAR100?";
 * it says so: "What about NWPU-RESISC45?", "How about FAIR1M?", "And on ImageNet?";
 * it is an ellipsis: nothing but what is asked is left, "How many classes?", "Which accuracy?".
@@ -30,8 +31,6 @@ from assistant.rag.scoring import query_terms, terms
 from assistant.types import Answer
 
 MAX_STANDALONE_CHARS = 500
-# A question with a referring word but this many topic words of its own states its subject.
-MIN_OWN_TERMS = 3
 MAX_SUBJECT_NAMES = 3
 MAX_SUBJECT_WORDS = 5
 
@@ -56,6 +55,7 @@ _THE_NOUN = re.compile(  # "that" only before such a noun: "so that" is no refer
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z0-9][\w\-]*")
+_CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|or|but)\b", re.IGNORECASE)
 _INTRODUCED = re.compile(r"\b(?:a|an|any)\s+[a-z][\w-]*", re.IGNORECASE)
 # Topic words that only say what is asked, not about what: "How many *images*?" has no subject.
 _ASKED_ONLY = (
@@ -105,7 +105,11 @@ def depends_on_previous(question: str) -> bool:
     before = question[:referring]
     if names_in(before) or _INTRODUCED.search(before):
         return False  # "Is there *a dataset* so large that it ..." introduces what "it" is
-    return len(query_terms(before) - _asked_only_terms()) < MIN_OWN_TERMS
+    # A referring word in a later clause stands for the topic of an earlier one ("What is
+    # bilateral equivalence and why does it hurt ..."); in its own clause it points back
+    # ("Which self-supervised methods can be pretrained on it?").
+    earlier = _CLAUSE_BREAK.split(before)[:-1]
+    return not any(query_terms(clause) - _asked_only_terms() for clause in earlier)
 
 
 def _rewritten(turn: Answer) -> bool:
