@@ -63,6 +63,7 @@ class IngestReport:
     warnings: int = 0
     truncated: list[str] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
+    vectors_copied: int = 0  # an older library's vectors, kept in the catalog from now on
     outcomes: dict[str, Outcome] = field(default_factory=dict, repr=False)
 
     def count(self, paper_id: str, outcome: Outcome) -> None:
@@ -109,6 +110,11 @@ class IngestReport:
             notes.append(f"{len(self.truncated)} abstract(s) cut")
         if not (self.duplicates or self.malformed or self.skipped_files):
             notes.append("nothing skipped")
+        if self.vectors_copied:
+            notes.append(
+                f"kept {self.vectors_copied} existing vectors in the catalog (a library from "
+                "an older litassist: the vector index can now be rebuilt without re-embedding)"
+            )
         return line + "; " + "; ".join(notes) + "."
 
     def as_dict(self) -> dict[str, object]:
@@ -224,6 +230,7 @@ def ingest(
     report.skipped_files += len(problems)
 
     with library.write_lock(wait=2.0):
+        library.note_ingest([path.resolve() for path in files])  # replayable after a restore
         pending = library.catalog.pending_ids()
         report.resumed = len(pending)
         # The total grows as files are read: papers are parsed while earlier ones are written.
@@ -234,7 +241,7 @@ def ingest(
             if progress:
                 progress(counts["done"], max(counts["total"], counts["done"]))
 
-        library.repair(progress=tick)
+        report.vectors_copied = library.repair(progress=tick).vectors_copied
 
         def incoming_papers() -> Iterator[Paper]:
             """Every parsed paper, file by file and batch by batch, abstracts cut."""

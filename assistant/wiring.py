@@ -242,6 +242,11 @@ class Components:
                 self._library = self._open_library(self._settings, create)
             return self._library
 
+    def fresh_library(self, *, create: bool = False) -> Library:
+        """A newly opened library, not shared (the caller closes it): for a recovery, which
+        must first close the shared one and then replaces the files under it."""
+        return self._open_library(self._settings, create)
+
     def has_library(self) -> bool:
         """Whether the library is open already (nothing is opened to answer)."""
         return self._library is not None

@@ -1,11 +1,14 @@
 """How well the offline comparison fills cells: against hand-labelled cells of the sample corpus.
 
-    .venv/bin/python benchmarks/compare_eval.py [--data-dir DIR] [--split tune|holdout|both]
-        [--sweep] [--verbose]
+    .venv/bin/python benchmarks/compare_eval.py [--data-dir DIR]
+        [--split tune|holdout|holdout2|both|all] [--sweep] [--verbose]
 
 benchmarks/data/compare_cells_tune.jsonl and compare_cells_holdout.jsonl give, for 45 papers of
 samples/vision-datasets-papers.txt (22 + 23, split by paper with a fixed seed before tuning) and
-each default aspect, the sentences (by their opening words) that state it; an empty list means
+each default aspect, the sentences (by their opening words) that state it.  After those halves
+were measured, compare_cells_holdout2.jsonl was written before any further rule change: the 15
+sample papers they do not use and 5 SciFact abstracts (by `scifact_id`, read from --scifact,
+never copied here), 100 cells; since then the first two are tuning data.  An empty list means
 the abstract does not state the aspect.  For every cell we run the extractive picker
 (assistant/rag/compare_extractive.py) and count:
 
@@ -37,8 +40,31 @@ DATA = ROOT / "benchmarks" / "data"
 SPLITS = {
     "tune": DATA / "compare_cells_tune.jsonl",
     "holdout": DATA / "compare_cells_holdout.jsonl",
+    "holdout2": DATA / "compare_cells_holdout2.jsonl",
 }
 CORPUS = ROOT / "samples" / "vision-datasets-papers.txt"
+# ../shared beside the repository (the integrator's checkout) or beside its worktree folder.
+SCIFACT = next(
+    (
+        base / "shared" / "benchmarks" / "scifact"
+        for base in (ROOT.parent, ROOT.parent.parent)
+        if (base / "shared" / "benchmarks" / "scifact").is_dir()
+    ),
+    ROOT.parent / "shared" / "benchmarks" / "scifact",
+).resolve()
+
+
+def scifact_abstracts(folder: Path, wanted: set[str]) -> dict[str, dict]:
+    """The SciFact corpus records with these ids ({} when the corpus is not there)."""
+    corpus = folder / "corpus.jsonl"
+    found: dict[str, dict] = {}
+    if wanted and corpus.is_file():
+        with corpus.open(encoding="utf-8") as handle:
+            for line in handle:
+                record = json.loads(line)
+                if str(record["_id"]) in wanted:
+                    found[str(record["_id"])] = record
+    return found
 
 
 def main() -> None:
@@ -52,29 +78,58 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, help="a library holding the sample corpus")
-    parser.add_argument("--split", choices=["tune", "holdout", "both"], default="both")
+    parser.add_argument(
+        "--split", choices=["tune", "holdout", "holdout2", "both", "all"], default="all"
+    )
+    parser.add_argument("--scifact", type=Path, default=SCIFACT, help="the SciFact folder")
     parser.add_argument("--sweep", action="store_true", help="try a range of thresholds")
     parser.add_argument("--verbose", action="store_true", help="print every wrong cell")
     args = parser.parse_args()
 
     cache = Path(tempfile.gettempdir()) / "litassist-bench-models"
     embedder = OnnxMiniLMEmbedder(cache)
+    names = {"all": list(SPLITS), "both": ["tune", "holdout"]}.get(args.split, [args.split])
+    labels = {
+        name: [json.loads(line) for line in SPLITS[name].read_text(encoding="utf-8").splitlines()]
+        for name in names
+    }
+    wanted = {
+        label["scifact_id"] for rows in labels.values() for label in rows if "scifact_id" in label
+    }
+    scifact = scifact_abstracts(args.scifact, wanted)
+    if wanted - set(scifact):
+        print(
+            f"note: SciFact not found in {args.scifact}; "
+            f"skipping {len(wanted - set(scifact))} papers"
+        )
     data_dir = args.data_dir
     if data_dir is None:
         data_dir = Path(tempfile.mkdtemp(prefix="litassist-compare-eval-"))
-        library = Library.open(data_dir, embedder, create=True)
-        ingest([CORPUS], library)
-        library.close()
-    library = Library.open(data_dir, embedder)
+    library = Library.open(data_dir, embedder, create=True)
+    if library.catalog.count() == 0:
+        inputs = [CORPUS]
+        if scifact:  # the labelled SciFact abstracts, as a JSONL import beside the corpus
+            extra = data_dir.parent / f"{data_dir.name}-scifact.jsonl"
+            extra.write_text(
+                "\n".join(
+                    json.dumps({"title": d["title"], "abstract": d["text"]})
+                    for d in scifact.values()
+                ),
+                encoding="utf-8",
+            )
+            inputs.append(extra)
+        ingest(inputs, library)
     papers = {row.paper.title: row.paper for row in library.catalog.list_rows()}
     aspects = [aspect(name) for name in DEFAULT_ASPECTS]
-    names = list(SPLITS) if args.split == "both" else [args.split]
 
     halves = {}
     for name in names:
         cases = []  # (labels per aspect, sentences, score matrix)
-        for line in SPLITS[name].read_text(encoding="utf-8").splitlines():
-            label = json.loads(line)
+        for label in labels[name]:
+            if "scifact_id" in label:
+                if label["scifact_id"] not in scifact:
+                    continue
+                label["title"] = scifact[label["scifact_id"]]["title"]
             paper = papers[label["title"]]
             chunks = library.catalog.chunks_of([paper.id])
             sources = [Source(n, paper, Passage(c, 0.0)) for n, c in enumerate(chunks, start=1)]

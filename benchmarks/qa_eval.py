@@ -1,13 +1,17 @@
 """Cited-answer quality on labelled question sets: retrieval, citations, facts, abstention.
 
     .venv/bin/python benchmarks/qa_eval.py [--mode extractive|llm] [-k 8] [--show] [--sweep]
-        [--split tune|holdout|both] [--questions FILE] [--corpus samples/vision-datasets-papers.txt]
+        [--split tune|holdout|holdout2|both|all] [--questions FILE]
+        [--corpus samples/vision-datasets-papers.txt]
         [--sample N] [--gguf FILE | --endpoint] [--max-tokens 256]
 
 The corpus is ingested into a temporary library with litassist's own code (or reused from
 --data-dir).  The questions are split once, before any tuning, into a tuning half
-(benchmarks/data/qa_tune.jsonl) and a held-out half (benchmarks/data/qa_holdout.jsonl): tune on
-the first, report both (`--split both`, the default, prints each half).  Each JSONL line:
+(benchmarks/data/qa_tune.jsonl) and a held-out half (benchmarks/data/qa_holdout.jsonl).  Once the
+held-out half's numbers were known, a second held-out set (qa_holdout2.jsonl, 103 questions of the
+same kinds) was written before any further rule change; since then the first two are tuning data
+and holdout2 is the held-out set.  `--split all` (the default) prints each of the three.
+Each JSONL line:
 {"id", "kind", "question", "gold_titles": [...]} and, by kind,
 
 * single: one paper answers it; "type" (what, which, how, figure, why, where) and "facts", the
@@ -57,7 +61,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 DATA = ROOT / "benchmarks" / "data"
-SPLITS = {"tune": DATA / "qa_tune.jsonl", "holdout": DATA / "qa_holdout.jsonl"}
+SPLITS = {
+    "tune": DATA / "qa_tune.jsonl",
+    "holdout": DATA / "qa_holdout.jsonl",
+    "holdout2": DATA / "qa_holdout2.jsonl",
+}
 DEFAULT_CORPUS = ROOT / "samples" / "vision-datasets-papers.txt"
 ANSWERABLE = ("single", "multi")
 
@@ -85,7 +93,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", choices=["extractive", "llm"], default="extractive")
     parser.add_argument("-k", type=int, default=8)
-    parser.add_argument("--split", choices=["tune", "holdout", "both"], default="both")
+    parser.add_argument(
+        "--split", choices=["tune", "holdout", "holdout2", "both", "all"], default="all"
+    )
     parser.add_argument("--questions", type=Path, help="One question file instead of a split.")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--data-dir", type=Path, help="Reuse (or create) this library folder.")
@@ -126,7 +136,7 @@ def evaluate(args: argparse.Namespace) -> None:
     if args.questions:
         halves = {args.questions.stem: load_questions(args.questions)}
     else:
-        names = list(SPLITS) if args.split == "both" else [args.split]
+        names = {"all": list(SPLITS), "both": ["tune", "holdout"]}.get(args.split, [args.split])
         halves = {name: load_questions(SPLITS[name]) for name in names}
     halves = {name: sample(questions, args.sample) for name, questions in halves.items()}
     settings = load_settings()

@@ -264,3 +264,28 @@ def test_a_duration_must_be_of_what_is_asked() -> None:
     asked = analyse("How long did the annotation of Artsy take?")
     found = unstated(asked, [source], ("p4",))
     assert found is not None and found.what == "how long it takes"
+
+
+def test_a_counted_focus_needs_its_figure_next_to_it() -> None:
+    # "2012" counts no GPU; "8 GPUs" does.
+    far = _source(5, "Scaler", "Since 2012, models grew with the computational power of GPUs.")
+    found = unstated(analyse("How many GPUs were used to train Scaler?"), [far], ("p5",))
+    assert found is not None and found.what == "how many GPUs"
+    near = [s for s in SOURCES if s.paper.id == "p1"]
+    assert unstated(analyse("How many GPUs does Matcher train on?"), near, ("p1",)) is None
+
+
+def test_one_paper_on_another_papers_benchmark_is_a_near_miss() -> None:
+    # Each name is in one abstract (not in a title), and no abstract holds both.
+    papers = [
+        _source(6, "Spectral mixing", "STX mixes tokens spectrally and reaches 85% on ImageNet."),
+        _source(7, "Searching in one run", "SRX searches architectures, +1.8% mIoU on ADE20K."),
+    ]
+    asked = analyse("How does STX perform on ADE20K?")
+    subjects = subject_papers(asked, papers)
+    assert set(subjects) == {"p6", "p7"}
+    found = unstated(asked, papers, subjects)
+    assert found is not None and found.what == '"ADE20K" for STX'
+    # Two things listed side by side ask about both.
+    both = analyse("How do STX and SRX work?")
+    assert unstated(both, papers, subject_papers(both, papers)) is None

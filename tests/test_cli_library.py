@@ -74,7 +74,8 @@ def test_corrupt_catalog_is_one_line(run_cli, tmp_path: Path) -> None:
     (home / "library.sqlite").write_bytes(b"this is not a database" * 100)
     result = run_cli("--data-dir", str(home), "papers")
     assert result.code == 1
-    assert result.err.count("\n") == 1 and "unreadable" in result.err
+    assert result.err.count("\n") == 1 and "is damaged" in result.err
+    assert "run `litassist doctor --repair`" in result.err  # advice that leads somewhere
     assert (home / "library.sqlite").read_bytes().startswith(b"this is not")  # left untouched
 
 

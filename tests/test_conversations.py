@@ -139,7 +139,7 @@ def test_corrupt_file_is_a_one_line_error(tmp_path: Path) -> None:
     (data / FILE_NAME).write_bytes(b"this is not a database" * 100)
     with pytest.raises(ConversationError) as caught:
         ConversationStore.open(data)
-    assert "\n" not in str(caught.value) and "move the file aside" in str(caught.value)
+    assert "\n" not in str(caught.value) and "litassist doctor --repair" in str(caught.value)
 
 
 def test_unreadable_turn_is_reported_not_crashing(store: ConversationStore) -> None:

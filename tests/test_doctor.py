@@ -97,6 +97,9 @@ def test_finds_and_repairs_every_kind_of_damage(
         "orphans_removed": 1,
         "lexical_rebuilt": True,
         "vector_store_moved_to": None,
+        "vector_index_rebuilt": False,
+        "reembedded": 0,  # all three restored from the vectors the catalog keeps
+        "vectors_copied": 0,
     }
     assert report["consistent"] and len(report["found"]) == 5
     assert_library_holds_exactly(library, [source])
@@ -116,13 +119,15 @@ def test_rebuilds_an_unreadable_vector_store(tmp_path: Path) -> None:
     assert search.returncode == 1 and search.stderr.count("\n") == 1
     assert "run `litassist doctor --repair` to rebuild it" in search.stderr
     code, report = run_json(data, None, "doctor")
-    assert code == 1 and report["vectors"] is None and "cannot be opened" in report["vector_error"]
+    assert code == 1 and report["vectors"] is None
+    assert "is damaged: Chroma cannot read it" in report["vector_error"]
+    assert "file is not a database" in report["vector_error"]
 
     code, report = run_json(data, None, "doctor", "--repair")
     assert code == 0 and report["consistent"]
     moved = Path(report["repaired"]["vector_store_moved_to"])
     assert moved.parent == data and moved.name.startswith("chroma.broken-") and moved.is_dir()
-    assert report["repaired"]["reindexed"] == 20
+    assert report["repaired"]["reindexed"] == 20 and report["repaired"]["reembedded"] == 0
     library = Library.open(data, HashingEmbedder())
     try:
         assert_library_holds_exactly(library, [source])

@@ -222,3 +222,25 @@ def test_cite_puts_the_marker_before_the_final_stop() -> None:
 
 def test_quoted_brackets_do_not_pass_for_citations() -> None:
     assert extractive.cite("As shown in [12], it works.", 1) == "As shown in (12), it works [1]."
+
+
+def test_the_learned_paper_choice_cites_a_close_second_paper_and_not_a_far_one() -> None:
+    from assistant.rag import paper_choice
+
+    # Feature rows in paper_choice.FEATURES order, as extractive.paper_features builds them.
+    def row(**values: float) -> np.ndarray:
+        return np.array([values.get(name, 0.0) for name in paper_choice.FEATURES])
+
+    close = row(sentence=0.6, sentence_share=0.97, phrases=0.3, title=0.5, passage=0.55,
+                passage_share=0.98, coverage=0.6, rank=0.5, contribution=0.5, kind=1.0,
+                list=1.0, list_sentence_share=0.97)  # fmt: skip
+    far = row(sentence=0.3, sentence_share=0.45, title=0.1, passage=0.2, passage_share=0.35,
+              coverage=0.2, rank=0.125, kind=1.0)  # fmt: skip
+    assert paper_choice.answers(close)
+    assert not paper_choice.answers(far)
+    assert 0.0 < paper_choice.probability(far) < paper_choice.probability(close) < 1.0
+
+
+def test_list_questions_retrieve_more_passages() -> None:
+    assert extractive.retrieval_k("Which datasets contain multi-view images?", 8) == 16
+    assert extractive.retrieval_k("How does DataDAM distill datasets?", 8) == 8

@@ -13,13 +13,16 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import resource
 import shutil
 import sqlite3
 import stat
 import subprocess
+import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import chromadb.errors
 import httpx
@@ -341,3 +344,162 @@ def test_server_killed_mid_ingest(own_server: ChromaServer, tmp_path: Path) -> N
         assert_library_holds_exactly(library, [source])
     finally:
         library.close()
+
+
+# ---- every file of a data folder damaged in turn ------------------------------------------
+MATRIX_QUERY = "segmentation transformer depth"
+# What the matrix runs before and after `doctor --repair` on each damaged copy.
+MATRIX_COMMANDS = [
+    ["--data-dir", "{data}", "search", MATRIX_QUERY, "--json"],
+    ["--data-dir", "{data}", "papers", "--json"],
+    ["--data-dir", "{data}", "conversations", "--json"],
+    ["--data-dir", "{data}", "comparisons", "--json"],
+]
+
+
+@pytest.fixture(scope="session")
+def matrix_library(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[object]]:
+    """40 papers (HNSW segment on disk), a conversation and a comparison, with their backups;
+    and what the matrix commands print on it intact."""
+    from tests.cli_session import run_session
+    from tests.damage import build_library
+
+    root = tmp_path_factory.mktemp("matrix")
+    data = root / "lib"
+    build_library(data, root / "papers.jsonl")
+    home = ["--data-dir", str(data)]
+    made = run_session(
+        [*home, "ask", "Which datasets study segmentation?", "--mode", "extractive"],
+        [*home, "compare", "doi:10.5555/synthetic.1", "doi:10.5555/synthetic.2"],
+    )
+    assert all(r.code == 0 for r in made), [r.err for r in made]
+    intact = run_session(*[[a.replace("{data}", str(data)) for a in c] for c in MATRIX_COMMANDS])
+    assert all(r.code == 0 for r in intact), [r.err for r in intact]
+    return data, [r.json() for r in intact]
+
+
+def matrix_files(data: Path) -> list[str]:
+    """Every file of the data folder; of the lexical snapshot and the backups, one of each
+    kind (the rest are the same kind of file: covered by
+    test_corrupt_bm25_files_are_reported_and_rebuilt)."""
+    chosen: list[str] = []
+    seen_kinds: set[str] = set()
+    for path in sorted(p for p in data.rglob("*") if p.is_file()):
+        relative = str(path.relative_to(data))
+        if relative.startswith(("lexical/build-", "backups/")):
+            if relative.startswith("lexical/"):  # the snapshot's arrays are alike
+                kind = ".npy" if path.suffix == ".npy" else path.name
+            else:
+                kind = re.sub(r"-\d{8}T\d+Z", "", path.name)
+            if kind in seen_kinds:
+                continue
+            seen_kinds.add(kind)
+        chosen.append(relative)
+    return chosen
+
+
+def test_matrix_covers_every_kind_of_file(matrix_library: tuple[Path, list[object]]) -> None:
+    data, _ = matrix_library
+    files = matrix_files(data)
+    for expected in (
+        "library.sqlite",
+        "conversations.sqlite",
+        "comparisons.sqlite",
+        "chroma/chroma.sqlite3",
+        ".vector-index.verified",
+        ".sqlite.verified",
+        "lexical/CURRENT",
+        "backups/library-journal.jsonl",
+    ):
+        assert expected in files, files
+    for segment in ("data_level0.bin", "header.bin", "length.bin", "link_lists.bin"):
+        assert any(f.endswith(segment) for f in files), files
+    assert any(f.endswith("index_metadata.pickle") for f in files)
+    assert any(f.startswith("backups/library-") and f.endswith(".sqlite") for f in files)
+    assert any(f.endswith("index.json") for f in files) and any(f.endswith(".npy") for f in files)
+
+
+# Children the matrix runs at once: a case that waits (Chroma retries loading a damaged
+# segment for about 20 s) then overlaps with the others' work.
+MATRIX_WORKERS = 3
+
+
+def run_matrix(
+    pristine: Path, work: Path, cases: list[list[str]], commands: list[list[str]] | None = None
+) -> list[dict[str, Any]]:
+    """Run `tests.fault_matrix` on `cases` ([relative path, damage]) of a copy of `pristine`,
+    split among `MATRIX_WORKERS` child processes; asserts every case was reported."""
+    commands = MATRIX_COMMANDS if commands is None else commands
+    children = []
+    for worker in range(MATRIX_WORKERS):
+        share = cases[worker::MATRIX_WORKERS]
+        if not share:
+            continue
+        spec = {
+            "pristine": str(pristine),
+            "work": str(work / f"worker-{worker}"),
+            "cases": share,
+            "before": commands,
+            "after": commands,
+        }
+        spec_file = work / f"spec-{worker}.json"
+        spec_file.write_text(json.dumps(spec), encoding="utf-8")
+        child = subprocess.Popen(
+            [sys.executable, "-m", "tests.fault_matrix", str(spec_file)],
+            cwd=ROOT,
+            env=child_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        children.append((child, share))
+    done: list[dict[str, Any]] = []
+    for child, share in children:
+        out, err = child.communicate(timeout=1800)
+        reported = [json.loads(line) for line in out.splitlines() if line.strip()]
+        assert child.returncode == 0 and len(reported) == len(share), (
+            f"a matrix child ended with {child.returncode} after {len(reported)} cases "
+            f"(next: {share[len(reported)] if len(reported) < len(share) else '-'}); "
+            f"{err[-1500:]}"
+        )
+        done.extend(reported)
+    return done
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garble", "delete"])
+def test_each_file_damaged_in_turn_gives_one_line_errors_and_is_fully_recovered(
+    damage: str, matrix_library: tuple[Path, list[object]], tmp_path: Path
+) -> None:
+    """Every command either works as on the intact copy or fails with one line (never a
+    crash, a traceback or an "unexpected" error), `doctor --repair` succeeds, and after it
+    every command prints exactly what it printed before the damage."""
+    data, intact = matrix_library
+    cases = run_matrix(data, tmp_path, [[f, damage] for f in matrix_files(data)])
+    failures: list[str] = []
+    for case in cases:
+        where = f"{case['damage']} {case['file']}"
+        for command, expected in zip(case["before"], intact, strict=True):
+            said = command["err"]
+            if command["code"] == 0:
+                if json.loads(command["out"]) != expected:
+                    failures.append(f"{where}: `{command['args'][2]}` silently changed its answer")
+            elif not (
+                command["code"] == 1
+                and said.count("\n") == 1
+                and said.startswith("error: ")
+                and "Traceback" not in said
+                and "unexpected" not in said
+            ):
+                failures.append(f"{where}: `{command['args'][2]}` failed badly: {said[:300]!r}")
+        repair = case["repair"]
+        if repair["code"] != 0:
+            failures.append(
+                f"{where}: doctor --repair failed: {repair['out'][-300:]!r} {repair['err']!r}"
+            )
+        for command, expected in zip(case["after"], intact, strict=True):
+            if command["code"] != 0 or json.loads(command["out"]) != expected:
+                failures.append(
+                    f"{where}: after repair `{command['args'][2]}` differs: "
+                    f"{command['err'][:200]!r}"
+                )
+    assert not failures, "\n".join(failures)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -20,11 +20,13 @@ if TYPE_CHECKING:
     from assistant.ingest import IngestReport
     from assistant.rag.retriever import SearchFilters
     from assistant.store.health import LibraryHealth
-    from assistant.store.library import RepairReport
+    from assistant.store.library import Library, RepairReport
+    from assistant.store.recovery import FileCheck, Restored
     from assistant.types import Paper, PaperHit, PaperRow
     from assistant.wiring import Components
 
-# The types the front ends annotate with (IngestReport, LibraryHealth, RepairReport) are named
+# The types the front ends annotate with (IngestReport, LibraryHealth, RepairReport, FileCheck,
+# Restored) are named
 # here for type checking only: the front ends import them from the application layer.
 __all__ = ["DoctorResult", "LibraryUseCases", "Scope", "SearchMode"]
 
@@ -45,11 +47,26 @@ class Scope:
 
 @dataclass(frozen=True)
 class DoctorResult:
-    """What `doctor` found, what a repair did, and the state after it."""
+    """What `doctor` found, what a repair did, and the state after it.
 
-    before: LibraryHealth
-    after: LibraryHealth
+    `files` are the data folder's SQLite files as checked for damaged pages (after any
+    restore), `restored` what a repair restored from backups.  While the catalog itself is
+    damaged the library cannot be opened: `before` and `after` are then None.
+    """
+
+    before: LibraryHealth | None
+    after: LibraryHealth | None
     repair: RepairReport | None  # None: nothing was repaired (not asked, or nothing to do)
+    files: list[FileCheck] = field(default_factory=list)
+    restored: list[Restored] = field(default_factory=list)
+
+    @property
+    def damaged_files(self) -> list[FileCheck]:
+        return [f for f in self.files if f.problem]
+
+    @property
+    def consistent(self) -> bool:
+        return self.after is not None and self.after.consistent and not self.damaged_files
 
 
 class LibraryUseCases:
@@ -200,20 +217,49 @@ class LibraryUseCases:
         return targets
 
     def doctor(self, *, repair: bool = False) -> DoctorResult:
-        """Check that the paper records, the vector store and the BM25 index agree; with
-        `repair`, fix what the check finds (re-embed, delete orphans, rebuild indexes).
+        """Check the data folder's SQLite files for damaged pages, probe the vector index in
+        a child process, and check that the paper records, the vector store and the BM25
+        index agree; with `repair`, restore damaged files from their newest sound backups
+        (re-ingesting what changed since) and fix what the check finds (vectors restored
+        from those the catalog keeps, orphans deleted, indexes rebuilt).
 
         Raises:
             LibraryNotFoundError: no library yet.
             LibraryBusyError: another process is writing to the library (repair only).
         """
+        from assistant.store.recovery import CATALOG_FILE, check_files, recover
+
+        data_dir = self._components.settings.data_dir
+        files = check_files(data_dir)
+        restored: list[Restored] = []
+        damaged = [f for f in files if f.problem]
+        if damaged and repair:
+            self._components.close()  # nothing of ours stays open on a file being replaced
+            restored = recover(
+                data_dir,
+                damaged,
+                lambda: self._components.fresh_library(create=True),
+                self._reingest,
+            )
+            files = check_files(data_dir)
+        if any(f.problem for f in files if f.name == CATALOG_FILE):  # it cannot be opened
+            return DoctorResult(None, None, None, files, restored)
         library = self._components.library()
-        before = library.check()
+        before = library.check(probe=True)
         if not repair or (before.consistent and before.bm25.state == "current"):
-            return DoctorResult(before, before, None)
+            return DoctorResult(before, before, None, files, restored)
         with library.write_lock(wait=WRITE_LOCK_WAIT):
             report = library.repair(thorough=True)
-        return DoctorResult(before, library.check(), report)
+        return DoctorResult(before, library.check(probe=True), report, files, restored)
+
+    def _reingest(self, files: list[Path], library: Library) -> object:
+        """A recovery's replay of a recorded ingest, with this application's input limits."""
+        from assistant.ingest import ingest
+        from assistant.sources.reading import InputLimits
+
+        settings = self._components.settings
+        limits = InputLimits.of(settings.max_input_mb, settings.max_abstract_chars)
+        return ingest(files, library, limits=limits)
 
     # ---- start-up -----------------------------------------------------------------------------
     def warm_up(self) -> None:

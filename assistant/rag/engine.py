@@ -116,7 +116,10 @@ class AnswerEngine:
             )
         started = time.perf_counter()
         standalone = self._standalone(question, history, mode)
-        sources = self._sources(standalone, k or self.k, filters)
+        wanted = k or self.k
+        if mode == "extractive":  # a list question reads more passages (extractive.py)
+            wanted = extractive.retrieval_k(standalone, wanted)
+        sources = self._sources(standalone, wanted, filters)
         weights = self._term_weights()
         relevance = assess(standalone, sources, weights)
         header = {

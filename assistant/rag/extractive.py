@@ -18,8 +18,11 @@ does not ask about.  Sentences are then picked greedily by maximal marginal rele
 sentence close to one already picked loses REDUNDANCY_WEIGHT x their cosine, one from an
 already quoted paper SAME_PAPER_PENALTY), at most MAX_PER_PAPER from one paper (one for list
 questions) and MAX_SENTENCES in all, and only while they score at least RELATIVE_FLOOR of the
-best one.  The answer groups them per paper (best paper first, each paper's sentences in their
-original order, labelled with the paper's short name), every sentence ending with its `[n]`.
+best one.  Unless the question names its papers, the papers quoted are the best sentence's and
+those a learned per-paper decision (paper_choice.py) says answer too; a list question reads
+LIST_K_FACTOR times as many retrieved passages.  The answer groups them per paper (best paper
+first, each paper's sentences in their original order, labelled with the paper's short name),
+every sentence ending with its `[n]`.
 A quoted sentence opening with "This / It / They ..." gets its referent (referents.py): the
 name it stands for in square brackets, or the sentence before it, quoted too.
 
@@ -38,11 +41,12 @@ from functools import lru_cache
 
 import numpy as np
 
+from assistant.rag import paper_choice
 from assistant.rag.citations import find_markers
 from assistant.rag.embeddings import Embedder
 from assistant.rag.question import Question, analyse
 from assistant.rag.referents import needs_previous, referent, with_referent
-from assistant.rag.relevance import Relevance, paper_scores
+from assistant.rag.relevance import Relevance, phrase_shares
 from assistant.rag.scoring import TermWeights, cosines, coverage, terms, terms_many
 from assistant.rag.sentence_roles import AbstractPlan, Roles, plan_of
 from assistant.rag.sentences import Span, split_sentences
@@ -59,13 +63,10 @@ DUPLICATE_COSINE = 0.95  # the same sentence again (overlapping chunks, two vers
 RELATIVE_FLOOR = 0.75
 # ... and (but for list questions) PAPER_SENTENCE_FLOOR x the best sentence of any paper ...
 PAPER_SENTENCE_FLOOR = 0.75
-# ... and come from a paper scoring at least PAPER_RELATIVE_FLOOR x the best paper
-# (relevance.paper_scores): a question about one paper ("How does DataDAM ...") then cites that
-# paper, while a question several papers answer equally well cites them all.
-PAPER_RELATIVE_FLOOR = 0.85
-# "Which datasets ...", "What methods ...": a question asking for a list wants breadth, so
-# papers further from the best one count too, and each paper gives one sentence.
-LIST_PAPER_RELATIVE_FLOOR = 0.65
+# ... and come from a paper the per-paper decision (paper_choice.py) cites: a question about
+# one paper ("How does DataDAM ...") then cites that paper, while a question several papers
+# answer cites them all.  A list question ("Which datasets ...", "What methods ...") wants
+# breadth: each paper gives one sentence.
 # Before that, the near-miss check (stated.py) looks at the passages at least this share as
 # relevant as the best one: the abstracts an answer could come from.
 PASSAGE_RELATIVE_FLOOR = 0.85
@@ -74,6 +75,9 @@ LIST_MAX_PER_PAPER = 1
 # ... and of those papers the ones whose best sentence scores LIST_SENTENCE_FLOOR x the best.
 LIST_SENTENCE_FLOOR = 0.6
 LIST_MAX_SENTENCES = 8
+# A list question's papers are many and spread out: its retrieval returns this many times the
+# passages of other questions (k), so that the gold papers are among the sources at all.
+LIST_K_FACTOR = 2
 MIN_SENTENCE_SCORE = 0.35
 MAX_SENTENCES = 5
 MAX_PER_PAPER = 3
@@ -193,28 +197,109 @@ def answer_sources(
     return kept, ()
 
 
+def paper_features(
+    question: Question,
+    ranked: Sequence[Candidate],
+    sources: Sequence[Source],
+    *,
+    embedder: Embedder,
+    relevance: Relevance | None = None,
+    weights: TermWeights | None = None,
+) -> dict[str, np.ndarray]:
+    """Per paper with a candidate sentence, the features `paper_choice.py` weighs (in the
+    order of its `FEATURES`): how well its best sentence, its title and its passages answer."""
+    best: dict[str, float] = {}
+    for candidate in ranked:
+        best.setdefault(candidate.paper_id, candidate.score)
+    titles = {s.paper.id: s.paper.title for s in sources if s.paper.id in best}
+    if not titles:
+        return {}
+    ids = list(titles)
+    matrix = embedder.embed_documents([question.text] + [titles[p] for p in ids])
+    title_cosine = dict(zip(ids, (float(c) for c in cosines(matrix[0], matrix[1:])), strict=True))
+    kept = [s for s in sources if s.paper.id in best]
+    shares = phrase_shares(question.text, kept)
+    passage: dict[str, float] = {}
+    texts: dict[str, list[str]] = {}
+    for index, source in enumerate(sources):
+        if source.paper.id not in best:
+            continue
+        value = relevance.per_source[index] if relevance is not None else 0.0
+        passage[source.paper.id] = max(passage.get(source.paper.id, 0.0), value)
+        texts.setdefault(source.paper.id, [source.paper.title]).append(source.passage.chunk.text)
+    wanted = relevance.query_terms if relevance is not None else frozenset()
+    present = dict(zip(ids, terms_many([" ".join(texts[p]) for p in ids]), strict=True))
+    # The paper's title and the sentences where it says what it contributes: a paper answers a
+    # list question ("Which datasets contain multi-view images?") by what it is about, not by
+    # a word it uses in passing.
+    own = {p: [titles[p]] for p in ids}
+    for source in kept:
+        abstract = paper_plan(source.paper)
+        for span, roles in zip(abstract.spans, abstract.roles, strict=True):
+            if roles.contribution and span.text not in own[source.paper.id]:
+                own[source.paper.id].append(span.text)
+    stated = dict(zip(ids, terms_many([" ".join(own[p]) for p in ids]), strict=True))
+    kind = terms(" ".join(w for w in _asked_kind(question) if w not in _ANY_KIND))
+    top_sentence = max(best.values())
+    top_passage = max(passage.values(), default=0.0)
+    order = {p: rank for rank, p in enumerate(best, start=1)}  # `ranked` is best first
+    listing = float(question.wants_list)
+    features = {}
+    for paper in ids:
+        sentence_share = best[paper] / top_sentence if top_sentence > 0 else 0.0
+        values = {
+            "sentence": best[paper],
+            "sentence_share": sentence_share,
+            "phrases": shares.get(paper, 0.0),
+            "title": title_cosine[paper],
+            "passage": passage.get(paper, 0.0),
+            "passage_share": passage.get(paper, 0.0) / top_passage if top_passage > 0 else 0.0,
+            "coverage": coverage(wanted, present[paper], weights) if weights is not None else 0.0,
+            "rank": 1.0 / order[paper],
+            "contribution": coverage(wanted, stated[paper], weights)
+            if weights is not None
+            else 0.0,
+            "kind": float(
+                not kind or kind <= {_singular(t) for t in stated[paper]} | stated[paper]
+            ),
+            "list": listing,
+            "list_sentence_share": listing * sentence_share,
+        }
+        features[paper] = np.array([values[name] for name in paper_choice.FEATURES])
+    return features
+
+
+_ANY_KIND = {"papers", "paper", "works", "work", "studies", "study", "articles", "approaches"}
+
+
+def _singular(term: str) -> str:
+    return term[:-1] if len(term) > 3 and term.endswith("s") else term
+
+
+def _asked_kind(question: Question) -> list[str]:
+    """The kind of thing a list question asks for: "Which *datasets* ..." -> ["datasets"]."""
+    match = re.match(r"\s*(?:which|what|list|name)\s+(\w+)", question.text, re.IGNORECASE)
+    return [match.group(1).lower()] if match and question.wants_list else []
+
+
 def choose_papers(
     question: Question,
     ranked: Sequence[Candidate],
     sources: Sequence[Source],
     *,
     embedder: Embedder,
+    relevance: Relevance | None = None,
+    weights: TermWeights | None = None,
 ) -> set[str]:
-    """The papers the answer cites: those scoring nearly as well as the best (relevance.py's
-    `paper_scores`: best sentence, shared phrases, title)."""
-    best: dict[str, float] = {}
-    for candidate in ranked:
-        best.setdefault(candidate.paper_id, candidate.score)
-    papers = {s.paper.id: s.paper.title for s in sources if s.paper.id in best}
-    if len(papers) <= 1:
-        return set(papers)
-    ids = list(papers)
-    matrix = embedder.embed_documents([question.text] + [papers[p] for p in ids])
-    titles = dict(zip(ids, (float(c) for c in cosines(matrix[0], matrix[1:])), strict=True))
-    scores = paper_scores(question.text, [s for s in sources if s.paper.id in best], best, titles)
-    share = LIST_PAPER_RELATIVE_FLOOR if question.wants_list else PAPER_RELATIVE_FLOOR
-    cutoff = share * max(scores.values())
-    return {paper for paper, score in scores.items() if score >= cutoff}
+    """The papers the answer cites: the best one, and each other paper that the learned
+    per-paper decision (paper_choice.py) judges to answer the question too."""
+    features = paper_features(
+        question, ranked, sources, embedder=embedder, relevance=relevance, weights=weights
+    )
+    if len(features) <= 1:
+        return set(features)
+    top = ranked[0].paper_id
+    return {p for p, x in features.items() if p == top or paper_choice.answers(x)}
 
 
 def score_candidates(
@@ -267,6 +352,12 @@ def score_candidates(
     return sorted(scored, key=lambda c: -c.score)
 
 
+def retrieval_k(question: str | Question, k: int) -> int:
+    """How many passages to retrieve for `question` when other questions get `k`."""
+    asked = question if isinstance(question, Question) else analyse(question)
+    return k * LIST_K_FACTOR if asked.wants_list else k
+
+
 def asks_for_list(question: str) -> bool:
     return analyse(question).wants_list
 
@@ -287,7 +378,9 @@ def plan(
         return Plan([], asked, missing)
     ranked = score_candidates(asked, sources, relevance, embedder=embedder, weights=weights)
     if not subjects:
-        cited = choose_papers(asked, ranked, sources, embedder=embedder)
+        cited = choose_papers(
+            asked, ranked, sources, embedder=embedder, relevance=relevance, weights=weights
+        )
         ranked = [c for c in ranked if c.paper_id in cited]
     if asked.wants_list and not subjects:
         chosen = select(

@@ -16,21 +16,9 @@ from itertools import pairwise
 from assistant.rag.scoring import TermWeights, coverage, query_terms, terms_many
 from assistant.types import Source
 
-# Which papers answer a question several papers may answer ("Which benchmarks target object
-# detection in remote sensing images?"): a paper's score is
-#     SENTENCE_WEIGHT x the score of its best candidate sentence (extractive.py)
-#   + PHRASE_WEIGHT   x the share of the question's two-word phrases ("object detection",
-#                       "remote sensing") its title and passages contain as phrases
-#   + TITLE_WEIGHT    x cosine(question, title)
-# Words alone do not tell a scene classification benchmark of remote sensing images from an
-# object detection one.  The weights were chosen on the tuning half of benchmarks/data/
-# (qa_tune.jsonl) by a grid over the papers retrieved for its 63 answerable questions: with the
-# passage relevance instead of the best sentence, or without phrases, the multi-paper questions
-# lost 0.05-0.15 of precision or recall.
-SENTENCE_WEIGHT = 1.0
-PHRASE_WEIGHT = 1.0
-TITLE_WEIGHT = 0.3
-
+# Which of the retrieved papers an answer cites is decided per paper by paper_choice.py, on
+# features that include `phrase_shares` below: words alone do not tell a scene classification
+# benchmark of remote sensing images from an object detection one, two-word phrases do.
 DENSE_WEIGHT = 0.5
 # Below this, answer "the library does not say" instead of answering.  Chosen with
 # benchmarks/qa_eval.py --sweep on benchmarks/data/sample_qa.jsonl (local MiniLM embedder):
@@ -114,20 +102,4 @@ def phrase_shares(question: str, sources: Sequence[Source]) -> dict[str, float]:
     return {
         paper: len(wanted & phrases(" ".join(parts))) / len(wanted)
         for paper, parts in texts.items()
-    }
-
-
-def paper_scores(
-    question: str,
-    sources: Sequence[Source],
-    best_sentence: dict[str, float],
-    title_cosine: dict[str, float],
-) -> dict[str, float]:
-    """Each retrieved paper's score as an answer to the question (see SENTENCE_WEIGHT)."""
-    shares = phrase_shares(question, sources)
-    return {
-        paper: SENTENCE_WEIGHT * best_sentence.get(paper, 0.0)
-        + PHRASE_WEIGHT * share
-        + TITLE_WEIGHT * title_cosine.get(paper, 0.0)
-        for paper, share in shares.items()
     }

@@ -11,7 +11,11 @@ offline answerer abstains when:
 * its focus (question.py: "learning rate", "GPUs", "batch size") is in no sentence of the
   abstracts it would answer from, or, for a counted or measured focus ("how many GPUs", "what
   accuracy"), in no sentence that also states a figure;
-* it asks how long something takes and no sentence gives a duration.
+* it asks how long something takes and no sentence gives a duration;
+* a counted or measured focus has no figure within FIGURE_WINDOW words of it ("2012" in
+  "since 2012 ... the computational power of GPUs" counts no GPU);
+* it puts two names held by two different papers in one clause ("How does SVT perform on
+  ADE20K?") and no abstract mentions both.
 
 The *subject* papers are those a name picks out: a name found in exactly one retrieved paper
 ("DataDAM", "NWPU-RESISC45", "ViT-H") makes that paper the one the question is about, and the
@@ -176,6 +180,9 @@ def unstated(
     for name in question.names:
         if not any(mentions(name, text) for text in looked):
             return Unstated(f'"{name}"', subjects)
+    apart = _apart(question, subjects, texts)
+    if apart is not None:
+        return apart
     papers = {s.paper.id: s.paper for s in sources if not subjects or s.paper.id in subjects}
     if question.wants_duration and not _gives_duration(question, papers.values()):
         return Unstated("how long it takes", subjects)
@@ -188,11 +195,47 @@ def unstated(
         for sentence, present in zip(sentences, terms_many(list(sentences)), strict=True):
             if not all(_has(t, present) for t in head):
                 continue
-            if question.figure_focus and not states_figure(sentence):
+            if question.figure_focus and not figure_near(sentence, head):
                 continue
             if all(_has(t, texts[paper_id].terms) for t in focus):
                 return None
     return Unstated(_asked(question), subjects)
+
+
+def _apart(
+    question: Question, subjects: tuple[str, ...], texts: dict[str, _PaperText]
+) -> Unstated | None:
+    """ "How does SVT perform on ADE20K?": two subject papers, each picked out by one name, that
+    the question does not list side by side ("X and Y", "X, Y", "X or Y", "X vs Y") but puts in
+    one clause.  It asks about one of them on the other's thing; no abstract states that when
+    none mentions both names."""
+    if len(subjects) < 2 or question.wants_list:
+        return None
+    held = [n for n in question.names if sum(mentions(n, texts[p]) for p in subjects) == 1]
+    if len(held) < 2:
+        return None
+    first, last = question.text.find(held[0]), question.text.rfind(held[-1])
+    between = question.text[first + len(held[0]) : last] if 0 <= first < last else ""
+    if _LISTED.search(between):
+        return None
+    if any(all(mentions(n, texts[p]) for n in held) for p in subjects):
+        return None
+    return Unstated(f'"{held[-1]}" for {held[0]}', subjects)
+
+
+_LISTED = re.compile(r"\band\b|\bor\b|,|\bvs\.?\b|\bversus\b|/", re.IGNORECASE)
+# A counted or measured focus ("how many GPUs", "what accuracy") is stated only by a figure
+# this close to it (in words): "2012" in "since 2012, ... capabilities of GPUs" counts no GPU.
+FIGURE_WINDOW = 6
+
+
+def figure_near(sentence: str, head: frozenset[str]) -> bool:
+    """Whether a figure stands within FIGURE_WINDOW words of a word of `head` (stemmed)."""
+    words = _without_names(sentence).split()
+    stems = terms_many(words)
+    where = [i for i, present in enumerate(stems) if any(_has(t, present) for t in head)]
+    figures = [i for i, word in enumerate(words) if _FIGURE.search(word)]
+    return any(abs(i - j) <= FIGURE_WINDOW for i in where for j in figures)
 
 
 def _gives_duration(question: Question, papers: Iterable[Paper]) -> bool:

@@ -7,7 +7,9 @@ two hashes differ was interrupted mid-indexing and is re-indexed by the next wri
 
 Every write of papers or chunks bumps `generation`.  The lexical index's rows (`lexical_docs`:
 each chunk's index terms) live in this database too and are written in the same transaction
-as the papers they come from, so a crash never leaves them apart.  This is the embedded mode's
+as the papers they come from, so a crash never leaves them apart; so are each chunk's kept
+vector (`kept_vectors`, written with `mark_indexed`) and, after writes, a rotating backup of
+the file (`backup`).  This is the embedded mode's
 `PaperCatalog`; in server mode `server_catalog.ServerCatalog` keeps the same records on the
 Chroma server.  Only the standard library is imported, so `litassist papers` starts fast (the
 tokenizer is imported by the writing functions).
@@ -25,8 +27,19 @@ from typing import Any
 
 from assistant import codec
 from assistant.errors import LibraryCorruptError, LibraryNotFoundError
-from assistant.store import lexical_docs
-from assistant.store.failures import is_sqlite_write_failure, storage_error
+from assistant.store import kept_vectors as kept
+from assistant.store import lexical_docs, sqlite_guard
+from assistant.store.backup import (
+    JOURNAL_SEQ_KEY,
+    Backup,
+    Journal,
+    backups_of,
+    due,
+    journal_seq_of,
+    take,
+)
+from assistant.store.failures import first_line, is_sqlite_write_failure, storage_error
+from assistant.store.kept_vectors import KeptVector
 from assistant.store.lexical_docs import LexicalSource, PaperText
 from assistant.store.records import IndexedChunk, PaperRow, StagedPaper
 from assistant.types import Chunk, Paper
@@ -107,8 +120,18 @@ def _add_paper_columns(connection: sqlite3.Connection) -> None:
         connection.execute(f"ALTER TABLE papers ADD COLUMN {name} {sql_type}")
 
 
+def damaged_error(path: Path, problem: BaseException | str) -> LibraryCorruptError:
+    detail = problem if isinstance(problem, str) else first_line(problem)
+    return LibraryCorruptError(
+        f"The library database {path} is damaged ({detail}); "
+        "run `litassist doctor --repair` to restore it."
+    )
+
+
 def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
-    connection = sqlite3.connect(path, timeout=30.0, check_same_thread=False)
+    connection = sqlite_guard.connect(
+        path, lambda exc: damaged_error(path, exc), timeout=30.0, check_same_thread=False
+    )
     try:
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA busy_timeout = 30000")
@@ -134,7 +157,9 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     """A WAL database in a folder we cannot write: read it as an immutable file."""
     uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
     try:
-        connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        connection = sqlite_guard.connect(
+            uri, lambda exc: damaged_error(path, exc), uri=True, check_same_thread=False
+        )
         missing = _missing_paper_columns(connection)
         if missing:
             # An older library that cannot be given the new columns: a temporary view (the temp
@@ -162,11 +187,18 @@ class Catalog:
         self._db = connection
         self.path = path
         self.location = str(path)
+        self._backed_up_changes = 0  # this connection's total_changes at its last backup
 
     @classmethod
     def open(cls, data_dir: Path, *, create: bool = False) -> Catalog:
         path = data_dir / CATALOG_FILE
         if not path.exists():
+            saved = backups_of(data_dir, CATALOG_FILE)
+            if saved:  # never start afresh over a library that was lost: restore it
+                raise LibraryCorruptError(
+                    f"The library database {path} is missing; run `litassist doctor --repair` "
+                    f"to restore it from its backup of {saved[0].when}."
+                )
             if not create:
                 raise LibraryNotFoundError(
                     f"No library in {data_dir}; add papers with `litassist ingest FILE` first."
@@ -175,15 +207,15 @@ class Catalog:
                 data_dir.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise storage_error(exc, f"the data folder {data_dir}") from exc
+        # A damaged page no query of this command reaches would go unnoticed: check the
+        # file first when it changed outside litassist (see sqlite_guard.verify).
+        sqlite_guard.verify(path, lambda problem: damaged_error(path, problem))
         try:
             connection = _connect(path, create=create)
             read_only = False
         except sqlite3.Error as exc:
             if not is_sqlite_write_failure(exc):
-                raise LibraryCorruptError(
-                    f"The library database {path} is unreadable ({exc}); "
-                    "move it aside and re-ingest, or run `litassist doctor`."
-                ) from exc
+                raise damaged_error(path, exc) from exc
             if create or _writable(path):
                 raise storage_error(exc, f"the library in {data_dir}") from exc
             connection = _connect_read_only(path)
@@ -194,20 +226,29 @@ class Catalog:
                 f"The library database {path} has an unknown schema; "
                 "it was made by another version of litassist."
             )
-        if not read_only and not lexical_docs.has_schema(connection):
-            # The lexical tables' own schema step (a library made before they existed gets
-            # them empty; `Library.lexical` fills them once).
+        if not read_only and not (
+            lexical_docs.has_schema(connection) and kept.has_schema(connection)
+        ):
+            # Two schema steps of their own, in this order: the lexical tables, then the kept
+            # vectors.  A library made before a step existed gets its tables empty (and is
+            # marked for the backfill: `Library.lexical` fills the lexical rows once,
+            # `Library.repair` the kept vectors).
             try:
                 with connection:
                     connection.execute("BEGIN IMMEDIATE")
                     lexical_docs.ensure_schema(connection)
+                    kept.ensure_schema(connection)
             except sqlite3.Error as exc:
                 connection.close()
+                if not is_sqlite_write_failure(exc):
+                    raise damaged_error(path, exc) from exc
                 raise storage_error(exc, f"the library in {data_dir}") from exc
         return cls(connection, path)
 
     def close(self) -> None:
         self._db.close()
+        # Closed (and checkpointed) by SQLite itself: as whole as it was at open.
+        sqlite_guard.record_sound(self.path)
 
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
@@ -218,6 +259,8 @@ class Catalog:
         except sqlite3.Error as exc:
             if is_sqlite_write_failure(exc):
                 raise storage_error(exc, f"the library in {self.path.parent}") from exc
+            if sqlite_guard.is_damage(exc):
+                raise damaged_error(self.path, exc) from exc
             raise LibraryCorruptError(f"Cannot write the library database: {exc}.") from exc
 
     @contextmanager
@@ -345,6 +388,13 @@ class Catalog:
             ):
                 found[pid] = indexed
         return found
+
+    def has_indexed(self) -> bool:
+        """Whether any paper's vectors were ever confirmed stored (so the index must exist)."""
+        row = self._db.execute(
+            "SELECT 1 FROM papers WHERE indexed_hash IS content_hash LIMIT 1"
+        ).fetchone()
+        return row is not None
 
     def pending_ids(self) -> list[str]:
         """Papers whose vectors are missing or stale (an interrupted write)."""
@@ -498,8 +548,9 @@ class Catalog:
             )
         return found
 
-    def mark_indexed(self, indexed: Mapping[str, str]) -> None:
-        """Record that the vectors of each paper id were built from this content hash.
+    def mark_indexed(self, indexed: Mapping[str, str], vectors: Sequence[KeptVector] = ()) -> None:
+        """Record that the vectors of each paper id were built from this content hash, and
+        keep `vectors` (those papers' new chunk vectors) in the same transaction.
 
         A paper whose content changed meanwhile (another writer) stays pending.
         """
@@ -508,6 +559,55 @@ class Catalog:
                 "UPDATE papers SET indexed_hash = ? WHERE id = ? AND content_hash = ?",
                 [(digest, pid, digest) for pid, digest in indexed.items()],
             )
+            if vectors:
+                kept.replace_for_papers(db, vectors)
+
+    # ---- backups (see backup.py) ----------------------------------------------------------
+    def back_up(self, *, force: bool = False) -> Backup | None:
+        """Back the catalog up if it changed since this connection's last backup (or has
+        none) and the size throttle allows; `force` skips both checks."""
+        data_dir = self.path.parent
+        if not force:
+            unchanged = self._db.total_changes == self._backed_up_changes
+            if unchanged and backups_of(data_dir, CATALOG_FILE):
+                return None
+            if not due(data_dir, self.path):
+                return None
+        journal = Journal(data_dir)
+
+        def note_journal() -> None:
+            self.set_meta(JOURNAL_SEQ_KEY, str(journal.last_seq()))
+
+        made = take(self._db, data_dir, self.path, before=note_journal)
+        self._backed_up_changes = self._db.total_changes
+        if made is not None:
+            generations = backups_of(data_dir, CATALOG_FILE)
+            journal.drop_through(min(journal_seq_of(b) for b in generations))
+        return made
+
+    # ---- kept vectors (see kept_vectors.py) ----------------------------------------------
+    def keep_vectors(self, vectors: Sequence[KeptVector]) -> None:
+        """Keep these chunk vectors (copied from the vector index: an older library)."""
+        with self._writing() as db:
+            kept.add(db, vectors)
+
+    def kept_vectors(self, chunk_ids: Sequence[str]) -> dict[str, KeptVector]:
+        return kept.load(self._db, chunk_ids)
+
+    def unkept_chunks(self) -> list[tuple[str, str, str]]:
+        """(chunk id, paper id, content hash) of indexed chunks whose vector is not kept."""
+        return kept.unkept(self._db)
+
+    def kept_vector_count(self) -> int:
+        return self.kept_vector_stats()[0]
+
+    def kept_vector_sample(self, n: int) -> list[KeptVector]:
+        """Up to `n` random kept vectors of indexed papers' current content."""
+        return kept.sample(self._db, n)
+
+    def kept_vector_stats(self) -> tuple[int, int]:
+        """(vectors kept, bytes they take)."""
+        return kept.stats(self._db)
 
     def mark_pending(self, paper_ids: Sequence[str]) -> None:
         """Force these papers to be re-indexed by the next `Library.repair`."""

@@ -40,10 +40,10 @@ import fcntl
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
@@ -56,6 +56,7 @@ from assistant.errors import (
 )
 from assistant.store.catalog import Catalog
 from assistant.store.failures import storage_error
+from assistant.store.kept_vectors import COMPLETE_KEY, KeptVector, round_vectors
 from assistant.store.records import PaperCatalog
 from assistant.types import Chunk, Paper
 
@@ -69,27 +70,39 @@ if TYPE_CHECKING:
     from assistant.store.lexical_docs import LexicalSource
     from assistant.store.lexical_sync import LexicalCache
     from assistant.store.server_catalog import ServerCatalog
+    from assistant.store.vector_guard import ProbeResult, VectorGuard
     from assistant.store.vectors import VectorIndex
 
 LOCK_FILE = ".write.lock"
 EMBED_BATCH = 64
+# Papers per batch when a repair restores vectors: mostly kept ones, so no embedding to pace;
+# larger upserts spare Chroma per-call work (a full SciFact rebuild: 81 calls -> 11).
+REPAIR_BATCH = 512
 
 
 @dataclass(frozen=True)
 class _PendingIndex:
-    """A staged batch whose vectors are being computed."""
+    """A staged batch whose vectors are being computed (or come from the catalog)."""
 
     papers: list[Paper]
-    chunks: list[tuple[Paper, Chunk]]
-    vectors: Future[np.ndarray]
+    chunks: list[tuple[Paper, Chunk]]  # every chunk of `papers`, in order
+    vectors: Future[np.ndarray | None]  # of the chunks not in `kept`, in order
+    kept: Mapping[str, KeptVector] = field(default_factory=dict)  # reused, not re-embedded
 
 
 @dataclass(frozen=True)
 class RepairReport:
-    reindexed: int
+    reindexed: int  # papers whose vectors were written again ...
     orphans_removed: int
     lexical_rebuilt: bool
     vector_store_moved_to: str | None = None
+    vector_index_rebuilt: bool = False
+    reembedded: int = 0  # ... of which embedded anew (the others from their kept vectors)
+    vectors_copied: int = 0  # vectors of an older library copied into the catalog
+
+    @property
+    def restored_from_kept(self) -> int:
+        return self.reindexed - self.reembedded
 
 
 def embedding_text(paper: Paper, chunk: Chunk) -> str:
@@ -120,6 +133,14 @@ class Library:
         self._lexical_memory: LexicalSource | None = None
         self._lexical_rows: LexicalSource | None = None
         self._holding_lock = False
+        self._vectors_written = False  # since the segment fingerprint was last recorded
+        self._fresh_vectors = False  # the vector store was just started afresh (a rebuild)
+        self._guard: VectorGuard | None = None
+        if not chroma_url:
+            from assistant.store.catalog import CATALOG_FILE
+            from assistant.store.vector_guard import VectorGuard
+
+            self._guard = VectorGuard(data_dir, self.chroma_dir, data_dir / CATALOG_FILE)
 
     @classmethod
     def open(
@@ -165,6 +186,7 @@ class Library:
         return cls(data_dir, catalog, embedder, factory, chroma_url=chroma_url)
 
     def close(self) -> None:
+        self._record_vectors()
         self.catalog.close()
         if self._lexical_cache is not None:
             self._lexical_cache.close()
@@ -178,17 +200,72 @@ class Library:
         """Where the library lives: its data folder, or the Chroma server's URL."""
         return self.chroma_url or str(self.data_dir)
 
+    @property
+    def chroma_dir(self) -> Path:
+        """The embedded vector store's folder (`vectors.CHROMA_DIR`, without importing it)."""
+        return self.data_dir / "chroma"
+
     # ---- indexes --------------------------------------------------------------------------
     @property
     def vectors(self) -> VectorIndex:
-        if self._vectors is None:
-            from assistant.store.vectors import CHROMA_DIR, VectorIndex
+        """The vector index, opened on first use.
 
-            where = self.chroma_url or f"the vector store in {self.data_dir / CHROMA_DIR}"
-            self._vectors = VectorIndex.open(
-                self._client_factory(), self.embedder, create=True, location=where
+        Embedded, its segment files are first checked against the last ones seen working,
+        and probed in a child process if they changed (`vector_guard`): a damaged segment
+        gives a `LibraryCorruptError` here instead of crashing the process later.
+        """
+        if self._vectors is None:
+            from assistant.store.vectors import VectorIndex
+
+            if self._guard is not None:
+                self._guard.verify(self.catalog.has_indexed)
+            where = self.chroma_url or str(self.chroma_dir)
+            # A library with indexed papers has its collection: one that went missing is
+            # damage to report, not an empty collection to start (dense search would find
+            # nothing).  Papers only staged (a first ingest cut short) may have none yet.
+            create = self._fresh_vectors or not self.catalog.has_indexed()
+            index = VectorIndex.open(
+                self._client_factory(), self.embedder, create=create, location=where
             )
+            if self.mode == "server" and not self._fresh_vectors:
+                _check_server_index(index, self.catalog)
+            self._vectors = index
         return self._vectors
+
+    def probe_vectors(self) -> ProbeResult:
+        """Use the embedded vector index in a child process (whatever the fingerprint says):
+        what `litassist doctor` does first.  A crash there is a finding, not ours."""
+        from assistant.store.vector_guard import ProbeResult
+
+        if self._guard is None:
+            return ProbeResult(None)
+        return self._guard.probe()
+
+    def vectors_changed(self) -> bool:
+        """Embedded: whether the segment files changed since last seen working."""
+        if self._guard is None or self._vectors is not None:
+            return False  # server, or already open (and so working) in this process
+        return self._guard.changed(self.catalog.has_indexed)
+
+    def _back_up(self) -> None:
+        """After a writer's successful work: back the embedded catalog up (throttled, see
+        `backup.py`).  On a server the records are the server's; back up its `--path`."""
+        if isinstance(self.catalog, Catalog):
+            self.catalog.back_up()
+
+    def note_ingest(self, files: Sequence[Path]) -> None:
+        """Journal an ingest's input files before it writes, so a restored backup can replay
+        it (`backup.Journal`).  Embedded only, like the backups."""
+        if self.mode == "embedded" and files:
+            from assistant.store.backup import Journal
+
+            Journal(self.data_dir).append("ingest", files=tuple(str(f) for f in files))
+
+    def _record_vectors(self) -> None:
+        """After vectors were written: the segment files as they are now are known good."""
+        if self._vectors_written and self._guard is not None:
+            self._guard.record()
+        self._vectors_written = False
 
     def lexical_root(self) -> Path:
         """The folder of the lexical index's saved snapshot (a per-server cache in server mode).
@@ -354,6 +431,8 @@ class Library:
                 handle.flush()
             self._holding_lock = True
             yield
+            self._record_vectors()
+            self._back_up()
         finally:
             self._holding_lock = False
             handle.close()
@@ -414,85 +493,185 @@ class Library:
         papers: Sequence[Paper],
         chunk_lists: Sequence[list[Chunk]],
         pool: ThreadPoolExecutor | None = None,
+        *,
+        reuse: bool = False,
     ) -> _PendingIndex:
+        """Start embedding these papers' chunks; with `reuse`, a paper whose every chunk has a
+        kept vector for its current content takes those instead (a repair, a rebuild)."""
         flat = [
             (paper, chunk)
             for paper, chunks in zip(papers, chunk_lists, strict=True)
             for chunk in chunks
         ]
-        texts = [embedding_text(p, c) for p, c in flat]
-        vectors: Future[np.ndarray] = Future()
+        kept: dict[str, KeptVector] = {}
+        if reuse and flat:
+            found = self.catalog.kept_vectors([c.id for _, c in flat])
+            for paper, chunks in zip(papers, chunk_lists, strict=True):
+                mine = [found.get(c.id) for c in chunks]
+                if all(k is not None and k.content_hash == paper.content_hash for k in mine):
+                    kept.update({k.chunk_id: k for k in mine if k is not None})
+        texts = [embedding_text(p, c) for p, c in flat if c.id not in kept]
+        vectors: Future[np.ndarray | None] = Future()
         if pool is not None and texts:
             vectors = pool.submit(self.embedder.embed_documents, texts)
         else:
-            vectors.set_result(self.embedder.embed_documents(texts) if texts else None)  # type: ignore[arg-type]  # None: no texts, never read
-        return _PendingIndex(list(papers), flat, vectors)
+            vectors.set_result(self.embedder.embed_documents(texts) if texts else None)
+        return _PendingIndex(list(papers), flat, vectors, kept)
 
     def _store(self, job: _PendingIndex) -> None:
+        """Replace the batch's vectors in the index, then mark it indexed and keep the new
+        vectors in the catalog (one catalog transaction)."""
         if not job.papers:
             return
+        import numpy as np
+
         flat = job.chunks
         self.vectors.delete_papers([p.id for p in job.papers], keep=[c.id for _, c in flat])
-        vectors = job.vectors.result()
+        fresh = job.vectors.result()
+        rounded = round_vectors(fresh) if fresh is not None else None
+        rows: list[np.ndarray] = []
+        new: list[KeptVector] = []
+        position = 0
+        for paper, chunk in flat:
+            reused = job.kept.get(chunk.id)
+            if reused is not None:
+                rows.append(reused.array())
+                continue
+            assert rounded is not None
+            row = rounded[position]
+            position += 1
+            rows.append(row.astype(np.float32))
+            new.append(KeptVector(chunk.id, paper.id, paper.content_hash, row.tobytes()))
         if flat:
             self.vectors.upsert(
                 [c for _, c in flat],
-                vectors,
+                np.stack(rows),
                 [p.year for p, _ in flat],
                 [p.content_hash for p, _ in flat],
             )
-        self.catalog.mark_indexed({p.id: p.content_hash for p in job.papers})
+            self._vectors_written = True
+        self.catalog.mark_indexed({p.id: p.content_hash for p in job.papers}, new)
 
-    def _index(self, papers: Sequence[Paper], chunk_lists: Sequence[list[Chunk]]) -> None:
-        self._store(self._embed(papers, chunk_lists))
+    def _index(self, papers: Sequence[Paper], chunk_lists: Sequence[list[Chunk]]) -> int:
+        """Write these papers' vectors again (kept ones reused); returns how many papers
+        had to be embedded anew."""
+        job = self._embed(papers, chunk_lists, reuse=True)
+        self._store(job)
+        kept_papers = {k.paper_id for k in job.kept.values()}
+        pairs = zip(papers, chunk_lists, strict=True)
+        return sum(1 for paper, chunks in pairs if chunks and paper.id not in kept_papers)
 
     def remove(self, paper_ids: Sequence[str]) -> int:
         """Remove papers and every one of their chunks from the catalog and both indexes."""
+        index = self.vectors  # first: a damaged index refuses before the catalog changes
         removed = self.catalog.remove(paper_ids)
-        self.vectors.delete_papers(list(paper_ids))
+        if self.mode == "embedded" and removed:
+            from assistant.store.backup import Journal
+
+            # After the catalog agreed, so a restored backup repeats only removals that were
+            # made (an ingest is journaled before it runs: it resumes when interrupted).
+            Journal(self.data_dir).append("remove", ids=tuple(paper_ids))
+        index.delete_papers(list(paper_ids))
+        self._vectors_written = True
         return removed
 
     # ---- consistency ----------------------------------------------------------------------
-    def check(self) -> LibraryHealth:
-        """Compare the catalog, the vector store and the saved BM25 index (reads only)."""
+    def check(self, *, probe: bool = False) -> LibraryHealth:
+        """Compare the catalog, the vector store and the saved BM25 index (reads only).
+
+        `probe`: use the vector index in a child process first, whatever its fingerprint says
+        (`litassist doctor`); otherwise only when its segment files changed."""
         from assistant.store.health import inspect
 
-        return inspect(self)
+        return inspect(self, probe=probe)
 
     def repair(
         self, progress: Callable[[int], None] | None = None, *, thorough: bool = False
     ) -> RepairReport:
-        """Finish interrupted writes: re-index pending papers, drop orphan vectors, re-embed
-        missing ones.  `thorough` also re-embeds stale vectors, rebuilds an unreadable vector
-        store (embedded) and a stale or unreadable BM25 index."""
+        """Finish interrupted writes: re-index pending papers, drop orphan vectors, restore
+        missing ones.  `thorough` also restores stale vectors, rebuilds a damaged or
+        unreadable vector index and a stale or unreadable BM25 index.
+
+        Vectors are restored from those the catalog keeps; only papers without kept vectors
+        for their current content are embedded again.  A library from an older litassist
+        first gets its vectors copied into the catalog (`copy_vectors_into_catalog`)."""
         moved: str | None = None
+        rebuilt_index = False
         health: LibraryHealth | None = None
+        copied = 0
         if thorough:
             health = self.check()
-            if health.vector_error is not None and self.mode == "embedded":
-                moved = str(self.rebuild_vector_store())
+            if health.vector_error is not None:
+                moved = self.rebuild_vector_store()
+                rebuilt_index = True
+                health = self.check()
+            elif health.unkept_vectors:
+                copied = self.copy_vectors_into_catalog()
                 health = self.check()
             reindex = list(health.papers_to_reindex)
             orphans = list(health.orphan_vectors)
         else:
+            if self.catalog.get_meta(COMPLETE_KEY) != "1":
+                copied = self.copy_vectors_into_catalog()
             reindex, orphans = self._quick_scan()
-        for start in range(0, len(reindex), EMBED_BATCH):
-            batch = reindex[start : start + EMBED_BATCH]
+        if reindex and self.mode == "embedded":
+            # In catalog order, the order the papers were first indexed in: a rebuilt HNSW
+            # graph then grows as the original did.  (On a server that order costs a scan.)
+            order = {pid: n for n, pid in enumerate(self.catalog.content_hashes())}
+            reindex.sort(key=lambda pid: order.get(pid, len(order)))
+        reembedded = 0
+        for start in range(0, len(reindex), REPAIR_BATCH):
+            batch = reindex[start : start + REPAIR_BATCH]
             papers = self.catalog.get_many(batch)
             by_paper: dict[str, list[Chunk]] = {pid: [] for pid in papers}
             for chunk in self.catalog.chunks_of(list(papers)):
                 by_paper[chunk.paper_id].append(chunk)
-            self._index(list(papers.values()), [by_paper[pid] for pid in papers])
+            reembedded += self._index(list(papers.values()), [by_paper[pid] for pid in papers])
             if progress:
                 progress(len(batch))
-        self.vectors.delete_ids(orphans)
+        if orphans:
+            self.vectors.delete_ids(orphans)
+            self._vectors_written = True
         rebuilt = False
         if health is not None and health.bm25.state != "current":
             if health.bm25.state == "inconsistent":
                 self.rebuild_lexical_rows()
             self.lexical(rebuild=True)
             rebuilt = True
-        return RepairReport(len(reindex), len(orphans), rebuilt, moved)
+        return RepairReport(
+            len(reindex),
+            len(orphans),
+            rebuilt,
+            moved,
+            reembedded=reembedded,
+            vectors_copied=copied,
+            vector_index_rebuilt=rebuilt_index,
+        )
+
+    def copy_vectors_into_catalog(self) -> int:
+        """Migrate a library from before kept vectors: copy each indexed chunk's vector out
+        of the vector index into the catalog; papers whose vectors cannot be read there
+        become pending (the repair re-embeds them once).  Returns the vectors copied."""
+        unkept = self.catalog.unkept_chunks()
+        copied: list[KeptVector] = []
+        lost: set[str] = set()
+        if unkept:
+            stored = self.vectors.get_vectors([cid for cid, _, _ in unkept])
+            by_paper: dict[str, list[KeptVector]] = {}
+            for cid, pid, digest in unkept:
+                vector, embedded_from = stored.get(cid, (None, None))
+                if vector is None or embedded_from not in (None, digest):
+                    lost.add(pid)
+                    continue
+                data = round_vectors(vector.reshape(1, -1))[0].tobytes()
+                by_paper.setdefault(pid, []).append(KeptVector(cid, pid, digest, data))
+            copied = [v for pid, rows in by_paper.items() if pid not in lost for v in rows]
+            for start in range(0, len(copied), 5000):
+                self.catalog.keep_vectors(copied[start : start + 5000])
+            if lost:
+                self.catalog.mark_pending(sorted(lost))
+        self.catalog.set_meta(COMPLETE_KEY, "1")
+        return len(copied)
 
     def _quick_scan(self) -> tuple[list[str], list[str]]:
         """(papers to re-index, orphan vector ids), scanning the vectors only when needed.
@@ -510,9 +689,23 @@ class Library:
         missing = {expected[cid] for cid in expected.keys() - stored}
         return sorted(pending | missing), sorted(stored - expected.keys())
 
-    def rebuild_vector_store(self) -> Path:
-        """Move an unreadable embedded vector store aside and start an empty one; every paper
-        becomes pending.  Returns where the old store went (kept for inspection)."""
+    def rebuild_vector_store(self) -> str | None:
+        """Start the vector index afresh, every paper pending (the repair then restores the
+        vectors from the catalog).  Embedded, the damaged store is moved aside, kept for
+        inspection, and its path returned; on a server the chunk collection is deleted."""
+        self.catalog.mark_pending(sorted(self.catalog.content_hashes()))
+        self._vectors = None
+        self._fresh_vectors = True
+        if self.mode == "server":
+            from assistant.store.vectors import COLLECTION, translate_chroma_error
+
+            client = self._client_factory()
+            try:
+                client.delete_collection(COLLECTION)
+            except Exception as exc:
+                if exc.__class__.__name__ not in ("NotFoundError", "ValueError"):
+                    raise translate_chroma_error(exc, self.location) from exc
+            return None
         from assistant.store.vectors import CHROMA_DIR, forget_embedded_clients
 
         source = self.data_dir / CHROMA_DIR
@@ -524,9 +717,36 @@ class Library:
                 os.replace(source, target)
         except OSError as exc:
             raise storage_error(exc, f"the data folder {self.data_dir}") from exc
-        self._vectors = None
-        self.catalog.mark_pending(sorted(self.catalog.content_hashes()))
-        return target
+        if self._guard is not None:
+            self._guard.record()  # no segment files: what the new, empty store starts from
+        return str(target)
+
+
+SERVER_SAMPLE = 4
+
+
+def _check_server_index(index: VectorIndex, catalog: PaperCatalog) -> None:
+    """Server mode, once per process: a few kept vectors must find themselves in the index.
+
+    A segment lost or cut short on the server makes it serve a partial index without an
+    error; three small requests catch that before dense search silently returns other papers.
+    (Embedded, the fingerprint and the child-process probe of `vector_guard` do this.)
+    """
+    sample = catalog.kept_vector_sample(SERVER_SAMPLE)
+    if len(sample) < 2:
+        return  # nothing kept yet (a library from an older litassist): the doctor checks
+    answers = index.query_many([v.array() for v in sample], 10)
+    found = 0
+    for vector, hits in zip(sample, answers, strict=True):
+        scores = dict(hits)
+        if vector.chunk_id in scores and scores[vector.chunk_id] >= hits[0][1] - 1e-4:
+            found += 1
+    if found * 2 < len(sample):
+        raise LibraryCorruptError(
+            f"The vector index on {index.location} is damaged (only {found} of {len(sample)} "
+            "sampled vectors find themselves in it); run `litassist doctor --repair` to rebuild "
+            "it from the kept vectors."
+        )
 
 
 # Where litassist kept its bm25s index before the lexical rows existed: derived data, unused.

@@ -47,8 +47,10 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import codec
 from assistant.errors import LibraryNotFoundError, LitassistError
+from assistant.store.kept_vectors import KeptVector
 from assistant.store.lexical_docs import PaperText
 from assistant.store.records import IndexedChunk, PaperRow, StagedPaper
+from assistant.store.server_kept_vectors import ServerKeptVectors
 from assistant.store.vectors import LitassistEmbeddingFunction, translate_chroma_error
 from assistant.types import Chunk, Paper
 
@@ -132,6 +134,7 @@ class ServerCatalog:
         self._memo: dict[str, tuple[str | None, Mapping[str, Any]]] = {}
         self._memo_at = 0.0
         self._seen_token: str | None = None
+        self._kept = ServerKeptVectors(client, url)
         self._changes: Collection | None = None
         self._log_head = 0  # the highest entry this client knows of
         self._logged: set[str] = set()  # staged papers whose change this client has logged
@@ -415,6 +418,10 @@ class ServerCatalog:
             pid: meta.get("indexed_hash") for pid, _, meta in self._get(paper_ids, documents=False)
         }
 
+    def has_indexed(self) -> bool:
+        """Whether any paper's vectors were ever confirmed stored (so the index must exist)."""
+        return bool(self._where_ids({"pending": False}, limit=1))
+
     def pending_ids(self) -> list[str]:
         """Papers whose vectors are missing or stale (an interrupted write)."""
         return sorted(self._where_ids({"pending": True}))
@@ -492,14 +499,16 @@ class ServerCatalog:
         self._logged.update(ids)
         self._bump()
 
-    def mark_indexed(self, indexed: Mapping[str, str]) -> None:
-        """Record the hash each paper's vectors were built from, if the record still has it."""
+    def mark_indexed(self, indexed: Mapping[str, str], vectors: Sequence[KeptVector] = ()) -> None:
+        """Record the hash each paper's vectors were built from, if the record still has it;
+        `vectors` (those papers' new chunk vectors) are kept first (`server_kept_vectors`)."""
         current = {
             pid: meta.get("content_hash") for pid, _, meta in self._get(indexed, documents=False)
         }
         done = [pid for pid, digest in indexed.items() if current.get(pid) == digest]
         if not done:
             return
+        self._kept.replace([v for v in vectors if current.get(v.paper_id) == v.content_hash])
         with self._calling():
             self._collection.update(
                 ids=done,
@@ -527,7 +536,45 @@ class ServerCatalog:
                 self._collection.delete(ids=known)
             self._log(known)
             self._bump()
+            self._kept.delete(known)
         return len(known)
+
+    # ---- kept vectors (see server_kept_vectors.py) --------------------------------------
+    def keep_vectors(self, vectors: Sequence[KeptVector]) -> None:
+        """Keep these vectors; each paper in `vectors` comes with all its chunks."""
+        self._kept.replace(vectors)
+
+    def kept_vectors(self, chunk_ids: Sequence[str]) -> dict[str, KeptVector]:
+        return self._kept.load(chunk_ids)
+
+    def unkept_chunks(self) -> list[tuple[str, str, str]]:
+        """(chunk id, paper id, content hash) of indexed chunks whose vector is not kept."""
+        copies = self._kept.hashes()
+        out: list[tuple[str, str, str]] = []
+        for pid, _, meta in sorted(self._all(documents=False), key=lambda item: item[0]):
+            digest = str(meta["content_hash"])
+            if meta.get("indexed_hash") != digest or copies.get(pid) == digest:
+                continue
+            spans = json.loads(str(meta["record"]))["chunks"]
+            out.extend((cid, pid, digest) for cid, _, _ in spans)
+        return out
+
+    def kept_vector_count(self) -> int:
+        return self._kept.count()
+
+    def kept_vector_sample(self, n: int) -> list[KeptVector]:
+        """Kept vectors of up to `n` indexed papers (one chunk each), current content only."""
+        with self._calling():
+            page = self._collection.get(where={"pending": False}, limit=n, include=["metadatas"])
+        indexed = {
+            pid: (meta or {}).get("indexed_hash")
+            for pid, meta in zip(page["ids"], page["metadatas"] or [], strict=True)
+        }
+        found: dict[str, KeptVector] = {}
+        for vector in self._kept.load_papers(indexed).values():
+            if vector.content_hash == indexed.get(vector.paper_id):
+                found.setdefault(vector.paper_id, vector)
+        return list(found.values())
 
 
 def _translated(exc: Exception, url: str) -> Exception:

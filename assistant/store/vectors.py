@@ -25,6 +25,7 @@ from urllib.parse import urlparse
 
 import chromadb
 import numpy as np
+from chromadb.api.collection_configuration import CreateHNSWConfiguration
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.config import Settings as ChromaSettings
 from chromadb.utils.embedding_functions import register_embedding_function
@@ -50,6 +51,10 @@ _PAGE = 5000
 # chromadb's HTTP client never times out by default; a blackholed server would hang the TUI.
 HTTP_TIMEOUT = 120.0
 HTTP_CONNECT_TIMEOUT = 10.0
+# The collection's index settings.  Tests lower `sync_threshold` (how many vectors Chroma
+# buffers before it writes the HNSW segment files) so a small library has segment files on
+# disk, as any library past 1,000 chunks does.
+HNSW_CONFIG: CreateHNSWConfiguration = {"space": "cosine"}
 
 
 @register_embedding_function
@@ -148,7 +153,7 @@ def translate_chroma_error(exc: Exception, location: str) -> Exception:
     if isinstance(exc, chromadb.errors.ChromaError) or type(exc) is Exception:
         return LitassistError(
             f"The vector store at {location} failed ({first_line(exc)}); "
-            "run `litassist doctor` to check the library."
+            "run `litassist doctor --repair` to check and rebuild it."
         )
     return exc
 
@@ -177,7 +182,7 @@ class VectorIndex:
                     name,
                     embedding_function=function,  # type: ignore[arg-type]  # text-only function: see LitassistEmbeddingFunction
                     metadata={"embedder": embedder.name},
-                    configuration={"hnsw": {"space": "cosine"}},
+                    configuration={"hnsw": CreateHNSWConfiguration(**HNSW_CONFIG)},
                 )
             else:
                 collection = client.get_collection(name, embedding_function=function)  # type: ignore[arg-type]  # text-only function: see LitassistEmbeddingFunction
@@ -190,7 +195,7 @@ class VectorIndex:
         except Exception as exc:
             if exc.__class__.__name__ in ("NotFoundError", "InvalidCollectionException"):
                 raise LibraryCorruptError(
-                    "The vector store has no litassist collection; "
+                    f"The vector store in {location} has no litassist collection; "
                     "run `litassist doctor --repair` to rebuild it."
                 ) from exc
             translated = translate_chroma_error(exc, location)
@@ -240,6 +245,25 @@ class VectorIndex:
                 return found
             offset += _PAGE
 
+    def get_vectors(self, ids: Sequence[str]) -> dict[str, tuple[np.ndarray, str | None]]:
+        """chunk id -> (its stored vector, the content hash it was embedded from)."""
+        found: dict[str, tuple[np.ndarray, str | None]] = {}
+        for start in range(0, len(ids), _PAGE):
+            with self._calling():
+                page = self._collection.get(
+                    ids=list(ids[start : start + _PAGE]), include=["embeddings", "metadatas"]
+                )
+            embeddings = page["embeddings"] if page["embeddings"] is not None else []
+            for cid, vector, meta in zip(
+                page["ids"], embeddings, page["metadatas"] or [], strict=True
+            ):
+                digest = (meta or {}).get("content_hash")
+                found[cid] = (
+                    np.asarray(vector, dtype=np.float32),
+                    digest if isinstance(digest, str) else None,
+                )
+        return found
+
     def upsert(
         self,
         chunks: Sequence[Chunk],
@@ -265,10 +289,11 @@ class VectorIndex:
                 meta["content_hash"] = digest
             metadatas.append(meta)
         with self._calling():
+            # No documents: the chunk text lives in the catalog and nothing reads it from
+            # Chroma, whose full-text index of it cost 30% of every upsert and 5x the disk.
             self._collection.upsert(
                 ids=[c.id for c in chunks],
                 embeddings=vectors,
-                documents=[c.text for c in chunks],
                 metadatas=metadatas,  # type: ignore[arg-type]  # our dicts hold chroma's scalars
             )
 
@@ -285,6 +310,20 @@ class VectorIndex:
             found = self._collection.get(where={"paper_id": {"$in": list(paper_ids)}}, include=[])  # type: ignore[dict-item]  # a list[str] is a valid $in list
         stale = sorted(set(found["ids"]) - set(keep))
         self.delete_ids(stale)
+
+    def query_many(self, vectors: Sequence[np.ndarray], n: int) -> list[list[tuple[str, float]]]:
+        """`query` for several vectors in one request (no filter)."""
+        if not vectors:
+            return []
+        with self._calling():
+            result = self._collection.query(
+                query_embeddings=list(vectors), n_results=n, include=["distances"]
+            )
+        distances = result.get("distances") or [[] for _ in vectors]
+        return [
+            [(cid, 1.0 - float(d)) for cid, d in zip(ids, dist, strict=True)]
+            for ids, dist in zip(result["ids"], distances, strict=True)
+        ]
 
     def query(
         self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None

@@ -1,0 +1,228 @@
+"""Fit the offline answerer's per-paper decision (assistant/rag/paper_choice.py) on tuning data.
+
+    .venv/bin/python benchmarks/train_paper_choice.py [--data-dir DIR] [-k 8]
+        [--questions benchmarks/data/qa_tune.jsonl benchmarks/data/qa_holdout.jsonl]
+
+For every answerable question of the tuning files (never qa_holdout2.jsonl, the held-out set)
+it runs the answerer's own steps up to the choice of papers (retrieval, relevance gate, subject
+papers, near-miss check, candidate sentences) and takes, for each retrieved paper with a
+candidate sentence, its features (extractive.paper_features) and whether it is a gold paper.
+It prints how many gold papers retrieval reaches at k and at the k a list question gets (what
+the answerer can cite at all), fits a logistic regression (standardised features, L2; by hand
+with numpy because a ten-feature regression does not warrant scikit-learn and its SciPy),
+reports precision and recall of the cited papers in 5-fold cross-validation by question (an
+honest estimate) and on all of it, per threshold, and prints the constants for
+paper_choice.py.  The best paper of each question is always cited and is not part of the fit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATA = ROOT / "benchmarks" / "data"
+CORPUS = ROOT / "samples" / "vision-datasets-papers.txt"
+L2 = 0.1
+
+
+def collect(questions: list[dict], library, engine, k: int) -> tuple[list[dict], dict]:
+    """Per question: features and labels of its non-best papers, and retrieval counts."""
+    from assistant.rag import extractive
+    from assistant.rag.question import analyse
+    from assistant.rag.relevance import assess
+    from assistant.rag.stated import unstated
+
+    titles = {row.paper.title: row.paper.id for row in library.catalog.list_rows()}
+    rows: list[dict] = []
+    reach = {"gold": 0, "at_k": 0, "at_answer_k": 0, "multi_gold": 0, "multi_at_k": 0}
+    reach["multi_at_answer_k"] = 0
+    for q in questions:
+        if q["kind"] not in ("single", "multi"):
+            continue
+        gold = {titles[t] for t in q["gold_titles"]}
+        asked = analyse(q["question"])
+        wide = engine._sources(q["question"], extractive.retrieval_k(asked, k), None)
+        narrow = engine._sources(q["question"], k, None)
+        for name, sources in (("at_k", narrow), ("at_answer_k", wide)):
+            found = len(gold & {s.paper.id for s in sources})
+            reach[name] += found
+            if q["kind"] == "multi":
+                reach[f"multi_{name}"] += found
+        reach["gold"] += len(gold)
+        reach["multi_gold"] += len(gold) * (q["kind"] == "multi")
+        sources = wide
+        weights = engine._term_weights()
+        relevance = assess(q["question"], sources, weights)
+        if not relevance.relevant:
+            continue
+        usable, subjects = extractive.answer_sources(asked, sources, relevance)
+        if subjects or unstated(asked, usable, subjects) is not None:
+            continue  # cited by name, or abstains: no choice of papers to learn from
+        ranked = extractive.score_candidates(
+            asked, sources, relevance, embedder=engine.embedder, weights=weights
+        )
+        if not ranked:
+            continue
+        features = extractive.paper_features(
+            asked, ranked, sources, embedder=engine.embedder, relevance=relevance, weights=weights
+        )
+        top = ranked[0].paper_id
+        rows.append(
+            {
+                "id": q["id"],
+                "kind": q["kind"],
+                "top_gold": top in gold,
+                "gold_reachable": len(gold & set(features)),
+                "top": [float(v) for v in features[top]],
+                "gold": len(gold),
+                "papers": [
+                    (paper, [float(v) for v in x], paper in gold)
+                    for paper, x in features.items()
+                    if paper != top
+                ],
+            }
+        )
+    return rows, reach
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Logistic regression by Newton's method on standardised features, with an L2 penalty."""
+    means = x.mean(axis=0)
+    scales = x.std(axis=0)
+    scales[scales < 1e-6] = 1.0
+    z = np.hstack([np.ones((len(x), 1)), (x - means) / scales])
+    w = np.zeros(z.shape[1])
+    penalty = np.eye(z.shape[1]) * L2
+    penalty[0, 0] = 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(z @ w)))
+        gradient = z.T @ (p - y) + penalty @ w
+        hessian = (z * (p * (1 - p))[:, None]).T @ z + penalty
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return means, scales, w[1:], float(w[0])
+
+
+def predict(model, x: np.ndarray) -> np.ndarray:
+    means, scales, w, b = model
+    return 1 / (1 + np.exp(-(b + ((x - means) / scales) @ w)))
+
+
+def scores(rows: list[dict], probabilities: list[np.ndarray], threshold: float) -> str:
+    """Citation precision and recall of the answers (best paper always cited)."""
+    cited = cited_gold = gold = multi_gold = multi_cited = 0
+    for row, p in zip(rows, probabilities, strict=True):
+        labels = [label for _, _, label in row["papers"]]
+        chosen = [label for label, value in zip(labels, p, strict=True) if value >= threshold]
+        cited += 1 + len(chosen)
+        cited_gold += row["top_gold"] + sum(chosen)
+        gold += row["gold"]
+        if row["kind"] == "multi":
+            multi_gold += row["gold"]
+            multi_cited += row["top_gold"] + sum(chosen)
+    return (
+        f"precision {cited_gold / cited:.3f} ({cited_gold}/{cited})  recall {cited_gold / gold:.3f}"
+        f"  multi recall {multi_cited / max(multi_gold, 1):.3f} ({multi_cited}/{multi_gold})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, help="Reuse (or create) this library folder.")
+    parser.add_argument("-k", type=int, default=8)
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        nargs="+",
+        default=[DATA / "qa_tune.jsonl", DATA / "qa_holdout.jsonl"],
+    )
+    parser.add_argument("--dump", type=Path, help="Also write the collected rows here (JSON).")
+    args = parser.parse_args()
+    if any(path.name == "qa_holdout2.jsonl" for path in args.questions):
+        raise SystemExit("qa_holdout2.jsonl is the held-out set: never fit on it.")
+
+    from assistant.ingest import ingest
+    from assistant.rag.paper_choice import FEATURES
+    from assistant.settings import load_settings
+    from assistant.store.library import Library
+    from assistant.wiring import make_embedder, make_engine
+
+    questions = [
+        json.loads(line)
+        for path in args.questions
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    settings = load_settings()
+    with tempfile.TemporaryDirectory(prefix="litassist-paper-choice-") as tmp:
+        library = Library.open(
+            args.data_dir or Path(tmp) / "lib", make_embedder(settings), create=True
+        )
+        try:
+            if library.catalog.count() == 0:
+                ingest([CORPUS], library)
+            engine = make_engine(settings.model_copy(), library)
+            start = time.perf_counter()
+            rows, reach = collect(questions, library, engine, args.k)
+            print(f"collected {len(rows)} questions in {time.perf_counter() - start:.0f} s")
+        finally:
+            library.close()
+    if args.dump:
+        args.dump.write_text(json.dumps(rows), encoding="utf-8")
+
+    print(
+        f"gold papers retrieved: at k={args.k} {reach['at_k']}/{reach['gold']}, at the answer's"
+        f" k {reach['at_answer_k']}/{reach['gold']}; multi questions: {reach['multi_at_k']}/"
+        f"{reach['multi_gold']} and {reach['multi_at_answer_k']}/{reach['multi_gold']}"
+    )
+    reachable = sum(r["gold_reachable"] for r in rows)
+    print(f"gold papers among the candidates' papers: {reachable}/{sum(r['gold'] for r in rows)}")
+
+    folds = 5
+    out_of_fold: list[np.ndarray] = [np.zeros(0)] * len(rows)
+    for fold in range(folds):
+        train = [r for i, r in enumerate(rows) if i % folds != fold]
+        x = np.array([f for r in train for _, f, _ in r["papers"]])
+        y = np.array([float(label) for r in train for _, _, label in r["papers"]])
+        model = fit(x, y)
+        for i, row in enumerate(rows):
+            if i % folds == fold:
+                xs = np.array([f for _, f, _ in row["papers"]]).reshape(-1, len(FEATURES))
+                out_of_fold[i] = predict(model, xs) if len(xs) else np.zeros(0)
+    x = np.array([f for r in rows for _, f, _ in r["papers"]])
+    y = np.array([float(label) for r in rows for _, _, label in r["papers"]])
+    model = fit(x, y)
+    fitted = [
+        predict(model, np.array([f for _, f, _ in r["papers"]]).reshape(-1, len(FEATURES)))
+        if r["papers"]
+        else np.zeros(0)
+        for r in rows
+    ]
+    print(f"{len(y)} non-best papers, {int(y.sum())} of them gold")
+    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+        print(
+            f"threshold {threshold:.1f}: cross-validated {scores(rows, out_of_fold, threshold)}"
+            f" | fitted {scores(rows, fitted, threshold)}"
+        )
+    means, scales, w, b = model
+    print("\n# paste into assistant/rag/paper_choice.py")
+    print(f"MEANS: tuple[float, ...] = ({', '.join(f'{v:.4f}' for v in means)})")
+    print(f"SCALES: tuple[float, ...] = ({', '.join(f'{v:.4f}' for v in scales)})")
+    print(f"WEIGHTS: tuple[float, ...] = ({', '.join(f'{v:.4f}' for v in w)})")
+    print(f"BIAS = {b:.4f}")
+    for name, value in zip(FEATURES, w, strict=True):
+        print(f"#   {name:20} {value:+.3f}")
+
+
+if __name__ == "__main__":
+    main()
