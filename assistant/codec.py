@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
+from assistant.badges import Badge, sentence_badge, source_badge
 from assistant.types import (
     Answer,
     Chunk,
@@ -374,7 +375,9 @@ def answer_from_dict(data: Mapping[str, Any]) -> Answer:
 
 def answer_view(answer: Answer) -> dict[str, Any]:
     """`answer_to_dict` plus what a reader wants: each citation's paper title, year, quoted
-    span and passage; whether each source is cited; the unsupported sentences."""
+    span and passage; whether each source is cited; each sentence's and each cited source's
+    badge (badges.py: a quote and where it stands, or the check's verdict, score and reason);
+    the unsupported sentences."""
     data = answer_to_dict(answer)
     by_number = {s.number: s for s in answer.sources}
     for citation, shown in zip(answer.citations, data["citations"], strict=True):
@@ -389,10 +392,19 @@ def answer_view(answer: Answer) -> dict[str, Any]:
     cited = {c.number for c in answer.citations}
     for shown in data["sources"]:
         shown["cited"] = shown["number"] in cited
+        if shown["cited"]:
+            shown["badge"] = _badge(source_badge(answer, shown["number"]))
+    for index, shown in enumerate(data["sentences"]):
+        shown["badge"] = _badge(sentence_badge(answer, index))
     data["unsupported_sentences"] = [
-        {"text": s.text, "note": s.note} for s in answer.unsupported_sentences
+        {"text": s.text, "note": s.note, "reason": s.reason} for s in answer.unsupported_sentences
     ]
     return data
+
+
+def _badge(badge: Badge) -> dict[str, Any]:
+    """`{kind, label, support}`: a quote and a remark carry no score (`support` null)."""
+    return {"kind": badge.kind, "label": badge.label, "support": badge.support}
 
 
 # ---- conversations ----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ UnsupportedReason = Literal[
     "negation",  # the source says the opposite
     "wrong_paper",  # the claim is about another paper than the one cited
     "not_in_source",  # the cited source does not say it (or adds a detail it does not give)
+    "vacuous",  # "The sources propose methods [1][2].": states nothing a source could back
 ]
 REASON_LABELS: dict[str, str] = {
     "no_citation": "no citation",
@@ -36,6 +37,7 @@ REASON_LABELS: dict[str, str] = {
     "negation": "the source says the opposite",
     "wrong_paper": "the wrong paper cited",
     "not_in_source": "not in the source",
+    "vacuous": "says nothing specific the source states",
 }
 
 
@@ -169,6 +171,7 @@ class Citation:
     support: float
     supported: bool
     sentence: int = -1  # index into `Answer.sentences` of the sentence carrying the marker
+    abstract_sentence: int | None = None  # 1-based: which sentence of the abstract start is in
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,9 @@ class AnswerSentence:
     end: int = -1
     note: str | None = None
     reason: UnsupportedReason | None = None
+    # A sentence of the cited passage, word for word (an offline answer's every sentence): it is
+    # shown as a quote with where it stands in its abstract, not with a support score.
+    quoted: bool = False
 
 
 @dataclass(frozen=True)

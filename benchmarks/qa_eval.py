@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/qa_eval.py [--mode extractive|llm] [-k 8] [--show] [--sweep]
         [--split tune|holdout|holdout2|both|all] [--questions FILE]
         [--corpus samples/vision-datasets-papers.txt]
+        [--sample N] [--gguf FILE | --endpoint] [--max-tokens 256]
 
 The corpus is ingested into a temporary library with litassist's own code (or reused from
 --data-dir).  The questions are split once, before any tuning, into a tuning half
@@ -32,14 +33,22 @@ Titles are mapped to the library's paper ids at run time.  Prints, per half:
 * unsupported-sentence rate as judged by the verifier, and median / p95 latency of `ask`
   with the index open.
 
---mode llm uses the configured endpoint (OPENAI_BASE_URL, LITASSIST_MODEL).  --sweep prints each
-question's relevance score, the number the abstention threshold was chosen on.
+--mode llm starts a local llama.cpp server with a small instruct model (local_llm.py says which
+and how to install it; --gguf FILE for another) and stops it at the end; --endpoint uses the
+configured one instead (OPENAI_BASE_URL, LITASSIST_MODEL).  Replies are cached by (model, prompt)
+in .benchmarks-data/llm-replies/, so re-scoring does not re-generate.  CPU is scarce: use -k 4,
+a modest --max-tokens and --sample N (N questions per half, spread over its kinds).  In LLM mode
+it also prints how often the model itself abstained while the gate had found relevant passages
+(the offline answer is then shown beside it, engine.py), and false abstention counts what the
+user is shown.  --sweep prints each question's relevance score, the number the abstention
+threshold was chosen on.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -49,6 +58,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 DATA = ROOT / "benchmarks" / "data"
 SPLITS = {
@@ -91,7 +101,32 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, help="Reuse (or create) this library folder.")
     parser.add_argument("--show", action="store_true", help="Print every answer.")
     parser.add_argument("--sweep", action="store_true", help="Print relevance per question.")
+    parser.add_argument("--gguf", type=Path, help="LLM mode: this GGUF instead of local_llm's.")
+    parser.add_argument("--endpoint", action="store_true", help="LLM mode: the configured one.")
+    parser.add_argument("--max-tokens", type=int, default=256, help="LLM mode: reply length.")
+    parser.add_argument("--sample", type=int, help="Only N questions per half, spread evenly.")
     args = parser.parse_args()
+    if args.mode == "llm" and not args.endpoint:
+        from local_llm import MODEL_ALIAS, gguf_path, llama_server
+
+        model = args.gguf or gguf_path()
+        with llama_server(model) as base:
+            os.environ["OPENAI_BASE_URL"] = base
+            os.environ["LITASSIST_MODEL"] = MODEL_ALIAS
+            evaluate(args)
+    else:
+        evaluate(args)
+
+
+def sample(questions: list[dict], n: int | None) -> list[dict]:
+    """`n` questions spread evenly over the file (so over its kinds, which come in blocks)."""
+    if not n or n >= len(questions):
+        return questions
+    step = len(questions) / n
+    return [questions[int(i * step)] for i in range(n)]
+
+
+def evaluate(args: argparse.Namespace) -> None:
 
     from assistant.ingest import ingest
     from assistant.settings import load_settings
@@ -103,6 +138,7 @@ def main() -> None:
     else:
         names = {"all": list(SPLITS), "both": ["tune", "holdout"]}.get(args.split, [args.split])
         halves = {name: load_questions(SPLITS[name]) for name in names}
+    halves = {name: sample(questions, args.sample) for name, questions in halves.items()}
     settings = load_settings()
     with tempfile.TemporaryDirectory(prefix="litassist-qa-") as tmp:
         data_dir = args.data_dir or Path(tmp) / "library"
@@ -114,10 +150,22 @@ def main() -> None:
             print(f"ingested {args.corpus.name} in {time.perf_counter() - start:.1f} s")
         try:
             engine = make_engine(settings.model_copy(), library)
+            cache = None
+            if args.mode == "llm":
+                from local_llm import CachedLLM, fix_prompt_tag
+
+                fix_prompt_tag()
+                engine.llm.max_tokens = args.max_tokens
+                engine.llm = cache = CachedLLM(engine.llm)
             first = next(iter(halves.values()))[0]["question"]
             engine.ask(first, mode=args.mode, k=args.k)  # warm: model, BM25, HNSW
             for name, questions in halves.items():
                 run(args, name, questions, library, engine)
+            if cache is not None:
+                print(
+                    f"\nmodel {engine.llm.model}: {cache.generated} replies generated in "
+                    f"{cache.seconds:.0f} s, {cache.replayed} replayed from the cache"
+                )
         finally:
             library.close()
 
@@ -145,6 +193,8 @@ def run(args: argparse.Namespace, name: str, questions: list[dict], library, eng
         cited = {c.paper_id for c in answer.citations}
         counts[f"{kind}:questions"] += 1
         counts[f"{kind}:abstained"] += answer.abstained
+        counts[f"{kind}:model_abstained"] += answer.extra.get("model_abstained") == "true"
+        counts[f"{kind}:offline_shown"] += answer.extra.get("offline_shown") == "true"
         if kind in ANSWERABLE:
             recalls.append(len(gold & retrieved) / len(gold))
             counts["gold"] += len(gold)
@@ -225,6 +275,15 @@ def run(args: argparse.Namespace, name: str, questions: list[dict], library, eng
         f"{share(counts['near_miss:abstained'], counts['near_miss:questions'])}"
     )
     print(f"false abstention on answerable:         {share(answerable_abstained, answerable)}")
+    if args.mode == "llm":
+        model_abstained = sum(counts[f"{k}:model_abstained"] for k in ANSWERABLE)
+        shown = sum(counts[f"{k}:offline_shown"] for k in ANSWERABLE)
+        print(
+            "  the model itself abstained:          "
+            f"{share(model_abstained, answerable)} (answerable; offline answer shown for {shown})"
+            ", near-miss "
+            f"{share(counts['near_miss:model_abstained'], counts['near_miss:questions'])}"
+        )
     print(
         f"unsupported claim sentences (verifier): {share(counts['unsupported'], counts['claims'])}"
     )

@@ -46,7 +46,9 @@ def test_ask_offline_streams_a_cited_answer(run_cli, home: Path) -> None:
     assert result.code == 0, result.err
     answer, _, after = result.out.partition("\nSources:\n")
     assert "31,500 images" in answer and "[" in answer
-    assert "Remote Sensing Image Scene Classification" in after and "support" in after
+    assert "Remote Sensing Image Scene Classification" in after
+    # an offline answer quotes: where the quote stands, never a support score for it
+    assert "quoted, abstract sentence" in after and "support" not in after
     assert result.err.count(OFFLINE_NOTICE) == 1
     (stored,) = conversations(run_cli, home)
     assert f"conversation {stored['id']}" in result.err
@@ -66,6 +68,10 @@ def test_ask_json_is_structured(run_cli, home: Path) -> None:
     assert 0 < citation["support"] <= 1
     assert citation["quote"] in citation["passage"]
     assert data["unsupported_sentences"] == []
+    badge = data["sentences"][0]["badge"]  # a quote, and where: never a score for it
+    assert badge["kind"] == "quote" and badge["support"] is None
+    assert badge["label"].startswith("quoted from ") and ", abstract sentence " in badge["label"]
+    assert data["sources"][0]["badge"]["kind"] == "quote"
     assert data["conversation_id"] == conversations(run_cli, home)[0]["id"]
 
 
@@ -79,10 +85,15 @@ def test_follow_up_in_a_conversation(run_cli, home: Path) -> None:
     assert follow.code == 0, follow.err
     data = json.loads(follow.out)
     assert data["conversation_id"] == cid
-    assert data["standalone_query"].startswith("What is DataDAM?")
+    assert data["standalone_query"] == "How much does DataDAM improve on CIFAR100?"
     assert "6.5%" in data["answer"]
     (stored,) = conversations(run_cli, home)
     assert stored["turns"] == 2
+    shown = run_cli(
+        "--data-dir", str(home), "ask", "What does it match?", "--conversation", cid[:6]
+    )  # fmt: skip
+    assert shown.code == 0, shown.err
+    assert "\nsearched as: What does DataDAM match?\n" in shown.out
 
 
 def test_unanswerable_question_abstains(run_cli, home: Path) -> None:

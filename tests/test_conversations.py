@@ -75,7 +75,8 @@ def test_answer_dict_round_trip_is_lossless() -> None:
     assert data["sources"][0]["paper"]["raw_entry"].startswith("@inproceedings")
     assert data["citations"][0]["quote"] == "DataDAM matches attention maps."
     assert data["citations"][0]["title"].startswith("DataDAM")
-    assert data["unsupported_sentences"] == [{"text": "Unsupported claim.", "note": "no citation"}]
+    (flagged,) = data["unsupported_sentences"]  # with its reason since the honest badges
+    assert flagged["text"] == "Unsupported claim." and flagged["note"] == "no citation"
 
 
 def test_malformed_answer_dict_is_a_value_error() -> None:

@@ -155,8 +155,10 @@ def test_quoted_passages_and_flagged_statements(first_answer: Answer, papers) ->
     abstracts = [p.abstract for p in papers.values()]
     for quote in quotes:
         assert any(quote.replace("\\", "") in a for a in abstracts)
-    # the paper named once with its number; its footnote was placed at its first citation
-    assert re.search(r"\*\*LeCun et al\. \(2015\) \[1\]\*\*\n\n> Deep learning allows", passages)
+    # the paper named once with its number (its footnote placed at its first citation); a
+    # sentence the model wrote (not a quote): the check's verdict and score head its passage
+    heading = r"\*\*LeCun et al\. \(2015\) \[1\], supported 0\.\d\d\*\*"
+    assert re.search(heading + r"\n\n> Deep learning allows", passages)
     flagged = note.split("## Unsupported statements", 1)[1].split("## References")[0]
     assert "- It also reports 97.3% accuracy on Mars. (cites \\[7\\]" in flagged
     assert "not among the sources" in flagged

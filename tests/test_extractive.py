@@ -140,10 +140,10 @@ def test_streams_sentence_by_sentence(engine: AnswerEngine) -> None:
     assert "more than 1 million instances and more than 15,000 images" in final.text
 
 
-def test_offline_follow_up_is_searched_with_the_previous_question(engine: AnswerEngine) -> None:
+def test_offline_follow_up_is_searched_with_the_previous_subject(engine: AnswerEngine) -> None:
     first = engine.ask("What is DataDAM?")
     follow = engine.ask("How much does it improve on CIFAR100?", history=[first])
-    assert follow.standalone_query == "What is DataDAM? How much does it improve on CIFAR100?"
+    assert follow.standalone_query == "How much does DataDAM improve on CIFAR100?"
     assert "6.5%" in follow.text
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from assistant.badges import sentence_badge
 from assistant.errors import LitassistError
 from assistant.settings import Settings
 from assistant.store.records import PaperRow
@@ -120,7 +121,26 @@ def test_citation_entries_list_cited_sources_with_their_support() -> None:
     entries = citation_entries(shown)
     assert [e.number for e in entries] == [1, 2]
     assert entries[0].label == "[1] Smith et al. 2021 — Paper 1  ✓ 0.87"
-    assert entries[1].label.endswith("⚠ 0.31") and not entries[1].supported
+    assert entries[1].label.endswith("⚠ unsupported 0.31: weak support")
+    assert not entries[1].supported
+
+
+def test_citation_entries_show_a_quote_with_where_it_stands_and_a_reason_when_wrong() -> None:
+    sentences = (
+        AnswerSentence("It has 10 classes. [1]", (1,), 0.97, True, quoted=True),
+        AnswerSentence("It has 3 billion images [2].", (2,), 0.6, False, note="a figure the "
+                       "source does not give: 3 billion", reason="figure"),
+    )  # fmt: skip
+    citations = (
+        Citation(1, "p1", "c1", 22, 40, 0.97, True, sentence=0, abstract_sentence=2),
+        Citation(2, "p2", "c2", 0, 21, 0.6, False, sentence=1, abstract_sentence=1),
+    )
+    shown = answer("x", sources=(source(1), source(2)), citations=citations, sentences=sentences)
+    quote, wrong = citation_entries(shown)
+    assert quote.label.endswith("❝ quoted, abstract sentence 2") and "0.97" not in quote.label
+    assert wrong.label.endswith("⚠ unsupported 0.60: a figure the source does not give: 3 billion")
+    assert sentence_badge(shown, 0).label == "quoted from Smith et al. 2021, abstract sentence 2"
+    assert sentence_badge(shown, 1).reason == "figure"
 
 
 def test_bylines_and_author_lists() -> None:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from assistant.badges import source_badge
 from assistant.cli.app import app_from, cli, echo, echo_json
 from assistant.errors import EndpointFailure, LitassistError
 from assistant.text import clip, year_text
@@ -26,7 +27,11 @@ def offline_hint(verb: str = "ask", thing: str = '"..."') -> str:
 
 
 def _print_after(answer: Answer) -> None:
-    """The papers the answer cites (with the sentence that best supports each) and the flags."""
+    """The query searched for a follow-up, the papers the answer cites (each with the sentence
+    that best supports it and its badge: a quote and where it stands, or the check's verdict)
+    and the flags."""
+    if answer.standalone_query and answer.standalone_query != answer.question:
+        echo(f"\nsearched as: {answer.standalone_query}")
     if answer.abstained and not answer.citations:
         titles = list(dict.fromkeys(s.paper.title for s in answer.sources))[:3]
         if titles:
@@ -42,11 +47,13 @@ def _print_after(answer: Answer) -> None:
         echo("\nSources:")
     for paper_id, cites in by_paper.items():
         paper = papers[paper_id]
-        numbers = ", ".join(str(n) for n in sorted({c.number for c in cites}))
+        cited = sorted({c.number for c in cites})
+        numbers = ", ".join(str(n) for n in cited)
         best = max(cites, key=lambda c: c.support)
         echo(f"  [{numbers}] {paper.title} ({year_text(paper.year)})  {paper.id}")
         quote = clip(paper.abstract[best.start : best.end], QUOTE_CHARS)
-        echo(f'       "{quote}"  support {best.support:.2f}')
+        badges = "; ".join(dict.fromkeys(source_badge(answer, n).label for n in cited))
+        echo(f'       "{quote}"  {badges}')
     others = len({s.paper.id for s in answer.sources} - set(by_paper))
     if others:
         echo(f"  ({others} more retrieved paper(s) not cited; --json lists every passage)")

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from assistant.badges import sentence_badge
 from assistant.export.keys import keys_for
 from assistant.export.references import markdown_text, reference_line
 from assistant.formats import CitationStyle
@@ -36,6 +37,7 @@ from assistant.text import paper_label
 from assistant.types import (
     Answer,
     AnswerSentence,
+    Citation,
     Comparison,
     Conversation,
     Paper,
@@ -199,6 +201,18 @@ def _finish(head: str, lines: list[str]) -> str:
     return head + "\n" + re.sub(r"\n{3,}", "\n\n", text)
 
 
+def _citation_badge(answer: Answer, citation: Citation) -> str:
+    """`quoted, abstract sentence 3` for a quote; the check's verdict for a written sentence."""
+    if 0 <= citation.sentence < len(answer.sentences):
+        badge = sentence_badge(answer, citation.sentence)
+        if badge.kind == "quote":
+            where = citation.abstract_sentence
+            return f"quoted, abstract sentence {where}" if where else "quoted"
+        if badge.kind != "remark":
+            return badge.label
+    return f"support {citation.support:.2f}"
+
+
 def _claims_unsupported(sentences: Sequence[AnswerSentence]) -> list[tuple[str, str | None]]:
     return [(s.text, s.note) for s in sentences if not s.supported]
 
@@ -242,11 +256,13 @@ def _answers_note(
         lines += [rewrite_markers(answer.text, sources, refs).strip(), ""]
         if not answer.complete:
             lines += [f"*Incomplete answer: {markdown_text(answer.error or 'cut off')}*", ""]
+        if answer.standalone_query and answer.standalone_query != answer.question:
+            lines += [f"*Searched as: {markdown_text(answer.standalone_query)}*", ""]
         for citation in answer.citations:
             source = sources.get(citation.number)
             if source is not None:
                 quote = source.paper.abstract[citation.start : citation.end]
-                quotes.append((source.paper, "", quote))
+                quotes.append((source.paper, _citation_badge(answer, citation), quote))
         unsupported += _claims_unsupported(answer.sentences)
     lines += _passages_section(quotes, refs)
     lines += _unsupported_section(unsupported)

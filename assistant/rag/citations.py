@@ -30,9 +30,11 @@ source count, so text inside an abstract cannot fake a citation.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -80,6 +82,10 @@ _ABOUT_SOURCES = re.compile(
     re.IGNORECASE,
 )
 MIN_CLAIM_TERMS = 3
+VACUOUS: tuple[UnsupportedReason, str] = (
+    "vacuous",
+    "name what each source states, with its figures or names",
+)
 # A claim the cited passage supports this weakly is about another paper when an uncited source
 # of another paper covers this much more of its terms.
 WRONG_PAPER_MARGIN = 0.25
@@ -137,12 +143,21 @@ def strip_markers(text: str) -> str:
     return "".join(pieces).strip()
 
 
+SentenceRole = Literal["auto", "remark", "vacuous"]
+
+
 @dataclass(frozen=True)
 class MarkedSentence:
-    """A sentence of the answer with the markers that belong to it."""
+    """A sentence of the answer with the markers that belong to it.
+
+    `role` is "auto" for a sentence the check classifies itself; reply.py marks a model's
+    abstention and meta sentences "remark" (never a claim) and an empty claim about "the
+    sources" "vacuous" (always flagged).
+    """
 
     span: Span
     markers: tuple[Marker, ...]
+    role: SentenceRole = "auto"
 
     @property
     def claim(self) -> str:
@@ -233,7 +248,8 @@ def _check(
     checks: CheckScope = "all",
 ) -> tuple[UnsupportedReason, str] | None:
     """The first check the claim fails against its cited sources (see the module docstring)."""
-    if _quotes(claim, [by_number[n] for n in valid]):
+    quoting = [by_number[n] for n in valid]
+    if _quotes(claim, quoting) or quoted_span(claim, quoting) is not None:
         return None
     cited = [texts[n].whole for n in valid]
     cited_papers = {by_number[n].paper.id for n in valid}
@@ -298,6 +314,11 @@ def _flat(text: str) -> str:
     return _SPACE.sub(" ", text).strip().rstrip(".").strip()
 
 
+# "This dataset [NWPU-RESISC45] contains ...": the name the offline answerer inserts for a
+# referent (referents.py) is ours, not the abstract's; a quote is a quote without it.
+_INSERTED_NAME = re.compile(r"\s\[(?!\s*(?:sources?|refs?\.?|references?)?\s*\d)[^\]\n]{1,80}\]")
+
+
 def _quotes(claim: str, cited: Sequence[Source]) -> bool:
     """Whether the claim is a verbatim sentence of a cited passage (with or without a leading
     "Paper: " label): a quote cannot misstate its source, whatever its words look like."""
@@ -307,6 +328,39 @@ def _quotes(claim: str, cited: Sequence[Source]) -> bool:
         if len(candidate) >= MIN_QUOTE and any(candidate in p for p in passages):
             return True
     return False
+
+
+def quoted_span(claim: str, cited: Sequence[Source]) -> tuple[Source, int, int] | None:
+    """Where in a cited abstract the claim stands word for word: (source, start, end), or None.
+
+    The claim may open with a "Paper: " label and carry names inserted for its referents; the
+    abstract's own spacing may differ (line breaks), so the match is made on words.
+    """
+    bare = _INSERTED_NAME.sub("", claim)
+    for candidate in (_LABEL_OPENING.sub("", bare), bare):
+        words = _flat(candidate).split(" ")
+        if len(" ".join(words)) < MIN_QUOTE:
+            continue
+        pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
+        for source in cited:
+            abstract, chunk = source.paper.abstract or "", source.passage.chunk
+            # in the cited passage first: a sentence an abstract repeats is quoted from there
+            found = pattern.search(abstract, chunk.start, chunk.end) or pattern.search(abstract)
+            if found:
+                return source, found.start(), found.end()
+    return None
+
+
+@lru_cache(maxsize=512)
+def _abstract_starts(abstract: str) -> tuple[int, ...]:
+    return tuple(span.start for span in split_sentences(abstract))
+
+
+def abstract_sentence(abstract: str, offset: int) -> int | None:
+    """1-based number of the abstract sentence holding `offset` (None outside the abstract)."""
+    if not abstract or not 0 <= offset < len(abstract):
+        return None
+    return max(1, bisect.bisect_right(_abstract_starts(abstract), offset))
 
 
 def _better_source(
@@ -335,8 +389,13 @@ def verify(
     weights: TermWeights | None = None,
     threshold: float = SUPPORT_THRESHOLD,
     checks: CheckScope = "all",
+    marked: Sequence[MarkedSentence] | None = None,
 ) -> Verification:
     """Check every sentence of `text` against the sources its markers name.
+
+    `marked` are the sentences of `text` as a reader of the reply made them out (reply.py: a
+    model's markers moved to the fact they belong to, its remarks about the sources); by default
+    `answer_sentences(text)`.
 
     `checks="grounding"` is for text litassist composes itself from already verified quotes
     (the offline comparison synthesis): its framing words ("only one paper's cells mention …")
@@ -345,7 +404,7 @@ def verify(
     """
     weights = weights or UniformWeights()
     by_number = {source.number: source for source in sources}
-    sentences = answer_sentences(text)
+    sentences = list(marked) if marked is not None else answer_sentences(text)
     claims = [s.claim for s in sentences]
     # Figures are checked as quantities; as terms they would only count "400m" against
     # "400 million".
@@ -397,6 +456,11 @@ def verify(
         valid = valid_per_sentence[index]
         bad = invalid_per_sentence[index]
         span = sentence.span
+        if sentence.role == "remark" and not bad:
+            out_sentences.append(
+                AnswerSentence(span.text, (), 0.0, True, span.start, span.end, "about the sources")
+            )
+            continue
         if not valid:
             if kind != "claim" and not bad:
                 out_sentences.append(
@@ -415,6 +479,7 @@ def verify(
         vector = claim_vectors[index]
         best_cosine = 0.0
         union: set[str] = set()
+        quote = quoted_span(sentence.claim, [by_number[n] for n in valid])
         for n in valid:
             source = texts[n]
             sims = cosines(vector, passage_vectors[n])
@@ -428,18 +493,24 @@ def verify(
                 1 - LEXICAL_WEIGHT
             ) * max(float(sims.max()), 0.0)
             support = max(scores[best], passage_support)
-            best_span = source.sentences[best]
+            start, end = source.sentences[best].start, source.sentences[best].end
+            if quote is not None and quote[0].number == n:
+                # a quote points at the sentence(s) of the abstract it was taken from
+                held = [sp for sp in source.sentences if sp.end > quote[1] and sp.start < quote[2]]
+                start = min([quote[1], *(sp.start for sp in held)])
+                end = max([quote[2], *(sp.end for sp in held)])
             passage = by_number[n].passage.chunk
             out_citations.append(
                 Citation(
                     number=n,
                     paper_id=passage.paper_id,
                     chunk_id=passage.id,
-                    start=best_span.start,
-                    end=best_span.end,
+                    start=start,
+                    end=end,
                     support=round(support, 4),
                     supported=support >= threshold,
                     sentence=len(out_sentences),
+                    abstract_sentence=abstract_sentence(by_number[n].paper.abstract, start),
                 )
             )
             best_cosine = max(best_cosine, float(sims.max()))
@@ -447,9 +518,11 @@ def verify(
         support = LEXICAL_WEIGHT * coverage(wanted, frozenset(union), weights) + (
             1 - LEXICAL_WEIGHT
         ) * max(best_cosine, 0.0)
-        failed = _check(
-            sentence.claim, valid, by_number, texts, support, threshold, wanted, weights, checks
-        )
+        failed: tuple[UnsupportedReason, str] | None = VACUOUS
+        if sentence.role != "vacuous":
+            failed = _check(
+                sentence.claim, valid, by_number, texts, support, threshold, wanted, weights, checks
+            )
         note = None
         reason = None
         if failed is not None:
@@ -466,6 +539,7 @@ def verify(
                 span.end,
                 note,
                 reason,
+                quoted=quote is not None and failed is None,
             )
         )
     return Verification(tuple(out_sentences), tuple(out_citations), tuple(invalid))

@@ -6,14 +6,18 @@
 
 Every question goes the same way:
 
-1. a follow-up is rewritten into a standalone query (the `condense` prompt with an LLM, a
-   heuristic offline: followup.py);
+1. a follow-up that depends on the previous turn is rewritten into a standalone query (the
+   `condense` prompt over the last turns with an LLM, the previous turn's subject merged in
+   offline: followup.py); a question that names its own subject is searched as asked;
 2. hybrid retrieval returns k passages, numbered as sources [1]..[k];
 3. the relevance gate (relevance.py): when no passage is relevant enough, the engine says so
    and the model is never called;
 4. the answer streams: from the LLM (sources in delimited data blocks, see prompts.py) or from
    the extractive answerer, sentence by sentence;
-5. the full text is verified (citations.py): markers resolved to sources, each sentence scored
+5. a model's reply is read (reply.py: markers on meta sentences moved to their fact, abstention
+   text never a claim); when the model abstains although the gate found relevant passages, the
+   offline answer follows its abstention, labelled as such;
+6. the full text is verified (citations.py): markers resolved to sources, each sentence scored
    against what it cites.  A cancelled or cut-off answer is verified too and comes back with
    `complete=False` and `error` set.
 
@@ -29,10 +33,15 @@ from collections.abc import Generator, Iterator, Sequence
 from datetime import UTC, datetime
 
 from assistant.errors import LitassistError
-from assistant.rag import extractive
+from assistant.rag import extractive, reply
 from assistant.rag.citations import verify
 from assistant.rag.embeddings import Embedder
-from assistant.rag.followup import clean_rewrite, heuristic_standalone, history_turns
+from assistant.rag.followup import (
+    clean_rewrite,
+    depends_on_previous,
+    heuristic_standalone,
+    history_turns,
+)
 from assistant.rag.llm import IncompleteStreamError, LLMClient, LLMNotConfiguredError
 from assistant.rag.prompts import PromptLibrary, answer_messages, condense_messages
 from assistant.rag.relevance import Relevance, assess
@@ -41,7 +50,9 @@ from assistant.rag.scoring import LibraryTermWeights, TermWeights
 from assistant.rag.vector_cache import CachingEmbedder
 from assistant.types import Answer, AnswerDelta, AnswerMode, Source
 
-ABSTAIN_PREFIX = "the sources do not answer"
+OFFLINE_LABEL = (
+    "Offline answer (quoted word for word from the sources; the model found no answer in them):"
+)
 CANCELLED = "Cancelled; the partial answer is kept."
 
 
@@ -149,13 +160,28 @@ class AnswerEngine:
         finally:
             pieces.close()
         text = "".join(parts)
+        marked = None
         if mode == "extractive" and not text:
             text = extractive.abstention_text(relevance, sources, standalone)
             yield AnswerDelta(text)
             abstained = True
+        elif mode == "extractive":
+            abstained = False
         else:
-            abstained = text.strip().lower().startswith(ABSTAIN_PREFIX)
-        checked = verify(text, sources, embedder=self.embedder, weights=weights)
+            abstained = reply.is_abstention(text)
+            if abstained and complete:
+                # The gate found relevant passages, yet the model says they do not answer (small
+                # models do so on most questions): the offline answer is shown beside it.
+                extra["model_abstained"] = "true"
+                offline = "".join(self._extractive_pieces(standalone, sources, relevance, weights))
+                if offline:
+                    added = f"\n\n{OFFLINE_LABEL}\n\n{offline}"
+                    text += added
+                    yield AnswerDelta(added)
+                    abstained = False
+                    extra["offline_shown"] = "true"
+            marked = reply.read(text)
+        checked = verify(text, sources, embedder=self.embedder, weights=weights, marked=marked)
         extra["elapsed_ms"] = f"{(time.perf_counter() - started) * 1000:.0f}"
         yield Answer(
             text=text,
@@ -171,8 +197,8 @@ class AnswerEngine:
 
     # ---- steps ----------------------------------------------------------------------------
     def _standalone(self, question: str, history: Sequence[Answer], mode: AnswerMode) -> str:
-        if not history:
-            return question
+        if not history or not depends_on_previous(question):
+            return question  # a question that names its own subject never inherits the history
         if mode == "llm" and self.llm is not None:
             messages = condense_messages(self.prompts, history_turns(history), question)
             return clean_rewrite(self.llm.complete(messages), question)

@@ -1,44 +1,201 @@
-"""Follow-up questions: turning "and how big is it?" into a query that retrieves on its own.
+"""Follow-up questions: which ones lean on the conversation, and the query searched for them.
 
-With an LLM the `condense` prompt rewrites the question (engine.py).  Offline there is no model
-to resolve references, so a question that leans on the conversation (a pronoun or "the paper",
-or too few topic words to search with) is searched together with the previous question; a
-question that stands on its own is left alone.
+A question is rewritten only when it depends on the previous turn (`depends_on_previous`):
+
+* it refers back to something it has not named itself (in an earlier clause): "How many
+  images does *it* contain?",
+  "What do *these* datasets cover?", "How much does *it* improve on CIFAR100?";
+* it says so: "What about NWPU-RESISC45?", "How about FAIR1M?", "And on ImageNet?";
+* it is an ellipsis: nothing but what is asked is left, "How many classes?", "Which accuracy?".
+
+A question that names its own subject (a name such as "DIOR" or "LAION-5B", or enough topic
+words of its own: "Which datasets were built for remote sensing?") is searched as it is, even
+after many turns: a topic switch must not inherit the history.
+
+With an LLM the `condense` prompt rewrites a dependent question over the last few turns
+(engine.py).  Offline there is no model to resolve references, so the previous turn's *subject*
+(`previous_subject`: its names, or its topic words) is merged in, and only that: never the
+previous query, whose own merge would snowball turn after turn ("What is DIOR?" after five
+turns must search for DIOR, not for the whole conversation).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from assistant.rag.citations import strip_markers
-from assistant.rag.scoring import query_terms
+from assistant.rag.question import KIND_NOUNS, MEASURE_NOUNS, QUANTITY_NOUNS, names_in
+from assistant.rag.scoring import query_terms, terms
 from assistant.types import Answer
 
-_REFERS_BACK = re.compile(
-    r"\b(it|its|they|them|their|this|that|these|those|he|she|his|her|former|latter|"
-    r"same|above|previous|first one|second one|the (paper|papers|dataset|datasets|method|"
-    r"methods|model|models|approach|study|work|authors|benchmark))\b",
+MAX_STANDALONE_CHARS = 500
+MAX_SUBJECT_NAMES = 3
+MAX_SUBJECT_WORDS = 5
+
+# "What about X?", "How about X?", "And X?", "What of X?": the previous question, asked of X.
+_WHAT_ABOUT = re.compile(
+    r"^\s*(?:and\s+)?(?:what|how)\s+(?:about|of)\s+(?P<rest>.+?)\s*[?.!]*\s*$"
+    r"|^\s*and\s+(?P<and_rest>(?:for|on|in|with|of|the|its|their)\b.+?)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
-MIN_OWN_TERMS = 3
-MAX_STANDALONE_CHARS = 500
+# Words that stand for something said before.
+# ("that" is left to _THE_NOUN: as a conjunction it refers to nothing).
+_PRONOUN = re.compile(r"\b(?:it|its|they|them|their|theirs|he|she|his|her)\b", re.IGNORECASE)
+_DEMONSTRATIVE = re.compile(
+    r"\b(?:this|these|those|the\s+same|the\s+former|the\s+latter|the\s+above|the\s+previous|"
+    r"the\s+first\s+one|the\s+second\s+one)\b",
+    re.IGNORECASE,
+)
+_THE_NOUN = re.compile(  # "that" only before such a noun: "so that" is no reference
+    r"\b(?:the|that|this|these|those)\s+(?:paper|papers|dataset|datasets|method|methods|model|models|approach|"
+    r"study|work|authors|benchmark|benchmarks|abstract)\b"
+    r"(?!\s+(?:on|about|of|that|which|who|by|for)\b)",  # "the paper on X" says which
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[A-Za-z0-9][\w\-]*")
+_CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|or|but)\b", re.IGNORECASE)
+_INTRODUCED = re.compile(r"\b(?:a|an|any)\s+[a-z][\w-]*", re.IGNORECASE)
+# Topic words that only say what is asked, not about what: "How many *images*?" has no subject.
+_ASKED_ONLY = (
+    " ".join(QUANTITY_NOUNS | MEASURE_NOUNS | KIND_NOUNS)
+    + " images image classes class categories category videos frames samples instances pairs"
+    " annotations objects boxes labels hours languages subjects scenes train trained training"
+    " evaluate evaluated evaluation test tested contain contains include includes compare"
+    " compared perform performance big large small many much long old year years released"
+    " introduce introduced propose proposed use used"
+)
 
 
-def needs_history(question: str) -> bool:
-    return bool(_REFERS_BACK.search(question)) or len(query_terms(question)) < MIN_OWN_TERMS
+@lru_cache(maxsize=1)
+def _asked_only_terms() -> frozenset[str]:
+    return terms(_ASKED_ONLY)
+
+
+def what_about(question: str) -> str | None:
+    """X of "What about X?" / "And for X?", None for any other question."""
+    match = _WHAT_ABOUT.match(question)
+    if not match:
+        return None
+    return (match.group("rest") or match.group("and_rest") or "").strip() or None
+
+
+def _first_reference(question: str) -> int | None:
+    """Where the first word that stands for something said before starts, if any."""
+    found = [m.start() for p in (_PRONOUN, _THE_NOUN, _DEMONSTRATIVE) if (m := p.search(question))]
+    return min(found) if found else None
+
+
+def refers_back(question: str) -> bool:
+    """Whether the question uses a word that stands for something said before."""
+    return _first_reference(question) is not None
+
+
+def depends_on_previous(question: str) -> bool:
+    """Whether `question` leans on the previous turn (see the module docstring)."""
+    if what_about(question) is not None:
+        return True
+    referring = _first_reference(question)
+    if referring is None:  # no referring word: an ellipsis unless it names something
+        return not names_in(question) and not (query_terms(question) - _asked_only_terms())
+    # What the referring word can stand for must come before it: "What is DIOR and how many
+    # images does it have?" and "Which datasets were built for remote sensing, and how large
+    # are they?" state their subject; "How much does it improve on CIFAR100?" does not.
+    before = question[:referring]
+    if names_in(before) or _INTRODUCED.search(before):
+        return False  # "Is there *a dataset* so large that it ..." introduces what "it" is
+    # A referring word in a later clause stands for the topic of an earlier one ("What is
+    # bilateral equivalence and why does it hurt ..."); in its own clause it points back
+    # ("Which self-supervised methods can be pretrained on it?").
+    earlier = _CLAUSE_BREAK.split(before)[:-1]
+    return not any(query_terms(clause) - _asked_only_terms() for clause in earlier)
+
+
+def _rewritten(turn: Answer) -> bool:
+    return bool(turn.standalone_query) and turn.standalone_query != turn.question
+
+
+def previous_subject(history: Sequence[Answer]) -> str | None:
+    """What the conversation is about at its last turn: the names the last question asked about
+    (or, for a follow-up, the subject it inherited), else its own topic words."""
+    for turn in reversed(history):
+        own = names_in(turn.question)
+        if _rewritten(turn):
+            # "How much does it improve on CIFAR100?" is still about what "it" stood for
+            inherited = [n for n in names_in(turn.standalone_query or "") if n not in own]
+            if inherited:
+                return " ".join(inherited[:MAX_SUBJECT_NAMES])
+            if not own:
+                continue  # a follow-up without names: its subject is the one before
+        if own:
+            return " ".join(own[:MAX_SUBJECT_NAMES])
+        wanted = query_terms(turn.question)
+        words = [
+            w
+            for w in _WORD.findall(turn.question)
+            if terms(w) & wanted and not terms(w) <= _asked_only_terms()
+        ]
+        if words:
+            return " ".join(dict.fromkeys(words[:MAX_SUBJECT_WORDS]))
+    return None
+
+
+def _asked_question(history: Sequence[Answer]) -> int | None:
+    """Index of the last turn that asked something of its own (not a "What about X?")."""
+    for index in range(len(history) - 1, -1, -1):
+        if what_about(history[index].question) is None:
+            return index
+    return None
+
+
+def _replace_subject(question: str, old: str, new: str) -> str:
+    if old and old.lower() in question.lower():
+        at = question.lower().index(old.lower())
+        return question[:at] + new + question[at + len(old) :]
+    return f"{question.rstrip(' ?.!')} ({new})?"
+
+
+def _substitute(question: str, subject: str) -> str:
+    """The question with its first referring word replaced by `subject`, or `subject` added."""
+    pronoun = _PRONOUN.search(question)
+    phrase = _THE_NOUN.search(question) or _DEMONSTRATIVE.search(question)
+    candidates = [m for m in (pronoun, phrase) if m is not None]
+    if candidates:
+        first = min(candidates, key=lambda m: m.start())
+        word = first.group().split()[0].lower()
+        if first is pronoun and word in {"its", "their", "theirs", "his", "her"}:
+            replacement = f"{subject}'s"
+        elif first is pronoun:
+            replacement = subject
+        else:  # "this dataset" -> "this dataset (DIOR)"
+            return f"{question[: first.end()]} ({subject}){question[first.end() :]}"
+        return f"{question[: first.start()]}{replacement}{question[first.end() :]}"
+    return f"{question.rstrip(' ?.!')} ({subject})?"
 
 
 def heuristic_standalone(question: str, history: Sequence[Answer]) -> str:
-    """The offline rewrite: the previous query prepended when the question refers back."""
-    if not history or not needs_history(question):
+    """The offline rewrite: the previous turn's subject merged in, only when it is needed."""
+    if not history or not depends_on_previous(question):
         return question
-    previous = history[-1].standalone_query or history[-1].question
-    return f"{previous} {question}"
+    new_subject = what_about(question)
+    if new_subject is not None:
+        asked = _asked_question(history)
+        if asked is None:
+            return question
+        old = previous_subject(history[: asked + 1]) or ""
+        # its standalone form holds at most the one subject it inherited, never a chain
+        asked_text = history[asked].standalone_query or history[asked].question
+        return _replace_subject(asked_text, old, new_subject)
+    subject = previous_subject(history)
+    if subject is None:
+        return question
+    return _substitute(question, subject)
 
 
 def history_turns(history: Sequence[Answer]) -> list[tuple[str, str]]:
-    """(question, answer text without markers) of each earlier turn."""
+    """(question, answer text without markers) of each earlier turn (the condense prompt keeps
+    the last few: prompts.HISTORY_TURNS)."""
     return [(turn.question, strip_markers(turn.text)) for turn in history]
 
 

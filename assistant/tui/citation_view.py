@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.app.answers import citation_markers
+from assistant.badges import source_badge
 from assistant.text import authors_short
 from assistant.types import Answer, AnswerSentence, Citation, Paper, Source
 
@@ -94,18 +95,21 @@ class CitationEntry:
 
 
 def citation_entries(answer: Answer) -> list[CitationEntry]:
-    """One entry per cited source, in source order, with how well it supports what cites it."""
+    """One entry per cited source, in source order, with its badge: a quote and where it stands
+    in the abstract (offline answers), or the check's verdict and score."""
     entries: list[CitationEntry] = []
     for source in answer.cited_sources:
-        cites = [c for c in answer.citations if c.number == source.number]
-        supported = any(c.supported for c in cites)
-        best = max((c.support for c in cites), default=0.0)
+        badge = source_badge(answer, source.number)
+        supported = badge.kind != "unsupported"
         who = " ".join(
             p for p in (authors_short(source.paper.authors), str(source.paper.year or "")) if p
         )
-        mark = "✓" if supported else UNSUPPORTED_MARK
+        shown = {
+            "quote": f"❝ {badge.label}",  # "❝ quoted, abstract sentence 3": no score for a quote
+            "unsupported": f"{UNSUPPORTED_MARK} {badge.label}",  # with the check's reason
+        }.get(badge.kind, f"✓ {badge.support or 0.0:.2f}")
         lead = f"[{source.number}] {who} — " if who else f"[{source.number}] "
-        label = f"{lead}{source.paper.title}  {mark} {best:.2f}"
+        label = f"{lead}{source.paper.title}  {shown}"
         entries.append(CitationEntry(source.number, label, supported))
     return entries
 

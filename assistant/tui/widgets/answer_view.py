@@ -34,8 +34,11 @@ def _shorten(text: str, width: int = 90) -> str:
 
 
 def answer_notes(answer: Answer) -> Content:
-    """The lines under an answer: cut off or cancelled, unsupported sentences, mode, counts."""
+    """The lines under an answer: the query searched for a follow-up, cut off or cancelled,
+    unsupported sentences and why, mode, counts."""
     lines: list[Content] = []
+    if answer.standalone_query and answer.standalone_query != answer.question:
+        lines.append(Content.styled(f"searched as: {answer.standalone_query}", "$text-muted"))
     if not answer.complete:
         error = terminal_safe(answer.error or "Incomplete answer.")
         lines.append(Content.styled(f"⏹ {error}", "$text-warning"))

@@ -1,0 +1,164 @@
+"""What small local models write, read right: the real `openai` client against respx replies that
+contain each fault a 1.5B model made in issue 11 (point 6), over a real library.
+
+* the marker on a meta sentence after the fact ("This information is provided in [1].");
+* one marker at the very end of a paragraph;
+* abstention text and the sentences after it ("They cover a wide range of topics.");
+* a vacuous cited sentence ("The sources propose dataset distillation methods [1][2].");
+* an abstention although the gate found relevant passages: the offline answer is shown too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+
+import httpx
+import pytest
+import respx
+
+from assistant.ingest import ingest
+from assistant.rag.engine import OFFLINE_LABEL, AnswerEngine
+from assistant.rag.llm import LLMClient
+from assistant.rag.prompts import PromptLibrary
+from assistant.rag.reply import is_abstention, is_meta, vacuous
+from assistant.rag.retriever import HybridRetriever
+from assistant.store.library import Library
+from assistant.types import Answer
+from tests.openai_sse import BASE_URL, MODEL, make_client, sse_response
+from tests.test_citation_llm import PAPERS, TITLES
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory):
+    from tests.conftest import HashingEmbedder
+
+    folder = tmp_path_factory.mktemp("small-model")
+    source = folder / "papers.jsonl"
+    rows = [{"title": TITLES[k], "abstract": v, "year": 2023} for k, v in PAPERS.items()]
+    source.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    embedder = HashingEmbedder()
+    library = Library.open(folder / "lib", embedder, create=True)
+    ingest([source], library)
+    llm = LLMClient(make_client(), MODEL, max_retries=1, sleep=lambda s: None)
+    yield AnswerEngine(
+        HybridRetriever(library), embedder, llm=llm, prompts=PromptLibrary.default(), k=7,
+        mode="llm",
+    )  # fmt: skip
+    library.close()
+
+
+def replying(text: str) -> Callable[[httpx.Request], httpx.Response]:
+    """A reply citing each paper `{Key}` by the number the prompt gave it."""
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        prompt = json.loads(request.content)["messages"][-1]["content"]
+        reply = text
+        for key, title in TITLES.items():
+            found = re.search(rf'number="(\d+)" title="{re.escape(title)}', prompt)
+            reply = reply.replace("{" + key + "}", found.group(1) if found else "99")
+        return sse_response([reply])
+
+    return respond
+
+
+def ask(engine: AnswerEngine, question: str, reply: str) -> Answer:
+    with respx.mock(base_url=BASE_URL) as router:
+        router.post("/chat/completions").mock(side_effect=replying(reply))
+        return engine.ask(question)
+
+
+def by_text(answer: Answer, start: str):
+    return next(s for s in answer.sentences if s.text.lstrip().startswith(start))
+
+
+def test_a_marker_on_a_meta_sentence_goes_to_the_fact_before_it(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine,
+        "What does the DIOR dataset contain?",
+        "The DIOR dataset contains 23463 images and 192472 instances. "
+        "This information is provided in the abstract of [{DIOR}].",
+    )
+    fact = by_text(answer, "The DIOR dataset")
+    assert fact.supported and fact.citations and fact.reason is None
+    meta = by_text(answer, "This information")
+    assert meta.supported and not meta.citations  # a remark, not a claim
+    assert not answer.unsupported_sentences and not answer.abstained
+
+
+def test_a_single_marker_at_the_end_covers_its_paragraph(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine,
+        "What is FAIR1M?",
+        "FAIR1M is a benchmark dataset for fine-grained object recognition in remote sensing "
+        "imagery. It has more than 1 million instances and more than 15,000 images [{FAIR1M}].",
+    )
+    assert [s.supported for s in answer.sentences] == [True, True]
+    assert all(s.citations for s in answer.sentences)
+
+
+def test_two_sources_in_a_paragraph_lend_no_marker(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine,
+        "What is FAIR1M?",
+        "DIOR is a benchmark for object detection in optical remote sensing images. "
+        "FAIR1M has more than 15,000 images [{FAIR1M}]. DIOR covers 20 object classes [{DIOR}].",
+    )
+    first = by_text(answer, "DIOR is a benchmark")
+    assert not first.supported and first.reason == "no_citation"  # whose fact? not guessed
+
+
+def test_abstention_text_is_never_a_claim(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine,
+        "What does the DIOR dataset contain?",
+        "The sources do not specifically address what the DIOR dataset contains. They cover a "
+        "wide range of topics, including dataset distillation and remote sensing.",
+    )
+    assert answer.extra.get("model_abstained") == "true"
+    assert all(s.supported for s in answer.sentences[:2])  # neither is flagged as uncited
+    assert not any(s.reason == "no_citation" for s in answer.sentences)
+
+
+def test_a_vacuous_cited_sentence_is_flagged(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine,
+        "How does FYI improve dataset distillation?",
+        "The sources propose dataset distillation methods [{DataDAM}][{FYI}]. FYI embeds a "
+        "horizontal flipping technique into distillation processes [{FYI}].",
+    )
+    empty = by_text(answer, "The sources propose")
+    assert not empty.supported and empty.reason == "vacuous"
+    assert by_text(answer, "FYI embeds").supported
+
+
+def test_an_abstention_over_relevant_sources_shows_the_offline_answer(
+    engine: AnswerEngine,
+) -> None:
+    answer = ask(
+        engine,
+        "How many images and instances does the DIOR dataset contain?",
+        "The sources do not answer this question.",
+    )
+    assert answer.extra.get("model_abstained") == "true"
+    assert answer.extra.get("offline_shown") == "true" and not answer.abstained
+    model, _, offline = answer.text.partition(OFFLINE_LABEL)
+    assert model.strip() == "The sources do not answer this question."
+    assert "23463 images" in offline
+    quotes = [s for s in answer.sentences if s.citations]
+    assert quotes and all(s.quoted and s.supported for s in quotes)  # quotes, shown as such
+
+
+def test_reply_rules_on_their_own() -> None:
+    assert is_abstention("The provided sources do not specifically address the 2.32B pairs.")
+    assert is_abstention("None of the sources mention the hardware.")
+    assert is_abstention("I cannot find this in the sources.")
+    assert not is_abstention("The sources show that DIOR contains 23463 images [1].")
+    assert is_meta("This information is provided in the abstract of [1].")
+    assert is_meta("This is stated in source [2].")
+    assert not is_meta("This dataset contains 23463 images [1].")
+    assert vacuous("The sources propose dataset distillation methods.")
+    assert vacuous("Both papers study remote sensing.")
+    assert not vacuous("Both papers evaluate on CIFAR-10.")
+    assert not vacuous("The sources report 23463 images for DIOR.")
