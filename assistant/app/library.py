@@ -197,6 +197,13 @@ class LibraryUseCases:
         filters = self.filters(scope)
         return self._components.retriever().search(query, k, filters=filters, mode=mode)
 
+    @staticmethod
+    def excerpt(query: str, hit: PaperHit) -> str:
+        """The sentence of `hit`'s best passage that best matches `query`, to show with it."""
+        from assistant.rag.excerpt import best_sentence
+
+        return best_sentence(query, hit.passages[0].chunk.text) if hit.passages else ""
+
     # ---- writing ------------------------------------------------------------------------------
     def ingest(
         self, paths: Iterable[Path], progress: ProgressCallback | None = None

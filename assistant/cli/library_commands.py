@@ -189,6 +189,7 @@ def search(
 ) -> None:
     """Find the papers and passages most relevant to QUERY (hybrid dense + BM25)."""
     from assistant.app import Scope
+    from assistant.app.library import LibraryUseCases
     from assistant.errors import LitassistError
 
     if not query.strip():
@@ -205,5 +206,4 @@ def search(
     for rank, hit in enumerate(hits, start=1):
         paper = hit.paper
         echo(f"{rank:>2}. {paper.title} ({year_text(paper.year)})  [{paper.id}]")
-        best = hit.passages[0].chunk.text
-        echo(f"    {clip(best, 220)}")
+        echo(f"    {clip(LibraryUseCases.excerpt(query, hit), 220)}")
