@@ -35,7 +35,9 @@ def test_ingest_then_papers_search_remove(run_cli, tmp_path: Path) -> None:
     target = results[0]["id"]
     shown = run_cli("--data-dir", str(home), "search", "histopathology image-text pairs", "-n", "1")
     excerpt = shown.out.splitlines()[1].strip()  # under the title: the sentence that matched
-    assert "image-text" in excerpt.lower() and excerpt.rstrip("…") in results[0]["passages"][0]["text"]
+    assert (
+        "image-text" in excerpt.lower() and excerpt.rstrip("…") in results[0]["passages"][0]["text"]
+    )
 
     removed = run_cli("--data-dir", str(home), "remove", target)
     assert removed.code == 0 and target in removed.out
