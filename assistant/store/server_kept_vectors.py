@@ -111,8 +111,8 @@ class ServerKeptVectors:
             collection.upsert(
                 ids=ids,
                 documents=documents,
-                metadatas=metadatas,  # type: ignore[arg-type]
-                embeddings=points,  # type: ignore[arg-type]
+                metadatas=metadatas,  # type: ignore[arg-type]  # our dicts hold chroma's scalars
+                embeddings=points,  # type: ignore[arg-type]  # lists of floats, which chroma takes
             )
 
     def delete(self, paper_ids: Sequence[str]) -> None:

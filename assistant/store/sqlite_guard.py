@@ -52,7 +52,7 @@ def is_damage(exc: BaseException) -> bool:
 
 class _GuardedCursor(sqlite3.Cursor):
     def _damaged(self, exc: sqlite3.DatabaseError) -> Exception:
-        return self.connection.damaged(exc)  # type: ignore[attr-defined]
+        return self.connection.damaged(exc)  # type: ignore[attr-defined]  # a GuardedConnection's
 
     def execute(self, sql: str, parameters: Any = (), /) -> _GuardedCursor:
         try:
@@ -72,7 +72,7 @@ class _GuardedCursor(sqlite3.Cursor):
 
     def executescript(self, script: str, /) -> _GuardedCursor:
         try:
-            return super().executescript(script)  # type: ignore[return-value]
+            return super().executescript(script)  # type: ignore[return-value]  # returns self
         except sqlite3.DatabaseError as exc:
             if is_damage(exc):
                 raise self._damaged(exc) from exc
@@ -116,7 +116,7 @@ class GuardedConnection(sqlite3.Connection):
 
     damaged: Damaged
 
-    def cursor(self, factory: Any = None) -> _GuardedCursor:  # type: ignore[override]
+    def cursor(self, factory: Any = None) -> _GuardedCursor:  # type: ignore[override]  # narrower
         return super().cursor(factory or _GuardedCursor)
 
     # Connection.execute* build their cursor in C without calling `cursor`, so route them.
