@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.badges import source_badge
 from assistant.cli.app import app_from, cli, echo, echo_json
 from assistant.errors import EndpointFailure, LitassistError
 from assistant.text import clip, year_text
@@ -30,6 +29,8 @@ def _print_after(answer: Answer) -> None:
     """The query searched for a follow-up, the papers the answer cites (each with the sentence
     that best supports it and its badge: a quote and where it stands, or the check's verdict)
     and the flags."""
+    from assistant.badges import source_badge  # here, not at the top: `--help` stays light
+
     if answer.standalone_query and answer.standalone_query != answer.question:
         echo(f"\nsearched as: {answer.standalone_query}")
     if answer.abstained and not answer.citations:
