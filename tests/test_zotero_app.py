@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from assistant.app import Litassist, Scope
 from assistant.errors import ZoteroReadError
 from assistant.settings import Settings
 from assistant.store.library import Library
+from assistant.store.sync_state import SyncState
 from tests.conftest import HashingEmbedder
 from tests.tui_support import make_settings
 from tests.zotero_db import ZoteroDb
@@ -219,6 +221,32 @@ def test_sync_of_a_collection_leaves_the_rest(tmp_path: Path) -> None:
         assert {r.paper.title for r in app.library.papers()} == titles - {
             "Monocular Depth Estimation Survey"
         }
+    db.close()
+
+
+def test_a_resync_with_nothing_changed_rebuilds_nothing(tmp_path: Path) -> None:
+    """After a sync, a re-sync finds every item unchanged by its stamp (nothing rebuilt, the
+    state file not rewritten); a state stored before stamps existed is upgraded in place."""
+    zotero = tmp_path / "Zotero"
+    db, _ = build_zotero(zotero)
+    with app_over(tmp_path / "lib") as app:
+        app.zotero.sync(zotero)
+        state = SyncState(tmp_path / "lib")
+        stamps = {ref: s.stamp for ref, s in state.load().items()}
+        assert len(stamps) == 4 and all(stamps.values())
+        read, _ = app.zotero.read(zotero, known={r: s for r, s in stamps.items() if s})
+        assert (len(read.items), len(read.unchanged)) == (0, 4)
+        before = state.path.stat().st_mtime_ns
+        again = app.zotero.sync(zotero, tags=["medical"])
+        assert (again.unchanged, again.out_of_scope, again.changed) == (2, 2, False)
+        assert state.path.stat().st_mtime_ns == before
+
+        # A state file of the version before stamps: every item fingerprinted once, restamped.
+        with sqlite3.connect(state.path) as conn:
+            conn.execute("ALTER TABLE synced DROP COLUMN stamp")
+        upgraded = app.zotero.sync(zotero)
+        assert (upgraded.unchanged, upgraded.changed) == (4, False)
+        assert all(s.stamp for s in SyncState(tmp_path / "lib").load().values())
     db.close()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.zotero import ZoteroItem, ZoteroRef, plan_sync, read_zotero
@@ -96,3 +97,71 @@ def test_planning_accepts_a_mapping_and_ignores_a_repeated_ref() -> None:
     assert [i.title for i in first.adds] == ["One"]
     by_ref = {s.ref: s for s in first.next_state}
     assert plan_sync(by_ref, items).empty
+
+
+def _stamps(items: tuple[ZoteroItem, ...]) -> dict[ZoteroRef, str]:
+    return {item.ref: item.stamp for item in items if item.stamp}
+
+
+def test_a_resync_rebuilds_only_items_whose_stamp_changed(tmp_path: Path) -> None:
+    db, ids = _library(tmp_path)
+    first = read_zotero(tmp_path)
+    assert len(_stamps(first.items)) == 4  # all modified long ago: every stamp settled
+    known = _stamps(first.items)
+
+    untouched = read_zotero(tmp_path, known=known)
+    assert untouched.items == () and len(untouched.unchanged) == 4
+    state = plan_sync([], first.items).next_state
+    assert plan_sync(state, untouched.items, [u.ref for u in untouched.unchanged]).empty
+
+    # Each kind of change a stamp must see: a saved field, a tag (added without saving the
+    # item), a collection renamed (the item untouched), a Better BibTeX key (another file).
+    with db.transaction():
+        db.set_field(ids["a"], "title", "Paper A, revised")
+        db.add_tag(ids["b"], "to-read")
+        shelf = db.add_collection("Shelf")
+        db.conn.execute(
+            "INSERT INTO collectionItems (collectionID, itemID) VALUES (?, ?)", (shelf, ids["c"])
+        )
+    write_better_bibtex(
+        tmp_path / "better-bibtex.sqlite", [(ids["d"], db.key_of(ids["d"]), 1, "d1999")]
+    )
+    changed = read_zotero(tmp_path, known=known)
+    assert {item.title for item in changed.items} == {
+        "Paper A, revised",
+        "Paper B",
+        "Paper C",
+        "Paper D",
+    }
+    assert changed.unchanged == ()
+    known = _stamps(changed.items)
+    with db.transaction():
+        db.conn.execute(
+            "UPDATE collections SET collectionName = 'Bookshelf' WHERE collectionID = ?", (shelf,)
+        )
+    renamed = read_zotero(tmp_path, known=known)
+    assert [item.collections for item in renamed.items] == [("Bookshelf",)]
+    assert len(renamed.unchanged) == 3
+    db.close()
+
+
+def test_an_item_saved_just_now_is_rebuilt_until_its_stamp_settles(tmp_path: Path) -> None:
+    """Zotero's times have whole seconds: two edits within one second leave the same time, so
+    an item modified near the read has no stamp and is fingerprinted on every read."""
+    db, ids = _library(tmp_path)
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    with db.transaction():
+        db.set_field(ids["b"], "title", "Paper B, first edit", touch=False)
+        db.touch(ids["b"], now)
+    first = read_zotero(tmp_path)
+    fresh = next(item for item in first.items if item.title.startswith("Paper B"))
+    assert fresh.stamp is None
+    state = plan_sync([], first.items).next_state
+    with db.transaction():  # the second edit within the same second: the same time again
+        db.set_field(ids["b"], "title", "Paper B, second edit", touch=False)
+        db.touch(ids["b"], now)
+    second = read_zotero(tmp_path, known=_stamps(first.items))
+    assert [item.title for item in second.items] == ["Paper B, second edit"]
+    plan = plan_sync(state, second.items, [u.ref for u in second.unchanged])
+    assert [u.item.title for u in plan.updates] == ["Paper B, second edit"]
+    db.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 
 SCHEMA = """
@@ -120,6 +121,7 @@ class ZoteroDb:
 
     def __init__(self, path: Path, *, groups: Iterable[tuple[int, int]] = ()) -> None:
         self.path = Path(path)
+        self._touches = 0
         self.conn = sqlite3.connect(self.path, isolation_level=None)
         self.conn.execute("PRAGMA synchronous=OFF")  # test data: no need to wait for the disk
         self.conn.executescript(SCHEMA)
@@ -222,7 +224,14 @@ class ZoteroDb:
         if touch:
             self.touch(item_id)
 
-    def touch(self, item_id: int, when: str = "2024-06-01 12:00:00") -> None:
+    def touch(self, item_id: int, when: str | None = None) -> None:
+        """Mark the item saved, as Zotero does on every edit: by default at a time one second
+        after the previous touch (distinct stamps; all long settled, see `item_stamp`)."""
+        if when is None:
+            self._touches += 1
+            when = (datetime(2024, 6, 1, 12) + timedelta(seconds=self._touches)).strftime(
+                "%Y-%m-%d %H:%M:%S"
+            )
         self.conn.execute(
             "UPDATE items SET dateModified = ?, clientDateModified = ? WHERE itemID = ?",
             (when, when, item_id),

@@ -17,7 +17,7 @@ from Zotero is removed whatever the selection.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from assistant.store.library import Library
     from assistant.types import Chunk, Paper
     from assistant.wiring import Components
-    from assistant.zotero import ZoteroItem, ZoteroRead
+    from assistant.zotero import SyncedItem, ZoteroItem, ZoteroRead, ZoteroRef
 
 __all__ = ["SyncResult", "ZoteroUseCases"]
 
@@ -92,9 +92,10 @@ class ZoteroUseCases:
         return Path(path).is_file() and is_zotero_database(Path(path))
 
     def read(
-        self, zotero_dir: Path | None = None
+        self, zotero_dir: Path | None = None, *, known: Mapping[ZoteroRef, str] | None = None
     ) -> tuple[ZoteroRead, Literal["database", "local API"]]:
         """Every regular item of the user's Zotero: the database file, else the local API.
+        `known`: the stamps the last sync stored (items still carrying them are not rebuilt).
 
         Raises:
             ZoteroReadError: neither could be read (both reasons in one line).
@@ -104,7 +105,7 @@ class ZoteroUseCases:
         settings = self._components.settings
         where = Path(zotero_dir or settings.zotero_dir).expanduser()
         try:
-            return read_zotero(where), "database"
+            return read_zotero(where, known=known), "database"
         except ZoteroReadError as file_error:
             if zotero_dir is not None:
                 raise  # the folder the user named: say why it failed, not read another
@@ -141,16 +142,25 @@ class ZoteroUseCases:
         from assistant.store.sync_state import SyncState
         from assistant.zotero import plan_sync
 
-        read, via = self.read(zotero_dir)
-        selection = LabelSelection(tuple(collections), tuple(tags))
-        current_refs = {item.ref for item in read.items}
-        chosen = [i for i in read.items if selection.matches(i.collections, i.tags)]
-        chosen_refs = {item.ref for item in chosen}
-
+        # The stamps the last sync stored, read before the (slower) Zotero read; the library
+        # itself is opened only once Zotero could be read.
+        state = SyncState(Path(self._components.settings.data_dir).expanduser())
+        stamps = {ref: s.stamp for ref, s in state.load().items() if s.stamp}
+        read, via = self.read(zotero_dir, known=stamps)
         library = self._components.library(create=True)
-        state = SyncState(library.data_dir)
+        selection = LabelSelection(tuple(collections), tuple(tags))
+
         with library.write_lock(wait=WRITE_LOCK_WAIT):
-            before = state.load()
+            before = state.load()  # again: another sync may have stored a state meanwhile
+            if any(_stamp_of(before, i.ref) != stamps[i.ref] for i in read.unchanged):
+                stamps = {ref: s.stamp for ref, s in before.items() if s.stamp}
+                read, via = self.read(zotero_dir, known=stamps)
+            current_refs = {i.ref for i in read.items} | {i.ref for i in read.unchanged}
+            chosen = [i for i in read.items if selection.matches(i.collections, i.tags)]
+            chosen_unchanged = [
+                i.ref for i in read.unchanged if selection.matches(i.collections, i.tags)
+            ]
+            chosen_refs = {item.ref for item in chosen} | set(chosen_unchanged)
             # Outside the selection and still in Zotero: left alone, planned neither way.
             kept = {
                 ref: s
@@ -158,11 +168,11 @@ class ZoteroUseCases:
                 if ref in current_refs and ref not in chosen_refs
             }
             considered = {ref: s for ref, s in before.items() if ref not in kept}
-            plan = plan_sync(considered, chosen)
+            plan = plan_sync(considered, chosen, chosen_unchanged)
             papers = self._papers_to_write(library, [*plan.adds, *(u.item for u in plan.updates)])
             self._write(library, papers, progress)
             removed = self._remove(library, plan.paper_ids_to_remove, {p.id for p in papers})
-            if not plan.empty or not state.path.is_file():
+            if plan.state_changed or not state.path.is_file():
                 state.replace([*plan.next_state, *kept.values()], source=read.source)
             if papers or removed:
                 library.lexical()  # rebuilt now, not by the next search
@@ -173,7 +183,7 @@ class ZoteroUseCases:
             updated=len(plan.updates),
             removed=len(plan.removes),
             unchanged=plan.unchanged,
-            out_of_scope=len(read.items) - len(chosen),
+            out_of_scope=len(current_refs) - len(chosen_refs),
             skipped=dict(read.skipped),
             warnings=read.warnings,
             changed_papers=tuple(p.id for p in papers),
@@ -233,6 +243,11 @@ class ZoteroUseCases:
         if gone:
             library.remove(gone)
         return gone
+
+
+def _stamp_of(state: Mapping[ZoteroRef, SyncedItem], ref: ZoteroRef) -> str | None:
+    synced = state.get(ref)
+    return synced.stamp if synced else None
 
 
 def check_sync_target(name: str) -> None:

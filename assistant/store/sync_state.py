@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS synced (
     fingerprint TEXT NOT NULL,
     paper_id TEXT NOT NULL,
     date_modified TEXT,
+    stamp TEXT,
     PRIMARY KEY (library, item_key)
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -36,31 +37,53 @@ class SyncState:
 
     def __init__(self, data_dir: Path) -> None:
         self.path = Path(data_dir) / FILENAME
+        # The last load and the file's signature then: loading again before and under the
+        # write lock costs one stat when no other sync stored a state in between.
+        self._loaded: tuple[tuple[int, ...], dict[ZoteroRef, SyncedItem]] | None = None
 
     def load(self) -> dict[ZoteroRef, SyncedItem]:
         """The items the last sync stored (empty before the first sync)."""
-        if not self.path.is_file():
+        try:
+            signature = self._signature()
+        except FileNotFoundError:
             return {}
+        if self._loaded is not None and self._loaded[0] == signature:
+            return dict(self._loaded[1])
+        state = self._read()
+        self._loaded = (signature, state)
+        return dict(state)
+
+    def _signature(self) -> tuple[int, ...]:
+        """mtime, size and SQLite's file change counter (header bytes 24-27, bumped by every
+        committed transaction in rollback-journal mode): exact even where mtimes are coarse."""
+        info = self.path.stat()
+        with self.path.open("rb") as handle:
+            header = handle.read(28)
+        return (info.st_mtime_ns, info.st_size, int.from_bytes(header[24:28], "big"))
+
+    def _read(self) -> dict[ZoteroRef, SyncedItem]:
         try:
             conn = self._connect()
             try:
                 rows = conn.execute(
-                    "SELECT library, item_key, fingerprint, paper_id, date_modified FROM synced"
+                    "SELECT library, item_key, fingerprint, paper_id, date_modified, stamp "
+                    "FROM synced"
                 ).fetchall()
             finally:
                 conn.close()
         except sqlite3.Error as exc:
             raise storage_error(exc, str(self.path)) from exc
         state: dict[ZoteroRef, SyncedItem] = {}
-        for lib, key, fp, pid, modified in rows:
+        for lib, key, fp, pid, modified, stamp in rows:
             ref = ZoteroRef(lib, key)
-            state[ref] = SyncedItem(ref, fp, pid, modified)
+            state[ref] = SyncedItem(ref, fp, pid, modified, stamp)
         return state
 
     def replace(self, items: Iterable[SyncedItem], *, source: str) -> None:
         """Store `items` as the synced state (all or nothing)."""
         rows = [
-            (s.ref.library, s.ref.key, s.fingerprint, s.paper_id, s.date_modified) for s in items
+            (s.ref.library, s.ref.key, s.fingerprint, s.paper_id, s.date_modified, s.stamp)
+            for s in items
         ]
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -68,7 +91,11 @@ class SyncState:
             try:
                 with conn:  # one transaction: the old state or the new one, never half
                     conn.execute("DELETE FROM synced")
-                    conn.executemany("INSERT INTO synced VALUES (?, ?, ?, ?, ?)", rows)
+                    conn.executemany(
+                        "INSERT INTO synced (library, item_key, fingerprint, paper_id, "
+                        "date_modified, stamp) VALUES (?, ?, ?, ?, ?, ?)",
+                        rows,
+                    )
                     conn.execute(
                         "INSERT OR REPLACE INTO meta(key, value) VALUES ('source', ?)", (source,)
                     )
@@ -91,4 +118,7 @@ class SyncState:
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=30.0)
         conn.executescript(_SCHEMA)
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(synced)")}
+        if "stamp" not in columns:  # a state stored before stamps: every item is rebuilt once
+            conn.execute("ALTER TABLE synced ADD COLUMN stamp TEXT")
         return conn

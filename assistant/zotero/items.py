@@ -74,6 +74,19 @@ class ZoteroCreator:
 
 
 @dataclass(frozen=True)
+class UnchangedItem:
+    """An item the reader did not rebuild: its stamp matched the one the last sync stored.
+
+    Only what a sync needs of it besides the stored state: its labels, for `--collection` and
+    `--tag` selections.
+    """
+
+    ref: ZoteroRef
+    tags: tuple[str, ...] = ()
+    collections: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ZoteroItem:
     """A regular Zotero item (never a note, attachment or annotation, never trashed)."""
 
@@ -96,6 +109,8 @@ class ZoteroItem:
     date_modified: str | None = None
     version: int = 0
     source_file: str | None = field(default=None, compare=False)
+    # The reader's cheap change stamp (see `reader.item_stamp`); None when unsettled.
+    stamp: str | None = field(default=None, compare=False)
 
     @property
     def authors(self) -> tuple[str, ...]:

@@ -10,10 +10,16 @@ only its modification time), *added* when its ref is new, *removed* when its ref
 (deleted, moved to the trash, or now an item without a title).  A paper is only removed when
 no current item still maps to it: two Zotero duplicates of one paper share one paper id, and
 deleting one of them must not delete the other's paper.
+
+Items the reader did not rebuild because their cheap stamp is unchanged (`not_rebuilt`) are
+unchanged by definition; an item rebuilt with an unchanged fingerprint but a new stamp (its
+stamp settled, or a field litassist does not keep changed) keeps its paper and only its
+stored stamp is refreshed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -28,6 +34,7 @@ class SyncedItem:
     fingerprint: str
     paper_id: str
     date_modified: str | None = None
+    stamp: str | None = None  # the reader's settled stamp (`reader.item_stamp`), if any
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,11 @@ class SyncPlan:
     unchanged: int
     paper_ids_to_remove: tuple[str, ...]  # removed and replaced papers no current item maps to
     next_state: tuple[SyncedItem, ...]
+    restamped: int = 0  # unchanged items whose stamp is new: the state is stored again
+
+    @property
+    def state_changed(self) -> bool:
+        return not self.empty or bool(self.restamped)
 
     @property
     def empty(self) -> bool:
@@ -67,15 +79,29 @@ class SyncPlan:
 def plan_sync(
     previous: Iterable[SyncedItem] | Mapping[ZoteroRef, SyncedItem],
     current: Iterable[ZoteroItem],
+    not_rebuilt: Iterable[ZoteroRef] = (),
 ) -> SyncPlan:
-    """Compare the stored state with the items read now (see the module docstring)."""
+    """Compare the stored state with the items read now (see the module docstring).
+
+    `not_rebuilt`: refs the reader found unchanged by their stamp (`ZoteroRead.unchanged`);
+    they keep their stored state.
+    """
     before = dict(previous) if isinstance(previous, Mapping) else {s.ref: s for s in previous}
     adds: list[ZoteroItem] = []
     updates: list[SyncUpdate] = []
     unchanged = 0
+    restamped = 0
     state: list[SyncedItem] = []
     seen: set[ZoteroRef] = set()
     current_paper_ids: set[str] = set()
+    for ref in not_rebuilt:
+        old = before.get(ref)
+        if old is None or ref in seen:
+            continue  # a stamp the state does not hold cannot have matched: nothing to keep
+        seen.add(ref)
+        unchanged += 1
+        state.append(old)
+        current_paper_ids.add(old.paper_id)
     for item in current:
         if item.ref in seen:
             continue  # the same ref twice in one read: keep the first
@@ -85,12 +111,15 @@ def plan_sync(
         # Unchanged items keep their stored paper id without rebuilding the paper.
         if old is not None and old.fingerprint == fingerprint:
             unchanged += 1
+            if old.stamp != item.stamp:
+                restamped += 1
+                old = dataclasses.replace(old, stamp=item.stamp)
             state.append(old)
             current_paper_ids.add(old.paper_id)
             continue
         paper_id = item.paper_id
         current_paper_ids.add(paper_id)
-        state.append(SyncedItem(item.ref, fingerprint, paper_id, item.date_modified))
+        state.append(SyncedItem(item.ref, fingerprint, paper_id, item.date_modified, item.stamp))
         if old is None:
             adds.append(item)
         else:
@@ -105,4 +134,5 @@ def plan_sync(
         unchanged=unchanged,
         paper_ids_to_remove=to_remove,
         next_state=tuple(sorted(state, key=lambda s: s.ref)),
+        restamped=restamped,
     )
