@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import respx
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, SelectionList, Static
 
 from assistant.tui.screens.add_papers import AddPapersScreen
 from assistant.tui.screens.library import LibraryScreen
@@ -124,6 +124,26 @@ async def test_library_filters_by_tag_and_collection_and_enriches(tmp_path: Path
             box.value = 'collection:"chapter 2" segment'
             await pilot.pause()
             assert [r.paper.title for r in screen.shown] == ["Segment Anything in Medical Images"]
+            # The same from the label picker (l): the filter's own labels ticked, one more
+            # ticked, applied into the filter as words; esc leaves the filter as it was.
+            screen.query_one(DataTable).focus()
+            await pilot.press("l")
+            await pilot.pause()
+            picker = app.screen.query_one(SelectionList)
+            assert ("collection", "Thesis/Chapter 2") in picker.selected
+            assert picker.option_count == 3 + len({t for r in screen.rows for t in r.paper.tags})
+            picker.select(("tag", "medical"))
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen is screen
+            assert box.value == 'collection:"Thesis/Chapter 2" tag:medical segment'
+            assert [r.paper.title for r in screen.shown] == ["Segment Anything in Medical Images"]
+            await pilot.press("l")
+            await pilot.pause()
+            app.screen.query_one(SelectionList).deselect_all()
+            await pilot.press("escape")
+            await pilot.pause()
+            assert box.value == 'collection:"Thesis/Chapter 2" tag:medical segment'
             box.value = "detection"
             await pilot.pause()
             assert [r.paper.title for r in screen.shown] == ["Open Vocabulary Object Detection"]

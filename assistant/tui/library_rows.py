@@ -83,22 +83,67 @@ def _haystack(row: PaperRow) -> str:
 LABEL_PREFIXES = {"tag:": "tags", "collection:": "collections", "col:": "collections"}
 
 
+def _parts(query: str) -> list[str]:
+    try:
+        return shlex.split(query)
+    except ValueError:  # an unclosed quote while typing: read as if it were closed
+        return shlex.split(query + '"')
+
+
+def _label_part(part: str) -> tuple[str, str] | None:
+    """("tags" or "collections", name) for a `tag:NAME` / `collection:NAME` part."""
+    prefix = next((p for p in LABEL_PREFIXES if part.casefold().startswith(p)), None)
+    if prefix and len(part) > len(prefix):
+        return LABEL_PREFIXES[prefix], part[len(prefix) :]
+    return None
+
+
 def split_query(query: str) -> tuple[list[str], LabelSelection]:
     """The words typed, and the `tag:NAME` / `collection:NAME` (`col:`) parts as a selection;
     a name with spaces is quoted: `collection:"Chapter 2"`."""
-    try:
-        parts = shlex.split(query)
-    except ValueError:  # an unclosed quote while typing: read as if it were closed
-        parts = shlex.split(query + '"')
     words: list[str] = []
     labels: dict[str, list[str]] = {"tags": [], "collections": []}
-    for part in parts:
-        prefix = next((p for p in LABEL_PREFIXES if part.casefold().startswith(p)), None)
-        if prefix and len(part) > len(prefix):
-            labels[LABEL_PREFIXES[prefix]].append(part[len(prefix) :])
+    for part in _parts(query):
+        label = _label_part(part)
+        if label:
+            labels[label[0]].append(label[1])
         else:
             words.append(part.casefold())
     return words, LabelSelection(tuple(labels["collections"]), tuple(labels["tags"]))
+
+
+def label_counts(rows: Sequence[PaperRow]) -> tuple[dict[str, int], dict[str, int]]:
+    """Every collection path (with its parents: choosing "Thesis" keeps "Thesis/Chapter 2"
+    too) and every tag of the library, each with the number of papers it would keep."""
+    collections: dict[str, int] = {}
+    tags: dict[str, int] = {}
+    for row in rows:
+        paths = {"/".join(path.split("/")[: n + 1]) for path in row.paper.collections
+                 for n in range(path.count("/") + 1)}  # fmt: skip
+        for path in paths:
+            collections[path] = collections.get(path, 0) + 1
+        for tag in {t for t in row.paper.tags if t}:
+            tags[tag] = tags.get(tag, 0) + 1
+    return dict(sorted(collections.items(), key=lambda kv: kv[0].casefold())), dict(
+        sorted(tags.items(), key=lambda kv: kv[0].casefold())
+    )
+
+
+def with_labels(query: str, labels: LabelSelection) -> str:
+    """`query` with its `tag:` / `collection:` parts replaced by `labels` and the words typed
+    kept as typed: how the label picker writes the filter back."""
+    kept = [part for part in _parts(query) if not _label_part(part)]
+    parts = [f"collection:{_quoted(c)}" for c in labels.collections]
+    parts += [f"tag:{_quoted(t)}" for t in labels.tags]
+    return " ".join([*parts, *(_quoted(word) for word in kept)])
+
+
+def _quoted(text: str) -> str:
+    """`text` as one shell-like word: bare, in double quotes (as the placeholder shows them),
+    or shlex-quoted when it holds a double quote or a backslash itself."""
+    if not any(ch.isspace() or ch in "'\"\\" for ch in text):
+        return text
+    return f'"{text}"' if not any(ch in '"\\' for ch in text) else shlex.quote(text)
 
 
 def filter_rows(rows: Sequence[PaperRow], query: str) -> list[PaperRow]:

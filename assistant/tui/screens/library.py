@@ -15,6 +15,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from assistant.errors import LibraryNotFoundError
+from assistant.labels import LabelSelection
 from assistant.tui.base import LitassistScreen, reported
 from assistant.tui.library_rows import (
     COLUMNS,
@@ -24,7 +25,10 @@ from assistant.tui.library_rows import (
     cells,
     column_widths,
     filter_rows,
+    label_counts,
     sort_rows,
+    split_query,
+    with_labels,
 )
 from assistant.tui.messages import (
     IngestDone,
@@ -59,6 +63,7 @@ class LibraryScreen(LitassistScreen):
         Binding("escape", "back", "Back", tooltip="In the filter: clear it; else back to the chat"),
         Binding("down", "into_table", "Table", show=False, tooltip="From the filter to the table"),
         Binding("slash", "focus_filter", "Filter", tooltip="Filter as you type"),
+        Binding("l", "pick_labels", "Labels", tooltip="Filter by Zotero collections and tags"),
         Binding("space", "mark", "Mark", tooltip="Mark or unmark for comparing"),
         Binding("c", "compare", "Compare marked", tooltip="Compare the marked papers"),
         Binding("s", "sort", "Sort", tooltip="Sort by the next column (or click a header)"),
@@ -241,6 +246,18 @@ class LibraryScreen(LitassistScreen):
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
+
+    def action_pick_labels(self) -> None:
+        from assistant.tui.screens.label_picker import LabelPickerScreen
+
+        collections, tags = label_counts(self.rows)
+        _, chosen = split_query(self.query_one("#filter", Input).value)
+        self.app.push_screen(LabelPickerScreen(collections, tags, chosen), self._labels_picked)
+
+    def _labels_picked(self, labels: LabelSelection | None) -> None:
+        if labels is not None:
+            box = self.query_one("#filter", Input)
+            box.value = with_labels(box.value, labels)  # the table follows (Input.Changed)
 
     def action_mark(self) -> None:
         paper = self.cursor_paper
