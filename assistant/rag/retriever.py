@@ -17,7 +17,7 @@ from typing import Any, Literal
 from assistant.labels import LabelSelection
 from assistant.rag.hybrid import Fusion, fuse, group_by_paper, make_passages
 from assistant.store.library import Library
-from assistant.types import PaperHit, Passage
+from assistant.types import Paper, PaperHit, Passage
 
 SearchMode = Literal["hybrid", "dense", "lexical"]
 CANDIDATES = 100
@@ -99,9 +99,17 @@ class HybridRetriever:
             index = self.library.lexical()
             mask = index.mask(filters.paper_ids, filters.year_from, filters.year_to)
             lexical = index.search(query, depth, mask)
-        fused = fuse(dense, lexical, self.fusion)[: max(n * 3, n)]
-        chunks = self.library.catalog.get_chunks([row[0] for row in fused])
-        return make_passages(fused, chunks)[:n]
+        fused = fuse(dense, lexical, self.fusion)[: n * 3]
+        # Read the n best chunks (and their papers' abstracts); further ones only for ids the
+        # catalog no longer knows (a paper removed since the indexes were written).
+        passages: list[Passage] = []
+        start = 0
+        while len(passages) < n and start < len(fused):
+            window = fused[start : start + n - len(passages)]
+            chunks = self.library.catalog.get_chunks([row[0] for row in window])
+            passages += make_passages(window, chunks)
+            start += len(window)
+        return passages
 
     def _dense(self, vector: Any, depth: int, filters: SearchFilters) -> list[tuple[str, float]]:
         """The `depth` nearest chunks within the filters.
@@ -137,7 +145,19 @@ class HybridRetriever:
     ) -> list[PaperHit]:
         """The `k` best papers for `query`, each with its best passages."""
         passages = self.passages(query, max(self.candidates, k * 4), filters=filters, mode=mode)
-        papers = self.library.catalog.get_many({p.chunk.paper_id for p in passages})
+        # Papers by their best passage; only the k best are read from the catalog (decoding
+        # every candidate's record was a third of a search), more if some are gone.
+        best: dict[str, float] = {}
+        for passage in passages:
+            pid = passage.chunk.paper_id
+            best[pid] = max(best.get(pid, passage.score), passage.score)
+        ranked = sorted(best, key=lambda pid: -best[pid])
+        papers: dict[str, Paper] = {}
+        start = 0
+        while len(papers) < k and start < len(ranked):
+            wanted = ranked[start : start + k - len(papers)]
+            papers.update(self.library.catalog.get_many(wanted))
+            start += len(wanted)
         return group_by_paper(passages, papers, per_paper=per_paper)[:k]
 
 

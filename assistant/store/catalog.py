@@ -311,9 +311,11 @@ class Catalog:
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
             marks = ",".join("?" * len(part))
-            for row in self._db.execute(
+            # fetchall: one guarded call, not one Python-level `__next__` per row.
+            rows = self._db.execute(
                 f"SELECT {_PAPER_COLUMNS} FROM papers WHERE id IN ({marks})", part
-            ):
+            ).fetchall()
+            for row in rows:
                 paper = _paper_from_row(row)
                 found[paper.id] = paper
         return found
