@@ -1,7 +1,7 @@
 """Cited-answer quality on labelled question sets: retrieval, citations, facts, abstention.
 
     .venv/bin/python benchmarks/qa_eval.py [--mode extractive|llm] [-k 8] [--show] [--sweep]
-        [--split tune|holdout|holdout2|both|all] [--questions FILE]
+        [--split tune|holdout|holdout2|holdout3|both|all] [--questions FILE]
         [--corpus samples/vision-datasets-papers.txt]
         [--sample N] [--gguf FILE | --endpoint] [--max-tokens 256]
 
@@ -9,8 +9,10 @@ The corpus is ingested into a temporary library with litassist's own code (or re
 --data-dir).  The questions are split once, before any tuning, into a tuning half
 (benchmarks/data/qa_tune.jsonl) and a held-out half (benchmarks/data/qa_holdout.jsonl).  Once the
 held-out half's numbers were known, a second held-out set (qa_holdout2.jsonl, 103 questions of the
-same kinds) was written before any further rule change; since then the first two are tuning data
-and holdout2 is the held-out set.  `--split all` (the default) prints each of the three.
+same kinds) was written before any further rule change, and after that round a third
+(qa_holdout3.jsonl, 94 questions) likewise: now the first three are tuning data (the per-paper
+decision is fitted and cross-validated on them, benchmarks/train_paper_choice.py) and holdout3
+is the held-out set, run only to report.  `--split all` (the default) prints each of the four.
 Each JSONL line:
 {"id", "kind", "question", "gold_titles": [...]} and, by kind,
 
@@ -65,6 +67,7 @@ SPLITS = {
     "tune": DATA / "qa_tune.jsonl",
     "holdout": DATA / "qa_holdout.jsonl",
     "holdout2": DATA / "qa_holdout2.jsonl",
+    "holdout3": DATA / "qa_holdout3.jsonl",
 }
 DEFAULT_CORPUS = ROOT / "samples" / "vision-datasets-papers.txt"
 ANSWERABLE = ("single", "multi")
@@ -93,9 +96,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", choices=["extractive", "llm"], default="extractive")
     parser.add_argument("-k", type=int, default=8)
-    parser.add_argument(
-        "--split", choices=["tune", "holdout", "holdout2", "both", "all"], default="all"
-    )
+    parser.add_argument("--split", choices=[*SPLITS, "both", "all"], default="all")
     parser.add_argument("--questions", type=Path, help="One question file instead of a split.")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--data-dir", type=Path, help="Reuse (or create) this library folder.")

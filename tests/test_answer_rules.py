@@ -203,6 +203,24 @@ def test_names_match_their_spellings() -> None:
     assert mentions("CIFAR100", _paper_text(text)) and not mentions("MNIST", _paper_text(text))
 
 
+def test_an_acronym_names_only_a_paper_that_spells_it() -> None:
+    # "MEDIC" is not "medical": stemming an acronym would name the wrong paper too.
+    sources = [
+        _source(1, "DisasterSet", "We propose MEDIC, a dataset of disaster images from X."),
+        _source(2, "Scans", "Medical images are harder to learn from than natural images."),
+    ]
+    asked = analyse("Where do the images of the MEDIC dataset come from?")
+    assert subject_papers(asked, sources) == ("p1",)
+    assert mentions("GPUs", _paper_texts(sources)["p1"]) is False
+    assert mentions("GPUs", _paper_texts(SOURCES)["p1"])  # "8 GPUs": plural or not, one name
+
+
+def _paper_texts(sources: list[Source]):
+    from assistant.rag.stated import _paper_texts as texts
+
+    return texts(sources)
+
+
 def _paper_text(paper: Paper):
     from assistant.rag.stated import _paper_texts
 

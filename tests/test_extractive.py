@@ -242,5 +242,5 @@ def test_the_learned_paper_choice_cites_a_close_second_paper_and_not_a_far_one()
 
 
 def test_list_questions_retrieve_more_passages() -> None:
-    assert extractive.retrieval_k("Which datasets contain multi-view images?", 8) == 16
+    assert extractive.retrieval_k("Which datasets contain multi-view images?", 8) == 24
     assert extractive.retrieval_k("How does DataDAM distill datasets?", 8) == 8

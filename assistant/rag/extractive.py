@@ -76,8 +76,10 @@ LIST_MAX_PER_PAPER = 1
 LIST_SENTENCE_FLOOR = 0.6
 LIST_MAX_SENTENCES = 8
 # A list question's papers are many and spread out: its retrieval returns this many times the
-# passages of other questions (k), so that the gold papers are among the sources at all.
-LIST_K_FACTOR = 2
+# passages of other questions (k), so that the gold papers are among the sources at all.  On the
+# tuning questions (train_paper_choice.py) retrieval reaches 103 of the 112 gold papers of the
+# multi-paper questions at k = 8, 109 at 2k and 111 at 3k: what the answerer can cite at all.
+LIST_K_FACTOR = 3
 MIN_SENTENCE_SCORE = 0.35
 MAX_SENTENCES = 5
 MAX_PER_PAPER = 3

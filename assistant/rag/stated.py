@@ -115,8 +115,17 @@ def mentions(name: str, text: _PaperText) -> bool:
     named = [p for p in re.split(r"[/\-–]", name) if any(c.isupper() or c.isdigit() for c in p)]
     if len(named) < len(re.split(r"[/\-–]", name)) and named:
         return all(_normal(p) in text.forms for p in named)
+    if _acronym(name):
+        # "MEDIC", "CDA", "GPUs": an acronym is spelled, not a word to stem ("MEDIC" is not
+        # "medical"); only its plural is the same name.
+        return whole.removesuffix("s") in text.forms
     stem = terms(name)
     return bool(stem) and all(_has(t, text.terms) for t in stem)
+
+
+def _acronym(name: str) -> bool:
+    """Two capitals or a digit: "MEDIC", "ViT", "GPUs", "V4" (not "Treemaps")."""
+    return sum(c.isupper() for c in name) >= 2 or any(c.isdigit() for c in name)
 
 
 def title_mentions(name: str, title: str) -> bool:
