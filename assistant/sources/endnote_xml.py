@@ -13,28 +13,15 @@ from xml.etree.ElementTree import Element
 
 from assistant.sources.identity import make_paper, normalize_arxiv, normalize_doi
 from assistant.sources.markup import strip_markup
-from assistant.sources.xmlrecords import child, children, text_of, xml_records
-from assistant.types import Paper, ParseProblem, ParseResult
+from assistant.sources.xmlrecords import child, children, parse_xml_records, text_of
+from assistant.types import Paper, ParseResult
 
 FORMAT = "endnote-xml"
 
 
 def parse_endnote_xml(text: str, source_file: str) -> ParseResult:
     """Papers from an EndNote XML document; bad or untitled records become problems."""
-    papers: list[Paper] = []
-    problems: list[ParseProblem] = []
-    for record in xml_records(text, ("record",)):
-        if record.element is None:
-            problems.append(
-                ParseProblem(source_file, record.line, f"record skipped: {record.error}")
-            )
-            continue
-        paper = record_to_paper(record.element, source_file, line=record.line, raw=record.raw)
-        if paper is None:
-            problems.append(ParseProblem(source_file, record.line, "record has no title, skipped"))
-        else:
-            papers.append(paper)
-    return ParseResult(tuple(papers), tuple(problems))
+    return parse_xml_records(text, source_file, ("record",), "record", record_to_paper)
 
 
 def record_to_paper(

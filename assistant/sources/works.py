@@ -19,7 +19,7 @@ class WorkToPaper(Protocol):
     """A reader's mapping of one decoded work (None: the work has no title)."""
 
     def __call__(
-        self, work: dict[str, Any], source_file: str | None = None, *, line: int | None = None
+        self, work: dict[str, Any], source_file: str, /, *, line: int | None = None
     ) -> Paper | None: ...
 
 
