@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from assistant.sources.identity import make_paper, normalize_arxiv
+from assistant.sources.identity import arxiv_in_urls, make_paper
 from assistant.sources.tagged import ENDNOTE, TaggedRecord, parse_tagged
 from assistant.types import Paper, ParseResult
 
@@ -27,7 +27,7 @@ def record_to_paper(record: TaggedRecord, source_file: str) -> Paper | None:
     if not title:
         return None
     urls = record.values("U")
-    arxiv = next((normalize_arxiv(url) for url in urls if "arxiv.org" in url.lower()), None)
+    arxiv = arxiv_in_urls(urls)
     return make_paper(
         title=title,
         abstract=record.first("X"),

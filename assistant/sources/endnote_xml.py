@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from xml.etree.ElementTree import Element
 
-from assistant.sources.identity import make_paper, normalize_arxiv, normalize_doi
+from assistant.sources.identity import arxiv_in_urls, make_paper, normalize_doi
 from assistant.sources.markup import strip_markup
 from assistant.sources.xmlrecords import child, children, parse_xml_records, text_of
 from assistant.types import Paper, ParseResult
@@ -42,7 +42,7 @@ def record_to_paper(
     )
     urls = [text_of(url) for url in record.iter() if url.tag == "url"]
     resource = text_of(child(record, "electronic-resource-num"))
-    arxiv = next((normalize_arxiv(url) for url in urls if "arxiv.org" in url.lower()), None)
+    arxiv = arxiv_in_urls(urls)
     return make_paper(
         title=title,
         abstract=strip_markup(text_of(child(record, "abstract"))),

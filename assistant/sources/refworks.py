@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from assistant.sources.identity import make_paper, normalize_arxiv
+from assistant.sources.identity import arxiv_in_urls, make_paper
 from assistant.sources.tagged import REFWORKS, TaggedRecord, parse_tagged
 from assistant.types import Paper, ParseResult
 
@@ -28,7 +28,7 @@ def record_to_paper(record: TaggedRecord, source_file: str) -> Paper | None:
     if not title:
         return None
     urls = record.values("UL") or record.values("LK")
-    arxiv = next((normalize_arxiv(url) for url in urls if "arxiv.org" in url.lower()), None)
+    arxiv = arxiv_in_urls(urls)
     return make_paper(
         title=title,
         abstract=record.first("AB"),
