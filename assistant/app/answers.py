@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from assistant.app.stored import by_ref_or_last
 from assistant.errors import EndpointFailure, LitassistError
 from assistant.redact import redact
 from assistant.types import Answer, AnswerDelta, AnswerMode, Conversation, ConversationSummary
@@ -225,15 +226,11 @@ class AnswerUseCases:
             ConversationNotFoundError: no such conversation.
             LitassistError: there are no conversations yet (`ref` None).
         """
-        store = self._components.conversations()
-        if ref is None:
-            last = store.last_id()
-            if last is None:
-                raise LitassistError(
-                    'No conversations to export yet; ask something first (`litassist ask "..."`).'
-                )
-            return store.get(last)
-        return store.get(store.resolve(ref))
+        return by_ref_or_last(
+            self._components.conversations(),
+            ref,
+            none_yet='No conversations to export yet; ask something first (`litassist ask "..."`).',
+        )
 
     def delete_conversation(self, conversation_id: str) -> None:
         """Delete a stored conversation and its turns.

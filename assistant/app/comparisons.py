@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assistant.app.answers import require_endpoint
+from assistant.app.stored import by_ref_or_last
 from assistant.errors import LitassistError
 from assistant.types import Comparison, ComparisonSummary
 
@@ -123,12 +124,8 @@ class ComparisonUseCases:
             ComparisonNotFoundError: no such comparison.
             LitassistError: there are no comparisons yet (`ref` None).
         """
-        store = self._components.comparisons()
-        if ref is None:
-            last = store.last_id()
-            if last is None:
-                raise LitassistError(
-                    "No comparisons to export yet; make one with `litassist compare`."
-                )
-            return store.get(last)
-        return store.get(ref)
+        return by_ref_or_last(
+            self._components.comparisons(),
+            ref,
+            none_yet="No comparisons to export yet; make one with `litassist compare`.",
+        )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from assistant.cli.app import app_from, cli, echo, echo_json
+from assistant.cli.scope_options import scope_options
 from assistant.errors import EndpointFailure, LitassistError
 from assistant.text import clip, year_text
 
@@ -80,16 +81,7 @@ def _print_after(answer: Answer) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (no streaming).")
 @click.option("--conversation", "conversation_ref", help="Continue this conversation (id).")
 @click.option("--new", "new_conversation", is_flag=True, help="Start a new conversation (default).")
-@click.option("--year-from", type=int, help="Only papers from this year on.")
-@click.option("--year-to", type=int, help="Only papers up to this year.")
-@click.option("--paper", "paper_refs", multiple=True, help="Only these papers (repeatable).")
-@click.option(
-    "--collection",
-    "collections",
-    multiple=True,
-    help="Only papers in this collection or its sub-collections (repeatable: any of them).",
-)
-@click.option("--tag", "tags", multiple=True, help="Only papers with this tag (repeatable: all).")
+@scope_options
 @click.pass_context
 def ask(
     ctx: click.Context,

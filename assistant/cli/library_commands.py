@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from assistant.cli.app import app_from, cli, echo, echo_json
+from assistant.cli.scope_options import scope_options
 from assistant.text import authors_short, clip, year_text
 
 if TYPE_CHECKING:
@@ -156,16 +157,7 @@ def _hit_dict(hit: PaperHit) -> dict[str, Any]:
     show_default=True,
     help="Number of papers (as in compare; -k is the old spelling).",
 )
-@click.option("--year-from", type=int, help="Only papers from this year on.")
-@click.option("--year-to", type=int, help="Only papers up to this year.")
-@click.option("--paper", "paper_refs", multiple=True, help="Only these papers (repeatable).")
-@click.option(
-    "--collection",
-    "collections",
-    multiple=True,
-    help="Only papers in this collection or its sub-collections (repeatable: any of them).",
-)
-@click.option("--tag", "tags", multiple=True, help="Only papers with this tag (repeatable: all).")
+@scope_options
 @click.option(
     "--mode",
     type=click.Choice(["hybrid", "dense", "lexical"]),

@@ -17,33 +17,25 @@ from xml.etree.ElementTree import Element
 
 from assistant.sources.identity import make_paper, normalize_arxiv
 from assistant.sources.markup import strip_markup
-from assistant.sources.xmlrecords import child, children, text_of, xml_records
-from assistant.types import Paper, ParseProblem, ParseResult
+from assistant.sources.xmlrecords import child, children, parse_xml_records, text_of
+from assistant.types import Paper, ParseResult
 
 FORMAT = "arxiv"
 
 
 def parse_arxiv_atom(text: str, source_file: str) -> ParseResult:
     """Papers from an arXiv Atom feed; error entries and untitled entries become problems."""
-    papers: list[Paper] = []
-    problems: list[ParseProblem] = []
-    for record in xml_records(text, ("entry",)):
-        if record.element is None:
-            problems.append(
-                ParseProblem(source_file, record.line, f"entry skipped: {record.error}")
-            )
-            continue
-        entry_id = text_of(child(record.element, "id"))
-        if "/api/errors" in entry_id:
-            message = text_of(child(record.element, "summary")) or entry_id
-            problems.append(ParseProblem(source_file, record.line, f"arXiv API error: {message}"))
-            continue
-        paper = entry_to_paper(record.element, source_file, line=record.line, raw=record.raw)
-        if paper is None:
-            problems.append(ParseProblem(source_file, record.line, "entry has no title, skipped"))
-        else:
-            papers.append(paper)
-    return ParseResult(tuple(papers), tuple(problems))
+    return parse_xml_records(
+        text, source_file, ("entry",), "entry", entry_to_paper, refusal=_api_error
+    )
+
+
+def _api_error(entry: Element) -> str | None:
+    """The message of an arXiv API error entry (its id is under `/api/errors`), else None."""
+    entry_id = text_of(child(entry, "id"))
+    if "/api/errors" not in entry_id:
+        return None
+    return f"arXiv API error: {text_of(child(entry, 'summary')) or entry_id}"
 
 
 def entry_to_paper(

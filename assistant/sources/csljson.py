@@ -36,14 +36,7 @@ def parse_csljson(text: str | Iterable[str], source_file: str) -> ParseResult:
     The same `.json` may hold Crossref or OpenAlex works (API responses saved to a file):
     each item is read by the reader of its shape, so nothing is gutted by a CSL reading.
     """
-    papers: list[Paper] = []
-    problems: list[ParseProblem] = []
-    for item in iter_csljson(text, source_file):
-        if isinstance(item, ParseProblem):
-            problems.append(item)
-        else:
-            papers.append(item)
-    return ParseResult(tuple(papers), tuple(problems))
+    return ParseResult.collect(iter_csljson(text, source_file))
 
 
 def iter_csljson(text: str | Iterable[str], source_file: str) -> Iterator[Paper | ParseProblem]:

@@ -110,14 +110,7 @@ class _Lines:
 
 def parse_csv(text: str | Iterable[str], source_file: str) -> ParseResult:
     """Parse a CSV/TSV table with a header row into papers (a string, or the file's lines)."""
-    papers: list[Paper] = []
-    problems: list[ParseProblem] = []
-    for item in iter_csv(text, source_file):
-        if isinstance(item, ParseProblem):
-            problems.append(item)
-        else:
-            papers.append(item)
-    return ParseResult(tuple(papers), tuple(problems))
+    return ParseResult.collect(iter_csv(text, source_file))
 
 
 def iter_csv(text: str | Iterable[str], source_file: str) -> Iterator[Paper | ParseProblem]:

@@ -11,30 +11,17 @@ from __future__ import annotations
 
 from xml.etree.ElementTree import Element
 
-from assistant.sources.identity import make_paper, normalize_arxiv, normalize_doi
+from assistant.sources.identity import arxiv_in_urls, make_paper, normalize_doi
 from assistant.sources.markup import strip_markup
-from assistant.sources.xmlrecords import child, children, text_of, xml_records
-from assistant.types import Paper, ParseProblem, ParseResult
+from assistant.sources.xmlrecords import child, children, parse_xml_records, text_of
+from assistant.types import Paper, ParseResult
 
 FORMAT = "endnote-xml"
 
 
 def parse_endnote_xml(text: str, source_file: str) -> ParseResult:
     """Papers from an EndNote XML document; bad or untitled records become problems."""
-    papers: list[Paper] = []
-    problems: list[ParseProblem] = []
-    for record in xml_records(text, ("record",)):
-        if record.element is None:
-            problems.append(
-                ParseProblem(source_file, record.line, f"record skipped: {record.error}")
-            )
-            continue
-        paper = record_to_paper(record.element, source_file, line=record.line, raw=record.raw)
-        if paper is None:
-            problems.append(ParseProblem(source_file, record.line, "record has no title, skipped"))
-        else:
-            papers.append(paper)
-    return ParseResult(tuple(papers), tuple(problems))
+    return parse_xml_records(text, source_file, ("record",), "record", record_to_paper)
 
 
 def record_to_paper(
@@ -55,7 +42,7 @@ def record_to_paper(
     )
     urls = [text_of(url) for url in record.iter() if url.tag == "url"]
     resource = text_of(child(record, "electronic-resource-num"))
-    arxiv = next((normalize_arxiv(url) for url in urls if "arxiv.org" in url.lower()), None)
+    arxiv = arxiv_in_urls(urls)
     return make_paper(
         title=title,
         abstract=strip_markup(text_of(child(record, "abstract"))),

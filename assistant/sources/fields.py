@@ -1,9 +1,11 @@
-"""Small value helpers shared by the parsers of loosely structured formats (JSONL, CSV)."""
+"""Small value helpers shared by the parsers of loosely structured formats: JSONL and CSV rows,
+and the field dicts rispy reads from RIS and Web of Science records."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 
 def split_authors(value: object) -> tuple[str, ...]:
@@ -37,3 +39,25 @@ def as_text(value: object | None) -> str | None:
         return None
     text = str(value).strip()
     return text or None
+
+
+def joined_text(fields: Mapping[str, Any], *names: str) -> str | None:
+    """The first non-empty value among `names`, a list joined by spaces (rispy gives a field
+    written on several lines as a list)."""
+    for name in names:
+        value = fields.get(name)
+        if isinstance(value, list):
+            value = " ".join(str(item) for item in value)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def stripped_strings(fields: Mapping[str, Any], *names: str) -> list[str]:
+    """Every non-empty value of each of `names` in turn, a single value read as a list of one."""
+    values: list[str] = []
+    for name in names:
+        value = fields.get(name) or []
+        items = value if isinstance(value, list) else [value]
+        values.extend(str(item).strip() for item in items if str(item).strip())
+    return values

@@ -52,6 +52,12 @@ def normalize_arxiv(value: str | None) -> str | None:
     return found.group(1).lower() if found else None
 
 
+def arxiv_in_urls(urls: Iterable[str]) -> str | None:
+    """The arXiv id of the first arxiv.org URL among a record's links (None: none, or that one
+    names no id)."""
+    return next((normalize_arxiv(url) for url in urls if "arxiv.org" in url.lower()), None)
+
+
 def normalize_title(title: str) -> str:
     """Casefolded, accents stripped, punctuation and LaTeX braces removed, spaces collapsed."""
     decomposed = unicodedata.normalize("NFKD", title)

@@ -12,24 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from assistant.sources.identity import make_paper
-from assistant.sources.tagged import MEDLINE, TaggedRecord, split_tagged
-from assistant.types import Paper, ParseProblem, ParseResult
+from assistant.sources.tagged import MEDLINE, TaggedRecord, parse_tagged
+from assistant.types import Paper, ParseResult
 
 FORMAT = "medline"
 
 
 def parse_medline(text: str | Iterable[str], source_file: str) -> ParseResult:
     """Papers from MEDLINE text (a string, or the file's lines)."""
-    lines = text.splitlines() if isinstance(text, str) else text
-    papers: list[Paper] = []
-    problems: list[ParseProblem] = []
-    for record in split_tagged(lines, MEDLINE):
-        paper = record_to_paper(record, source_file)
-        if paper is None:
-            problems.append(ParseProblem(source_file, record.line, "record has no title, skipped"))
-        else:
-            papers.append(paper)
-    return ParseResult(tuple(papers), tuple(problems))
+    return parse_tagged(text, source_file, MEDLINE, record_to_paper)
 
 
 def record_to_paper(record: TaggedRecord, source_file: str) -> Paper | None:

@@ -21,9 +21,9 @@ import json
 from typing import Any
 
 from assistant.sources.identity import make_paper, normalize_arxiv
-from assistant.sources.jsondoc import json_records
 from assistant.sources.markup import strip_markup
-from assistant.types import Paper, ParseProblem, ParseResult
+from assistant.sources.works import parse_work_items, parse_work_text
+from assistant.types import Paper, ParseResult
 
 FORMAT = "openalex"
 
@@ -103,48 +103,12 @@ def parse_openalex_payload(data: object, source_file: str) -> ParseResult:
         items = data
     else:
         items = [data]
-    papers: list[Paper] = []
-    problems: list[ParseProblem] = []
-    for index, item in enumerate(items):
-        _add(item, index, None, source_file, papers, problems)
-    return ParseResult(tuple(papers), tuple(problems))
+    return parse_work_items(items, source_file, work_to_paper)
 
 
 def parse_openalex(text: str, source_file: str) -> ParseResult:
     """Papers from the text of an OpenAlex response, each work read on its own."""
-    document = json_records(text)
-    papers: list[Paper] = []
-    problems: list[ParseProblem] = []
-    for record in document.records:
-        if record.error is not None:
-            problems.append(
-                ParseProblem(
-                    source_file, record.line, f"work {record.index} skipped: {record.error}"
-                )
-            )
-            continue
-        _add(record.value, record.index, record.line, source_file, papers, problems)
-    if document.error:
-        problems.append(ParseProblem(source_file, document.error_line, document.error))
-    return ParseResult(tuple(papers), tuple(problems))
-
-
-def _add(
-    item: object,
-    index: int,
-    line: int | None,
-    source_file: str,
-    papers: list[Paper],
-    problems: list[ParseProblem],
-) -> None:
-    if not isinstance(item, dict):
-        problems.append(ParseProblem(source_file, line, f"work {index} is not an object, skipped"))
-        return
-    paper = work_to_paper(item, source_file, line=line)
-    if paper is None:
-        problems.append(ParseProblem(source_file, line, f"work {index} has no title, skipped"))
-    else:
-        papers.append(paper)
+    return parse_work_text(text, source_file, work_to_paper)
 
 
 def _authors(authorships: object) -> list[str]:

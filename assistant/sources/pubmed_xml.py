@@ -17,28 +17,17 @@ from xml.etree.ElementTree import Element
 
 from assistant.sources.identity import make_paper, normalize_arxiv
 from assistant.sources.markup import strip_markup
-from assistant.sources.xmlrecords import child, children, first_present, text_of, xml_records
-from assistant.types import Paper, ParseProblem, ParseResult
+from assistant.sources.xmlrecords import child, children, first_present, parse_xml_records, text_of
+from assistant.types import Paper, ParseResult
 
 FORMAT = "pubmed"
 
 
 def parse_pubmed_xml(text: str, source_file: str) -> ParseResult:
     """Papers from a `PubmedArticleSet` document; bad or untitled articles become problems."""
-    papers: list[Paper] = []
-    problems: list[ParseProblem] = []
-    for record in xml_records(text, ("PubmedArticle", "PubmedBookArticle")):
-        if record.element is None:
-            problems.append(
-                ParseProblem(source_file, record.line, f"article skipped: {record.error}")
-            )
-            continue
-        paper = article_to_paper(record.element, source_file, line=record.line, raw=record.raw)
-        if paper is None:
-            problems.append(ParseProblem(source_file, record.line, "article has no title, skipped"))
-        else:
-            papers.append(paper)
-    return ParseResult(tuple(papers), tuple(problems))
+    return parse_xml_records(
+        text, source_file, ("PubmedArticle", "PubmedBookArticle"), "article", article_to_paper
+    )
 
 
 def article_to_paper(

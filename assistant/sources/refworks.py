@@ -11,25 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from assistant.sources.identity import make_paper, normalize_arxiv
-from assistant.sources.tagged import REFWORKS, TaggedRecord, split_tagged
-from assistant.types import Paper, ParseProblem, ParseResult
+from assistant.sources.identity import arxiv_in_urls, make_paper
+from assistant.sources.tagged import REFWORKS, TaggedRecord, parse_tagged
+from assistant.types import Paper, ParseResult
 
 FORMAT = "refworks"
 
 
 def parse_refworks(text: str | Iterable[str], source_file: str) -> ParseResult:
     """Papers from RefWorks tagged text (a string, or the file's lines)."""
-    lines = text.splitlines() if isinstance(text, str) else text
-    papers: list[Paper] = []
-    problems: list[ParseProblem] = []
-    for record in split_tagged(lines, REFWORKS):
-        paper = record_to_paper(record, source_file)
-        if paper is None:
-            problems.append(ParseProblem(source_file, record.line, "record has no title, skipped"))
-        else:
-            papers.append(paper)
-    return ParseResult(tuple(papers), tuple(problems))
+    return parse_tagged(text, source_file, REFWORKS, record_to_paper)
 
 
 def record_to_paper(record: TaggedRecord, source_file: str) -> Paper | None:
@@ -37,7 +28,7 @@ def record_to_paper(record: TaggedRecord, source_file: str) -> Paper | None:
     if not title:
         return None
     urls = record.values("UL") or record.values("LK")
-    arxiv = next((normalize_arxiv(url) for url in urls if "arxiv.org" in url.lower()), None)
+    arxiv = arxiv_in_urls(urls)
     return make_paper(
         title=title,
         abstract=record.first("AB"),

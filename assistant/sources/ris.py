@@ -21,6 +21,7 @@ from typing import Any
 
 import rispy
 
+from assistant.sources.fields import joined_text, stripped_strings
 from assistant.sources.identity import make_paper, normalize_arxiv
 from assistant.types import Paper, ParseProblem, ParseResult
 
@@ -107,30 +108,11 @@ def _load_record(record: RisRecord) -> dict[str, Any] | None:
     return entries[0] if len(entries) == 1 else None
 
 
-def _text(fields: dict[str, Any], *names: str) -> str | None:
-    for name in names:
-        value = fields.get(name)
-        if isinstance(value, list):
-            value = " ".join(str(item) for item in value)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return None
-
-
-def _strings(fields: dict[str, Any], *names: str) -> list[str]:
-    values: list[str] = []
-    for name in names:
-        value = fields.get(name) or []
-        items = value if isinstance(value, list) else [value]
-        values.extend(str(item).strip() for item in items if str(item).strip())
-    return values
-
-
 def _arxiv_id(fields: dict[str, Any], urls: list[str]) -> str | None:
     for url in urls:
         if "arxiv.org" in url.lower() and (found := normalize_arxiv(url)):
             return found
-    for note in _strings(fields, "notes", "note", "accession_number", "number"):
+    for note in stripped_strings(fields, "notes", "note", "accession_number", "number"):
         if "arxiv" in note.lower() and (found := normalize_arxiv(note)):
             return found
     return None
@@ -138,16 +120,16 @@ def _arxiv_id(fields: dict[str, Any], urls: list[str]) -> str | None:
 
 def _to_paper(fields: dict[str, Any], record: RisRecord, source_file: str) -> Paper | None:
     # ST (short title) only when the record has no other: better than dropping the record.
-    title = _text(fields, "title", "primary_title", "short_title")
+    title = joined_text(fields, "title", "primary_title", "short_title")
     if not title:
         return None
-    urls = _strings(fields, "urls")
+    urls = stripped_strings(fields, "urls")
     return make_paper(
         title=title,
-        abstract=_text(fields, "abstract", "notes_abstract"),
-        authors=list(dict.fromkeys(_strings(fields, "authors", "first_authors"))),
-        year=_text(fields, "year", "publication_year", "date"),
-        venue=_text(
+        abstract=joined_text(fields, "abstract", "notes_abstract"),
+        authors=list(dict.fromkeys(stripped_strings(fields, "authors", "first_authors"))),
+        year=joined_text(fields, "year", "publication_year", "date"),
+        venue=joined_text(
             fields,
             "alternate_title3",  # JF
             "journal_name",  # JO
@@ -155,13 +137,13 @@ def _to_paper(fields: dict[str, Any], record: RisRecord, source_file: str) -> Pa
             "alternate_title2",  # JA
             "alternate_title1",  # J2
         ),
-        doi=_text(fields, "doi"),
+        doi=joined_text(fields, "doi"),
         arxiv_id=_arxiv_id(fields, urls),
         url=urls[0] if urls else None,
         source_file=source_file,
         source_format=FORMAT,
-        keywords=_strings(fields, "keywords"),
-        item_type=_text(fields, "type_of_reference"),
+        keywords=stripped_strings(fields, "keywords"),
+        item_type=joined_text(fields, "type_of_reference"),
         raw_entry=record.raw,
         line=record.line,
     )

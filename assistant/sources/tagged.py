@@ -3,7 +3,9 @@
 Each of these writes one field per line behind a short tag (`TI  - `, `%T `, `T1 `),
 continues long values on indented or untagged lines, and separates records with a blank
 line or a start tag.  `split_tagged` reads an iterable of lines (a file is read line by
-line, never whole) and yields each record's fields with its first line and original text.
+line, never whole) and yields each record's fields with its first line and original text;
+`parse_tagged` maps each record with its format's `record_to_paper` and reports a record
+without a title at its line.
 
 MEDLINE and the EndNote/RefWorks tagged formats have no maintained Python reader (the
 `nbib` package on PyPI has had no release since 2021 and reads MEDLINE only), and each takes
@@ -13,8 +15,10 @@ a dozen lines here, so they are hand-written; RIS and Web of Science go through 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+
+from assistant.types import Paper, ParseProblem, ParseResult
 
 
 @dataclass
@@ -91,3 +95,22 @@ def split_tagged(lines: Iterable[str], dialect: TaggedDialect) -> Iterator[Tagge
             record.fields[-1] = (tag, f"{value} {line.strip()}".strip())
     if record is not None and record.fields:
         yield record
+
+
+def parse_tagged(
+    text: str | Iterable[str],
+    source_file: str,
+    dialect: TaggedDialect,
+    record_to_paper: Callable[[TaggedRecord, str], Paper | None],
+) -> ParseResult:
+    """Papers from tagged text (a string, or the file's lines), one problem per untitled record."""
+    lines = text.splitlines() if isinstance(text, str) else text
+    papers: list[Paper] = []
+    problems: list[ParseProblem] = []
+    for record in split_tagged(lines, dialect):
+        paper = record_to_paper(record, source_file)
+        if paper is None:
+            problems.append(ParseProblem(source_file, record.line, "record has no title, skipped"))
+        else:
+            papers.append(paper)
+    return ParseResult(tuple(papers), tuple(problems))

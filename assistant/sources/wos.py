@@ -16,6 +16,7 @@ from typing import Any
 
 from rispy import WokParser
 
+from assistant.sources.fields import joined_text, stripped_strings
 from assistant.sources.identity import make_paper, normalize_arxiv
 from assistant.sources.tagged import TaggedRecord
 from assistant.types import Paper, ParseProblem, ParseResult
@@ -70,39 +71,23 @@ def parse_wos(text: str | Iterable[str], source_file: str) -> ParseResult:
     return ParseResult(tuple(papers), tuple(problems))
 
 
-def _text(fields: dict[str, Any], *names: str) -> str | None:
-    for name in names:
-        value = fields.get(name)
-        if isinstance(value, list):
-            value = " ".join(str(item) for item in value)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return None
-
-
-def _list(fields: dict[str, Any], name: str) -> list[str]:
-    value = fields.get(name) or []
-    items = value if isinstance(value, list) else [value]
-    return [str(item).strip() for item in items if str(item).strip()]
-
-
 def _to_paper(fields: dict[str, Any], record: TaggedRecord, source_file: str) -> Paper | None:
-    title = _text(fields, "document_title")
+    title = joined_text(fields, "document_title")
     if not title:
         return None
-    authors = _list(fields, "author_full_name") or _list(fields, "authors")
-    authors += [name for name in _list(fields, "group_authors") if name not in authors]
-    accession = _text(fields, "accession_number")
+    authors = stripped_strings(fields, "author_full_name") or stripped_strings(fields, "authors")
+    authors += [name for name in stripped_strings(fields, "group_authors") if name not in authors]
+    accession = joined_text(fields, "accession_number")
     arxiv = None
     if accession and accession.upper().startswith("ARXIV:"):
         arxiv = normalize_arxiv(accession)
     return make_paper(
         title=title,
-        abstract=_text(fields, "abstract"),
+        abstract=joined_text(fields, "abstract"),
         authors=authors,
-        year=_text(fields, "publication_year", "early_access_year", "publication_date"),
-        venue=_text(fields, "publication_name", "conference_title"),
-        doi=_text(fields, "doi"),
+        year=joined_text(fields, "publication_year", "early_access_year", "publication_date"),
+        venue=joined_text(fields, "publication_name", "conference_title"),
+        doi=joined_text(fields, "doi"),
         arxiv_id=arxiv,
         url=(
             f"https://www.webofscience.com/wos/woscc/full-record/{accession}"
@@ -111,8 +96,9 @@ def _to_paper(fields: dict[str, Any], record: TaggedRecord, source_file: str) ->
         ),
         source_file=source_file,
         source_format=FORMAT,
-        keywords=_list(fields, "author_keywords") + _list(fields, "keywords_plus"),
-        item_type=_text(fields, "document_type"),
+        keywords=stripped_strings(fields, "author_keywords")
+        + stripped_strings(fields, "keywords_plus"),
+        item_type=joined_text(fields, "document_type"),
         raw_entry=record.raw,
         line=record.line,
     )

@@ -9,16 +9,23 @@ parsed separately, wrapped in an element carrying the root's namespace declarati
   entity declaration or external reference inside a record, so entity-expansion bombs and
   external entities (a hostile file) cannot do anything;
 * each record gets the line where it starts, which ElementTree does not report.
+
+`parse_xml_records` is the loop each format shares: its records mapped with the format's
+own function, a malformed or untitled record reported at its line.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
+
+from assistant.types import Paper, ParseProblem, ParseResult
 
 _ROOT_TAG = re.compile(r"<(?![?!])([\w:.-]+)((?:\s[^>]*)?)>")
 _XMLNS = re.compile(r"""\sxmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*')""")
@@ -81,6 +88,53 @@ def xml_records(text: str, tags: tuple[str, ...]) -> list[XmlRecord]:
         else:
             records.append(XmlRecord(line, raw, element))
     return records
+
+
+class ElementToPaper(Protocol):
+    """A format's mapping of one record element (None: the record has no title)."""
+
+    def __call__(
+        self,
+        element: Element,
+        source_file: str,
+        /,
+        *,
+        line: int | None = None,
+        raw: str | None = None,
+    ) -> Paper | None: ...
+
+
+def parse_xml_records(
+    text: str,
+    source_file: str,
+    tags: tuple[str, ...],
+    noun: str,
+    element_to_paper: ElementToPaper,
+    *,
+    refusal: Callable[[Element], str | None] | None = None,
+) -> ParseResult:
+    """Papers from each record of `text` (`xml_records`); bad records become problems.
+
+    `noun` names a record in the problems ("entry", "article", "record"); `refusal`, when
+    given, says why a well-formed record is not a paper (arXiv's error entries), else None.
+    """
+    papers: list[Paper] = []
+    problems: list[ParseProblem] = []
+    for record in xml_records(text, tags):
+        if record.element is None:
+            problems.append(
+                ParseProblem(source_file, record.line, f"{noun} skipped: {record.error}")
+            )
+            continue
+        if refusal is not None and (reason := refusal(record.element)) is not None:
+            problems.append(ParseProblem(source_file, record.line, reason))
+            continue
+        paper = element_to_paper(record.element, source_file, line=record.line, raw=record.raw)
+        if paper is None:
+            problems.append(ParseProblem(source_file, record.line, f"{noun} has no title, skipped"))
+        else:
+            papers.append(paper)
+    return ParseResult(tuple(papers), tuple(problems))
 
 
 def _reason(exc: ParseError) -> str:

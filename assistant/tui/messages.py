@@ -4,6 +4,10 @@
 to its screen or the app and the handler (`on_<message name>`) updates the widgets on the event
 loop.  Messages to one target arrive in the order posted; one posted to a screen that has
 closed is dropped.  Tests observe them with `app.run_test(message_hook=...)`.
+
+A worker's failure is a `Failure` subclass, one per kind of work (Textual picks the
+handler by the class name: `on_ingest_failed`); each subclass repeats `bubble=False`, since
+Textual sets `bubble` again for every subclass and would default it to True.
 """
 
 from __future__ import annotations
@@ -31,6 +35,13 @@ if TYPE_CHECKING:
 
 
 # ---- the app ----------------------------------------------------------------------------------
+@dataclass
+class Failure(Message, bubble=False):
+    """A worker failed: one line saying what, why and what to do (`base.failure_message`)."""
+
+    message: str
+
+
 @dataclass
 class Notice(Message, bubble=False):
     """A notification for the app to show (posted to the app, which outlives every screen, so
@@ -105,9 +116,8 @@ class IngestDone(Message, bubble=False):
     report: IngestReport | SyncResult  # a Zotero database ingested is a Zotero sync
 
 
-@dataclass
-class IngestFailed(Message, bubble=False):
-    message: str
+class IngestFailed(Failure, bubble=False):
+    """An ingest or Zotero sync failed."""
 
 
 # ---- compare, conversations, settings ---------------------------------------------------------
@@ -116,9 +126,8 @@ class ComparisonMade(Message, bubble=False):
     made: SavedComparison
 
 
-@dataclass
-class ComparisonFailed(Message, bubble=False):
-    message: str
+class ComparisonFailed(Failure, bubble=False):
+    """A comparison could not be made."""
 
 
 @dataclass
@@ -152,9 +161,8 @@ class PapersAdded(Message, bubble=False):
     added: list[AddedPaper]
 
 
-@dataclass
-class ScholarlyFailed(Message, bubble=False):
-    message: str
+class ScholarlyFailed(Failure, bubble=False):
+    """A scholarly API lookup, add or enrichment failed."""
 
 
 @dataclass
