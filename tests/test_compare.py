@@ -258,7 +258,7 @@ def test_synthesis_states_only_what_the_cells_support() -> None:
     )
 
 
-def test_pick_sentences_says_not_stated_under_the_threshold() -> None:
+def test_pick_sentences_fills_a_row_as_one_assignment() -> None:
     paper_source = Source(1, _paper(), Passage(_chunk(), 0.0))
     sentences = [
         Sentence(paper_source, Span("We propose a method.", 0, 20), 0.0),
@@ -267,15 +267,22 @@ def test_pick_sentences_says_not_stated_under_the_threshold() -> None:
     aspects = [aspect("method"), aspect("results"), aspect("limitations")]
     import numpy as np
 
-    scores = np.array([[0.6, 0.2], [0.3, 0.7], [0.2, 0.3]], dtype=np.float32)
-    method, results, limitations = pick_sentences(aspects, sentences, scores)
-    assert method.sentence is sentences[0] and results.sentence is sentences[1]
-    assert limitations.sentence is None  # 0.3 < the limitations threshold
-    # A sentence another aspect took is avoided when a nearly as good one exists.
-    close = np.array([[0.60, 0.58], [0.3, 0.7], [0.2, 0.3]], dtype=np.float32)
-    taken = np.array([[0.50, 0.70], [0.3, 0.75], [0.2, 0.3]], dtype=np.float32)
-    assert pick_sentences(aspects, sentences, close)[0].sentence is sentences[0]
-    assert pick_sentences(aspects, sentences, taken)[0].sentence is sentences[1]
+    floors = {"method": 0.4, "results": 0.5, "limitations": 0.5}
+
+    def picked(scores: list[list[float]], both: float = 0.8) -> list[Sentence | None]:
+        matrix = np.array(scores, dtype=np.float32)
+        picks = pick_sentences(aspects, sentences, matrix, thresholds=floors, both=both)
+        return [p.sentence for p in picks]
+
+    # Under its threshold an aspect says "not stated".
+    assert picked([[0.6, 0.2], [0.3, 0.7], [0.2, 0.3]]) == [sentences[0], sentences[1], None]
+    # The method's best sentence is the results' too: the row gives each aspect its own
+    # sentence (0.5 + 0.75 beats 0.7 with the results cell empty) instead of a repeat.
+    assert picked([[0.5, 0.7], [0.3, 0.75], [0.2, 0.3]]) == [sentences[0], sentences[1], None]
+    # When no other sentence states the method, the taken one is quoted again only when it
+    # clearly states both aspects.
+    assert picked([[0.2, 0.9], [0.3, 0.95], [0.2, 0.3]]) == [sentences[1], sentences[1], None]
+    assert picked([[0.2, 0.7], [0.3, 0.95], [0.2, 0.3]]) == [None, sentences[1], None]
 
 
 def _paper():
