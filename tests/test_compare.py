@@ -533,3 +533,19 @@ def test_store_rejects_an_unreadable_record(sample_comparison: Comparison, tmp_p
     db.close()
     with ComparisonStore.open(tmp_path) as store, pytest.raises(LitassistError, match="unreadable"):
         store.get(sample_comparison.id)
+
+
+def test_a_figure_is_quoted_with_the_list_it_belongs_to_and_without_a_trailing_clause() -> None:
+    from assistant.rag.compare_synthesis import figure_clause
+
+    listed = (
+        "The proposed model outperforms methods like SRe^2L, TESLA, and MTT by more than 4% "
+        "Top-1 accuracy on ImageNet-1K/21K and for the first time, reduces the gap to 15%."
+    )
+    assert figure_clause(listed) == (
+        "The proposed model outperforms methods like SRe^2L, TESLA, and MTT by more than 4% "
+        "Top-1 accuracy on ImageNet-1K/21K"
+    )
+    # A clause that is no list's end keeps its own words only.
+    clause = "Ours beats them on CIFAR10/100, and achieves gains of 6.5% on CIFAR100, respectively."
+    assert figure_clause(clause) == "and achieves gains of 6.5% on CIFAR100"
