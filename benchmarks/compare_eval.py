@@ -1,14 +1,18 @@
 """How well the offline comparison fills cells: against hand-labelled cells of the sample corpus.
 
     .venv/bin/python benchmarks/compare_eval.py [--data-dir DIR]
-        [--split tune|holdout|holdout2|both|all] [--sweep] [--verbose]
+        [--split tuning|tune|holdout|holdout2|holdout3|all] [--sweep] [--verbose]
 
 benchmarks/data/compare_cells_tune.jsonl and compare_cells_holdout.jsonl give, for 45 papers of
 samples/vision-datasets-papers.txt (22 + 23, split by paper with a fixed seed before tuning) and
 each default aspect, the sentences (by their opening words) that state it.  After those halves
 were measured, compare_cells_holdout2.jsonl was written before any further rule change: the 15
 sample papers they do not use and 5 SciFact abstracts (by `scifact_id`, read from --scifact,
-never copied here), 100 cells; since then the first two are tuning data.  An empty list means
+never copied here), 100 cells; since then the first two are tuning data.  Then, before the
+learned scorer (assistant/rag/aspect_scorer.py) was built, compare_cells_holdout3.jsonl: 22
+SciFact abstracts none of those use (a seeded draw; every sample paper was used already), 110
+cells; the three older sets are now all tuning data (`--split tuning`, the default) and
+holdout3 is run only to report (`--split holdout3` or `all`).  An empty list means
 the abstract does not state the aspect.  For every cell we run the extractive picker
 (assistant/rag/compare_extractive.py) and count:
 
@@ -21,9 +25,9 @@ the abstract does not state the aspect.  For every cell we run the extractive pi
 Cell accuracy = (right + abstained) / cells.  Per row it also counts repeats (one sentence
 quoting two cells of the row), and of those the ones the labels do not give for both aspects,
 and cells quoting a question.  `--sweep` prints, per aspect, the best score of each cell,
-stated vs not stated, which is what each `Aspect.threshold` is chosen from, and the counts for a
-range of single thresholds.  Without `--data-dir` the sample corpus is ingested into a temporary
-folder first (about 15 s).
+stated vs not stated, and the counts for a range of single thresholds (the built-in aspects'
+thresholds are chosen by benchmarks/train_aspect_scorer.py).  Without `--data-dir` the sample
+corpus is ingested into a temporary folder first (about 15 s).
 """
 
 from __future__ import annotations

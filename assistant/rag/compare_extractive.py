@@ -11,11 +11,16 @@ A sentence of a paper's abstract is scored for an aspect (aspects.py) as
                     aspect's: a problem for the task, a contribution or mechanism for the
                     method, a result or figure for the results, an admitted limitation
 
-and the cell quotes the best sentence when it scores at least `STATED_THRESHOLD`; below, the
-cell says "not stated".  A sentence fills at most one cell of a row: an aspect takes the best
-sentence no other aspect took, and quotes a taken one only when no other sentence states it
-and the taken one states it clearly too (`BOTH_MARGIN` above the aspect's threshold).  A
-question ("What if ...?") is never a cell.
+(the hand score; its parts are kept as signals).  For the built-in aspects a small learned
+scorer (aspect_scorer.py) turns the signals and the sentence's roles into a probability that
+the sentence states the aspect; custom aspects keep the hand score.
+
+A row is filled as one assignment (`assign`): each sentence to at most one aspect, maximising
+the summed margin of the chosen sentences over their aspects' thresholds; an aspect with no
+sentence above its threshold says "not stated".  A sentence another aspect took is quoted
+again only when the aspect has nothing else and the sentence clearly states it too
+(aspect_scorer.BOTH, or `BOTH_MARGIN` above a custom aspect's threshold).  A question ("What
+if ...?") is never a cell.
 
 Only the paper's own passages are looked at, so a cell can only ever cite its own paper.
 """
@@ -45,11 +50,9 @@ CUE_CAP = 2  # matching this many of an aspect's cue patterns gives the full cue
 # For custom aspects; the built-in ones carry their own (see `Aspect.threshold`, calibrated
 # with benchmarks/compare_eval.py on benchmarks/data/compare_cells.jsonl).
 STATED_THRESHOLD = 0.40
-# A sentence another aspect took is quoted again only when no other sentence states this
-# aspect and it scores this much above the aspect's threshold: it truly states both.
+# A custom aspect quotes a sentence another aspect took only when it has no other sentence
+# and that one scores this much above its threshold: it truly states both.
 BOTH_MARGIN = 0.1
-# ... and when the best untaken sentence scores REUSE_GAP less than it.
-REUSE_GAP = 0.15
 ROLE_WEIGHT = 0.15
 MIN_WORDS = 5
 # Sentences about earlier work ("Existing methods ...") and the background before the paper
