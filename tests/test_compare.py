@@ -549,3 +549,29 @@ def test_a_figure_is_quoted_with_the_list_it_belongs_to_and_without_a_trailing_c
     # A clause that is no list's end keeps its own words only.
     clause = "Ours beats them on CIFAR10/100, and achieves gains of 6.5% on CIFAR100, respectively."
     assert figure_clause(clause) == "and achieves gains of 6.5% on CIFAR100"
+
+
+def test_the_row_assignment_is_the_best_one_and_every_aspect_has_its_weights() -> None:
+    import itertools
+
+    import numpy as np
+
+    from assistant.rag import aspect_scorer
+    from assistant.rag.compare_extractive import assign
+
+    rng = np.random.default_rng(7)
+    for _ in range(30):
+        gains = rng.uniform(-0.5, 0.5, size=(4, 5))
+        chosen = assign(np.where(gains >= 0, gains, np.nan))
+        assert len(set(chosen.values())) == len(chosen)  # a sentence fills one cell
+        assert all(gains[a, s] >= 0 for a, s in chosen.items())
+        # Brute force: every aspect to a distinct sentence or to none.
+        best = max(
+            sum(max(gains[a, s], 0.0) for a, s in enumerate(cols) if s is not None)
+            for cols in itertools.product([None, 0, 1, 2, 3, 4], repeat=4)
+            if len([s for s in cols if s is not None]) == len({s for s in cols if s is not None})
+        )
+        assert abs(sum(gains[a, s] for a, s in chosen.items()) - best) < 1e-9
+    for name in DEFAULT_ASPECTS:
+        assert len(aspect_scorer.WEIGHTS[name]) == len(aspect_scorer.FEATURES)
+        assert 0 < aspect_scorer.THRESHOLDS[name] < 1
