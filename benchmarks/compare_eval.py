@@ -1,14 +1,18 @@
 """How well the offline comparison fills cells: against hand-labelled cells of the sample corpus.
 
     .venv/bin/python benchmarks/compare_eval.py [--data-dir DIR]
-        [--split tune|holdout|holdout2|both|all] [--sweep] [--verbose]
+        [--split tuning|tune|holdout|holdout2|holdout3|all] [--sweep] [--verbose]
 
 benchmarks/data/compare_cells_tune.jsonl and compare_cells_holdout.jsonl give, for 45 papers of
 samples/vision-datasets-papers.txt (22 + 23, split by paper with a fixed seed before tuning) and
 each default aspect, the sentences (by their opening words) that state it.  After those halves
 were measured, compare_cells_holdout2.jsonl was written before any further rule change: the 15
 sample papers they do not use and 5 SciFact abstracts (by `scifact_id`, read from --scifact,
-never copied here), 100 cells; since then the first two are tuning data.  An empty list means
+never copied here), 100 cells; since then the first two are tuning data.  Then, before the
+learned scorer (assistant/rag/aspect_scorer.py) was built, compare_cells_holdout3.jsonl: 22
+SciFact abstracts none of those use (a seeded draw; every sample paper was used already), 110
+cells; the three older sets are now all tuning data (`--split tuning`, the default) and
+holdout3 is run only to report (`--split holdout3` or `all`).  An empty list means
 the abstract does not state the aspect.  For every cell we run the extractive picker
 (assistant/rag/compare_extractive.py) and count:
 
@@ -21,9 +25,9 @@ the abstract does not state the aspect.  For every cell we run the extractive pi
 Cell accuracy = (right + abstained) / cells.  Per row it also counts repeats (one sentence
 quoting two cells of the row), and of those the ones the labels do not give for both aspects,
 and cells quoting a question.  `--sweep` prints, per aspect, the best score of each cell,
-stated vs not stated, which is what each `Aspect.threshold` is chosen from, and the counts for a
-range of single thresholds.  Without `--data-dir` the sample corpus is ingested into a temporary
-folder first (about 15 s).
+stated vs not stated, and the counts for a range of single thresholds (the built-in aspects'
+thresholds are chosen by benchmarks/train_aspect_scorer.py).  Without `--data-dir` the sample
+corpus is ingested into a temporary folder first (about 15 s).
 """
 
 from __future__ import annotations
@@ -41,7 +45,10 @@ SPLITS = {
     "tune": DATA / "compare_cells_tune.jsonl",
     "holdout": DATA / "compare_cells_holdout.jsonl",
     "holdout2": DATA / "compare_cells_holdout2.jsonl",
+    "holdout3": DATA / "compare_cells_holdout3.jsonl",
 }
+# What the learned scorer (benchmarks/train_aspect_scorer.py) may be fitted on.
+TUNING = ("tune", "holdout", "holdout2")
 CORPUS = ROOT / "samples" / "vision-datasets-papers.txt"
 # ../shared beside the repository (the integrator's checkout) or beside its worktree folder.
 SCIFACT = next(
@@ -67,28 +74,19 @@ def scifact_abstracts(folder: Path, wanted: set[str]) -> dict[str, dict]:
     return found
 
 
-def main() -> None:
+def load_cases(names: list[str], data_dir: Path | None, scifact_dir: Path) -> dict[str, list]:
+    """Per split: (labels, sentences, hand signals) of each labelled paper, as the
+    comparer sees it (compare_extractive.paper_sentences and .signals)."""
     sys.path.insert(0, str(ROOT))
     from assistant.ingest import ingest
     from assistant.rag.aspects import DEFAULT_ASPECTS, aspect
-    from assistant.rag.compare_extractive import paper_sentences, pick_sentences, score_matrix
+    from assistant.rag.compare_extractive import paper_sentences, signals
     from assistant.rag.embeddings import OnnxMiniLMEmbedder
     from assistant.store.library import Library
     from assistant.types import Passage, Source
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, help="a library holding the sample corpus")
-    parser.add_argument(
-        "--split", choices=["tune", "holdout", "holdout2", "both", "all"], default="all"
-    )
-    parser.add_argument("--scifact", type=Path, default=SCIFACT, help="the SciFact folder")
-    parser.add_argument("--sweep", action="store_true", help="try a range of thresholds")
-    parser.add_argument("--verbose", action="store_true", help="print every wrong cell")
-    args = parser.parse_args()
-
     cache = Path(tempfile.gettempdir()) / "litassist-bench-models"
     embedder = OnnxMiniLMEmbedder(cache)
-    names = {"all": list(SPLITS), "both": ["tune", "holdout"]}.get(args.split, [args.split])
     labels = {
         name: [json.loads(line) for line in SPLITS[name].read_text(encoding="utf-8").splitlines()]
         for name in names
@@ -96,24 +94,24 @@ def main() -> None:
     wanted = {
         label["scifact_id"] for rows in labels.values() for label in rows if "scifact_id" in label
     }
-    scifact = scifact_abstracts(args.scifact, wanted)
+    scifact = scifact_abstracts(scifact_dir, wanted)
     if wanted - set(scifact):
         print(
-            f"note: SciFact not found in {args.scifact}; "
+            f"note: SciFact not found in {scifact_dir}; "
             f"skipping {len(wanted - set(scifact))} papers"
         )
-    data_dir = args.data_dir
     if data_dir is None:
         data_dir = Path(tempfile.mkdtemp(prefix="litassist-compare-eval-"))
     library = Library.open(data_dir, embedder, create=True)
-    if library.catalog.count() == 0:
-        inputs = [CORPUS]
-        if scifact:  # the labelled SciFact abstracts, as a JSONL import beside the corpus
+    have = {row.paper.title for row in library.catalog.list_rows()}
+    missing = [d for d in scifact.values() if d["title"] not in have]
+    if library.catalog.count() == 0 or missing:
+        inputs = [CORPUS] if library.catalog.count() == 0 else []
+        if missing:  # the labelled SciFact abstracts, as a JSONL import beside the corpus
             extra = data_dir.parent / f"{data_dir.name}-scifact.jsonl"
             extra.write_text(
                 "\n".join(
-                    json.dumps({"title": d["title"], "abstract": d["text"]})
-                    for d in scifact.values()
+                    json.dumps({"title": d["title"], "abstract": d["text"]}) for d in missing
                 ),
                 encoding="utf-8",
             )
@@ -121,10 +119,9 @@ def main() -> None:
         ingest(inputs, library)
     papers = {row.paper.title: row.paper for row in library.catalog.list_rows()}
     aspects = [aspect(name) for name in DEFAULT_ASPECTS]
-
-    halves = {}
+    halves: dict[str, list] = {}
     for name in names:
-        cases = []  # (labels per aspect, sentences, score matrix)
+        cases = []
         for label in labels[name]:
             if "scifact_id" in label:
                 if label["scifact_id"] not in scifact:
@@ -134,46 +131,85 @@ def main() -> None:
             chunks = library.catalog.chunks_of([paper.id])
             sources = [Source(n, paper, Passage(c, 0.0)) for n, c in enumerate(chunks, start=1)]
             sentences = paper_sentences(sources)
-            scores = score_matrix(aspects, sentences, embedder=embedder)
-            cases.append((label, sentences, scores))
+            cases.append((label, sentences, signals(aspects, sentences, embedder=embedder)))
         halves[name] = cases
     library.close()
+    return halves
 
-    def evaluate(
-        cases, threshold: float | None, verbose: bool = False, thresholds=None
-    ) -> Counter[str]:
-        counts: Counter[str] = Counter()
-        for label, sentences, scores in cases:
-            picks = pick_sentences(
-                aspects, sentences, scores, threshold=threshold, thresholds=thresholds
-            )
-            quoted: dict[str, list[str]] = {}
-            for pick in picks:
-                wanted = label[pick.aspect]
-                text = pick.sentence.span.text if pick.sentence else None
-                if wanted and text is None:
-                    outcome = "missed"
-                elif wanted:
-                    outcome = "right" if any(text.startswith(w) for w in wanted) else "wrong"
-                else:
-                    outcome = "abstained" if text is None else "invented"
-                counts[outcome] += 1
-                counts[f"{pick.aspect}:{outcome}"] += 1
-                if text is not None:
-                    quoted.setdefault(text, []).append(pick.aspect)
-                    counts["question cells"] += text.rstrip().endswith("?")
-                if verbose and outcome not in ("right", "abstained"):
-                    shown = (text or "not stated")[:90]
-                    print(f"  {outcome:9} {pick.aspect:12} {label['title'][:40]:40} {shown}")
-            for text, where in quoted.items():
-                if len(where) < 2:
-                    continue
-                counts["repeats"] += 1
-                both = all(any(text.startswith(w) for w in label[a]) for a in where)
-                counts["unjustified repeats"] += not both
-                if verbose:
-                    print(f"  repeat{'' if both else ' (unjustified)'} {where} {text[:80]}")
-        return counts
+
+def evaluate(
+    aspects,
+    cases,
+    threshold: float | None = None,
+    verbose: bool = False,
+    thresholds=None,
+    both: float | None = None,
+) -> Counter[str]:
+    """Outcome counts of the picker over (labels, sentences, scores) cases."""
+    from assistant.rag.compare_extractive import pick_sentences
+
+    counts: Counter[str] = Counter()
+    for label, sentences, scores in cases:
+        picks = pick_sentences(
+            aspects, sentences, scores, threshold=threshold, thresholds=thresholds, both=both
+        )
+        quoted: dict[str, list[str]] = {}
+        for pick in picks:
+            wanted = label[pick.aspect]
+            text = pick.sentence.span.text if pick.sentence else None
+            if wanted and text is None:
+                outcome = "missed"
+            elif wanted:
+                outcome = "right" if any(text.startswith(w) for w in wanted) else "wrong"
+            else:
+                outcome = "abstained" if text is None else "invented"
+            counts[outcome] += 1
+            counts[f"{pick.aspect}:{outcome}"] += 1
+            if text is not None:
+                quoted.setdefault(text, []).append(pick.aspect)
+                counts["question cells"] += text.rstrip().endswith("?")
+            if verbose and outcome not in ("right", "abstained"):
+                shown = (text or "not stated")[:90]
+                print(f"  {outcome:9} {pick.aspect:12} {label['title'][:40]:40} {shown}")
+        for text, where in quoted.items():
+            if len(where) < 2:
+                continue
+            counts["repeats"] += 1
+            both = all(any(text.startswith(w) for w in label[a]) for a in where)
+            counts["unjustified repeats"] += not both
+            if verbose:
+                print(f"  repeat{'' if both else ' (unjustified)'} {where} {text[:80]}")
+    return counts
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    from assistant.rag.aspects import DEFAULT_ASPECTS, aspect
+    from assistant.rag.compare_extractive import learned_scores
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, help="a library holding the sample corpus")
+    parser.add_argument(
+        "--split",
+        choices=[*SPLITS, "tuning", "all"],
+        default="tuning",
+        help="tuning: the three tuning sets; all: also holdout3 (only to report)",
+    )
+    parser.add_argument("--scifact", type=Path, default=SCIFACT, help="the SciFact folder")
+    parser.add_argument("--sweep", action="store_true", help="try a range of thresholds")
+    parser.add_argument("--verbose", action="store_true", help="print every wrong cell")
+    args = parser.parse_args()
+
+    names = {"all": list(SPLITS), "tuning": list(TUNING)}.get(args.split, [args.split])
+    aspects = [aspect(name) for name in DEFAULT_ASPECTS]
+    loaded = load_cases(names, args.data_dir, args.scifact)
+    halves = {
+        name: [
+            (label, sentences, learned_scores(aspects, sentences, found))
+            for label, sentences, found in cases
+        ]
+        for name, cases in loaded.items()
+    }
 
     def line_for(threshold: float | None, counts: Counter[str]) -> str:
         stated = counts["right"] + counts["wrong"] + counts["missed"]
@@ -201,15 +237,15 @@ def main() -> None:
                     + " ".join(f"{v:.2f}" for v in sorted(unstated))
                 )
             for step in range(25, 61, 5):
-                print(line_for(step / 100, evaluate(cases, step / 100)))
+                print(line_for(step / 100, evaluate(aspects, cases, step / 100)))
             for item in aspects:  # each aspect's own threshold, the others as they are
                 accuracy = []
                 for step in range(20, 76, 3):
-                    counts = evaluate(cases, None, thresholds={item.name: step / 100})
+                    counts = evaluate(aspects, cases, None, thresholds={item.name: step / 100})
                     good = counts[f"{item.name}:right"] + counts[f"{item.name}:abstained"]
                     accuracy.append(f"{step / 100:.2f}:{good}")
                 print(f"{item.name:12} right+abstained by threshold: " + " ".join(accuracy))
-        counts = evaluate(cases, None, verbose=args.verbose)
+        counts = evaluate(aspects, cases, None, verbose=args.verbose)
         print(line_for(None, counts), "(current)")
         print(
             f"  sentences repeated within a row: {counts['repeats']} "

@@ -258,7 +258,7 @@ def test_synthesis_states_only_what_the_cells_support() -> None:
     )
 
 
-def test_pick_sentences_says_not_stated_under_the_threshold() -> None:
+def test_pick_sentences_fills_a_row_as_one_assignment() -> None:
     paper_source = Source(1, _paper(), Passage(_chunk(), 0.0))
     sentences = [
         Sentence(paper_source, Span("We propose a method.", 0, 20), 0.0),
@@ -267,15 +267,22 @@ def test_pick_sentences_says_not_stated_under_the_threshold() -> None:
     aspects = [aspect("method"), aspect("results"), aspect("limitations")]
     import numpy as np
 
-    scores = np.array([[0.6, 0.2], [0.3, 0.7], [0.2, 0.3]], dtype=np.float32)
-    method, results, limitations = pick_sentences(aspects, sentences, scores)
-    assert method.sentence is sentences[0] and results.sentence is sentences[1]
-    assert limitations.sentence is None  # 0.3 < the limitations threshold
-    # A sentence another aspect took is avoided when a nearly as good one exists.
-    close = np.array([[0.60, 0.58], [0.3, 0.7], [0.2, 0.3]], dtype=np.float32)
-    taken = np.array([[0.50, 0.70], [0.3, 0.75], [0.2, 0.3]], dtype=np.float32)
-    assert pick_sentences(aspects, sentences, close)[0].sentence is sentences[0]
-    assert pick_sentences(aspects, sentences, taken)[0].sentence is sentences[1]
+    floors = {"method": 0.4, "results": 0.5, "limitations": 0.5}
+
+    def picked(scores: list[list[float]], both: float = 0.8) -> list[Sentence | None]:
+        matrix = np.array(scores, dtype=np.float32)
+        picks = pick_sentences(aspects, sentences, matrix, thresholds=floors, both=both)
+        return [p.sentence for p in picks]
+
+    # Under its threshold an aspect says "not stated".
+    assert picked([[0.6, 0.2], [0.3, 0.7], [0.2, 0.3]]) == [sentences[0], sentences[1], None]
+    # The method's best sentence is the results' too: the row gives each aspect its own
+    # sentence (0.5 + 0.75 beats 0.7 with the results cell empty) instead of a repeat.
+    assert picked([[0.5, 0.7], [0.3, 0.75], [0.2, 0.3]]) == [sentences[0], sentences[1], None]
+    # When no other sentence states the method, the taken one is quoted again only when it
+    # clearly states both aspects.
+    assert picked([[0.2, 0.9], [0.3, 0.95], [0.2, 0.3]]) == [sentences[1], sentences[1], None]
+    assert picked([[0.2, 0.7], [0.3, 0.95], [0.2, 0.3]]) == [None, sentences[1], None]
 
 
 def _paper():
@@ -526,3 +533,45 @@ def test_store_rejects_an_unreadable_record(sample_comparison: Comparison, tmp_p
     db.close()
     with ComparisonStore.open(tmp_path) as store, pytest.raises(LitassistError, match="unreadable"):
         store.get(sample_comparison.id)
+
+
+def test_a_figure_is_quoted_with_the_list_it_belongs_to_and_without_a_trailing_clause() -> None:
+    from assistant.rag.compare_synthesis import figure_clause
+
+    listed = (
+        "The proposed model outperforms methods like SRe^2L, TESLA, and MTT by more than 4% "
+        "Top-1 accuracy on ImageNet-1K/21K and for the first time, reduces the gap to 15%."
+    )
+    assert figure_clause(listed) == (
+        "The proposed model outperforms methods like SRe^2L, TESLA, and MTT by more than 4% "
+        "Top-1 accuracy on ImageNet-1K/21K"
+    )
+    # A clause that is no list's end keeps its own words only.
+    clause = "Ours beats them on CIFAR10/100, and achieves gains of 6.5% on CIFAR100, respectively."
+    assert figure_clause(clause) == "and achieves gains of 6.5% on CIFAR100"
+
+
+def test_the_row_assignment_is_the_best_one_and_every_aspect_has_its_weights() -> None:
+    import itertools
+
+    import numpy as np
+
+    from assistant.rag import aspect_scorer
+    from assistant.rag.compare_extractive import assign
+
+    rng = np.random.default_rng(7)
+    for _ in range(30):
+        gains = rng.uniform(-0.5, 0.5, size=(4, 5))
+        chosen = assign(np.where(gains >= 0, gains, np.nan))
+        assert len(set(chosen.values())) == len(chosen)  # a sentence fills one cell
+        assert all(gains[a, s] >= 0 for a, s in chosen.items())
+        # Brute force: every aspect to a distinct sentence or to none.
+        best = max(
+            sum(max(gains[a, s], 0.0) for a, s in enumerate(cols) if s is not None)
+            for cols in itertools.product([None, 0, 1, 2, 3, 4], repeat=4)
+            if len([s for s in cols if s is not None]) == len({s for s in cols if s is not None})
+        )
+        assert abs(sum(gains[a, s] for a, s in chosen.items()) - best) < 1e-9
+    for name in DEFAULT_ASPECTS:
+        assert len(aspect_scorer.WEIGHTS[name]) == len(aspect_scorer.FEATURES)
+        assert 0 < aspect_scorer.THRESHOLDS[name] < 1

@@ -3,7 +3,8 @@
 Five are built in (`DEFAULT_ASPECTS`); any other word is accepted too (`--aspects
 task,compute`): the LLM gets its name as the description, and the extractive mode searches for
 it by meaning only.  For the built-in ones the extractive mode (compare_extractive.py) combines
-three signals, all named constants here so they can be reviewed and tuned:
+three signals, all named constants here so they can be reviewed and tuned (and a learned
+scorer, aspect_scorer.py, weighs them with the sentence's role):
 
 * `query`: a sentence describing what such a statement looks like, compared by cosine;
 * `cues`: phrases typical of such statements in abstracts ("we propose", "outperforms", ...);
@@ -28,8 +29,10 @@ class Aspect:
     position: float = 0.0  # -1: usually early in an abstract, +1: usually late
     # Patterns of statements that are about something else (a result is not a method).
     counter_cues: tuple[str, ...] = ()
-    # The extractive mode says "not stated" when no sentence scores this much (None: the
-    # default of compare_extractive.STATED_THRESHOLD).  Chosen per aspect with
+    # The hand score's threshold: a sentence scoring less does not state the aspect (None:
+    # compare_extractive.STATED_THRESHOLD).  The built-in aspects now decide on the learned
+    # scorer's probability (aspect_scorer.THRESHOLDS) and keep these for the hand score
+    # alone, as they were chosen: per aspect with
     # `benchmarks/compare_eval.py --sweep` on the tuning half of the hand-labelled cells
     # (benchmarks/data/compare_cells_tune.jsonl, 22 papers), each in the middle of the range
     # of thresholds with the most right cells: task 0.20-0.29, data 0.20-0.50, method

@@ -11,11 +11,16 @@ A sentence of a paper's abstract is scored for an aspect (aspects.py) as
                     aspect's: a problem for the task, a contribution or mechanism for the
                     method, a result or figure for the results, an admitted limitation
 
-and the cell quotes the best sentence when it scores at least `STATED_THRESHOLD`; below, the
-cell says "not stated".  A sentence fills at most one cell of a row: an aspect takes the best
-sentence no other aspect took, and quotes a taken one only when no other sentence states it
-and the taken one states it clearly too (`BOTH_MARGIN` above the aspect's threshold).  A
-question ("What if ...?") is never a cell.
+(the hand score; its parts are kept as signals).  For the built-in aspects a small learned
+scorer (aspect_scorer.py) turns the signals and the sentence's roles into a probability that
+the sentence states the aspect; custom aspects keep the hand score.
+
+A row is filled as one assignment (`assign`): each sentence to at most one aspect, maximising
+the summed margin of the chosen sentences over their aspects' thresholds; an aspect with no
+sentence above its threshold says "not stated".  A sentence another aspect took is quoted
+again only when the aspect has nothing else and the sentence clearly states it too
+(aspect_scorer.BOTH, or `BOTH_MARGIN` above a custom aspect's threshold).  A question ("What
+if ...?") is never a cell.
 
 Only the paper's own passages are looked at, so a cell can only ever cite its own paper.
 """
@@ -29,7 +34,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.rag.aspects import Aspect
+from assistant.rag import aspect_scorer
+from assistant.rag.aspects import BUILTIN, Aspect
 from assistant.rag.embeddings import Embedder
 from assistant.rag.scoring import cosines
 from assistant.rag.sentence_roles import Roles, is_question, roles_of
@@ -44,11 +50,9 @@ CUE_CAP = 2  # matching this many of an aspect's cue patterns gives the full cue
 # For custom aspects; the built-in ones carry their own (see `Aspect.threshold`, calibrated
 # with benchmarks/compare_eval.py on benchmarks/data/compare_cells.jsonl).
 STATED_THRESHOLD = 0.40
-# A sentence another aspect took is quoted again only when no other sentence states this
-# aspect and it scores this much above the aspect's threshold: it truly states both.
+# A custom aspect quotes a sentence another aspect took only when it has no other sentence
+# and that one scores this much above its threshold: it truly states both.
 BOTH_MARGIN = 0.1
-# ... and when the best untaken sentence scores REUSE_GAP less than it.
-REUSE_GAP = 0.15
 ROLE_WEIGHT = 0.15
 MIN_WORDS = 5
 # Sentences about earlier work ("Existing methods ...") and the background before the paper
@@ -140,36 +144,126 @@ def role_score(aspect: Aspect, roles: Roles) -> float:
     return 0.0
 
 
-def score_matrix(
+def signals(
     aspects: Sequence[Aspect], sentences: Sequence[Sentence], *, embedder: Embedder
-) -> np.ndarray:
-    """scores[a, s]: how well sentence `s` states aspect `a`."""
+) -> dict[str, np.ndarray]:
+    """The hand-set signals, each an (aspect x sentence) matrix: `hand` (the weighted score
+    described above), `cosine`, `cues` (share of cue patterns) and `counter` (a counter cue)."""
+    shape = (len(aspects), len(sentences))
+    found = {
+        name: np.zeros(shape, dtype=np.float32) for name in ("hand", "cosine", "cues", "counter")
+    }
     if not sentences or not aspects:
-        return np.zeros((len(aspects), len(sentences)), dtype=np.float32)
+        return found
     matrix = embedder.embed_documents([a.query for a in aspects] + [s.span.text for s in sentences])
     queries, vectors = matrix[: len(aspects)], matrix[len(aspects) :]
-    scores = np.zeros((len(aspects), len(sentences)), dtype=np.float32)
     for row, aspect in enumerate(aspects):
         sims = cosines(queries[row], vectors)
         for col, sentence in enumerate(sentences):
+            cosine = max(float(sims[col]), 0.0)
+            cues = cue_score(aspect, sentence.span.text)
             value = (
-                COSINE_WEIGHT * max(float(sims[col]), 0.0)
-                + CUE_WEIGHT * cue_score(aspect, sentence.span.text)
+                COSINE_WEIGHT * cosine
+                + CUE_WEIGHT * cues
                 + POSITION_WEIGHT * position_score(aspect, sentence.place)
             )
             value += ROLE_WEIGHT * role_score(aspect, sentence.roles)
             if aspect.name != "task" and sentence.background:
                 value *= BACKGROUND_FACTOR
-            if aspect.counter_cues and any(
+            counter = bool(aspect.counter_cues) and any(
                 p.search(sentence.span.text) for p in _compiled(aspect.counter_cues)
-            ):
+            )
+            if counter:
                 value *= COUNTER_FACTOR
-            scores[row, col] = value
+            found["hand"][row, col] = value
+            found["cosine"][row, col] = cosine
+            found["cues"][row, col] = cues
+            found["counter"][row, col] = float(counter)
+    return found
+
+
+def aspect_features(
+    row: int, sentences: Sequence[Sentence], found: Mapping[str, np.ndarray]
+) -> np.ndarray:
+    """The learned scorer's features (aspect_scorer.FEATURES) of each sentence for one aspect."""
+    return aspect_scorer.feature_rows(
+        found["hand"][row],
+        found["cosine"][row],
+        found["cues"][row],
+        found["counter"][row],
+        [s.place for s in sentences],
+        [s.roles for s in sentences],
+        [s.span.text for s in sentences],
+    )
+
+
+def learned(aspect: Aspect) -> bool:
+    """Whether the aspect has fitted weights (the built-in ones), else it keeps the hand score."""
+    return BUILTIN.get(aspect.name) == aspect and aspect.name in aspect_scorer.WEIGHTS
+
+
+def score_matrix(
+    aspects: Sequence[Aspect], sentences: Sequence[Sentence], *, embedder: Embedder
+) -> np.ndarray:
+    """scores[a, s]: how well sentence `s` states aspect `a` (a probability for the built-in
+    aspects, the hand score for custom ones)."""
+    return learned_scores(aspects, sentences, signals(aspects, sentences, embedder=embedder))
+
+
+def learned_scores(
+    aspects: Sequence[Aspect],
+    sentences: Sequence[Sentence],
+    found: Mapping[str, np.ndarray],
+    weights: Mapping[str, Sequence[float]] | None = None,
+) -> np.ndarray:
+    """The scores from the signals: the learned scorer's probability where the aspect has
+    `weights` (by default aspect_scorer.WEIGHTS), else the hand score."""
+    weights = aspect_scorer.WEIGHTS if weights is None else weights
+    scores = np.array(found["hand"], dtype=np.float32, copy=True)
+    for row, aspect in enumerate(aspects):
+        if sentences and BUILTIN.get(aspect.name) == aspect and aspect.name in weights:
+            rows = aspect_features(row, sentences, found)
+            scores[row] = aspect_scorer.probabilities(weights[aspect.name], rows)
     return scores
 
 
 def stated_threshold(aspect: Aspect) -> float:
+    if learned(aspect) and aspect.name in aspect_scorer.THRESHOLDS:
+        return aspect_scorer.THRESHOLDS[aspect.name]
     return aspect.threshold if aspect.threshold is not None else STATED_THRESHOLD
+
+
+def both_threshold(aspect: Aspect) -> float:
+    """The score at which a sentence another aspect took is quoted for this one too."""
+    if learned(aspect):
+        return max(aspect_scorer.BOTH, stated_threshold(aspect))
+    return stated_threshold(aspect) + BOTH_MARGIN
+
+
+def assign(gains: np.ndarray) -> dict[int, int]:
+    """Aspect row -> sentence column maximising the summed gain, each sentence to at most one
+    aspect, an aspect to none where every gain is negative (NaN: not allowed).
+
+    Exact, by dynamic programming over the sentences with the set of aspects already served
+    as state (2^aspects states, at most MAX_ASPECTS = 8): SciPy's linear_sum_assignment
+    would do it too, but SciPy is not a dependency and this is twenty lines.
+    """
+    count, width = gains.shape
+    best: dict[int, tuple[float, tuple[tuple[int, int], ...]]] = {0: (0.0, ())}
+    for col in range(width):
+        after = dict(best)
+        for served, (total, pairs) in best.items():
+            for row in range(count):
+                gain = float(gains[row, col])
+                if served >> row & 1 or not gain >= 0:  # NaN and negative gains are skipped
+                    continue
+                key = served | 1 << row
+                value = total + gain
+                if key not in after or value > after[key][0]:
+                    after[key] = (value, (*pairs, (row, col)))
+        best = after
+    _, pairs = max(best.values(), key=lambda item: (item[0], len(item[1])))
+    return dict(pairs)
 
 
 def pick_sentences(
@@ -179,41 +273,41 @@ def pick_sentences(
     *,
     threshold: float | None = None,
     thresholds: Mapping[str, float] | None = None,
+    both: float | None = None,
 ) -> list[Pick]:
     """One sentence (or none) per aspect, in the order of `aspects`.
 
-    `threshold` overrides every aspect's own, `thresholds` some of them (for calibration).
-    Aspects with the clearest best sentence choose first; an aspect takes its best sentence no
-    other aspect took, and a taken one only when it reaches the aspect's threshold by
-    BOTH_MARGIN and no untaken sentence comes within REUSE_GAP of it.
+    `threshold` overrides every aspect's own, `thresholds` some of them, `both` the score at
+    which a taken sentence is quoted again (for calibration).  The row is filled as one
+    assignment: each sentence to at most one aspect, maximising the summed margin of the
+    chosen sentences over their aspects' thresholds, so an aspect whose best sentence states
+    another aspect better takes its next best instead of repeating it.  An aspect left without
+    a sentence quotes the best one another aspect took only when that one reaches
+    `both_threshold`: it truly states both.
     """
-    picks: dict[str, Pick] = {}
     if not sentences:
         return [Pick(a.name, None, 0.0) for a in aspects]
-    used: set[int] = set()
-    for a in sorted(range(len(aspects)), key=lambda a: -float(scores[a].max())):
-        name = aspects[a].name
-        floor = threshold if threshold is not None else stated_threshold(aspects[a])
-        if thresholds and name in thresholds:
-            floor = thresholds[name]
-        ranked = sorted(range(len(sentences)), key=lambda s: -float(scores[a, s]))
-        best = ranked[0]
-        if float(scores[a, best]) < floor:
-            picks[name] = Pick(name, None, float(scores[a, best]))
+    floors = []
+    for item in aspects:
+        floor = threshold if threshold is not None else stated_threshold(item)
+        if thresholds and item.name in thresholds:
+            floor = thresholds[item.name]
+        floors.append(floor)
+    # A tiny bonus per cell so that a sentence exactly at its threshold is still quoted.
+    gains = scores.astype(np.float64) - np.asarray(floors)[:, None] + 1e-9
+    chosen = assign(np.where(gains >= 0, gains, np.nan))
+    picks: list[Pick] = []
+    taken = set(chosen.values())
+    for row, item in enumerate(aspects):
+        best = int(np.argmax(scores[row]))
+        top = float(scores[row, best])
+        if row in chosen:
+            col = chosen[row]
+            picks.append(Pick(item.name, sentences[col], float(scores[row, col])))
             continue
-        fresh = next((s for s in ranked if s not in used), None)
-        fresh_score = float(scores[a, fresh]) if fresh is not None else 0.0
-        top = float(scores[a, best])
-        choice: int | None = None
-        if fresh is not None and fresh_score >= floor and fresh_score >= top - REUSE_GAP:
-            choice = fresh
-        elif top >= floor + BOTH_MARGIN:
-            choice = best  # taken already, and it states this aspect too
-        elif fresh is not None and fresh_score >= floor:
-            choice = fresh
-        if choice is None:
-            picks[name] = Pick(name, None, float(scores[a, best]))
-            continue
-        used.add(choice)
-        picks[name] = Pick(name, sentences[choice], float(scores[a, choice]))
-    return [picks[a.name] for a in aspects]
+        again = both if both is not None else both_threshold(item)
+        if best in taken and top >= max(again, floors[row]):
+            picks.append(Pick(item.name, sentences[best], top))  # it states both
+        else:
+            picks.append(Pick(item.name, None, top))
+    return picks
