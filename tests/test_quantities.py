@@ -37,6 +37,8 @@ def values(text: str) -> list[tuple[str, float]]:
         ("nine times less compute", [("times", 9)]),
         ("15-fold more", [("times", 15)]),
         ("twice as many", [("times", 2)]),
+        ("rising about threefold", [("times", 3)]),
+        ("a twentyfold rise", [("times", 20)]),
         ("the 12th residue", [("ordinal", 12)]),
         ("the twelfth residue", [("ordinal", 12)]),
         ("the XIIth century", [("ordinal", 12)]),

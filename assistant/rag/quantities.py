@@ -65,7 +65,12 @@ _ORDINAL_WORDS = {
 }  # fmt: skip
 _FRACTIONS = {"half": 50.0, "quarter": 25.0, "third": 100 / 3}
 _MULTIPLIER_WORDS = {"twice": 2, "double": 2, "doubles": 2, "doubled": 2, "triple": 3,
-                     "tripled": 3, "tenfold": 10, "hundredfold": 100}  # fmt: skip
+                     "tripled": 3, "quadrupled": 4, "hundredfold": 100,
+                     "thousandfold": 1000}  # fmt: skip
+# "threefold", "twentyfold": every spelled-out figure glued to "fold".
+_MULTIPLIER_WORDS.update(
+    {f"{word}fold": value for word, value in (*_UNITS.items(), *_TENS.items()) if value >= 2}
+)
 # Every word that can be (part of) a spelled-out figure.
 NUMBER_WORDS = frozenset(
     [*_UNITS, *_TENS, *_ORDINAL_WORDS, *_FRACTIONS, *_MULTIPLIER_WORDS, "hundred", "thousand",
