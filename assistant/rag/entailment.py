@@ -25,9 +25,11 @@ items ("respectively"), and claims that need reasoning over several sentences.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from assistant.rag.quantities import NUMBER_WORDS, quantities, stem
 from assistant.types import UnsupportedReason
@@ -73,7 +75,7 @@ _UP = _words(
 _DOWN = _words(
     """decreas reduc lower less fewer smaller drop declin degrad wors hurt harm underperform
     below negat suppress inhibit block impair prevent deactiv inactiv slow delay attenu diminish
-    downregul weaken imped slower detriment small low weaker"""
+    downregul weaken imped slower detriment small low weaker reduct"""
 )
 _WINDOW = 3
 
@@ -322,12 +324,21 @@ _SUBORDINATE = _words("that which while whereas but although though because sinc
 REACH = 3  # content words a cue reaches when asking whether a word lies in its scope
 
 
-def _prefix_negated(stem_: str, other: frozenset[str]) -> str | None:
-    """The base of a prefix negation the other text uses ("insuffici" -> "suffici")."""
+def _prefix_negated(token: _Token, other: frozenset[str]) -> str | None:
+    """The base of a prefix negation the other text uses ("insuffici" -> "suffici").
+
+    The base is tried as a stem and as a word stemmed again: the stem of "invariant" is
+    "invari", whose base "vari" is not the stem of "variant".
+    """
+    bare = token.text.lower().replace("-", "")
     for prefix in _NEG_PREFIXES:
-        base = stem_[len(prefix) :]
-        if stem_.startswith(prefix) and len(base) >= 5 and base in other:
+        base = token.stem[len(prefix) :]
+        if token.stem.startswith(prefix) and len(base) >= 5 and base in other:
             return base
+        if bare.startswith(prefix) and len(bare) - len(prefix) >= 5:
+            again = stem(bare[len(prefix) :])
+            if again in other:
+                return again
     return None
 
 
@@ -362,7 +373,7 @@ def _read(text: str, other: frozenset[str]) -> _Sentence:
     negated: set[int] = set()
     for i, token in enumerate(tokens):
         lowered = token.text.lower()
-        base = _prefix_negated(token.stem, other) if _content(token) else None
+        base = _prefix_negated(token, other) if _content(token) else None
         if base is not None:
             # "insufficient" where the other text says "sufficient": a negation of its base.
             heads.append(frozenset({base}))
@@ -411,6 +422,9 @@ def _read(text: str, other: frozenset[str]) -> _Sentence:
 def _denied_form(token: _Token, word: str) -> bool:
     """`token` is `word` with a negative prefix ("insufficient") or as "word-free"."""
     if token.stem.endswith(word) and token.stem[: -len(word)] in _NEG_PREFIXES:
+        return True
+    bare = token.text.lower().replace("-", "")
+    if any(bare.startswith(p) and stem(bare[len(p) :]) == word for p in _NEG_PREFIXES):
         return True
     return _privative(token.text.lower()) == word
 
@@ -505,6 +519,8 @@ def _direction(token: _Token, following: str) -> bool | None:
     lowered = token.text.lower()
     if lowered in ("more", "less", "fewer", "greater", "higher", "lower") and following == "than":
         return None  # "more than 15,000": a bound, not a change
+    if lowered.startswith("activit"):
+        return None  # "blocking MLL1 activity": what is changed, not a change (stem "activ")
     for up, lexicon in ((True, _UP), (False, _DOWN)):
         if token.stem in lexicon:
             return up
@@ -620,6 +636,142 @@ def direction_flip(claim: str, passages: Sequence[str]) -> Finding | None:
     return None
 
 
+# ---- opposites ------------------------------------------------------------------------------
+_LEXICON = Path(__file__).with_name("lexicon") / "antonyms.txt"
+# Words that soften what follows into its opposite: "less complex" is "simpler".
+_LESSENING = _words("less least hardly barely scarcely")
+
+
+def _lexicon_stem(word: str) -> str:
+    return stem(word.lower().replace("-", ""))
+
+
+@functools.cache
+def antonyms() -> dict[str, frozenset[str]]:
+    """Each stem's opposites, read from `lexicon/antonyms.txt` (a data file, so the list can
+    grow without code; one line per pair of groups, "words | words")."""
+    out: dict[str, set[str]] = {}
+    for line in _LEXICON.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        left, right = (frozenset(map(_lexicon_stem, side.split())) for side in line.split("|"))
+        for word in left:
+            out.setdefault(word, set()).update(right)
+        for word in right:
+            out.setdefault(word, set()).update(left)
+    return {word: frozenset(others - {word}) for word, others in out.items()}
+
+
+def _softened(tokens: Sequence[_Token], i: int, negated: frozenset[int]) -> bool:
+    """Whether token `i` is denied ("not required") or turned round ("less complex")."""
+    if i in negated:
+        return True
+    before = [tokens[j].text.lower() for j in range(max(0, i - 2), i)]
+    return any(word in _LESSENING or word in _NEGATORS or word.endswith("n't") for word in before)
+
+
+def antonym_flip(claim: str, passages: Sequence[str]) -> Finding | None:
+    """A word of the claim whose opposite the closest source sentences use instead
+    ("dispensable" where the source says "essential", "susceptible" for "protected").
+
+    Only where the claim's word is in none of the source sentences closest to the claim
+    (sharing at least two content words with it, see `_aligned`: "Together, these results
+    ..." elsewhere in the abstract does not license "occur together"), the opposite is in one
+    of them, and both words are asserted or both denied: "not required" agrees with "dispensable".
+    """
+    opposites = antonyms()
+    tokens = _tokens(claim)
+    claim_stems = frozenset(t.stem for t in tokens if _content(t))
+    closest = [_read(text, claim_stems) for text in _aligned(claim, passages)]
+    near = frozenset().union(*(sentence.stems for sentence in closest))
+    mine = _read(claim, near)
+    for i, token in enumerate(tokens):
+        wanted = opposites.get(token.stem)
+        if not wanted or token.stem in near or not _content(token):
+            continue
+        if token.text.lower() == "well" and i > 0 and tokens[i - 1].text.lower() == "as":
+            continue  # "as well as" is no judgement
+        denied = _softened(tokens, i, mine.negated)
+        for sentence in closest:
+            for j, theirs in enumerate(sentence.tokens):
+                if (
+                    theirs.stem in wanted
+                    and _softened(sentence.tokens, j, sentence.negated) == denied
+                ):
+                    return Finding(
+                        "negation",
+                        f'the claim says "{token.text}" where the source says "{theirs.text}"',
+                    )
+    return None
+
+
+# ---- preferences -----------------------------------------------------------------------------
+# "X rather than Y", "X instead of Y", "X at the expense of Y": X is chosen, Y passed over.
+_CONTRAST = re.compile(r"\b(?:rather than|instead of|at the expense of|in place of)\b", re.I)
+# "prefer X over/to Y", "value X over Y": the chosen one follows the verb.
+_PREFER = _words("prefer favor favour valu priorit prize chose choos")
+_PREFER_OVER = _words("over to")
+
+
+def _choices(text: str) -> list[tuple[str, str | None]]:
+    """(chosen, passed over) head stems a sentence states; the second may be unknown."""
+    tokens = _tokens(text)
+    offsets = [m.start() for m in _WORD.finditer(text)]
+    out: list[tuple[str, str | None]] = []
+
+    def content_after(i: int, clause: int) -> int | None:
+        for j in range(i, len(tokens)):
+            if tokens[j].clause != clause:
+                return None
+            if _content(tokens[j]):
+                return j
+        return None
+
+    for match in _CONTRAST.finditer(text):
+        before = [i for i, o in enumerate(offsets) if o < match.start()]
+        after = [i for i, o in enumerate(offsets) if o >= match.end()]
+        if not before or not after:
+            continue
+        chosen = next((i for i in reversed(before) if _content(tokens[i])), None)
+        passed = content_after(after[0], tokens[after[0]].clause)
+        if chosen is not None and passed is not None:
+            out.append((tokens[chosen].stem, tokens[passed].stem))
+    for i, token in enumerate(tokens):
+        if token.stem not in _PREFER:
+            continue
+        chosen = content_after(i + 1, token.clause)
+        if chosen is None:
+            continue
+        passed = next(
+            (
+                content_after(j + 1, token.clause)
+                for j in range(chosen + 1, len(tokens))
+                if tokens[j].clause == token.clause and tokens[j].text.lower() in _PREFER_OVER
+            ),
+            None,
+        )
+        out.append((tokens[chosen].stem, tokens[passed].stem if passed is not None else None))
+    return out
+
+
+def swapped_choice(claim: str, passages: Sequence[str]) -> Finding | None:
+    """The claim chooses what the source passes over ("value care over efficiency" against
+    "value efficiency at the expense of care", "preferred t-SNE over DendroMap" against
+    "preferred DendroMap")."""
+    mine = _choices(claim)
+    if not mine:
+        return None
+    for text in _aligned(claim, passages):
+        for chosen, passed in _choices(text):
+            for my_chosen, my_passed in mine:
+                if chosen == my_passed and passed in (my_chosen, None):
+                    return Finding(
+                        "negation",
+                        f'the claim prefers "{my_chosen}" where the source prefers "{chosen}"',
+                    )
+    return None
+
+
 # ---- overclaim ------------------------------------------------------------------------------
 def _aligned(claim: str, passages: Sequence[str], least: int = 2) -> list[str]:
     """The passage sentences closest to the claim: sharing at least `least` content words with
@@ -711,6 +863,8 @@ def overclaim(claim: str, passages: Sequence[str]) -> Finding | None:
             if head in _QUALITY_WORDS
             else None
         )
+        if head == "most" and cue.split()[1] not in _SIZE_WORDS:
+            group = None  # "most comprehensive" licenses "largest", not "most accurate"
         licensed = cue in source_lower or (
             group is not None and any(re.search(rf"\b{w}\b", source_lower) for w in group)
         )
