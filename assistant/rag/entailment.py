@@ -681,6 +681,8 @@ def antonym_flip(claim: str, passages: Sequence[str]) -> Finding | None:
     """
     opposites = antonyms()
     tokens = _tokens(claim)
+    if not any(t.stem in opposites for t in tokens):
+        return None  # most claims: nothing to compare, and aligning sentences is the cost
     claim_stems = frozenset(t.stem for t in tokens if _content(t))
     closest = [_read(text, claim_stems) for text in _aligned(claim, passages)]
     near = frozenset().union(*(sentence.stems for sentence in closest))
