@@ -400,3 +400,51 @@ def test_most_accurate_is_not_licensed_by_most_comprehensive() -> None:
     source = "We release the largest and most comprehensive dataset of street signs."
     assert entailment.overclaim("Model B is the most accurate on the street signs.", [source])
     assert entailment.overclaim("It is the largest dataset of street signs.", [source]) is None
+
+
+def test_shared_denials_in_other_words_pass() -> None:
+    unseen = "These set operations generalize to labels unseen during training."
+    assert (
+        entailment.negation_flip("They generalize to labels not seen in training.", [unseen])
+        is None
+    )
+    shops = "Previous initiatives gathered captions from alt-texts and social media postings."
+    claim = "Instead of alt-texts or social media postings, the new dataset uses shopping sites."
+    assert entailment.negation_flip(claim, [shops]) is None
+
+
+def test_a_glued_bracket_does_not_end_the_clause() -> None:
+    source = "Oxidative damage seen in muscles of Sod1(-/-) mice was absent in transgenic mice."
+    claim = "Muscles of Sod1(-/-) mice showed oxidative damage."
+    assert entailment.negation_flip(claim, [source]) is not None
+
+
+def test_more_than_before_is_a_comparison() -> None:
+    source = "After training on the new captions, the model hallucinates less."
+    claim = "After training on the new captions, the model hallucinates more than before."
+    assert entailment.direction_flip(claim, [source]) is not None
+
+
+@pytest.mark.parametrize(
+    ("claim", "source"),
+    [
+        (
+            "Normal subjects had only about 10% positive cells.",
+            "Normal subjects had 10% positive cells.",
+        ),
+        (
+            "The enzyme is expressed only in neurons of the mice.",
+            "Neuron-specific expression of the enzyme in mice.",
+        ),
+        ("Cells from all 11 patients were stained.", "Cells from 11 of 11 patients were stained."),
+    ],
+)
+def test_minimal_and_counted_absolutes_are_no_overclaims(claim: str, source: str) -> None:
+    assert entailment.overclaim(claim, [source]) is None
+
+
+def test_plural_acronym_matches_initials() -> None:
+    source = "It combines multi-modal large language models with vision experts."
+    assert (
+        entailment.missing_names("The framework uses LLMs with vision experts.", [source]) is None
+    )
