@@ -340,12 +340,12 @@ def _word_quantities(text: str) -> list[Quantity]:
         # "one in ten", "four in five": a share, as a percentage.
         share = _share(words, index, text)
         if share is not None:
-            value, last = share
-            span_end = words[last].end()
-            out.append(Quantity(value, "percent", text[match.start() : span_end],
+            share_value, share_end = share
+            span_end = words[share_end].end()
+            out.append(Quantity(share_value, "percent", text[match.start() : span_end],
                                 match.start(), span_end, step=1.0,
                                 bound=_bound_before(text, match.start())))  # fmt: skip
-            index = last + 1
+            index = share_end + 1
             continue
         # Cardinals: "forty-five", "three hundred", "fifteen thousand", "a million".
         value = _cardinal(parts)
