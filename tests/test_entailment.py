@@ -336,3 +336,115 @@ def test_a_superlative_keeps_its_qualifier(claim: str, strong: bool) -> None:
 def test_claims_stronger_than_the_experiment(claim: str, source: str, strong: bool) -> None:
     finding = entailment.overclaim(claim, [source])
     assert (finding is not None) == strong
+
+
+ESSENTIAL = (
+    "Knockdown experiments show that the kinase is essential for spindle assembly in dividing "
+    "cells. Together, these results define a new mitotic regulator."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "flipped"),
+    [
+        ("The kinase is dispensable for spindle assembly in dividing cells.", True),
+        ("The kinase is not needed for spindle assembly in dividing cells.", False),  # negation's
+        ("The kinase is required for spindle assembly in dividing cells.", False),
+        ("The kinase is not dispensable for spindle assembly in dividing cells.", False),
+        ("Spindle assembly and the kinase occur together in dividing cells.", False),
+        ("The kinase, as well as spindle assembly, is studied in dividing cells.", False),
+    ],
+)
+def test_antonym_flip(claim: str, flipped: bool) -> None:
+    assert (entailment.antonym_flip(claim, [ESSENTIAL]) is not None) == flipped
+
+
+def test_antonyms_come_from_the_data_file_both_ways() -> None:
+    table = entailment.antonyms()
+    assert "dispens" in table["essenti"] and "essenti" in table["dispens"]
+    assert len(table) > 150
+
+
+def test_softened_opposite_agrees() -> None:
+    source = "The new scenes have less complex backgrounds than those of web datasets."
+    assert entailment.antonym_flip("The new scenes have simple backgrounds.", [source]) is None
+    assert entailment.antonym_flip("The new scenes have complex backgrounds.", [source]) is None
+    assert entailment.antonym_flip(
+        "The new scenes have simple backgrounds.", ["The new scenes have complex backgrounds."]
+    )
+
+
+@pytest.mark.parametrize(
+    ("claim", "swapped"),
+    [
+        ("Annotators favour speed over accuracy when labelling scans.", True),
+        ("Annotators favour accuracy over speed when labelling scans.", False),
+        ("Annotators label scans with accuracy rather than speed in mind.", False),
+        ("Annotators label scans with speed rather than accuracy in mind.", True),
+    ],
+)
+def test_swapped_choice(claim: str, swapped: bool) -> None:
+    source = "When labelling scans, annotators favour accuracy at the expense of speed."
+    assert (entailment.swapped_choice(claim, [source]) is not None) == swapped
+
+
+def test_prefix_negation_of_a_word_stemmed_again() -> None:
+    source = "The pooling layer of the baseline is order variant."
+    finding = entailment.negation_flip(
+        "The pooling layer of the baseline is order invariant.", [source]
+    )
+    assert finding is not None and finding.reason == "negation"
+
+
+def test_most_accurate_is_not_licensed_by_most_comprehensive() -> None:
+    source = "We release the largest and most comprehensive dataset of street signs."
+    assert entailment.overclaim("Model B is the most accurate on the street signs.", [source])
+    assert entailment.overclaim("It is the largest dataset of street signs.", [source]) is None
+
+
+def test_shared_denials_in_other_words_pass() -> None:
+    unseen = "These set operations generalize to labels unseen during training."
+    assert (
+        entailment.negation_flip("They generalize to labels not seen in training.", [unseen])
+        is None
+    )
+    shops = "Previous initiatives gathered captions from alt-texts and social media postings."
+    claim = "Instead of alt-texts or social media postings, the new dataset uses shopping sites."
+    assert entailment.negation_flip(claim, [shops]) is None
+
+
+def test_a_glued_bracket_does_not_end_the_clause() -> None:
+    source = "Oxidative damage seen in muscles of Sod1(-/-) mice was absent in transgenic mice."
+    claim = "Muscles of Sod1(-/-) mice showed oxidative damage."
+    assert entailment.negation_flip(claim, [source]) is not None
+
+
+def test_more_than_before_is_a_comparison() -> None:
+    source = "After training on the new captions, the model hallucinates less."
+    claim = "After training on the new captions, the model hallucinates more than before."
+    assert entailment.direction_flip(claim, [source]) is not None
+
+
+@pytest.mark.parametrize(
+    ("claim", "source"),
+    [
+        (
+            "Normal subjects had only about 10% positive cells.",
+            "Normal subjects had 10% positive cells.",
+        ),
+        (
+            "The enzyme is expressed only in neurons of the mice.",
+            "Neuron-specific expression of the enzyme in mice.",
+        ),
+        ("Cells from all 11 patients were stained.", "Cells from 11 of 11 patients were stained."),
+    ],
+)
+def test_minimal_and_counted_absolutes_are_no_overclaims(claim: str, source: str) -> None:
+    assert entailment.overclaim(claim, [source]) is None
+
+
+def test_plural_acronym_matches_initials() -> None:
+    source = "It combines multi-modal large language models with vision experts."
+    assert (
+        entailment.missing_names("The framework uses LLMs with vision experts.", [source]) is None
+    )

@@ -284,6 +284,8 @@ def _check(
         entailment.missing_names(claim, cited + same_paper, others),
         entailment.negation_flip(claim, cited),
         entailment.direction_flip(claim, cited),
+        entailment.antonym_flip(claim, cited),
+        entailment.swapped_choice(claim, cited),
         entailment.overclaim(claim, cited),
     ):
         if finding is not None:

@@ -25,9 +25,11 @@ items ("respectively"), and claims that need reasoning over several sentences.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from assistant.rag.quantities import NUMBER_WORDS, quantities, stem
 from assistant.types import UnsupportedReason
@@ -61,9 +63,11 @@ _NEGATORS = _words(
     "deletion"
 )
 _PRIVATIVE_NOUNS = _words("absence depletion deficiency knockout ablation deletion lack")
+_DETERMINERS = _words("a an the its their this that of no any our his her")
 _PRIVATIVE_SUFFIXES = ("-free", "-deficient", "-null", "-knockout", "-lacking")
 _NEGATOR_PHRASES = re.compile(r"\b(?:independent(?:ly)? of|free of|instead of|rather than)\b", re.I)
 _NEG_PREFIXES = ("non", "un", "in", "im", "ir", "il", "dis", "de")
+_CHOICE_CUES = _words("instead rather")  # the first words of "instead of", "rather than"
 
 _UP = _words(
     """increas rise rose grow grew higher more larger bigger greater gain improv boost enhanc
@@ -73,9 +77,11 @@ _UP = _words(
 _DOWN = _words(
     """decreas reduc lower less fewer smaller drop declin degrad wors hurt harm underperform
     below negat suppress inhibit block impair prevent deactiv inactiv slow delay attenu diminish
-    downregul weaken imped slower detriment small low weaker"""
+    downregul weaken imped slower detriment small low weaker reduct"""
 )
 _WINDOW = 3
+# What follows "more than" in a bound on a figure ("more than a million", "more than half").
+_BOUND_NEXT = NUMBER_WORDS | _words("a an about around approximately roughly nearly almost")
 
 # Overclaim cues and what in the source licenses them.
 _SOTA = re.compile(r"\bstate[- ]of[- ](?:the[- ])?art\b|\bsota\b", re.I)
@@ -101,6 +107,12 @@ _UNIVERSAL_LICENCE = re.compile(
     r"\b(?:all|every|always|each|any|consistently|across the board|universally)\b", re.I
 )
 _EXCLUSIVE_LICENCE = re.compile(r"\b(?:only|sole|solely|exclusively|just)\b", re.I)
+# "CuZnSOD expressed only in neurons" is what "neuron-specific expression" says.
+_SELECTIVE_LICENCE = re.compile(
+    r"\b(?:specific(?:ally)?|selective(?:ly)?|restricted to|confined to|limited to)\b",
+    re.I,
+)
+_MINIMAL = _words("a an about around approximately roughly nearly some few little slightly small")
 # An absolute word is licensed by one in the source sentences closest to the claim, not by a
 # "no" or "full" anywhere in the abstract ("no humans are pictured" says nothing of "scales
 # perfectly").
@@ -154,7 +166,11 @@ def _tokens(text: str) -> list[_Token]:
     clause = 0
     cursor = 0
     for match in _WORD.finditer(text):
-        if _CLAUSE_BREAK.search(text[cursor : match.start()]):
+        gap = text[cursor : match.start()]
+        if cursor and gap.startswith("("):
+            # "Sod1(-/-) mice", "IL-6(+)": a bracket glued to a word is part of its name.
+            gap = re.sub(r"^\([^()\s]*\)", "", gap)
+        if _CLAUSE_BREAK.search(gap):
             clause += 1
         cursor = match.end()
         word = match.group()
@@ -280,6 +296,8 @@ def name_in(name: str, keys: frozenset[str], initials: frozenset[str]) -> bool:
     if len(key) >= 5 and any(key in k for k in keys if len(k) > len(key)):
         return True
     letters = re.sub(r"[^A-Za-z]", "", name)
+    if len(letters) > 2 and letters.endswith("s") and letters[:-1].isupper():
+        letters = letters[:-1]  # "LLMs": the plural of "large language models"' initials
     return letters.isupper() and 2 <= len(letters) <= 6 and letters.lower() in initials
 
 
@@ -322,12 +340,21 @@ _SUBORDINATE = _words("that which while whereas but although though because sinc
 REACH = 3  # content words a cue reaches when asking whether a word lies in its scope
 
 
-def _prefix_negated(stem_: str, other: frozenset[str]) -> str | None:
-    """The base of a prefix negation the other text uses ("insuffici" -> "suffici")."""
+def _prefix_negated(token: _Token, other: frozenset[str]) -> str | None:
+    """The base of a prefix negation the other text uses ("insuffici" -> "suffici").
+
+    The base is tried as a stem and as a word stemmed again: the stem of "invariant" is
+    "invari", whose base "vari" is not the stem of "variant".
+    """
+    bare = token.text.lower().replace("-", "")
     for prefix in _NEG_PREFIXES:
-        base = stem_[len(prefix) :]
-        if stem_.startswith(prefix) and len(base) >= 5 and base in other:
+        base = token.stem[len(prefix) :]
+        if token.stem.startswith(prefix) and len(base) >= 5 and base in other:
             return base
+        if bare.startswith(prefix) and len(bare) - len(prefix) >= 5:
+            again = stem(bare[len(prefix) :])
+            if again in other:
+                return again
     return None
 
 
@@ -352,6 +379,7 @@ class _Sentence:
     stems: frozenset[str]
     heads: list[frozenset[str]]
     negated: frozenset[int]
+    cues: tuple[str, ...] = ()  # the cue of each `heads` ("not", "instead", "insufficient")
 
 
 def _read(text: str, other: frozenset[str]) -> _Sentence:
@@ -359,24 +387,29 @@ def _read(text: str, other: frozenset[str]) -> _Sentence:
     phrase_starts = {m.start() for m in _NEGATOR_PHRASES.finditer(text)}
     offsets = [m.start() for m in _WORD.finditer(text)]
     heads: list[frozenset[str]] = []
+    cues: list[str] = []
     negated: set[int] = set()
     for i, token in enumerate(tokens):
         lowered = token.text.lower()
-        base = _prefix_negated(token.stem, other) if _content(token) else None
+        base = _prefix_negated(token, other) if _content(token) else None
         if base is not None:
             # "insufficient" where the other text says "sufficient": a negation of its base.
             heads.append(frozenset({base}))
+            cues.append(lowered)
             negated.add(i)
         denied = _privative(lowered)
         if denied is not None:  # "label-free": no labels; "Cdkn2a-deficient": no Cdkn2a
             heads.append(frozenset({denied}))
+            cues.append(lowered)
             negated.add(i)
             continue
         if base is None and not _cue_at(tokens, i, phrase_starts, offsets):
             continue
         reached: list[int] = []
         following = tokens[i + 1].text.lower() if i + 1 < len(tokens) else ""
-        if lowered in _PRIVATIVE_NOUNS and following != "of":
+        previous = tokens[i - 1].text.lower() if i else ""
+        verb = lowered == "lack" and previous not in _DETERMINERS  # "X lack details": a verb
+        if lowered in _PRIVATIVE_NOUNS and following != "of" and not verb:
             # "CLEC-2 deficiency in dendritic cells": the deficiency is of CLEC-2.
             before = [
                 j for j in range(i) if tokens[j].clause == token.clause and _content(tokens[j])
@@ -404,13 +437,17 @@ def _read(text: str, other: frozenset[str]) -> _Sentence:
         negated.update(reached)
         if base is None:
             heads.append(frozenset(tokens[j].stem for j in reached[:HEADS]))
+            cues.append(lowered)
     stems = frozenset(t.stem for t in tokens if _content(t))
-    return _Sentence(tokens, stems, heads, frozenset(negated))
+    return _Sentence(tokens, stems, heads, frozenset(negated), tuple(cues))
 
 
 def _denied_form(token: _Token, word: str) -> bool:
     """`token` is `word` with a negative prefix ("insufficient") or as "word-free"."""
     if token.stem.endswith(word) and token.stem[: -len(word)] in _NEG_PREFIXES:
+        return True
+    bare = token.text.lower().replace("-", "")
+    if any(bare.startswith(p) and stem(bare[len(p) :]) == word for p in _NEG_PREFIXES):
         return True
     return _privative(token.text.lower()) == word
 
@@ -459,13 +496,24 @@ def negation_flip(claim: str, passages: Sequence[str]) -> Finding | None:
     ]
     if not aligned:
         return None
+    source_tokens = [t for s in aligned for t in s.tokens]
     # The claim denies what the aligned source sentences assert.
-    for heads in mine.heads:
+    for cue, heads in zip(mine.cues, mine.heads, strict=True):
+        if any(_denied_form(t, h) for h in heads for t in source_tokens):
+            continue  # "not seen in training" is the source's "unseen during training"
         found = [h for h in heads if any(h in s.stems for s in aligned)]
         if not found:
             continue
         marks = [m for s in aligned for h in found for m in _occurrences(s, h)]
-        context = any(len((s.stems & mine.stems) - heads) >= 1 for s in aligned)
+        # "X instead of Y" passes Y over; it contradicts a source that says Y exists only
+        # where that source sentence is about the claim's own subject, not "previous work used
+        # Y" (three shared words besides Y, in the sentence that names Y).
+        wanted = 3 if cue in _CHOICE_CUES else 1
+        context = any(
+            len((s.stems & mine.stems) - heads) >= wanted
+            for s in aligned
+            if cue not in _CHOICE_CUES or any(h in s.stems for h in found)
+        )
         if marks and not any(marks) and context:
             return Finding("negation", f'the claim denies "{found[0]}", the source does not')
     # The source denies what the claim asserts.
@@ -504,7 +552,9 @@ class _Event:
 def _direction(token: _Token, following: str) -> bool | None:
     lowered = token.text.lower()
     if lowered in ("more", "less", "fewer", "greater", "higher", "lower") and following == "than":
-        return None  # "more than 15,000": a bound, not a change
+        return None  # "more than 15,000": a bound, not a change ("more than before" is one)
+    if lowered.startswith("activit"):
+        return None  # "blocking MLL1 activity": what is changed, not a change (stem "activ")
     for up, lexicon in ((True, _UP), (False, _DOWN)):
         if token.stem in lexicon:
             return up
@@ -532,6 +582,8 @@ def _compound_after(tokens: Sequence[_Token], i: int) -> set[str]:
         if word in _SUBORDINATE:
             break  # "... trained networks while supporting ...": the compound ended
         if word in ("and", "or") and last is not None:
+            if tokens[j - 1].text.lower().endswith("s"):
+                break  # "more detailed descriptions and hallucinates": the compound ended
             j += 1  # "lower trabecular and cortical bone *mass*"
             continue
         if not _content(tokens[j]) or _direction(tokens[j], "") is not None:
@@ -548,10 +600,17 @@ def _events(text: str) -> list[_Event]:
         if token.text.lower() in _NEGATORS or token.text.lower().endswith("n't"):
             for j in range(i + 1, min(len(tokens), i + 3)):
                 polarity_negated.add(j)
+        previous = tokens[i - 1].text.lower() if i else ""
+        if token.text.lower() in _POSTNOMINAL and previous in _COPULA:
+            # "increased damage ... was absent": every change before it in the clause is denied
+            polarity_negated.update(j for j in range(i) if tokens[j].clause == token.clause)
     sentence = frozenset(t.stem for t in tokens if _content(t) and _direction(t, "") is None)
     out: list[_Event] = []
     for i, token in enumerate(tokens):
         following = tokens[i + 1].text.lower() if i + 1 < len(tokens) else ""
+        compared = tokens[i + 2].text.lower() if i + 2 < len(tokens) else ""
+        if following == "than" and not (compared[:1].isdigit() or compared in _BOUND_NEXT):
+            following = ""  # "hallucinates more than before": a comparison, not a bound
         up = _direction(token, following)
         if up is None or (token.text.lower().endswith("ed") and following == "by"):
             continue  # "exhaustion induced by X" describes the exhaustion, changes nothing
@@ -620,6 +679,146 @@ def direction_flip(claim: str, passages: Sequence[str]) -> Finding | None:
     return None
 
 
+# ---- opposites ------------------------------------------------------------------------------
+_LEXICON = Path(__file__).with_name("lexicon") / "antonyms.txt"
+# Words that soften what follows into its opposite: "less complex" is "simpler".
+_LESSENING = _words("less least hardly barely scarcely")
+
+
+def _lexicon_stem(word: str) -> str:
+    return stem(word.lower().replace("-", ""))
+
+
+@functools.cache
+def antonyms() -> dict[str, frozenset[str]]:
+    """Each stem's opposites, read from `lexicon/antonyms.txt` (a data file, so the list can
+    grow without code; one line per pair of groups, "words | words")."""
+    out: dict[str, set[str]] = {}
+    for line in _LEXICON.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        left, right = (frozenset(map(_lexicon_stem, side.split())) for side in line.split("|"))
+        for word in left:
+            out.setdefault(word, set()).update(right)
+        for word in right:
+            out.setdefault(word, set()).update(left)
+    return {word: frozenset(others - {word}) for word, others in out.items()}
+
+
+def _softened(tokens: Sequence[_Token], i: int, negated: frozenset[int]) -> bool:
+    """Whether token `i` is denied ("not required") or turned round ("less complex")."""
+    if i in negated:
+        return True
+    before = [tokens[j].text.lower() for j in range(max(0, i - 2), i)]
+    return any(word in _LESSENING or word in _NEGATORS or word.endswith("n't") for word in before)
+
+
+def antonym_flip(claim: str, passages: Sequence[str]) -> Finding | None:
+    """A word of the claim whose opposite the closest source sentences use instead
+    ("dispensable" where the source says "essential", "susceptible" for "protected").
+
+    Only in the source sentences closest to the claim (sharing at least two content words with
+    it, see `_aligned`: "Together, these results ..." elsewhere in the abstract is not
+    compared with "occur together"), one that has the opposite and not the claim's word, and
+    only when both words are asserted or both denied: "not required" agrees with "dispensable".
+    """
+    opposites = antonyms()
+    tokens = _tokens(claim)
+    if not any(t.stem in opposites for t in tokens):
+        return None  # most claims: nothing to compare, and aligning sentences is the cost
+    claim_stems = frozenset(t.stem for t in tokens if _content(t))
+    closest = [_read(text, claim_stems) for text in _aligned(claim, passages)]
+    near = frozenset().union(*(sentence.stems for sentence in closest))
+    mine = _read(claim, near)
+    for i, token in enumerate(tokens):
+        wanted = opposites.get(token.stem)
+        if not wanted or not _content(token):
+            continue
+        if token.text.lower() == "well" and i > 0 and tokens[i - 1].text.lower() == "as":
+            continue  # "as well as" is no judgement
+        denied = _softened(tokens, i, mine.negated)
+        for sentence in closest:
+            if token.stem in sentence.stems:
+                continue  # the sentence says the claim's word too
+            for j, theirs in enumerate(sentence.tokens):
+                if (
+                    theirs.stem in wanted
+                    and _softened(sentence.tokens, j, sentence.negated) == denied
+                ):
+                    return Finding(
+                        "negation",
+                        f'the claim says "{token.text}" where the source says "{theirs.text}"',
+                    )
+    return None
+
+
+# ---- preferences -----------------------------------------------------------------------------
+# "X rather than Y", "X instead of Y", "X at the expense of Y": X is chosen, Y passed over.
+_CONTRAST = re.compile(r"\b(?:rather than|instead of|at the expense of|in place of)\b", re.I)
+# "prefer X over/to Y", "value X over Y": the chosen one follows the verb.
+_PREFER = _words("prefer favor favour valu priorit prize chose choos")
+_PREFER_OVER = _words("over to")
+
+
+def _choices(text: str) -> list[tuple[str, str | None]]:
+    """(chosen, passed over) head stems a sentence states; the second may be unknown."""
+    tokens = _tokens(text)
+    offsets = [m.start() for m in _WORD.finditer(text)]
+    out: list[tuple[str, str | None]] = []
+
+    def content_after(i: int, clause: int) -> int | None:
+        for j in range(i, len(tokens)):
+            if tokens[j].clause != clause:
+                return None
+            if _content(tokens[j]):
+                return j
+        return None
+
+    for match in _CONTRAST.finditer(text):
+        before = [i for i, o in enumerate(offsets) if o < match.start()]
+        after = [i for i, o in enumerate(offsets) if o >= match.end()]
+        if not before or not after:
+            continue
+        chosen = next((i for i in reversed(before) if _content(tokens[i])), None)
+        passed = content_after(after[0], tokens[after[0]].clause)
+        if chosen is not None and passed is not None:
+            out.append((tokens[chosen].stem, tokens[passed].stem))
+    for i, token in enumerate(tokens):
+        if token.stem not in _PREFER:
+            continue
+        chosen = content_after(i + 1, token.clause)
+        if chosen is None:
+            continue
+        passed = next(
+            (
+                content_after(j + 1, token.clause)
+                for j in range(chosen + 1, len(tokens))
+                if tokens[j].clause == token.clause and tokens[j].text.lower() in _PREFER_OVER
+            ),
+            None,
+        )
+        out.append((tokens[chosen].stem, tokens[passed].stem if passed is not None else None))
+    return out
+
+
+def swapped_choice(claim: str, passages: Sequence[str]) -> Finding | None:
+    """The claim chooses what the source passes over ("value care over efficiency" against
+    "value efficiency at the expense of care", "preferred t-SNE over DendroMap" against
+    "preferred DendroMap")."""
+    mine = _choices(claim)
+    if not mine:
+        return None
+    for text in _aligned(claim, passages):
+        for chosen, passed in _choices(text):
+            for my_chosen, my_passed in mine:
+                if chosen == my_passed and passed in (my_chosen, None):
+                    return Finding(
+                        "negation",
+                        f'the claim prefers "{my_chosen}" where the source prefers "{chosen}"',
+                    )
+    return None
+
+
 # ---- overclaim ------------------------------------------------------------------------------
 def _aligned(claim: str, passages: Sequence[str], least: int = 2) -> list[str]:
     """The passage sentences closest to the claim: sharing at least `least` content words with
@@ -644,6 +843,21 @@ def _floating(words: Sequence[str], index: int, claim: str) -> bool:
         return False
     before = _tokens(claim)[index - 1].text
     return before[:1].isupper() or before.lower() in ("they", "these", "those", "we")
+
+
+def _all_of_a_count(words: Sequence[str], index: int, source_lower: str) -> bool:
+    """ "all 11 patients" where the source says "11 of 11 patients": the count is the source's."""
+    if words[index] != "all" or index + 1 >= len(words) or not words[index + 1].isdigit():
+        return False
+    count = words[index + 1]
+    return bool(re.search(rf"\b{count} of {count}\b|\ball {count}\b", source_lower))
+
+
+def _minimizer(words: Sequence[str], index: int) -> bool:
+    """ "only about 10%", "only a restricted share", "only 3 epochs": "only" says how little,
+    not that nothing else is."""
+    following = words[index + 1] if index + 1 < len(words) else ""
+    return following[:1].isdigit() or following in _MINIMAL or following in NUMBER_WORDS
 
 
 def _names_a_paper(claim: str, word: str, index: int, source: str) -> bool:
@@ -676,6 +890,7 @@ def overclaim(claim: str, passages: Sequence[str]) -> Finding | None:
             word in ("all", "every", "always", "everything")
             and not _UNIVERSAL_LICENCE.search(aligned)
             and not _floating(words, index, claim)
+            and not _all_of_a_count(words, index, source_lower)
         ):
             return found(word)
         if word in ("entire", "whole") and not re.search(rf"\b{word}\b", source_lower):
@@ -683,7 +898,9 @@ def overclaim(claim: str, passages: Sequence[str]) -> Finding | None:
         if (
             word in ("only", "sole", "solely", "exclusively")
             and not _EXCLUSIVE_LICENCE.search(source)
+            and not _SELECTIVE_LICENCE.search(aligned)
             and not _names_a_paper(claim, word, index, source)
+            and not (word == "only" and _minimizer(words, index))
         ):
             return found(word)
         if (
@@ -711,6 +928,8 @@ def overclaim(claim: str, passages: Sequence[str]) -> Finding | None:
             if head in _QUALITY_WORDS
             else None
         )
+        if head == "most" and cue.split()[1] not in _SIZE_WORDS:
+            group = None  # "most comprehensive" licenses "largest", not "most accurate"
         licensed = cue in source_lower or (
             group is not None and any(re.search(rf"\b{w}\b", source_lower) for w in group)
         )

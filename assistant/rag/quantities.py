@@ -65,7 +65,12 @@ _ORDINAL_WORDS = {
 }  # fmt: skip
 _FRACTIONS = {"half": 50.0, "quarter": 25.0, "third": 100 / 3}
 _MULTIPLIER_WORDS = {"twice": 2, "double": 2, "doubles": 2, "doubled": 2, "triple": 3,
-                     "tripled": 3, "tenfold": 10, "hundredfold": 100}  # fmt: skip
+                     "tripled": 3, "quadrupled": 4, "hundredfold": 100,
+                     "thousandfold": 1000}  # fmt: skip
+# "threefold", "twentyfold": every spelled-out figure glued to "fold".
+_MULTIPLIER_WORDS.update(
+    {f"{word}fold": value for word, value in (*_UNITS.items(), *_TENS.items()) if value >= 2}
+)
 # Every word that can be (part of) a spelled-out figure.
 NUMBER_WORDS = frozenset(
     [*_UNITS, *_TENS, *_ORDINAL_WORDS, *_FRACTIONS, *_MULTIPLIER_WORDS, "hundred", "thousand",
@@ -93,7 +98,10 @@ _BOUND_OF = {b: kind for b, kind in _BOUNDS}
 
 _URL = re.compile(r"\S*(?:https?://|www\.)\S*|\S+\.(?:html?|php)\S*")
 _TOKEN = re.compile(r"\S+")
-_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+# "671 945" (a thin or plain space between groups of three) is one number, as "671,945" is.
+_NUMBER = re.compile(
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d.,]\d)|\d+(?:\.\d+)?"
+)
 _SIZE = re.compile(r"(\d+)\s*(?:x|×|times)\s*(\d+)", re.IGNORECASE)
 _PERCENT_AFTER = re.compile(
     r"^\s*(?:\\?%|percent\b|per\s?cent\b|percentage points?\b|p\.\s?p\.?|pp\b)", re.IGNORECASE
@@ -245,7 +253,7 @@ def _digit_quantities(text: str) -> list[Quantity]:
         before, after = _token_around(text, start, end)
         if _is_name_part(before, after):
             continue
-        digits = match.group()
+        digits = re.sub(r"[ \u00a0\u2009\u202f]", ",", match.group())
         value = float(digits.replace(",", ""))
         step = _step_of(digits)
         kind: Kind = "count"
@@ -329,6 +337,16 @@ def _word_quantities(text: str) -> list[Quantity]:
                 out.append(Quantity(_FRACTIONS[lower], "percent", word, *match.span(), step=1.0))
             index += 1
             continue
+        # "one in ten", "four in five": a share, as a percentage.
+        share = _share(words, index, text)
+        if share is not None:
+            share_value, share_end = share
+            span_end = words[share_end].end()
+            out.append(Quantity(share_value, "percent", text[match.start() : span_end],
+                                match.start(), span_end, step=1.0,
+                                bound=_bound_before(text, match.start())))  # fmt: skip
+            index = share_end + 1
+            continue
         # Cardinals: "forty-five", "three hundred", "fifteen thousand", "a million".
         value = _cardinal(parts)
         counted = None
@@ -350,6 +368,16 @@ def _word_quantities(text: str) -> list[Quantity]:
                 break
             total *= _SCALES[scale_word]
             last += 1
+        step = total if last > index else 1.0
+        # "one hundred and fourteen", "seven hundred seventy-two": the figure goes on.
+        tail_at = last + 1
+        if tail_at < len(words) and words[tail_at].group().lower() == "and":
+            tail_at += 1
+        if last > index and tail_at < len(words):
+            gap = text[words[last].end() : words[tail_at].start()]
+            tail = _cardinal(words[tail_at].group().lower().split("-"))
+            if tail is not None and tail < 100 and re.fullmatch(r"\s+(?:and\s+)?", gap):
+                total, last, step = total + tail, tail_at, 1.0
         start, end = match.start(), words[last].end()
         if total == 1 and last == index:
             index += 1
@@ -367,7 +395,6 @@ def _word_quantities(text: str) -> list[Quantity]:
             unit = frozenset({stem(counted)})
         else:
             unit = frozenset({stem(hyphen.group(1))}) if hyphen else _unit_after(text, end)
-        step = total if last > index else 1.0
         out.append(
             Quantity(total, kind, text[start:end], start, end, step=step,
                      bound=_bound_before(text, start),
@@ -375,6 +402,19 @@ def _word_quantities(text: str) -> list[Quantity]:
         )  # fmt: skip
         index = last + 1
     return out
+
+
+def _share(words: list[re.Match[str]], index: int, text: str) -> tuple[float, int] | None:
+    """ "one in ten" at `words[index]`: (10.0 percent, index of "ten"), else None."""
+    if index + 2 >= len(words) or words[index + 1].group().lower() != "in":
+        return None
+    if not re.fullmatch(r"\s+in\s+", text[words[index].end() : words[index + 2].start()]):
+        return None
+    part = _cardinal(words[index].group().lower().split("-"))
+    whole = _cardinal(words[index + 2].group().lower().split("-"))
+    if part is None or not whole or part >= whole:
+        return None
+    return 100.0 * part / whole, index + 2
 
 
 def _cardinal(parts: list[str]) -> float | None:
