@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.rag.retriever import HybridRetriever
@@ -61,3 +62,15 @@ def test_dense_and_lexical_alone_also_rank(retriever: HybridRetriever) -> None:
     assert any("Remote Sensing" in h.paper.title for h in lexical)
     assert all(p.lexical_rank is None for h in dense for p in h.passages)
     assert all(p.dense_rank is None for h in lexical for p in h.passages)
+
+
+def test_a_texts_vector_does_not_depend_on_the_texts_embedded_with_it(local_embedder) -> None:
+    """The int8 model quantises activations per input tensor: batched, a text's vector moved
+    with its neighbours (and an answer with the questions asked before it)."""
+    text = "We propose a new dataset for object detection in aerial images."
+    others = ["A far longer sentence about remote sensing imagery, oriented boxes and more.", "x"]
+    alone = local_embedder.embed_documents([text])[0]
+    for batch in ([text, *others], [*others, text]):
+        vectors = local_embedder.embed_documents(batch)
+        assert np.array_equal(vectors[batch.index(text)], alone)
+    assert np.array_equal(local_embedder.embed_query(text), alone)
