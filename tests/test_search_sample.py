@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from assistant.rag.retriever import HybridRetriever
+from assistant.rag.vector_cache import CachingEmbedder
 from assistant.store.library import Library
 
 QUESTIONS = [
@@ -64,13 +65,19 @@ def test_dense_and_lexical_alone_also_rank(retriever: HybridRetriever) -> None:
     assert all(p.dense_rank is None for h in lexical for p in h.passages)
 
 
-def test_a_texts_vector_does_not_depend_on_the_texts_embedded_with_it(local_embedder) -> None:
-    """The int8 model quantises activations per input tensor: batched, a text's vector moved
-    with its neighbours (and an answer with the questions asked before it)."""
+def test_the_answer_engines_vectors_do_not_depend_on_what_it_embedded_before(
+    local_embedder,
+) -> None:
+    """The int8 model quantises activations per input tensor, so batched texts move with
+    their neighbours; the engine's cache embeds each new text alone, so the vectors (and the
+    answer) for a question are the same whatever the session asked before."""
     text = "We propose a new dataset for object detection in aerial images."
     others = ["A far longer sentence about remote sensing imagery, oriented boxes and more.", "x"]
-    alone = local_embedder.embed_documents([text])[0]
+    alone = CachingEmbedder(local_embedder).embed_documents([text])[0]
+    batched = local_embedder.embed_documents([*others, text])[2]
+    assert not np.array_equal(batched, alone)  # what the cache must not hand out
     for batch in ([text, *others], [*others, text]):
-        vectors = local_embedder.embed_documents(batch)
+        cache = CachingEmbedder(local_embedder)
+        cache.embed_documents(others[:1])  # a previous question's sentence
+        vectors = cache.embed_documents(batch)
         assert np.array_equal(vectors[batch.index(text)], alone)
-    assert np.array_equal(local_embedder.embed_query(text), alone)

@@ -2,7 +2,9 @@
 
 The answer engine embeds the sentences of the retrieved passages for every question, then the
 verifier embeds them again; passages recur across the questions of a session.  Caching by text
-keeps `ask` well under a second without changing any result.
+keeps `ask` well under a second without changing any result: texts are embedded one by one
+when the embedder's vectors depend on their batch, so an answer never depends on the
+questions asked before it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ class CachingEmbedder:
     def __init__(self, inner: Embedder, capacity: int = DEFAULT_CAPACITY) -> None:
         self.inner = inner
         self.capacity = capacity
+        # An embedder whose vectors depend on their batch (the int8 local model) is fed one
+        # text at a time; others (an endpoint, a float model) in one batch.
+        self._one_by_one = bool(getattr(inner, "batch_dependent", False))
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @property
@@ -30,7 +35,12 @@ class CachingEmbedder:
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
         if missing:
-            fresh = self.inner.embed_documents(missing)
+            if self._one_by_one:
+                # The texts missing depend on the questions asked before: batching them would
+                # make a vector, and so an answer, depend on the session's history.
+                fresh = np.vstack([self.inner.embed_documents([text]) for text in missing])
+            else:
+                fresh = self.inner.embed_documents(missing)
             for text, vector in zip(missing, fresh, strict=True):
                 self._vectors[text] = vector
         rows = []
