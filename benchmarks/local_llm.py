@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -120,14 +121,16 @@ class CachedLLM:
         self.seconds += time.perf_counter() - started
         path.write_text(json.dumps({"reply": reply}), encoding="utf-8")
 
-    def stream_chat(self, messages: Sequence[dict]) -> Iterator[str]:
+    def stream_chat(
+        self, messages: Sequence[dict], *, cancel: threading.Event | None = None
+    ) -> Iterator[str]:
         path = self._path("chat", messages)
         cached = self._cached(path)
         if cached is not None:
             yield cached
             return
         started, pieces = time.perf_counter(), []
-        for piece in self.client.stream_chat(messages):
+        for piece in self.client.stream_chat(messages, cancel=cancel):
             pieces.append(piece)
             yield piece
         self._store(path, "".join(pieces), started)
