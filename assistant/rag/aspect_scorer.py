@@ -37,38 +37,7 @@ import numpy as np
 
 from assistant.rag.sentence_roles import SELF, Roles
 
-FEATURES: tuple[str, ...] = (
-    "bias",
-    "hand",
-    "hand_share",
-    "cosine",
-    "cues",
-    "counter",
-    "place",
-    "first",
-    "last",
-    "background",
-    "problem",
-    "limitation",
-    "contribution",
-    "method",
-    "mechanism",
-    "provenance",
-    "names",
-    "result",
-    "figure",
-    "self",
-    "words",
-    "first_self",
-    "first_problem",
-    "praise",
-    "purpose",
-    "count",
-    "subjects",
-    "outlook",
-    "top",
-    "gap",
-)
+# The sentence roles (`sentence_roles`) the scorer reads, one feature each.
 ROLE_FEATURES: tuple[str, ...] = (
     "background",
     "problem",
@@ -80,6 +49,29 @@ ROLE_FEATURES: tuple[str, ...] = (
     "names",
     "result",
     "figure",
+)
+FEATURES: tuple[str, ...] = (
+    "bias",
+    "hand",
+    "hand_share",
+    "cosine",
+    "cues",
+    "counter",
+    "place",
+    "first",
+    "last",
+    *ROLE_FEATURES,
+    "self",
+    "words",
+    "first_self",
+    "first_problem",
+    "praise",
+    "purpose",
+    "count",
+    "subjects",
+    "outlook",
+    "top",
+    "gap",
 )
 _WORD = re.compile(r"\w+")
 # Praise of the field ("CNNs have achieved great successes", "With the rapid development of
