@@ -79,7 +79,11 @@ def engine(server: str, tmp_path: Path):
     source.write_text("\n".join(json.dumps(p) for p in PAPERS), encoding="utf-8")
     library = Library.open(tmp_path / "lib", HashingEmbedder(), create=True)
     ingest([source], library)
-    settings = Settings(openai_base_url=server, model=ALIAS, timeout=120, max_retries=1)
+    # MAX_TOKENS bounds the test; a loaded CI machine must not turn the answer deadline into a
+    # failure of a protocol test
+    settings = Settings(
+        openai_base_url=server, model=ALIAS, timeout=120, answer_timeout=600, max_retries=1
+    )
     built = make_engine(settings, library)
     assert built.llm is not None and built.mode == "llm"
     built.llm.max_tokens = MAX_TOKENS  # keep the test bounded in time
