@@ -5,8 +5,12 @@ first question sent at the first paint.  The real app, library and stores (Hashi
 from __future__ import annotations
 
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from assistant.tui.library_rows import column_widths
@@ -22,6 +26,17 @@ async def open_library(app, pilot) -> LibraryScreen:  # type: ignore[no-untyped-
     await settle(app, pilot)
     assert isinstance(app.screen, LibraryScreen)
     return app.screen
+
+
+@asynccontextmanager
+async def library_open(
+    library: Path, tmp_path: Path, size: tuple[int, int] = (120, 40)
+) -> AsyncIterator[tuple[App, Pilot, LibraryScreen]]:
+    """The app at `size` with its library screen open: (app, pilot, screen)."""
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        yield app, pilot, await open_library(app, pilot)
 
 
 def column(screen: LibraryScreen, key: str) -> list[str]:
@@ -49,10 +64,7 @@ async def test_the_table_fits_small_and_large_terminals(
     well_known_library: Path, tmp_path: Path
 ) -> None:
     for size in ((80, 24), (250, 60)):
-        app = make_app(well_known_library, tmp_path)
-        async with app.run_test(size=size) as pilot:
-            await settle(app, pilot)
-            screen = await open_library(app, pilot)
+        async with library_open(well_known_library, tmp_path, size) as (_, _, screen):
             table = screen.query_one(DataTable)
             assert table.virtual_size.width <= size[0]  # nothing off-screen
             titles = column(screen, "title")
@@ -70,10 +82,7 @@ async def test_the_table_fits_small_and_large_terminals(
 async def test_filter_ignores_accents_moves_down_into_the_table_and_esc_clears_it(
     well_known_library: Path, tmp_path: Path
 ) -> None:
-    app = make_app(well_known_library, tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        screen = await open_library(app, pilot)
+    async with library_open(well_known_library, tmp_path) as (app, pilot, screen):
         await pilot.press("slash")
         await type_text(pilot, "lukasz")  # finds "Łukasz Kaiser"
         await pilot.pause()
@@ -106,10 +115,7 @@ async def test_filter_ignores_accents_moves_down_into_the_table_and_esc_clears_i
 async def test_filter_sort_and_marks_are_kept_between_visits(
     well_known_library: Path, tmp_path: Path
 ) -> None:
-    app = make_app(well_known_library, tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        screen = await open_library(app, pilot)
+    async with library_open(well_known_library, tmp_path) as (app, pilot, screen):
         await pilot.press("space", "space", "s")  # two marked, sorted by the next column
         screen.query_one("#filter", Input).value = "neural"
         await pilot.pause()

@@ -26,6 +26,16 @@ async def open_library(app, pilot) -> LibraryScreen:  # type: ignore[no-untyped-
     return app.screen
 
 
+async def run_command(app, pilot, typed: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick the command palette's best match for `typed`."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await type_text(pilot, typed)
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
 def titles(screen: LibraryScreen) -> list[str]:
     table = screen.query_one(DataTable)
     return [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
@@ -229,20 +239,10 @@ async def test_command_palette_and_help_reach_every_screen(
         ):
             assert expected in titles_
 
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await type_text(pilot, "libr")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await run_command(app, pilot, "libr")
         assert isinstance(app.screen, LibraryScreen)
         await pilot.press("escape")
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await type_text(pilot, "ingest")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await run_command(app, pilot, "ingest")
         assert isinstance(app.screen, PathPromptScreen)  # the library's ingest prompt
         await pilot.press("escape")
         await pilot.pause()
