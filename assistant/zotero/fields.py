@@ -81,6 +81,11 @@ def first_value(fields: Mapping[str, str], names: Iterable[str]) -> str | None:
     return None
 
 
+def label_set(labels: Iterable[str]) -> tuple[str, ...]:
+    """Tags or collection paths as an item keeps them: distinct, non-empty, sorted."""
+    return tuple(sorted({label for label in labels if label}))
+
+
 def build_item(
     *,
     ref: ZoteroRef,
@@ -122,8 +127,8 @@ def build_item(
         arxiv_id=_arxiv(fields, from_extra),
         url=clean_text(fields.get("url")) or None,
         extra=extra,
-        tags=tuple(sorted({t for t in tags if t})),
-        collections=tuple(sorted(set(collections))),
+        tags=label_set(tags),
+        collections=label_set(collections),
         citekey=citekey,
         citekey_source=source,
         date_modified=date_modified,

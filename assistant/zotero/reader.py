@@ -39,7 +39,7 @@ from assistant.errors import ZoteroReadError
 from assistant.zotero.better_bibtex import FILENAME as BBT_FILENAME
 from assistant.zotero.better_bibtex import CitekeyMap, read_better_bibtex
 from assistant.zotero.database import is_zotero_database, open_snapshot
-from assistant.zotero.fields import NON_REGULAR_TYPES, WANTED_FIELDS, build_item
+from assistant.zotero.fields import NON_REGULAR_TYPES, WANTED_FIELDS, build_item, label_set
 from assistant.zotero.items import UnchangedItem, ZoteroCreator, ZoteroItem, ZoteroRef
 
 DATABASE_FILENAME = "zotero.sqlite"
@@ -182,7 +182,8 @@ def read_items(
     tags = _tags(conn, tables)
     collections = _collections(conn, tables)
 
-    to_build: dict[int, tuple[ZoteroRef, str, str | None, int, int, str | None]] = {}
+    Labels = tuple[tuple[str, ...], tuple[str, ...]]  # (tags, collection paths)
+    to_build: dict[int, tuple[ZoteroRef, str, str | None, int, int, str | None, Labels]] = {}
     unchanged: list[UnchangedItem] = []
     for item_id, library_id, key, type_name, modified, client, version in rows:
         library = libraries.get(library_id, f"library:{library_id}")
@@ -195,8 +196,8 @@ def read_items(
             skipped["in the trash"] += 1
             continue
         ref = ZoteroRef(library, str(key))
-        item_tags = tuple(sorted({t for t in tags.get(item_id, ()) if t}))
-        item_collections = tuple(sorted(set(collections.get(item_id, ()))))
+        item_tags = label_set(tags.get(item_id, ()))
+        item_collections = label_set(collections.get(item_id, ()))
         stamp = item_stamp(
             settled_before=settled_before,
             modified=(modified, client),
@@ -213,20 +214,21 @@ def read_items(
             unchanged.append(UnchangedItem(ref, item_tags, item_collections))
             continue
         kind = type_name or "document"
-        to_build[item_id] = (ref, kind, modified, int(version or 0), library_id, stamp)
+        labels = (item_tags, item_collections)
+        to_build[item_id] = (ref, kind, modified, int(version or 0), library_id, stamp, labels)
 
     fields = _fields(conn, to_build) if to_build else {}
     creators = _creators(conn, tables, to_build) if to_build else {}
 
     items: list[ZoteroItem] = []
-    for item_id, (ref, item_type, modified, version, library_id, stamp) in to_build.items():
+    for item_id, (ref, item_type, modified, version, library_id, stamp, labels) in to_build.items():
         item = build_item(
             ref=ref,
             item_type=item_type,
             fields=fields.get(item_id, {}),
             creators=creators.get(item_id, ()),
-            tags=tags.get(item_id, ()),
-            collections=collections.get(item_id, ()),
+            tags=labels[0],
+            collections=labels[1],
             better_bibtex_key=citekeys.get((library_id, ref.key)),
             date_modified=modified,
             version=version,
