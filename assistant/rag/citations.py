@@ -348,9 +348,9 @@ def _check(
     weakly: tuple[UnsupportedReason, str] = ("not_in_source", weak)
     if better is not None and margin >= WRONG_PAPER_MARGIN and better[1] >= 0.5:
         weakly = ("wrong_paper", f"{weak}; [{better[0]}] says it")
-    first = [(reason, detail) for signal, reason, detail in found if signal != "added"]
-    if first:
-        return first[0]
+    ruled = [(reason, detail) for signal, reason, detail in found if signal != "added"]
+    if ruled:
+        return ruled[0]
     if support < threshold or not found:
         return weakly
     return found[0][1], found[0][2]
@@ -567,8 +567,8 @@ def verify(
             )
             best_cosine = max(best_cosine, float(sims.max()))
             union |= source.terms
-        lexical = coverage(wanted, frozenset(union), weights)
-        support = LEXICAL_WEIGHT * lexical + (1 - LEXICAL_WEIGHT) * max(best_cosine, 0.0)
+        covered = coverage(wanted, frozenset(union), weights)
+        support = LEXICAL_WEIGHT * covered + (1 - LEXICAL_WEIGHT) * max(best_cosine, 0.0)
         failed: tuple[UnsupportedReason, str] | None = VACUOUS
         if sentence.role != "vacuous":
             failed = _check(
@@ -576,7 +576,7 @@ def verify(
                 valid,
                 by_number,
                 texts,
-                (support, lexical, max(best_cosine, 0.0)),
+                (support, covered, max(best_cosine, 0.0)),
                 wanted,
                 weights,
                 checks,
