@@ -1,18 +1,19 @@
 """How well the citation check tells supported cited claims from wrong ones, per kind of error.
 
-    .venv/bin/python benchmarks/support_eval.py [--split tuning|holdout5|all|tune|holdout|...]
-        [--show] [--pairs benchmarks/data/support_pairs.jsonl]
+    .venv/bin/python benchmarks/support_eval.py [--split tuning|holdout6|all|tune|holdout|...]
+        [--show] [--dump signals.jsonl] [--pairs benchmarks/data/support_pairs.jsonl]
         [--scifact ../shared/benchmarks/scifact]
 
 Each JSONL line is one hand-labelled pair: a claim written as an LLM writes an answer sentence,
 the paper it cites (`cites`: a title of the sample corpus, or `scifact_id`: a SciFact corpus id,
 whose abstract is read from the shared folder at run time and never stored here), whether that
-paper supports it, its `kind` and its fixed `split`, stratified by kind: `tune`, `holdout`,
-`holdout2`, `holdout3` and `holdout4` were each written as a held-out set in turn (holdout4,
-204 pairs, was run once and reported before any rule was tuned on it) and have all been tuned
-on since, so they are the tuning data (`--split tuning`, the default, runs them all);
-`holdout5` (116 pairs, written after that report and before tuning on holdout4) is the
-held-out set, run only to report:
+paper supports it, its `kind` and its fixed `split`, stratified by kind: `tune`, `holdout` and
+`holdout2` to `holdout5` were each written as a held-out set in turn, run once and reported,
+and have all been tuned on since, so they are the tuning data (`--split tuning`, the default,
+runs them all); `holdout6` (144 pairs over 14 SciFact abstracts no older split uses and 15
+little-used sample papers, written before the check was run on them) is the held-out set, run
+only to report.  `--dump` writes each pair's verdict signals for
+benchmarks/train_support_verdict.py, which fits the verdict on the tuning splits:
 
 * supported: `faithful` (a paraphrase), `spelled` (figures written differently: "15k" for
   "15000", "12th" for "XIIth");
@@ -26,7 +27,7 @@ claim in other papers (up to 6 sources in all), so a claim about another paper u
 that paper among its sources, as in a real answer.  Prints, per split and kind, the share
 judged right and the reasons given, then the check's cost per sentence (`verify` on one
 cited sentence, its embedding included); the goal is >= 95% of supported pairs supported and
->= 95% of wrong ones flagged on holdout5.  SciFact pairs are skipped, with a note, when the
+>= 95% of wrong ones flagged on holdout6.  SciFact pairs are skipped, with a note, when the
 shared folder is absent.
 """
 
@@ -64,7 +65,7 @@ EXPECTED_REASON = {
     "negation": {"negation"},
 }
 MAX_SOURCES = 6
-HELD_OUT = "holdout5"
+HELD_OUT = "holdout6"
 
 
 def load_pairs(path: Path) -> list[dict]:
@@ -103,14 +104,21 @@ def main() -> None:
             "holdout3",
             "holdout4",
             "holdout5",
+            "holdout6",
             "all",
         ],
         default="tuning",
     )
     parser.add_argument("--show", action="store_true", help="Print every misjudged pair.")
+    parser.add_argument(
+        "--dump",
+        type=Path,
+        help="Write each pair's verdict signals as JSONL (what train_support_verdict.py fits).",
+    )
     args = parser.parse_args()
 
     from assistant.ingest import ingest
+    from assistant.rag import verdict
     from assistant.rag.citations import verify
     from assistant.rag.retriever import HybridRetriever
     from assistant.rag.scoring import IndexTermWeights
@@ -151,6 +159,13 @@ def main() -> None:
             weights = IndexTermWeights(library.lexical())
             results = []
             timings: list[float] = []
+            seen: list[dict[str, float]] = []
+
+            def decide(signals: dict[str, float]) -> bool:
+                seen.append(dict(signals))
+                return verdict.supported(signals)
+
+            dumped: list[dict] = []
             for pair in pairs:
                 title = pair["cites"] if "cites" in pair else docs[pair["scifact_id"]]["title"]
                 paper = papers[title]
@@ -163,17 +178,31 @@ def main() -> None:
                 for passage in others[: max(0, MAX_SOURCES - len(sources))]:
                     sources.append(Source(len(sources) + 1, known[passage.chunk.paper_id], passage))
                 markers = "".join(f"[{n}]" for n in range(1, len(chunks) + 1))
+                seen.clear()
                 start = time.perf_counter()
                 checked = verify(
                     f"{pair['claim'].rstrip('.')} {markers}.",
                     sources,
                     embedder=library.embedder,
                     weights=weights,
+                    decide=decide,
                 )
                 timings.append((time.perf_counter() - start) * 1000)
                 results.append((pair, checked.sentences[0]))
+                first = checked.sentences[0]
+                dumped.append(
+                    {
+                        **{k: pair[k] for k in ("id", "split", "kind", "supported")},
+                        # None: decided before the verdict (a quote, or no claim at all)
+                        "signals": seen[0] if seen else None,
+                        "judged": first.supported,
+                        "reason": first.reason,
+                    }
+                )
         finally:
             library.close()
+    if args.dump:
+        args.dump.write_text("".join(json.dumps(row) + "\n" for row in dumped), encoding="utf-8")
     report(results, show=args.show)
     if timings:
         ordered = sorted(timings)

@@ -124,3 +124,27 @@ def test_unmatched_reports_the_nearest_figure_of_the_same_kind() -> None:
     (check,) = unmatched("STU-Net has 1.4 million parameters", ["from 14 million to 1.4 billion"])
     assert check.claim.text == "1.4 million" and check.nearest is not None
     assert check.nearest.text == "14 million"
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage", "missing"),
+    [
+        ("three quarters of the cells", "76% of the cells", []),
+        ("two thirds of users", "67% of users", []),
+        ("two thirds of users", "40% of users", ["two thirds"]),
+        ("nearly half of the samples", "48% of the samples", []),
+        ("half of the samples", "58% of the samples", ["half"]),  # a round word, not any share
+        ("a two-fold rise", "a 2-fold increase", []),
+        ("a two-fold rise", "a 3-fold increase", ["two-fold"]),
+        ("forty-five-minute sessions", "45-min sessions", []),
+        ("a phase 3 trial", "a phase III trial", []),
+        ("the SOFA III score", "the SOFA 3 score", []),
+        ("the SOFA 4 score", "the SOFA III score", ["4"]),
+        ("at 128 by 128 pixels", "(128x128)", []),
+        ("on a 3-D plane", "on a 3D plane", []),
+        ("a tenfold speedup", "an order of magnitude speedup", []),
+        ("a 100-fold speedup", "an order of magnitude speedup", ["100-fold"]),
+    ],
+)  # fmt: skip
+def test_more_spellings_of_one_figure(claim: str, passage: str, missing: list[str]) -> None:
+    assert [f.claim.text for f in unmatched(claim, [passage])] == missing

@@ -7,7 +7,7 @@ Checking (`verify`) is pure: the embedder and the term weights are passed in.  E
 sentence is scored against the passages it cites: support = LEXICAL_WEIGHT x (weighted share of
 the sentence's terms found in the cited passages, title included) + (1 - LEXICAL_WEIGHT) x (best
 cosine between the sentence and one sentence of a cited passage).  A high score only says the
-sentence is about what the passage is about, so a sentence also has to pass, in this order:
+sentence is about what the passage is about, so rules look at it too, in this order:
 
 1. its figures, compared as quantities (quantities.py): "3 billion" is not "1.4 billion" and
    not the "3" of "3 datasets"; and each stated for the item the source states it for
@@ -18,9 +18,13 @@ sentence is about what the passage is about, so a sentence also has to pass, in 
    "decreases" against "increases";
 4. overclaims: "every", "only", "first", "largest", "state of the art", "outperforms" where the
    source hedges;
-5. the score itself, and no run of words the source never uses (an added detail).
+5. no run of words the source never uses (an added detail).
 
-The first that fails gives the sentence its `reason` (types.UnsupportedReason) and `note`.
+No rule decides alone: the verdict (verdict.py, a logistic regression fitted on hand-labelled
+pairs) weighs every rule's finding with the scores, since each rule also fires on some faithful
+paraphrases.  When it says unsupported, the first rule that fired gives the sentence its `reason`
+(types.UnsupportedReason) and `note`, or, when none did, "not in the source" (weak support), or
+the wrong paper when another source covers the claim clearly better.
 
 Markers are never renumbered and the text is never rewritten, so what was streamed is what is
 stored; a marker that points to no source is listed in `invalid_markers`, is not trusted as a
@@ -32,14 +36,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 
-from assistant.rag import entailment, figure_binding, quantities
+from assistant.rag import entailment, figure_binding, quantities, verdict
 from assistant.rag.embeddings import Embedder
 from assistant.rag.scoring import (
     TermWeights,
@@ -51,11 +55,10 @@ from assistant.rag.scoring import (
 from assistant.rag.sentences import Span, split_sentences
 from assistant.types import REASON_LABELS, AnswerSentence, Citation, Source, UnsupportedReason
 
-# A sentence is supported when its support reaches this.  Chosen with benchmarks/support_eval.py
-# on the 32 hand-labelled claim / cited-paper pairs of benchmarks/data/support_pairs.jsonl (local
-# MiniLM embedder): paraphrases of the cited abstract score 0.68-0.92, the same claims citing a
-# neighbouring paper 0.10-0.44.  The threshold sits in that gap, nearer the unsupported side,
-# because an LLM paraphrases more loosely than those test claims.
+# A citation (one cited passage) counts as backing its sentence when its support reaches this;
+# whether the sentence is supported is the verdict's (verdict.py), which weighs the support with
+# what the rules found.  Paraphrases of the cited abstract score 0.68-0.92 with the local MiniLM
+# embedder, the same claims citing a neighbouring paper 0.10-0.44.
 SUPPORT_THRESHOLD = 0.5
 # "all": every check; "grounding": figures and names only (see `verify`).
 CheckScope = Literal["all", "grounding"]
@@ -236,18 +239,28 @@ def _figure_text(figure: quantities.Quantity) -> str:
     return figure.text.strip()
 
 
+# The learned verdict (verdict.py) by default; the benchmark that fits it passes its own to read
+# the signals.
+Decide = Callable[[Mapping[str, float]], bool]
+
+
 def _check(
     claim: str,
     valid: Sequence[int],
     by_number: Mapping[int, Source],
     texts: Mapping[int, _SourceText],
-    support: float,
-    threshold: float,
+    scores: tuple[float, float, float],
     wanted: frozenset[str],
     weights: TermWeights,
     checks: CheckScope = "all",
+    decide: Decide = verdict.supported,
+    threshold: float = SUPPORT_THRESHOLD,
 ) -> tuple[UnsupportedReason, str] | None:
-    """The first check the claim fails against its cited sources (see the module docstring)."""
+    """Why the cited sources do not support the claim, or None (see the module docstring).
+
+    `scores` are (support, lexical coverage, best cosine).  Every rule runs; the verdict
+    weighs what they found with the scores, and the first rule that fired gives the reason.
+    """
     quoting = [by_number[n] for n in valid]
     if _quotes(claim, quoting) or quoted_span(claim, quoting) is not None:
         return None
@@ -264,47 +277,83 @@ def _check(
         for n, s in sorted(by_number.items())
         if s.paper.id not in cited_papers
     ]
+    found: list[tuple[str, UnsupportedReason, str]] = []  # (signal, reason, detail), in order
     missing = quantities.unmatched(claim, cited)
+    stated = quantities.quantities(claim)
+    elsewhere = False
     if missing:
         for label, other in others:
             given = quantities.quantities(other)
             if all(quantities.find_match(f.claim, given) for f in missing):
                 figure = _figure_text(missing[0].claim)
-                return "wrong_paper", f"{figure} is in {label}, not in the cited source"
-        first = missing[0]
-        nearest = f" (the source gives {_figure_text(first.nearest)})" if first.nearest else ""
-        return "figure", f"{_figure_text(first.claim)}{nearest}"
+                found.append(
+                    (
+                        "figure_missing",
+                        "wrong_paper",
+                        f"{figure} is in {label}, not in the cited source",
+                    )
+                )
+                elsewhere = True
+                break
+        else:
+            first = missing[0]
+            nearest = f" (the source gives {_figure_text(first.nearest)})" if first.nearest else ""
+            found.append(("figure_missing", "figure", f"{_figure_text(first.claim)}{nearest}"))
+    name = entailment.missing_names(claim, cited + same_paper, others)
     if checks == "grounding":
-        name = entailment.missing_names(claim, cited + same_paper, others)
+        if found:
+            return found[0][1], found[0][2]
         return (name.reason, name.detail) if name is not None else None
     moved = figure_binding.misbound(claim, cited)
     if moved is not None:
-        return "figure", moved.detail
-    for finding in (
-        entailment.missing_names(claim, cited + same_paper, others),
-        entailment.negation_flip(claim, cited),
-        entailment.direction_flip(claim, cited),
-        entailment.antonym_flip(claim, cited),
-        entailment.swapped_choice(claim, cited),
-        entailment.overclaim(claim, cited),
-    ):
-        if finding is not None:
-            return finding.reason, finding.detail
-    if support < threshold:
-        cited_list = ", ".join(f"[{n}]" for n in valid)
-        weak = f"weak support from {cited_list} ({support:.2f})"
-        union = frozenset().union(*(texts[n].terms for n in valid))
-        mine = coverage(wanted, union, weights)
-        better = _better_source(wanted, by_number, cited_papers, weights)
-        if better is not None and better[1] >= mine + WRONG_PAPER_MARGIN and better[1] >= 0.5:
-            return "wrong_paper", f"{weak}; [{better[0]}] says it"
-        return "not_in_source", weak
+        found.append(("misbound", "figure", moved.detail))
     union = frozenset().union(*(texts[n].terms for n in valid))
     unseen = weights.weight("\x00")  # what a term no passage of the library uses weighs
-    run = entailment.uncovered_run(claim, union, lambda t: weights.weight(t) >= unseen)
-    if run is not None:
-        return run.reason, run.detail
-    return None
+    rules = (
+        ("name_missing", name),
+        ("negation", entailment.negation_flip(claim, cited)),
+        ("direction", entailment.direction_flip(claim, cited)),
+        ("antonym", entailment.antonym_flip(claim, cited)),
+        ("swapped", entailment.swapped_choice(claim, cited)),
+        ("overclaim", entailment.overclaim(claim, cited)),
+        ("added", entailment.uncovered_run(claim, union, lambda t: weights.weight(t) >= unseen)),
+    )
+    found += [(signal, f.reason, f.detail) for signal, f in rules if f is not None]
+    support, lexical, cosine = scores
+    mine = coverage(wanted, union, weights)
+    better = _better_source(wanted, by_number, cited_papers, weights)
+    margin = max(0.0, better[1] - mine) if better is not None else 0.0
+    fired = {signal for signal, _, _ in found}
+    denial, turned = entailment.polarity_disagrees(claim, cited)
+    signals = {
+        "denial": float(denial),
+        "turned": float(turned),
+        "support": support,
+        "lexical": lexical,
+        "cosine": cosine,
+        "figures": float(bool(stated)),
+        "figure_missing": len(missing) / len(stated) if stated else 0.0,
+        "figure_elsewhere": float(elsewhere),
+        "name_elsewhere": float(name is not None and name.reason == "wrong_paper"),
+        "better": margin,
+        "rules": float(len(found)),
+    }
+    signals.update({s: float(s in fired) for s in ("misbound", *(s for s, _ in rules))})
+    if decide(signals):
+        return None
+    # The reason: the first rule that fired; weak support before an added detail, as a claim
+    # the passage barely covers has many words it never uses.
+    cited_list = ", ".join(f"[{n}]" for n in valid)
+    weak = f"weak support from {cited_list} ({support:.2f})"
+    weakly: tuple[UnsupportedReason, str] = ("not_in_source", weak)
+    if better is not None and margin >= WRONG_PAPER_MARGIN and better[1] >= 0.5:
+        weakly = ("wrong_paper", f"{weak}; [{better[0]}] says it")
+    ruled = [(reason, detail) for signal, reason, detail in found if signal != "added"]
+    if ruled:
+        return ruled[0]
+    if support < threshold or not found:
+        return weakly
+    return found[0][1], found[0][2]
 
 
 _SPACE = re.compile(r"\s+")
@@ -392,6 +441,7 @@ def verify(
     threshold: float = SUPPORT_THRESHOLD,
     checks: CheckScope = "all",
     marked: Sequence[MarkedSentence] | None = None,
+    decide: Decide = verdict.supported,
 ) -> Verification:
     """Check every sentence of `text` against the sources its markers name.
 
@@ -517,13 +567,21 @@ def verify(
             )
             best_cosine = max(best_cosine, float(sims.max()))
             union |= source.terms
-        support = LEXICAL_WEIGHT * coverage(wanted, frozenset(union), weights) + (
-            1 - LEXICAL_WEIGHT
-        ) * max(best_cosine, 0.0)
+        covered = coverage(wanted, frozenset(union), weights)
+        support = LEXICAL_WEIGHT * covered + (1 - LEXICAL_WEIGHT) * max(best_cosine, 0.0)
         failed: tuple[UnsupportedReason, str] | None = VACUOUS
         if sentence.role != "vacuous":
             failed = _check(
-                sentence.claim, valid, by_number, texts, support, threshold, wanted, weights, checks
+                sentence.claim,
+                valid,
+                by_number,
+                texts,
+                (support, covered, max(best_cosine, 0.0)),
+                wanted,
+                weights,
+                checks,
+                decide,
+                threshold,
             )
         note = None
         reason = None

@@ -72,12 +72,13 @@ _CHOICE_CUES = _words("instead rather")  # the first words of "instead of", "rat
 _UP = _words(
     """increas rise rose grow grew higher more larger bigger greater gain improv boost enhanc
     better outperform exceed surpass above posit promot induc activ stimul acceler augment elev
-    upregul strengthen faster benefici larg high stronger"""
+    upregul strengthen faster benefici larg high stronger amplifi rais doubl tripl"""
 )
 _DOWN = _words(
     """decreas reduc lower less fewer smaller drop declin degrad wors hurt harm underperform
     below negat suppress inhibit block impair prevent deactiv inactiv slow delay attenu diminish
-    downregul weaken imped slower detriment small low weaker reduct"""
+    downregul weaken imped slower detriment small low weaker reduct blunt arrest abolish lessen
+    halv"""
 )
 _WINDOW = 3
 # What follows "more than" in a bound on a figure ("more than a million", "more than half").
@@ -817,6 +818,34 @@ def swapped_choice(claim: str, passages: Sequence[str]) -> Finding | None:
                         f'the claim prefers "{my_chosen}" where the source prefers "{chosen}"',
                     )
     return None
+
+
+# ---- polarity (a soft signal for the verdict) --------------------------------------------------
+def _polarity(text: str) -> tuple[bool, int]:
+    """(denied, direction) of a sentence: whether it negates anything, and up minus down words."""
+    tokens = _tokens(text)
+    denied = any(t.text.lower() in _NEGATORS or t.text.lower().endswith("n't") for t in tokens)
+    direction = 0
+    for i, token in enumerate(tokens):
+        following = tokens[i + 1].text.lower() if i + 1 < len(tokens) else ""
+        moved = _direction(token, following)
+        if moved is not None:
+            direction += 1 if moved else -1
+    return denied, direction
+
+
+def polarity_disagrees(claim: str, passages: Sequence[str]) -> tuple[bool, bool]:
+    """(denial differs, direction differs) between the claim and the source sentences closest
+    to it: a weaker sign than the rules above (which name the word that flipped), for the
+    verdict (verdict.py) to weigh with the others.  No aligned sentence: (False, False)."""
+    closest = _aligned(claim, passages)
+    if not closest:
+        return False, False
+    denied, direction = _polarity(claim)
+    theirs = [_polarity(text) for text in closest]
+    denial = all(d != denied for d, _ in theirs)
+    turned = direction != 0 and all(t * direction < 0 for _, t in theirs)
+    return denial, turned
 
 
 # ---- overclaim ------------------------------------------------------------------------------

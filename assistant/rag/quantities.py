@@ -102,7 +102,15 @@ _TOKEN = re.compile(r"\S+")
 _NUMBER = re.compile(
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d.,]\d)|\d+(?:\.\d+)?"
 )
-_SIZE = re.compile(r"(\d+)\s*(?:x|×|times)\s*(\d+)", re.IGNORECASE)
+_SIZE = re.compile(r"(\d+)\s*(?:x|×|times)\s*(\d+)|(\d+)\s+by\s+(\d+)", re.IGNORECASE)
+# "an order of magnitude", "two orders of magnitude": a multiplier of ten per order.
+_ORDERS = re.compile(r"\b(an|one|two|three)\s+orders?\s+of\s+magnitude\b", re.IGNORECASE)
+_ORDER_COUNT = {"an": 1, "one": 1, "two": 2, "three": 3}
+# "three quarters", "two thirds", "four fifths": a share written as a fraction.
+_FRACTION_PLURALS = {"halves": 2, "thirds": 3, "quarters": 4, "fifths": 5, "tenths": 10}
+# A share spelled as a word ("half", "three quarters", "one in five") is a round figure: it
+# stands for the percentages within this many points of it ("half" for 48%).
+WORD_SHARE_STEP = 5.0
 _PERCENT_AFTER = re.compile(
     r"^\s*(?:\\?%|percent\b|per\s?cent\b|percentage points?\b|p\.\s?p\.?|pp\b)", re.IGNORECASE
 )
@@ -138,6 +146,9 @@ class Quantity:
     bound: Bound = "exact"
     unit: frozenset[str] = frozenset()
     key: str | None = None  # sizes compare by their normalised text ("3x3")
+    # Written as a Roman numeral: "phase III" is the "phase 3" of another writer, whether read
+    # as an ordinal or as a count.
+    roman: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -222,7 +233,8 @@ def _is_name_part(before: str, after: str) -> bool:
         return False
     glued = re.match(r"[A-Za-z]+", after)
     if glued is None:
-        return bool(re.match(r"-\d+[A-Za-z]", after))  # "4-1BB"
+        # "4-1BB"; "3-D", "2-D" as "3D" is written
+        return bool(re.match(r"-\d+[A-Za-z]|-[A-Z](?![\w-])", after))
     word = glued.group()
     rest = after[len(word) :]
     if word in _SUFFIX_SCALES and not re.match(r"[A-Za-z0-9]", rest):
@@ -239,8 +251,9 @@ def _digit_quantities(text: str) -> list[Quantity]:
         before, _ = _token_around(text, match.start(), match.end())
         if re.search(r"[A-Za-z]", before.lstrip("([")):
             continue
-        key = f"{match.group(1)}x{match.group(2)}"
-        out.append(Quantity(float(match.group(1)), "size", match.group(), *match.span(), key=key))
+        width, height = match.group(1) or match.group(3), match.group(2) or match.group(4)
+        key = f"{width}x{height}"
+        out.append(Quantity(float(width), "size", match.group(), *match.span(), key=key))
         taken.append(match.span())
     for match in _NUMBER.finditer(text):
         start, end = match.span()
@@ -313,12 +326,21 @@ def _word_quantities(text: str) -> list[Quantity]:
         following = words[index + 1].group().lower() if index + 1 < len(words) else ""
         if roman_th and _roman(roman_th.group(1)):
             out.append(Quantity(float(_roman(roman_th.group(1)) or 0), "ordinal", word,
-                                *match.span(), unit=_unit_after(text, match.end())))  # fmt: skip
+                                *match.span(), unit=_unit_after(text, match.end()),
+                                roman=True))  # fmt: skip
             index += 1
             continue
-        if roman and (previous in _ROMAN_BEFORE or following in _ROMAN_AFTER) and len(word) > 1:
+        # after an acronym too: "APACHE II" is a scale's version, as "APACHE 2" is
+        acronym = index > 0 and words[index - 1].group().isupper() and len(previous) > 2
+        if (
+            roman
+            and (previous in _ROMAN_BEFORE or following in _ROMAN_AFTER or acronym)
+            and len(word) > 1
+        ):
             unit = _unit_after(text, match.end())
-            out.append(Quantity(float(roman), "ordinal", word, *match.span(), unit=unit))
+            out.append(
+                Quantity(float(roman), "ordinal", word, *match.span(), unit=unit, roman=True)
+            )
             index += 1
             continue
         if lower in _ORDINAL_WORDS:
@@ -334,8 +356,24 @@ def _word_quantities(text: str) -> list[Quantity]:
         if lower in ("half", "quarter") or (lower == "third" and previous in ("a", "one")):
             article = previous in ("a", "one", "in", "by")
             if lower == "half" or article:
-                out.append(Quantity(_FRACTIONS[lower], "percent", word, *match.span(), step=1.0))
+                out.append(Quantity(_FRACTIONS[lower], "percent", word, *match.span(),
+                                    step=WORD_SHARE_STEP,
+                                    bound=_bound_before(text, match.start())))  # fmt: skip
             index += 1
+            continue
+        # "three quarters", "two thirds": a share, as a percentage.
+        if (
+            index + 1 < len(words)
+            and following in _FRACTION_PLURALS
+            and (part := _cardinal(parts)) is not None
+            and part < _FRACTION_PLURALS[following]
+        ):
+            end = words[index + 1].end()
+            out.append(Quantity(100.0 * part / _FRACTION_PLURALS[following], "percent",
+                                text[match.start() : end], match.start(), end,
+                                step=WORD_SHARE_STEP,
+                                bound=_bound_before(text, match.start())))  # fmt: skip
+            index += 2
             continue
         # "one in ten", "four in five": a share, as a percentage.
         share = _share(words, index, text)
@@ -343,15 +381,18 @@ def _word_quantities(text: str) -> list[Quantity]:
             share_value, share_end = share
             span_end = words[share_end].end()
             out.append(Quantity(share_value, "percent", text[match.start() : span_end],
-                                match.start(), span_end, step=1.0,
+                                match.start(), span_end, step=WORD_SHARE_STEP,
                                 bound=_bound_before(text, match.start())))  # fmt: skip
             index = share_end + 1
             continue
         # Cardinals: "forty-five", "three hundred", "fifteen thousand", "a million".
         value = _cardinal(parts)
         counted = None
-        if value is None and len(parts) >= 2 and _cardinal(parts[:1]) is not None:
-            value, counted = _cardinal(parts[:1]), parts[1]  # "eight-cell"
+        folded = False
+        for cut in (2, 1):  # "forty-five-minute", "eight-cell", "two-fold"
+            if value is None and len(parts) > cut and _cardinal(parts[:cut]) is not None:
+                value, counted = _cardinal(parts[:cut]), parts[cut]
+                folded = counted == "fold" and len(parts) == cut + 1
         if value is None and lower in ("a", "one") and following in _SCALES:
             value = 1.0
         if value is None:
@@ -388,9 +429,11 @@ def _word_quantities(text: str) -> list[Quantity]:
         times = re.match(r"^\s+times\b|^-?fold\b", rest, re.IGNORECASE)
         if percent:
             kind, end = "percent", end + percent.end()
-        elif times:
-            kind, end = "times", end + times.end()
+        elif times or folded:
+            kind, end = "times", end + (times.end() if times else 0)
         hyphen = re.match(r"-([A-Za-z]{2,})", rest)
+        if folded:
+            counted = None
         if counted:
             unit = frozenset({stem(counted)})
         else:
@@ -470,13 +513,23 @@ def _scale_written(figure: str) -> float:
 def quantities(text: str) -> list[Quantity]:
     """Every figure in `text`, in order (see the module docstring for what counts)."""
     clean = _blank_urls(text.replace("\\%", " %"))
-    found = sorted(_digit_quantities(clean) + _word_quantities(clean), key=lambda q: q.start)
+    orders = [
+        Quantity(10.0 ** _ORDER_COUNT[m.group(1).lower()], "times", m.group(), *m.span())
+        for m in _ORDERS.finditer(clean)
+    ]
+    words = [
+        q for q in _word_quantities(clean) if not any(o.start <= q.start < o.end for o in orders)
+    ]
+    found = sorted(_digit_quantities(clean) + words + orders, key=lambda q: q.start)
     return _link_ranges(clean, found)
 
 
 def value_matches(claim: Quantity, source: Quantity) -> bool:
     """Whether `source` states the figure `claim` gives, within the claim's precision."""
-    if claim.kind != source.kind:
+    roman_label = {claim.kind, source.kind} == {"count", "ordinal"} and (
+        claim.roman or source.roman
+    )
+    if claim.kind != source.kind and not roman_label:
         return False
     if claim.kind == "size":
         return claim.key == source.key
