@@ -1,7 +1,7 @@
 """Cited-answer quality on labelled question sets: retrieval, citations, facts, abstention.
 
     .venv/bin/python benchmarks/qa_eval.py [--mode extractive|llm] [-k 8] [--show] [--sweep]
-        [--split tune|holdout|holdout2|holdout3|both|all] [--questions FILE]
+        [--split tune|holdout|holdout2|holdout3|holdout4|both|all] [--questions FILE]
         [--corpus samples/vision-datasets-papers.txt]
         [--sample N] [--gguf FILE | --endpoint] [--max-tokens 256]
 
@@ -9,10 +9,11 @@ The corpus is ingested into a temporary library with litassist's own code (or re
 --data-dir).  The questions are split once, before any tuning, into a tuning half
 (benchmarks/data/qa_tune.jsonl) and a held-out half (benchmarks/data/qa_holdout.jsonl).  Once the
 held-out half's numbers were known, a second held-out set (qa_holdout2.jsonl, 103 questions of the
-same kinds) was written before any further rule change, and after that round a third
-(qa_holdout3.jsonl, 94 questions) likewise: now the first three are tuning data (the per-paper
-decision is fitted and cross-validated on them, benchmarks/train_paper_choice.py) and holdout3
-is the held-out set, run only to report.  `--split all` (the default) prints each of the four.
+same kinds) was written before any further rule change, and after each later round another
+(qa_holdout3.jsonl, 94 questions; qa_holdout4.jsonl, 97) likewise: now the first four are
+tuning data (the per-paper decision is fitted and cross-validated on them,
+benchmarks/train_paper_choice.py) and holdout4 is the held-out set, run only to report.
+`--split all` (the default) prints each of the five.
 Each JSONL line:
 {"id", "kind", "question", "gold_titles": [...]} and, by kind,
 
@@ -68,6 +69,7 @@ SPLITS = {
     "holdout": DATA / "qa_holdout.jsonl",
     "holdout2": DATA / "qa_holdout2.jsonl",
     "holdout3": DATA / "qa_holdout3.jsonl",
+    "holdout4": DATA / "qa_holdout4.jsonl",
 }
 DEFAULT_CORPUS = ROOT / "samples" / "vision-datasets-papers.txt"
 ANSWERABLE = ("single", "multi")
