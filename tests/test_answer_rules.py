@@ -336,3 +336,11 @@ def test_the_subject_name_does_not_score_its_own_sentences() -> None:
     # "Matcher" picks out p1; "CIFAR-10", also only in p1, is asked about, but names p1 too.
     assert subject_names(asked, SOURCES, subjects)[0] == "Matcher"
     assert subject_names(analyse("How does distillation work?"), SOURCES, ()) == ()
+
+
+def test_a_plus_makes_another_name_and_a_hyphenated_focus_is_matched_word_by_word() -> None:
+    assert "imagenetplus" in word_forms("We create ImageNet+, a reinforced ImageNet.")
+    assert "imagenetplus" not in word_forms("Results on ImageNet.")
+    source = _source(11, "Mixer", "Mixer outperforms others in transfer learning on CIFAR10.")
+    asked = analyse("On which transfer-learning datasets does Mixer outperform others?")
+    assert unstated(asked, [source], ("p11",)) is None

@@ -60,7 +60,8 @@ _DURATION_WORDS = terms("long time take takes took")
 
 
 def _normal(word: str) -> str:
-    return "".join(_PIECE.findall(word)).lower()
+    # "ImageNet+" and "ImageNet++" are other datasets than ImageNet: their "+" is kept.
+    return "".join(_PIECE.findall(word.replace("+", "plus"))).lower()
 
 
 def word_forms(text: str) -> frozenset[str]:
@@ -214,8 +215,10 @@ def unstated(
         return Unstated("how long it takes", subjects)
     if not question.focus:
         return None
-    focus = terms(_focus_words(question))
-    head = terms(question.focus[-1]) or focus
+    # Word by word: "transfer-learning datasets" is stated by "transfer learning on standard
+    # datasets" (the index's compound "transferlearn" is not in that sentence).
+    focus = terms(_focus_words(question).replace("-", " "))
+    head = terms(question.focus[-1].replace("-", " ")) or focus
     for paper_id, paper in papers.items():
         sentences = _sentences(paper.abstract)
         for sentence, present in zip(sentences, terms_many(list(sentences)), strict=True):
