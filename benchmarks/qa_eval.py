@@ -24,6 +24,10 @@ Each JSONL line:
   (hyper-parameters, hardware, training time, a dataset it does not use): must abstain;
 * unanswerable: about something the library does not cover: must abstain.
 
+A question may carry "repeats" (the id of an older set's question asking the same, verbatim or
+in other words): held-out-4 repeats 15 (an oversight when it was written, found after its first
+run), so it is reported whole and as "holdout4-unseen", without them.
+
 Titles are mapped to the library's paper ids at run time.  Prints, per half:
 
 * recall@k: share of gold papers among the papers of the k retrieved passages (answerable);
@@ -141,6 +145,11 @@ def evaluate(args: argparse.Namespace) -> None:
     else:
         names = {"all": list(SPLITS), "both": ["tune", "holdout"]}.get(args.split, [args.split])
         halves = {name: load_questions(SPLITS[name]) for name in names}
+    # A question marked "repeats" asks what an older set's question asks (held-out-4 has 15,
+    # an oversight when it was written): such a set is also reported without them.
+    for name, questions in list(halves.items()):
+        if any("repeats" in q for q in questions):
+            halves[f"{name}-unseen"] = [q for q in questions if "repeats" not in q]
     halves = {name: sample(questions, args.sample) for name, questions in halves.items()}
     settings = load_settings()
     with tempfile.TemporaryDirectory(prefix="litassist-qa-") as tmp:
