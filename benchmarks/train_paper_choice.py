@@ -1,20 +1,23 @@
 """Fit the offline answerer's per-paper decision (assistant/rag/paper_choice.py) on tuning data.
 
     .venv/bin/python benchmarks/train_paper_choice.py [--data-dir DIR] [-k 8]
-        [--questions benchmarks/data/qa_tune.jsonl qa_holdout.jsonl qa_holdout2.jsonl]
+        [--questions benchmarks/data/qa_tune.jsonl qa_holdout.jsonl ...]
+        [--dump rows.json | --rows rows.json] [--features sentence,rank,...]
 
-For every answerable question of the tuning files (never qa_holdout3.jsonl, the held-out
-set; the three older sets are all tuning data since it was written) it runs the answerer's own
-steps up to the choice of papers (retrieval, relevance gate, subject papers, near-miss check,
-candidate sentences) and takes, for each retrieved paper with a candidate sentence, its
-features (extractive.paper_features) and whether it is a gold paper.  It prints how many gold
-papers retrieval reaches at k, 2k and 3k and at the k a list question gets (what the answerer
-can cite at all), fits a logistic regression (standardised features, L2; by hand with numpy
-because a ten-feature regression does not warrant scikit-learn and its SciPy), reports
-precision and recall of the cited papers in leave-one-set-out cross-validation (fit on two
-question files, scored on the third: an honest estimate of how it does on a set written later)
-and on all of it, per pair of thresholds (list questions, others), and prints the constants for
-paper_choice.py.  The best paper of each question is always cited and is not part of the fit.
+For every answerable question of the tuning files (the four older sets, `TUNING`; never
+qa_holdout4.jsonl, the held-out set written after them) it runs the answerer's own steps up to
+the choice of papers (retrieval, relevance gate, subject papers, near-miss check, candidate
+sentences) and takes, for each retrieved paper with a candidate sentence, its signals
+(extractive.paper_values, every one it computes) and whether it is a gold paper. It prints how
+many gold papers retrieval reaches at k, 2k and 3k and at the k a list question gets (what the
+answerer can cite at all), fits a logistic regression (standardised features, L2; by hand with
+numpy because a ten-feature regression does not warrant scikit-learn and its SciPy), reports
+precision and recall of the cited papers in leave-one-set-out cross-validation (fit on the other
+question files, scored on the one left out: an honest estimate of how it does on a set written
+later) and on all of it, per pair of thresholds (list questions, others), and prints the
+constants for paper_choice.py. --dump writes the collected rows and --rows reads them back, so
+that subsets of signals (--features) are compared without re-running the answerer. The best
+paper of each question is always cited and is not part of the fit.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import json
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +37,9 @@ sys.path.insert(0, str(ROOT))
 DATA = ROOT / "benchmarks" / "data"
 CORPUS = ROOT / "samples" / "vision-datasets-papers.txt"
 L2 = 0.1
+# The question sets fitted and cross-validated on, and the one held out (never fitted on).
+TUNING = ("tune", "holdout", "holdout2", "holdout3")
+HELD_OUT = "holdout4"
 
 
 def collect(questions: list[dict], library, engine, k: int) -> tuple[list[dict], dict]:
@@ -77,7 +84,7 @@ def collect(questions: list[dict], library, engine, k: int) -> tuple[list[dict],
         )
         if not ranked:
             continue
-        features = extractive.paper_features(
+        features = extractive.paper_values(
             asked, ranked, sources, embedder=engine.embedder, relevance=relevance, weights=weights
         )
         top = ranked[0].paper_id
@@ -88,12 +95,10 @@ def collect(questions: list[dict], library, engine, k: int) -> tuple[list[dict],
                 "kind": q["kind"],
                 "top_gold": top in gold,
                 "gold_reachable": len(gold & set(features)),
-                "top": [float(v) for v in features[top]],
+                "top": features[top],
                 "gold": len(gold),
                 "papers": [
-                    (paper, [float(v) for v in x], paper in gold)
-                    for paper, x in features.items()
-                    if paper != top
+                    (paper, x, paper in gold) for paper, x in features.items() if paper != top
                 ],
             }
         )
@@ -125,17 +130,23 @@ def predict(model, x: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-(b + ((x - means) / scales) @ w)))
 
 
+def matrix(papers: list, names: Sequence[str]) -> np.ndarray:
+    """The named features of (paper, values, label) rows, one row per paper."""
+    return np.array([[values[n] for n in names] for _, values, _ in papers]).reshape(-1, len(names))
+
+
+def is_list(row: dict) -> bool:
+    return row["top"]["list"] > 0.5
+
+
 def scores(
     rows: list[dict], probabilities: list[np.ndarray], thresholds: tuple[float, float]
 ) -> str:
     """Citation precision and recall of the answers (best paper always cited), a paper cited
     when its probability reaches thresholds[0] in a list question, thresholds[1] otherwise."""
-    from assistant.rag.paper_choice import FEATURES
-
-    listing = FEATURES.index("list")
     cited = cited_gold = gold = multi_gold = multi_cited = 0
     for row, p in zip(rows, probabilities, strict=True):
-        threshold = thresholds[0] if row["top"][listing] > 0.5 else thresholds[1]
+        threshold = thresholds[0] if is_list(row) else thresholds[1]
         labels = [label for _, _, label in row["papers"]]
         chosen = [label for label, value in zip(labels, p, strict=True) if value >= threshold]
         cited += 1 + len(chosen)
@@ -150,6 +161,31 @@ def scores(
     )
 
 
+def fit_groups(rows: list[dict], names: dict[bool, Sequence[str]]) -> dict[bool, tuple]:
+    """One model for list questions and one for the others, each on its own questions."""
+    models = {}
+    for listing, features in names.items():
+        papers = [p for r in rows if is_list(r) == listing for p in r["papers"]]
+        labels = np.array([float(label) for _, _, label in papers])
+        models[listing] = fit(matrix(papers, features), labels)
+    return models
+
+
+def probabilities(rows: list[dict], models: dict[bool, tuple], names) -> list[np.ndarray]:
+    return [predict(models[is_list(r)], matrix(r["papers"], names[is_list(r)])) for r in rows]
+
+
+def cross_validate(rows: list[dict], names: dict[bool, Sequence[str]]) -> list[np.ndarray]:
+    """Each question's non-best papers' probabilities from a fit on the other sets."""
+    out: list[np.ndarray] = [np.zeros(0)] * len(rows)
+    for held in sorted({r["set"] for r in rows}):
+        models = fit_groups([r for r in rows if r["set"] != held], names)
+        for i, row in enumerate(rows):
+            if row["set"] == held:
+                out[i] = probabilities([row], models, names)[0]
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, help="Reuse (or create) this library folder.")
@@ -158,15 +194,67 @@ def main() -> None:
         "--questions",
         type=Path,
         nargs="+",
-        default=[DATA / f"qa_{name}.jsonl" for name in ("tune", "holdout", "holdout2")],
+        default=[DATA / f"qa_{name}.jsonl" for name in TUNING],
     )
     parser.add_argument("--dump", type=Path, help="Also write the collected rows here (JSON).")
+    parser.add_argument("--rows", type=Path, help="Read rows --dump wrote instead of collecting.")
+    parser.add_argument("--list-features", help="Comma-separated signals of the list model.")
+    parser.add_argument("--other-features", help="Comma-separated signals of the other model.")
     args = parser.parse_args()
-    if any(path.name == "qa_holdout3.jsonl" for path in args.questions):
-        raise SystemExit("qa_holdout3.jsonl is the held-out set: never fit on it.")
+    if any(path.name == f"qa_{HELD_OUT}.jsonl" for path in args.questions):
+        raise SystemExit(f"qa_{HELD_OUT}.jsonl is the held-out set: never fit on it.")
 
+    from assistant.rag.paper_choice import LIST_MODEL, OTHER_MODEL
+
+    names: dict[bool, Sequence[str]] = {
+        True: args.list_features.split(",") if args.list_features else LIST_MODEL.features,
+        False: args.other_features.split(",") if args.other_features else OTHER_MODEL.features,
+    }
+    rows = json.loads(args.rows.read_text(encoding="utf-8")) if args.rows else gather(args)
+    reachable = sum(r["gold_reachable"] for r in rows)
+    print(f"gold papers among the candidates' papers: {reachable}/{sum(r['gold'] for r in rows)}")
+
+    # Leave one question set out: each set was written apart from the others, so a fit that
+    # holds on the set it did not see is one that generalises to the kind of question.
+    out_of_fold = cross_validate(rows, names)
+    models = fit_groups(rows, names)
+    fitted = probabilities(rows, models, names)
+    for listing in (True, False):
+        papers = [p for r in rows if is_list(r) == listing for p in r["papers"]]
+        print(
+            f"{'list' if listing else 'other'} questions: {len(papers)} non-best papers, "
+            f"{sum(label for _, _, label in papers)} of them gold; "
+            f"features {','.join(names[listing])}"
+        )
+    # One threshold for list questions ("Which datasets ..."), which want every paper that
+    # answers, and one for the others, where a second paper is cited only when clearly right.
+    grid = [(a, b) for a in (0.3, 0.4, 0.5, 0.6) for b in (0.6, 0.7, 0.8, 0.9)]
+    for pair in grid:
+        print(
+            f"thresholds list {pair[0]:.1f} other {pair[1]:.1f}: left-one-set-out "
+            f"{scores(rows, out_of_fold, pair)} | fitted {scores(rows, fitted, pair)}"
+        )
+        for held in sorted({r["set"] for r in rows}):
+            chosen = [(r, p) for r, p in zip(rows, out_of_fold, strict=True) if r["set"] == held]
+            kept, probs = zip(*chosen, strict=True)
+            print(f"    {held:>12} left out: {scores(list(kept), list(probs), pair)}")
+    print("\n# paste into assistant/rag/paper_choice.py")
+    for listing, label in ((True, "LIST_MODEL"), (False, "OTHER_MODEL")):
+        means, scales, w, b = models[listing]
+        print(f"{label} = Model(")
+        print(f"    features=({', '.join(repr(n) for n in names[listing])},),")
+        print(f"    means=({', '.join(f'{v:.4f}' for v in means)},),")
+        print(f"    scales=({', '.join(f'{v:.4f}' for v in scales)},),")
+        print(f"    weights=({', '.join(f'{v:.4f}' for v in w)},),")
+        print(f"    bias={b:.4f},")
+        print(")")
+        for name, value in zip(names[listing], w, strict=True):
+            print(f"#   {name:20} {value:+.3f}")
+
+
+def gather(args: argparse.Namespace) -> list[dict]:
+    """Ingest the corpus into a library and collect the rows of the question files."""
     from assistant.ingest import ingest
-    from assistant.rag.paper_choice import FEATURES
     from assistant.settings import load_settings
     from assistant.store.library import Library
     from assistant.wiring import make_embedder, make_engine
@@ -193,7 +281,6 @@ def main() -> None:
             library.close()
     if args.dump:
         args.dump.write_text(json.dumps(rows), encoding="utf-8")
-
     print(
         "gold papers retrieved (all answerable | multi): "
         + ", ".join(
@@ -202,52 +289,7 @@ def main() -> None:
             for name in ("at_k", "at_2k", "at_3k", "at_answer_k")
         )
     )
-    reachable = sum(r["gold_reachable"] for r in rows)
-    print(f"gold papers among the candidates' papers: {reachable}/{sum(r['gold'] for r in rows)}")
-
-    # Leave one question set out: each set was written apart from the others, so a fit that
-    # holds on the set it did not see is one that generalises to the kind of question.
-    sets = sorted({r["set"] for r in rows})
-    out_of_fold: list[np.ndarray] = [np.zeros(0)] * len(rows)
-    for held in sets:
-        train = [r for r in rows if r["set"] != held]
-        x = np.array([f for r in train for _, f, _ in r["papers"]])
-        y = np.array([float(label) for r in train for _, _, label in r["papers"]])
-        model = fit(x, y)
-        for i, row in enumerate(rows):
-            if row["set"] == held:
-                xs = np.array([f for _, f, _ in row["papers"]]).reshape(-1, len(FEATURES))
-                out_of_fold[i] = predict(model, xs) if len(xs) else np.zeros(0)
-    x = np.array([f for r in rows for _, f, _ in r["papers"]])
-    y = np.array([float(label) for r in rows for _, _, label in r["papers"]])
-    model = fit(x, y)
-    fitted = [
-        predict(model, np.array([f for _, f, _ in r["papers"]]).reshape(-1, len(FEATURES)))
-        if r["papers"]
-        else np.zeros(0)
-        for r in rows
-    ]
-    print(f"{len(y)} non-best papers, {int(y.sum())} of them gold")
-    # One threshold for list questions ("Which datasets ..."), which want every paper that
-    # answers, and one for the others, where a second paper is cited only when clearly right.
-    grid = [(a, b) for a in (0.3, 0.4, 0.5, 0.6, 0.7) for b in (0.5, 0.6, 0.7, 0.8)]
-    for pair in grid:
-        print(
-            f"thresholds list {pair[0]:.1f} other {pair[1]:.1f}: left-one-set-out "
-            f"{scores(rows, out_of_fold, pair)} | fitted {scores(rows, fitted, pair)}"
-        )
-        for held in sets:
-            chosen = [(r, p) for r, p in zip(rows, out_of_fold, strict=True) if r["set"] == held]
-            kept, probabilities = zip(*chosen, strict=True)
-            print(f"    {held:>12} left out: {scores(list(kept), list(probabilities), pair)}")
-    means, scales, w, b = model
-    print("\n# paste into assistant/rag/paper_choice.py")
-    print(f"MEANS: tuple[float, ...] = ({', '.join(f'{v:.4f}' for v in means)})")
-    print(f"SCALES: tuple[float, ...] = ({', '.join(f'{v:.4f}' for v in scales)})")
-    print(f"WEIGHTS: tuple[float, ...] = ({', '.join(f'{v:.4f}' for v in w)})")
-    print(f"BIAS = {b:.4f}")
-    for name, value in zip(FEATURES, w, strict=True):
-        print(f"#   {name:20} {value:+.3f}")
+    return rows
 
 
 if __name__ == "__main__":

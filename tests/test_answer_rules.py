@@ -307,3 +307,40 @@ def test_one_paper_on_another_papers_benchmark_is_a_near_miss() -> None:
     # Two things listed side by side ask about both.
     both = analyse("How do STX and SRX work?")
     assert unstated(both, papers, subject_papers(both, papers)) is None
+
+
+def test_a_focus_must_be_spelled_not_only_share_a_stem() -> None:
+    # "optimizer", "optimal" and "optimized" share the stem "optim"; only the word answers.
+    source = _source(8, "Faker", "After tuning, the optimal network of Faker reaches 93% accuracy.")
+    found = unstated(analyse("Which optimizer was used to train Faker?"), [source], ("p8",))
+    assert found is not None and found.what == "the optimizer"
+    named = _source(9, "Faker", "Faker trains with the Adam optimizer and reaches 93% accuracy.")
+    assert unstated(analyse("Which optimizer was used to train Faker?"), [named], ("p9",)) is None
+
+
+def test_a_count_qualified_by_what_the_abstract_lacks_is_a_near_miss() -> None:
+    source = _source(10, "Crisis", "We propose CRISIS, a dataset of 71,198 social media images.")
+    asked = analyse("How many CRISIS images are labelled as flood damage?")
+    found = unstated(asked, [source], ("p10",))
+    assert found is not None and "flood damage" in found.what
+    # The count the abstract gives, asked in other words, is stated.
+    plain = analyse("How many social media images does CRISIS contain?")
+    assert unstated(plain, [source], ("p10",)) is None
+
+
+def test_the_subject_name_does_not_score_its_own_sentences() -> None:
+    from assistant.rag.stated import subject_names
+
+    asked = analyse("How does Matcher distil datasets on CIFAR-10?")
+    subjects = subject_papers(asked, SOURCES)
+    # "Matcher" picks out p1; "CIFAR-10", also only in p1, is asked about, but names p1 too.
+    assert subject_names(asked, SOURCES, subjects)[0] == "Matcher"
+    assert subject_names(analyse("How does distillation work?"), SOURCES, ()) == ()
+
+
+def test_a_plus_makes_another_name_and_a_hyphenated_focus_is_matched_word_by_word() -> None:
+    assert "imagenetplus" in word_forms("We create ImageNet+, a reinforced ImageNet.")
+    assert "imagenetplus" not in word_forms("Results on ImageNet.")
+    source = _source(11, "Mixer", "Mixer outperforms others in transfer learning on CIFAR10.")
+    asked = analyse("On which transfer-learning datasets does Mixer outperform others?")
+    assert unstated(asked, [source], ("p11",)) is None

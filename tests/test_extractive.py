@@ -227,18 +227,38 @@ def test_quoted_brackets_do_not_pass_for_citations() -> None:
 def test_the_learned_paper_choice_cites_a_close_second_paper_and_not_a_far_one() -> None:
     from assistant.rag import paper_choice
 
-    # Feature rows in paper_choice.FEATURES order, as extractive.paper_features builds them.
-    def row(**values: float) -> np.ndarray:
-        return np.array([values.get(name, 0.0) for name in paper_choice.FEATURES])
+    # Signals by name, as extractive.paper_values gives them.
+    close = dict(sentence=0.6, sentence_share=0.97, phrases=0.3, title=0.5, passage=0.55,
+                 passage_share=0.98, coverage=0.6, rank=0.5, contribution=0.5, kind=1.0,
+                 either_coverage=0.6, either_contribution=0.5, sentence_z=1.5,
+                 passage_rank=0.5, title_terms=0.4)  # fmt: skip
+    far = dict(sentence=0.3, sentence_share=0.45, phrases=0.0, title=0.1, passage=0.2,
+               passage_share=0.35, coverage=0.2, rank=0.125, contribution=0.0, kind=1.0,
+               either_coverage=0.2, either_contribution=0.0, sentence_z=-1.0,
+               passage_rank=0.125, title_terms=0.0)  # fmt: skip
+    for listing in (True, False):
+        model = paper_choice.model_for(listing)
+        assert paper_choice.answers(close, listing=listing)
+        assert not paper_choice.answers(far, listing=listing)
+        assert 0.0 < model.probability(far) < model.probability(close) < 1.0
+    # The same second paper: cited in a list, where every instance answers, sooner than in a
+    # question about one thing.
+    middling = {**far, "sentence_share": 0.8, "passage_share": 0.8, "coverage": 0.45,
+                "sentence_z": 0.8, "rank": 0.33, "passage_rank": 0.33}  # fmt: skip
+    assert paper_choice.answers(middling, listing=True)
+    assert not paper_choice.answers(middling, listing=False)
 
-    close = row(sentence=0.6, sentence_share=0.97, phrases=0.3, title=0.5, passage=0.55,
-                passage_share=0.98, coverage=0.6, rank=0.5, contribution=0.5, kind=1.0,
-                list=1.0, list_sentence_share=0.97)  # fmt: skip
-    far = row(sentence=0.3, sentence_share=0.45, title=0.1, passage=0.2, passage_share=0.35,
-              coverage=0.2, rank=0.125, kind=1.0)  # fmt: skip
-    assert paper_choice.answers(close)
-    assert not paper_choice.answers(far)
-    assert 0.0 < paper_choice.probability(far) < paper_choice.probability(close) < 1.0
+
+def test_a_question_with_or_is_scored_on_either_side() -> None:
+    from assistant.rag.scoring import query_terms
+
+    question = "Which datasets were built for histopathology or segmentation?"
+    wanted = query_terms(question)
+    sides = extractive.alternatives(question, wanted)
+    assert len(sides) == 2
+    assert all(side < wanted for side in sides)
+    assert {t for side in sides for t in wanted - side} == wanted - (sides[0] & sides[1])
+    assert extractive.alternatives("Which papers use transformers?", wanted) == []
 
 
 def test_list_questions_retrieve_more_passages() -> None:

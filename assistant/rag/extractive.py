@@ -46,11 +46,11 @@ from assistant.rag.citations import find_markers
 from assistant.rag.embeddings import Embedder
 from assistant.rag.question import Question, analyse
 from assistant.rag.referents import needs_previous, referent, with_referent
-from assistant.rag.relevance import Relevance, phrase_shares
+from assistant.rag.relevance import Relevance, phrase_shares, phrases
 from assistant.rag.scoring import TermWeights, cosines, coverage, terms, terms_many
 from assistant.rag.sentence_roles import AbstractPlan, Roles, plan_of
 from assistant.rag.sentences import Span, split_sentences
-from assistant.rag.stated import Unstated, subject_papers, unstated
+from assistant.rag.stated import Unstated, subject_names, subject_papers, unstated
 from assistant.text import short_title
 from assistant.types import Paper, Source
 
@@ -77,8 +77,8 @@ LIST_SENTENCE_FLOOR = 0.6
 LIST_MAX_SENTENCES = 8
 # A list question's papers are many and spread out: its retrieval returns this many times the
 # passages of other questions (k), so that the gold papers are among the sources at all.  On the
-# tuning questions (train_paper_choice.py) retrieval reaches 103 of the 112 gold papers of the
-# multi-paper questions at k = 8, 109 at 2k and 111 at 3k: what the answerer can cite at all.
+# four tuning sets (train_paper_choice.py) retrieval reaches 146 of the 161 gold papers of the
+# multi-paper questions at k = 8, 156 at 2k and 158 at 3k: what the answerer can cite at all.
 LIST_K_FACTOR = 3
 MIN_SENTENCE_SCORE = 0.35
 MAX_SENTENCES = 5
@@ -199,7 +199,7 @@ def answer_sources(
     return kept, ()
 
 
-def paper_features(
+def paper_values(
     question: Question,
     ranked: Sequence[Candidate],
     sources: Sequence[Source],
@@ -207,9 +207,9 @@ def paper_features(
     embedder: Embedder,
     relevance: Relevance | None = None,
     weights: TermWeights | None = None,
-) -> dict[str, np.ndarray]:
-    """Per paper with a candidate sentence, the features `paper_choice.py` weighs (in the
-    order of its `FEATURES`): how well its best sentence, its title and its passages answer."""
+) -> dict[str, dict[str, float]]:
+    """Per paper with a candidate sentence, every signal the per-paper decision may weigh, by
+    name (paper_choice.py documents them; benchmarks/train_paper_choice.py tries them)."""
     best: dict[str, float] = {}
     for candidate in ranked:
         best.setdefault(candidate.paper_id, candidate.score)
@@ -233,42 +233,130 @@ def paper_features(
     present = dict(zip(ids, terms_many([" ".join(texts[p]) for p in ids]), strict=True))
     # The paper's title and the sentences where it says what it contributes: a paper answers a
     # list question ("Which datasets contain multi-view images?") by what it is about, not by
-    # a word it uses in passing.
+    # a word it uses in passing.  Its background sentences, by contrast, name the neighbours'
+    # topics too ("Large image datasets ..." opens half the library).
     own = {p: [titles[p]] for p in ids}
+    rest: dict[str, list[str]] = {p: [] for p in ids}
+    background: dict[str, list[str]] = {p: [] for p in ids}
+    seen: set[str] = set()
     for source in kept:
+        if source.paper.id in seen:
+            continue
+        seen.add(source.paper.id)
         abstract = paper_plan(source.paper)
         for span, roles in zip(abstract.spans, abstract.roles, strict=True):
-            if roles.contribution and span.text not in own[source.paper.id]:
+            if roles.contribution:
                 own[source.paper.id].append(span.text)
+            elif roles.context:
+                background[source.paper.id].append(span.text)
+            else:
+                rest[source.paper.id].append(span.text)
     stated = dict(zip(ids, terms_many([" ".join(own[p]) for p in ids]), strict=True))
+    other = dict(zip(ids, terms_many([" ".join(rest[p]) for p in ids]), strict=True))
+    framed = dict(zip(ids, terms_many([" ".join(background[p]) for p in ids]), strict=True))
+    title_terms = dict(zip(ids, terms_many([titles[p] for p in ids]), strict=True))
+    own_phrases = {p: phrase_share(question.text, " ".join(own[p])) for p in ids}
     kind = terms(" ".join(w for w in _asked_kind(question) if w not in _ANY_KIND))
     top_sentence = max(best.values())
     top_passage = max(passage.values(), default=0.0)
     order = {p: rank for rank, p in enumerate(best, start=1)}  # `ranked` is best first
+    by_passage = sorted(ids, key=lambda p: -passage.get(p, 0.0))
+    passage_order = {p: rank for rank, p in enumerate(by_passage, start=1)}
     listing = float(question.wants_list)
-    features = {}
+
+    def cover(present_terms: frozenset[str]) -> float:
+        return coverage(wanted, present_terms, weights) if weights is not None else 0.0
+
+    contribution = {p: cover(stated[p]) for p in ids}
+    covered = {p: cover(present[p]) for p in ids}
+    # "Which datasets were built for histopathology or segmentation?": a paper answers when
+    # it matches one side of the "or", so it is scored on its better side too.
+    sides = alternatives(question.text, wanted)
+
+    def either(present_terms: frozenset[str]) -> float:
+        if weights is None or not sides:
+            return cover(present_terms)
+        return max(coverage(side, present_terms, weights) for side in sides)
+
+    # Terms the paper matches only in its background sentences: it speaks of the asked topic
+    # as motivation, not as what it does.
+    background_only = {p: cover(framed[p] - stated[p] - other[p] - title_terms[p]) for p in ids}
+    # The drops between consecutive papers' best sentences: a paper above the largest drop is
+    # in the leading group, one below it a neighbour (a per-question cut, not an absolute one).
+    scores = [best[p] for p in best]
+    drops = [scores[i] - scores[i + 1] for i in range(len(scores) - 1)]
+    cut = drops.index(max(drops)) + 1 if drops else len(scores)
+    mean = float(np.mean(scores))
+    spread = max(float(np.std(scores)), 0.02)
+    passages = [passage.get(p, 0.0) for p in ids]
+    passage_mean = float(np.mean(passages))
+    passage_spread = max(float(np.std(passages)), 0.02)
+    top_contribution = max(contribution.values(), default=0.0)
+    top_covered = max(covered.values(), default=0.0)
+    out: dict[str, dict[str, float]] = {}
     for paper in ids:
         sentence_share = best[paper] / top_sentence if top_sentence > 0 else 0.0
-        values = {
+        rank = order[paper]
+        below = scores[rank] if rank < len(scores) else 0.0
+        out[paper] = {
             "sentence": best[paper],
             "sentence_share": sentence_share,
             "phrases": shares.get(paper, 0.0),
             "title": title_cosine[paper],
             "passage": passage.get(paper, 0.0),
             "passage_share": passage.get(paper, 0.0) / top_passage if top_passage > 0 else 0.0,
-            "coverage": coverage(wanted, present[paper], weights) if weights is not None else 0.0,
-            "rank": 1.0 / order[paper],
-            "contribution": coverage(wanted, stated[paper], weights)
-            if weights is not None
-            else 0.0,
+            "coverage": covered[paper],
+            "rank": 1.0 / rank,
+            "contribution": contribution[paper],
             "kind": float(
                 not kind or kind <= {_singular(t) for t in stated[paper]} | stated[paper]
             ),
             "list": listing,
             "list_sentence_share": listing * sentence_share,
+            "contribution_share": contribution[paper] / top_contribution
+            if top_contribution > 0
+            else 0.0,
+            "coverage_share": covered[paper] / top_covered if top_covered > 0 else 0.0,
+            "title_terms": cover(title_terms[paper]),
+            "own_phrases": own_phrases[paper],
+            "background_only": background_only[paper],
+            "passage_rank": 1.0 / passage_order[paper],
+            "gap_below": (best[paper] - below) / top_sentence if top_sentence > 0 else 0.0,
+            "above_cut": float(rank <= cut),
+            "sentence_z": (best[paper] - mean) / spread,
+            "passage_z": (passage.get(paper, 0.0) - passage_mean) / passage_spread,
+            "papers": float(len(ids)),
+            "either_coverage": either(present[paper]),
+            "either_contribution": either(stated[paper]),
         }
-        features[paper] = np.array([values[name] for name in paper_choice.FEATURES])
-    return features
+    return out
+
+
+_OR = re.compile(r"\bor\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,;:?.!]")
+OR_SIDE_WORDS = 3  # words on each side of an "or" taken as its alternatives
+
+
+def alternatives(question: str, wanted: frozenset[str]) -> list[frozenset[str]]:
+    """The question's topic terms once per side of its first "or", the other side's left out
+    ("histopathology or segmentation"); empty when it has no "or" between topic words."""
+    match = _OR.search(question)
+    if not match:
+        return []
+    before = _CLAUSE_END.split(question[: match.start()])[-1].split()
+    after = _CLAUSE_END.split(question[match.end() :])[0].split()
+    width = min(OR_SIDE_WORDS, len(after))
+    left = terms(" ".join(before[-width:])) & wanted if width else frozenset()
+    right = terms(" ".join(after[:width])) & wanted
+    if not left or not right:
+        return []
+    return [wanted - right, wanted - left]
+
+
+def phrase_share(question: str, text: str) -> float:
+    """The share of the question's two-word phrases that `text` holds."""
+    wanted = phrases(question)
+    return len(wanted & phrases(text)) / len(wanted) if wanted else 0.0
 
 
 _ANY_KIND = {"papers", "paper", "works", "work", "studies", "study", "articles", "approaches"}
@@ -295,13 +383,14 @@ def choose_papers(
 ) -> set[str]:
     """The papers the answer cites: the best one, and each other paper that the learned
     per-paper decision (paper_choice.py) judges to answer the question too."""
-    features = paper_features(
+    values = paper_values(
         question, ranked, sources, embedder=embedder, relevance=relevance, weights=weights
     )
-    if len(features) <= 1:
-        return set(features)
+    if len(values) <= 1:
+        return set(values)
     top = ranked[0].paper_id
-    return {p for p, x in features.items() if p == top or paper_choice.answers(x)}
+    listing = question.wants_list
+    return {p for p, v in values.items() if p == top or paper_choice.answers(v, listing=listing)}
 
 
 def score_candidates(
@@ -324,6 +413,12 @@ def score_candidates(
     found = candidates(usable, links=asked.wants_link)
     if not found:
         return []
+    # The name that picks out the subject paper ("How does G-SimCLR obtain its pseudo
+    # labels?") is in many of its sentences ("We refer to our method as G-SimCLR"): it says
+    # which paper answers, not which of its sentences does, so it does not score them.
+    wanted = relevance.query_terms
+    if subjects:
+        wanted = wanted - terms(" ".join(subject_names(asked, sources, subjects)))
     matrix = embedder.embed_documents([asked.text] + [span.text for _, span, _ in found])
     sims = cosines(matrix[0], matrix[1:])
     present = terms_many([span.text for _, span, _ in found])
@@ -338,7 +433,7 @@ def score_candidates(
             bonus += FOCUS_BONUS
         base = (
             COSINE_WEIGHT * max(float(sim), 0.0)
-            + LEXICAL_WEIGHT * coverage(relevance.query_terms, words, weights)
+            + LEXICAL_WEIGHT * coverage(wanted, words, weights)
             + CONTEXT_WEIGHT * context[source.number]
         )
         scored.append(

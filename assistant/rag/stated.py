@@ -9,11 +9,14 @@ offline answerer abstains when:
 * the question names something ("MNIST", "Pascal VOC") that no retrieved abstract mentions,
   or that its subject paper does not mention;
 * its focus (question.py: "learning rate", "GPUs", "batch size") is in no sentence of the
-  abstracts it would answer from, or, for a counted or measured focus ("how many GPUs", "what
+  abstracts it would answer from (as a word, not only a stem: "optimizer" is not
+  "optimal"), or, for a counted or measured focus ("how many GPUs", "what
   accuracy"), in no sentence that also states a figure;
 * it asks how long something takes and no sentence gives a duration;
 * a counted or measured focus has no figure within FIGURE_WINDOW words of it ("2012" in
   "since 2012 ... the computational power of GPUs" counts no GPU);
+* a count about one paper qualifies what it counts with words its abstract lacks ("How many
+  MEDIC images are labelled as flood damage?": the abstract counts its images, not those);
 * it puts two names held by two different papers in one clause ("How does SVT perform on
   ADE20K?") and no abstract mentions both.
 
@@ -57,7 +60,8 @@ _DURATION_WORDS = terms("long time take takes took")
 
 
 def _normal(word: str) -> str:
-    return "".join(_PIECE.findall(word)).lower()
+    # "ImageNet+" and "ImageNet++" are other datasets than ImageNet: their "+" is kept.
+    return "".join(_PIECE.findall(word.replace("+", "plus"))).lower()
 
 
 def word_forms(text: str) -> frozenset[str]:
@@ -170,6 +174,20 @@ def subject_papers(
     return tuple(named)
 
 
+def subject_names(
+    question: Question, sources: Sequence[Source], subjects: Iterable[str]
+) -> tuple[str, ...]:
+    """The names of the question that pick out one of its subject papers ("G-SimCLR")."""
+    texts = _paper_texts(sources)
+    chosen = set(subjects)
+    found = []
+    for name in question.names:
+        holders = [pid for pid, text in texts.items() if mentions(name, text)]
+        if len(holders) == 1 and holders[0] in chosen:
+            found.append(name)
+    return tuple(found)
+
+
 @lru_cache(maxsize=256)
 def _sentences(text: str) -> tuple[str, ...]:
     return tuple(span.text for span in split_sentences(text))
@@ -197,17 +215,21 @@ def unstated(
         return Unstated("how long it takes", subjects)
     if not question.focus:
         return None
-    focus = terms(_focus_words(question))
-    head = terms(question.focus[-1]) or focus
+    # Word by word: "transfer-learning datasets" is stated by "transfer learning on standard
+    # datasets" (the index's compound "transferlearn" is not in that sentence).
+    focus = terms(_focus_words(question).replace("-", " "))
+    head = terms(question.focus[-1].replace("-", " ")) or focus
     for paper_id, paper in papers.items():
         sentences = _sentences(paper.abstract)
         for sentence, present in zip(sentences, terms_many(list(sentences)), strict=True):
             if not all(_has(t, present) for t in head):
                 continue
+            if not _spelled(question.focus[-1], sentence):
+                continue
             if question.figure_focus and not figure_near(sentence, head):
                 continue
             if all(_has(t, texts[paper_id].terms) for t in focus):
-                return None
+                return _unqualified(question, subjects, texts)
     return Unstated(_asked(question), subjects)
 
 
@@ -230,6 +252,51 @@ def _apart(
     if any(all(mentions(n, texts[p]) for n in held) for p in subjects):
         return None
     return Unstated(f'"{held[-1]}" for {held[0]}', subjects)
+
+
+# A stem is shared by words of other meanings ("optimizer", "optimal", "optimized" all stem to
+# "optim"): the focus must also be in the sentence as a word, this many letters of it at least
+# (enough to allow its plural and other endings: "accuracy", "accuracies").
+SPELLED_PREFIX = 5
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def _spelled(focus: str, sentence: str) -> bool:
+    """Whether the sentence holds each word of `focus` as a word (its ending aside)."""
+    words = _WORDS.findall(sentence.lower())
+    for wanted in _WORDS.findall(focus.lower()):
+        prefix = wanted[: max(SPELLED_PREFIX, len(wanted) - 2)]
+        if not any(w.startswith(prefix) or (wanted.startswith(w) and len(w) >= 3) for w in words):
+            return False
+    return True
+
+
+# Words a count's question uses for any count ("How many images does X contain?"): not what
+# qualifies the things counted.
+_ANY_COUNT = terms(
+    "contain contains include includes have has use used cover covers provide provides offer "
+    "reach report give take make made consist consists comprise built collect collected total "
+    "dataset datasets paper model models method much many need needs needed"
+)
+
+
+def _unqualified(
+    question: Question, subjects: tuple[str, ...], texts: dict[str, _PaperText]
+) -> Unstated | None:
+    """A count about named papers whose qualifiers ("labelled as flood damage") are mostly
+    absent from their abstracts: the figure the abstract gives counts something else."""
+    if not subjects or not question.figure_focus:
+        return None
+    named = terms(" ".join(question.names))
+    rest = query_terms(question.text) - named - terms(_focus_words(question)) - _ANY_COUNT
+    if len(rest) < 2:
+        return None
+    for paper in subjects:
+        absent = [t for t in rest if not _has(t, texts[paper].terms)]
+        if len(absent) * 2 <= len(rest):
+            return None
+    words = [w for w in re.findall(r"[\w\-]+", question.text) if terms(w) and terms(w) <= rest]
+    return Unstated(f'{_asked(question)} that are "{" ".join(words)}"', subjects)
 
 
 _LISTED = re.compile(r"\band\b|\bor\b|,|\bvs\.?\b|\bversus\b|/", re.IGNORECASE)
