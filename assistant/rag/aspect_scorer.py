@@ -19,13 +19,22 @@ signals (`FEATURES`) turns them into a probability that the sentence states the 
   first stating a problem (where an abstract usually says what it addresses);
 * `praise`, `purpose`, `count`, `subjects`, `outlook`: phrases of scientific English (the
   patterns below): praise of the field, a stated purpose, a count of things, whom data were
-  taken from, what the work may lead to.
+  taken from, what the work may lead to;
+* cues that hold in any field (abstract_cues.py), so that the scorer carries over from the
+  computer-vision abstracts to clinical or biological ones: `structured` and `section_*`,
+  the section of a structured abstract the sentence sits in ("OBJECTIVE", "METHODS", ...),
+  `section_opens` where it opens one; `*_cue`, an aim, a gap, a sample size, a sample, a
+  procedure, a finding, statistics, a percentage, a conclusion, an admitted limitation;
+  `past_passive`, `generic_present`: tense and voice; `middle`: how central its place is;
+  `first_aim`, `first_sample`, `before_aim`, `first_gap`: the first aim, sample and gap
+  sentences and the background before the aim; `aim_elsewhere`, `sample_elsewhere`: the
+  abstract states an aim or a sample in another sentence.
 
 The weights are fitted by benchmarks/train_aspect_scorer.py on the tuning cells only
-(benchmarks/data/compare_cells_tune.jsonl, _holdout.jsonl and _holdout2.jsonl, never
-_holdout3.jsonl), which also chooses each aspect's threshold by leave-one-set-out
-cross-validation; it prints the constants below.  Custom aspects (`--aspects compute`) have no
-weights and keep the hand score.
+(benchmarks/data/compare_cells_tune.jsonl, _holdout.jsonl, _holdout2.jsonl and _holdout3.jsonl,
+never _holdout4.jsonl), which also chooses each aspect's threshold on the same cells and
+reports leave-one-set-out cross-validation; it prints the constants below.  Custom aspects
+(`--aspects compute`) have no weights and keep the hand score.
 """
 
 from __future__ import annotations
