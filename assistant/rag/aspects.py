@@ -75,11 +75,13 @@ BUILTIN: dict[str, Aspect] = {
             name="data",
             label="Data",
             description="the datasets, benchmarks or data the paper uses, builds or releases",
-            query="We collect a new dataset of images with annotations and evaluate on "
-            "benchmark datasets such as ImageNet and CIFAR.",
+            query="We collect a new dataset of samples with annotations and evaluate on "
+            "standard benchmark datasets.",
             cues=(
                 r"\b(data ?sets?|benchmarks?|corpus|corpora|annotat\w*|images|samples)\b",
-                r"\b(ImageNet\S*|CIFAR\S*|COCO|MNIST|Kinetics|LAION\S*|[A-Z][A-Za-z]*-\d+[KkM]?)\b",
+                # A name as datasets are named (an acronym, a capital or digit inside, "-10K"),
+                # not a list of known ones: that would only know the fields it was written for.
+                r"\b([A-Z]{2,}[\w-]*|[A-Z][a-z]+[A-Z\d][\w-]*|[A-Z][A-Za-z]*-\d+[KkM]?)\b",
                 r"\b(collect\w*|curat\w*|releas\w*|labell?ed)\b",
             ),
             threshold=0.47,

@@ -1,0 +1,49 @@
+"""The domain-general cues the comparer's scorer reads (assistant/rag/abstract_cues.py)."""
+
+from __future__ import annotations
+
+from assistant.rag import abstract_cues as cues
+
+
+def test_section_labels_of_structured_abstracts() -> None:
+    assert cues.section_label("METHODS AND FINDINGS We measured ...") == {"method", "results"}
+    assert cues.section_label("DESIGN, SETTING, AND PARTICIPANTS Observational ...") == {
+        "method",
+        "sample",
+    }
+    assert cues.section_label("MAIN OUTCOME MEASURES Incidence rates ...") == {"method"}
+    # An acronym after the label is the sentence's, not the label's.
+    assert cues.section_label("BACKGROUND & AIMS HBV DNA persists ...") == {"background", "aim"}
+    assert cues.section_label("HBV DNA persists in hepatocytes.") == frozenset()
+    assert cues.section_label("A pool of 62 items was written.") == frozenset()
+    texts = ["BACKGROUND X is common.", "Little is known of Y.", "RESULTS Y rose.", "It fell."]
+    assert cues.sections(texts) == [{"background"}, {"background"}, {"results"}, {"results"}]
+    assert cues.sections(["We propose X.", "It works."]) == [frozenset(), frozenset()]
+
+
+def test_rhetorical_cues() -> None:
+    aims = [
+        "We hypothesized that circulating levels predict mortality.",
+        "To determine whether a nap improves alertness, we ran a trial.",
+        "OBJECTIVE To assess the prevalence of disease in the elderly.",
+        "Here we show that the protein dimerizes.",
+        "In this article, we review imaging techniques.",
+        "The aim of this study was to confirm the presence of stem cells.",
+    ]
+    assert all(cues.AIM.search(t) for t in aims)
+    assert not cues.AIM.search("Coral reefs are among the most diverse ecosystems.")
+    assert cues.GAP.search("However, whether naps help remains unclear.")
+    assert cues.GAP.search("This level has not been tested as a biomarker.")
+    assert not cues.GAP.search("Sleep loss is common among shift workers.")
+    for sample in (
+        "Participants (n=368) aged 65-75 years took part.",
+        "We enrolled 76,545 subjects from a screening program.",
+        "Blood samples were obtained from two prospective cohort studies.",
+        "We sampled leukemia cells from 18 patients at two time points.",
+    ):
+        assert cues.SIZE.search(sample) or cues.SAMPLE.search(sample), sample
+    assert not cues.SIZE.search("Survival at 2 years was 21.5%.")
+    assert cues.STATS.search("odds ratio 7.5, 95% CI 3.6-15.8, p = 0.001")
+    assert cues.OWN_LIMITATION.search("Study limitations include the small number of sites.")
+    assert cues.CONCLUSION.search("These results suggest that grazing speeds recovery.")
+    assert cues.PAST_PASSIVE.search("Reaction times were measured after each shift.")
