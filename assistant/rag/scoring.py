@@ -82,8 +82,14 @@ QUESTION_WORDS = (
 )
 
 
+@lru_cache(maxsize=8192)
 def terms(text: str) -> frozenset[str]:
-    return terms_many([text])[0]
+    """The index terms of `text`.  Cached: one answer reads the same abstracts, sentences and
+    titles several times over (paper choice, subject names, near-miss rules, the check), and
+    tokenising them was most of an offline answer's time."""
+    from assistant.store.lexical import tokenize
+
+    return frozenset(tokenize([text])[0])
 
 
 @lru_cache(maxsize=1)
@@ -98,11 +104,7 @@ def query_terms(question: str) -> frozenset[str]:
 
 def terms_many(texts: Sequence[str]) -> list[frozenset[str]]:
     """The index terms of each text (empty for texts made only of stop words)."""
-    if not texts:
-        return []
-    from assistant.store.lexical import tokenize
-
-    return [frozenset(tokens) for tokens in tokenize(list(texts))]
+    return [terms(text) for text in texts]  # the tokenizer works text by text anyway
 
 
 def coverage(wanted: Iterable[str], present: frozenset[str], weights: TermWeights) -> float:

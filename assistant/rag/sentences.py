@@ -52,6 +52,15 @@ def _tokenizer() -> PunktSentenceTokenizer:
 
 def split_sentences(text: str, *, offset: int = 0) -> list[Span]:
     """The sentences of `text`, stripped, with offsets shifted by `offset`."""
+    spans = _split(text)
+    if not offset:
+        return list(spans)
+    return [Span(span.text, span.start + offset, span.end + offset) for span in spans]
+
+
+@lru_cache(maxsize=4096)  # an answer splits the same abstracts several times over
+def _split(text: str) -> tuple[Span, ...]:
+    offset = 0
     spans: list[Span] = []
     tokenizer = _tokenizer()
     for line in _LINE.finditer(text):
@@ -70,4 +79,4 @@ def split_sentences(text: str, *, offset: int = 0) -> list[Span]:
                 spans.append(Span(joined, before.start, begin + len(stripped)))
                 continue
             spans.append(Span(stripped, begin, begin + len(stripped)))
-    return spans
+    return tuple(spans)

@@ -64,6 +64,7 @@ def _normal(word: str) -> str:
     return "".join(_PIECE.findall(word.replace("+", "plus"))).lower()
 
 
+@lru_cache(maxsize=8192)  # the same titles and abstracts are read several times per answer
 def word_forms(text: str) -> frozenset[str]:
     """Every form a name can match in `text`: "ImageNet-1K" gives imagenet1k, imagenet, 1k;
     "CIFAR-10/100" gives cifar10 and cifar100 too."""
