@@ -97,7 +97,8 @@ RESULT = re.compile(
 LIMITATION = re.compile(
     r"\b(?:limitations?|does not|do not|cannot|insufficient|fails? to|not (?:yet|suitable|"
     r"sufficient)|future work|remains? (?:challenging|open|ahead)|lack of solutions|"
-    r"small penalty|obsolete)\b",
+    r"(?:a |an )?(?:small |slight |modest )?(?:penalty|cost|drop) in (?:performance|accuracy)|"
+    r"trade-?offs?|drawbacks?|shortcomings?|at the (?:cost|expense) of)\b",
     re.IGNORECASE,
 )
 # A sentence saying how something is addressed is not a problem statement, even if it names one.
