@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/qa_eval.py [--mode extractive|llm] [-k 8] [--show] [--sweep]
         [--split tune|holdout|holdout2|holdout3|both|all] [--questions FILE]
         [--corpus samples/vision-datasets-papers.txt]
-        [--sample N] [--gguf FILE | --endpoint] [--max-tokens 256]
+        [--sample N] [--skip-sample M] [--gguf FILE | --endpoint] [--max-tokens 256]
 
 The corpus is ingested into a temporary library with litassist's own code (or reused from
 --data-dir).  The questions are split once, before any tuning, into a tuning half
@@ -39,7 +39,9 @@ Titles are mapped to the library's paper ids at run time.  Prints, per half:
 and how to install it; --gguf FILE for another) and stops it at the end; --endpoint uses the
 configured one instead (OPENAI_BASE_URL, LITASSIST_MODEL).  Replies are cached by (model, prompt)
 in .benchmarks-data/llm-replies/, so re-scoring does not re-generate.  CPU is scarce: use -k 4,
-a modest --max-tokens and --sample N (N questions per half, spread over its kinds).  In LLM mode
+a modest --max-tokens and --sample N (N questions per half, spread over its kinds).  Once a
+sample has been read to tune on, `--skip-sample M` leaves out the questions `--sample M` takes
+(deterministic), so `--skip-sample 24 --sample 22` reports on questions disjoint from it.  In LLM mode
 it also prints how often the model itself abstained while the gate had found relevant passages
 (the offline answer is then shown beside it, engine.py), and false abstention counts what the
 user is shown.  --sweep prints each question's relevance score, the number the abstention
@@ -106,6 +108,12 @@ def main() -> None:
     parser.add_argument("--endpoint", action="store_true", help="LLM mode: the configured one.")
     parser.add_argument("--max-tokens", type=int, default=256, help="LLM mode: reply length.")
     parser.add_argument("--sample", type=int, help="Only N questions per half, spread evenly.")
+    parser.add_argument(
+        "--skip-sample",
+        type=int,
+        metavar="M",
+        help="Leave out the questions --sample M takes (seen ones) before sampling.",
+    )
     args = parser.parse_args()
     if args.mode == "llm" and not args.endpoint:
         from local_llm import MODEL_ALIAS, gguf_path, llama_server
@@ -117,6 +125,12 @@ def main() -> None:
             evaluate(args)
     else:
         evaluate(args)
+
+
+def without_sample(questions: list[dict], m: int | None) -> list[dict]:
+    """The questions `sample(questions, m)` does not take: disjoint from a sample already seen."""
+    seen = {id(q) for q in sample(questions, m)} if m else set()
+    return [q for q in questions if id(q) not in seen]
 
 
 def sample(questions: list[dict], n: int | None) -> list[dict]:
@@ -139,7 +153,10 @@ def evaluate(args: argparse.Namespace) -> None:
     else:
         names = {"all": list(SPLITS), "both": ["tune", "holdout"]}.get(args.split, [args.split])
         halves = {name: load_questions(SPLITS[name]) for name in names}
-    halves = {name: sample(questions, args.sample) for name, questions in halves.items()}
+    halves = {
+        name: sample(without_sample(questions, args.skip_sample), args.sample)
+        for name, questions in halves.items()
+    }
     settings = load_settings()
     with tempfile.TemporaryDirectory(prefix="litassist-qa-") as tmp:
         data_dir = args.data_dir or Path(tmp) / "library"
