@@ -283,6 +283,11 @@ def run(args: argparse.Namespace, name: str, questions: list[dict], library, eng
             if facts and not found:
                 missing = [f for f in facts if normalized(f) not in normalized(answer.text)]
                 print(f"  !! facts missing: {missing}")
+            if args.mode == "llm":  # what the check said of the model's sentences
+                for s in answer.sentences:
+                    if s.note and (not s.supported or s.citations):
+                        verdict = "ok" if s.supported else "flagged"
+                        print(f"  .. {verdict}: {s.text.strip()[:90]!r}: {s.note}")
 
     if args.sweep:
         print("\nrelevance per question (id kind score abstained):")

@@ -25,6 +25,7 @@ import httpx
 import pytest
 import respx
 
+from assistant.badges import sentence_badge
 from assistant.ingest import ingest
 from assistant.rag.engine import CHECKED_LABEL, OFFLINE_LABEL, UNSUPPORTED_LABEL, AnswerEngine
 from assistant.rag.llm import LLMClient
@@ -200,6 +201,8 @@ def test_an_uncited_fact_beside_a_cited_one_takes_its_source(engine: AnswerEngin
     after = by_text(answer, "It has 192472")
     assert after.supported and after.citations and after.reason is None
     assert after.note is not None and "cited beside it" in after.note
+    badge = sentence_badge(answer, answer.sentences.index(after))
+    assert badge.kind == "supported" and "cited beside it" in badge.label  # said, not hidden
 
 
 def test_a_neighbour_that_does_not_state_it_lends_nothing(engine: AnswerEngine) -> None:
