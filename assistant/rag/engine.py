@@ -338,21 +338,37 @@ class AnswerEngine:
                     sentence, supported=False, reason="wrong_paper", note=note
                 )
         if relevance.relevant:
-            asked = analyse(question)
-            usable, subjects = extractive.answer_sources(asked, sources, relevance)
-            missing = unstated(asked, usable, subjects)
-            for i in mine if missing is not None else ():
-                sentence = sentences[i]
-                if (
-                    sentence.supported
-                    and sentence.citations
-                    and reply.states_unstated(marked[i].claim, asked, missing)
-                ):
-                    note = f"not in the source: {missing.what} is not stated in the cited abstracts"
-                    sentences[i] = replace(
-                        sentence, supported=False, reason="not_in_source", note=note
-                    )
+            self._flag_near_miss(sentences, marked, mine, question, sources, relevance)
         return replace(checked, sentences=tuple(sentences))
+
+    @staticmethod
+    def _flag_near_miss(
+        sentences: list[AnswerSentence],
+        marked: Sequence[MarkedSentence],
+        mine: Sequence[int],
+        question: str,
+        sources: Sequence[Source],
+        relevance: Relevance,
+    ) -> None:
+        """Flag, in place, the model's sentences that state what the abstracts were found not to
+        state (stated.py: the near miss the offline answerer abstains on)."""
+        asked = analyse(question)
+        usable, subjects = extractive.answer_sources(asked, sources, relevance)
+        missing = unstated(asked, usable, subjects)
+        if missing is None:
+            return
+        verb = "mentioned" if missing.what.startswith('"') else "stated"
+        note = (
+            f"{REASON_LABELS['not_in_source']}: {missing.what} is not {verb} in the cited abstracts"
+        )
+        for i in mine:
+            sentence = sentences[i]
+            if (
+                sentence.supported
+                and sentence.citations
+                and reply.states_unstated(marked[i].claim, asked, missing)
+            ):
+                sentences[i] = replace(sentence, supported=False, reason="not_in_source", note=note)
 
     def _llm_pieces(
         self, question: str, sources: Sequence[Source], cancel: threading.Event | None = None
