@@ -73,7 +73,10 @@ def sentence_badge(answer: Answer, index: int) -> Badge:
         cites = [c for c in _sentence_citations(answer, index) if c.start < c.end]
         return Badge("quote", quote_label(answer, cites))
     if sentence.supported:
-        return Badge("supported", f"supported {sentence.support:.2f}", sentence.support)
+        # a note on a supported sentence says how its citation was read ("no marker in the
+        # reply; [1], cited beside it, states it"): the reader should know
+        extra = f": {sentence.note}" if sentence.note else ""
+        return Badge("supported", f"supported {sentence.support:.2f}{extra}", sentence.support)
     why = sentence.note or "the cited passage does not support it"
     return Badge("unsupported", f"unsupported: {why}", sentence.support, sentence.reason)
 

@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/qa_eval.py [--mode extractive|llm] [-k 8] [--show] [--sweep]
         [--split tune|holdout|holdout2|holdout3|holdout4|both|all] [--questions FILE]
         [--corpus samples/vision-datasets-papers.txt]
-        [--sample N] [--gguf FILE | --endpoint] [--max-tokens 256]
+        [--sample N] [--skip-sample M] [--round-robin] [--limit N]
+        [--gguf FILE | --endpoint] [--max-tokens 256]
 
 The corpus is ingested into a temporary library with litassist's own code (or reused from
 --data-dir).  The questions are split once, before any tuning, into a tuning half
@@ -44,7 +45,11 @@ Titles are mapped to the library's paper ids at run time.  Prints, per half:
 and how to install it; --gguf FILE for another) and stops it at the end; --endpoint uses the
 configured one instead (OPENAI_BASE_URL, LITASSIST_MODEL).  Replies are cached by (model, prompt)
 in .benchmarks-data/llm-replies/, so re-scoring does not re-generate.  CPU is scarce: use -k 4,
-a modest --max-tokens and --sample N (N questions per half, spread over its kinds).  In LLM mode
+a modest --max-tokens and --sample N (N questions per half, spread over its kinds).  Once a
+sample has been read to tune on, `--skip-sample M` leaves out the questions `--sample M` takes
+(deterministic), so `--skip-sample 24 --sample 22` reports on questions disjoint from it;
+`--round-robin` asks them kind by kind in turn and `--limit N` keeps the first N (a run cut
+short by a slow machine is re-scored from the cache on that prefix).  In LLM mode
 it also prints how often the model itself abstained while the gate had found relevant passages
 (the offline answer is then shown beside it, engine.py), and false abstention counts what the
 user is shown.  --sweep prints each question's relevance score, the number the abstention
@@ -112,6 +117,18 @@ def main() -> None:
     parser.add_argument("--endpoint", action="store_true", help="LLM mode: the configured one.")
     parser.add_argument("--max-tokens", type=int, default=256, help="LLM mode: reply length.")
     parser.add_argument("--sample", type=int, help="Only N questions per half, spread evenly.")
+    parser.add_argument(
+        "--round-robin",
+        action="store_true",
+        help="Ask the questions kind by kind in turn, so any first N are spread over the kinds.",
+    )
+    parser.add_argument("--limit", type=int, help="Only the first N questions (after ordering).")
+    parser.add_argument(
+        "--skip-sample",
+        type=int,
+        metavar="M",
+        help="Leave out the questions --sample M takes (seen ones) before sampling.",
+    )
     args = parser.parse_args()
     if args.mode == "llm" and not args.endpoint:
         from local_llm import MODEL_ALIAS, gguf_path, llama_server
@@ -123,6 +140,30 @@ def main() -> None:
             evaluate(args)
     else:
         evaluate(args)
+
+
+def without_sample(questions: list[dict], m: int | None) -> list[dict]:
+    """The questions `sample(questions, m)` does not take: disjoint from a sample already seen."""
+    seen = {id(q) for q in sample(questions, m)} if m else set()
+    return [q for q in questions if id(q) not in seen]
+
+
+def round_robin(questions: list[dict]) -> list[dict]:
+    """The questions one kind after the other in turn (single, multi, near-miss, ...).
+
+    With a local model on a busy machine a run may not finish in time; generated replies are
+    cached, so the first N of this order (`--limit N`) are a sample spread over the kinds,
+    chosen by position, never by outcome.
+    """
+    by_kind: dict[str, list[dict]] = {}
+    for q in questions:
+        by_kind.setdefault(q["kind"], []).append(q)
+    ordered: list[dict] = []
+    while any(by_kind.values()):
+        for kind_questions in by_kind.values():
+            if kind_questions:
+                ordered.append(kind_questions.pop(0))
+    return ordered
 
 
 def sample(questions: list[dict], n: int | None) -> list[dict]:
@@ -150,7 +191,14 @@ def evaluate(args: argparse.Namespace) -> None:
     for name, questions in list(halves.items()):
         if any("repeats" in q for q in questions):
             halves[f"{name}-unseen"] = [q for q in questions if "repeats" not in q]
-    halves = {name: sample(questions, args.sample) for name, questions in halves.items()}
+    halves = {
+        name: sample(without_sample(questions, args.skip_sample), args.sample)
+        for name, questions in halves.items()
+    }
+    if args.round_robin:
+        halves = {name: round_robin(questions) for name, questions in halves.items()}
+    if args.limit:
+        halves = {name: questions[: args.limit] for name, questions in halves.items()}
     settings = load_settings()
     with tempfile.TemporaryDirectory(prefix="litassist-qa-") as tmp:
         data_dir = args.data_dir or Path(tmp) / "library"
@@ -246,6 +294,11 @@ def run(args: argparse.Namespace, name: str, questions: list[dict], library, eng
             if facts and not found:
                 missing = [f for f in facts if normalized(f) not in normalized(answer.text)]
                 print(f"  !! facts missing: {missing}")
+            if args.mode == "llm":  # what the check said of the model's sentences
+                for s in answer.sentences:
+                    if s.note and (not s.supported or s.citations):
+                        verdict = "ok" if s.supported else "flagged"
+                        print(f"  .. {verdict}: {s.text.strip()[:90]!r}: {s.note}")
 
     if args.sweep:
         print("\nrelevance per question (id kind score abstained):")

@@ -14,7 +14,7 @@ import pytest
 import respx
 
 from assistant.ingest import ingest
-from assistant.rag.engine import AnswerEngine
+from assistant.rag.engine import UNSUPPORTED_LABEL, AnswerEngine
 from assistant.rag.llm import LLMClient, LLMNotConfiguredError
 from assistant.rag.prompts import PromptLibrary, format_sources
 from assistant.rag.relevance import RELEVANCE_THRESHOLD
@@ -158,9 +158,14 @@ def test_answer_without_citations_is_flagged(engine: AnswerEngine, router) -> No
                               "It is efficient for dataset distillation.")
     )  # fmt: skip
     _, answer = run(engine, "How does DataDAM learn synthetic images with attention maps?")
-    assert answer.citations == ()
+    model, label, offline = answer.text.partition(UNSUPPORTED_LABEL)
+    mine = [s for s in answer.sentences if s.end <= len(model.rstrip())]
+    assert len(mine) == 2 and all(s.note == "no citation" for s in mine)
     assert len(answer.unsupported_sentences) == 2
-    assert all(s.note == "no citation" for s in answer.sentences)
+    # none of the model's sentences passed the check: the offline answer follows, labelled
+    assert label and answer.extra["model_unsupported"] == "true"
+    assert "spatial attention maps" in offline
+    assert all(s.quoted for s in answer.sentences if s.start >= len(model) + len(label))
 
 
 def test_model_saying_the_sources_do_not_answer_is_an_abstention(

@@ -5,7 +5,14 @@ contain each fault a 1.5B model made in issue 11 (point 6), over a real library.
 * one marker at the very end of a paragraph;
 * abstention text and the sentences after it ("They cover a wide range of topics.");
 * a vacuous cited sentence ("The sources propose dataset distillation methods [1][2].");
-* an abstention although the gate found relevant passages: the offline answer is shown too.
+* an abstention although the gate found relevant passages: the offline answer is shown too;
+
+and, from the check's verdicts (round 5, Qwen2.5-Coder-1.5B on held-out-3):
+
+* a fact cited to the wrong source ("... 79.2% zero-shot accuracy [3]." where [1] says it);
+* an uncited fact after the cited one ("5 subjects [1]. Each subject viewed 3142 objects.");
+* an abstention after a fact ("X does Y. The sources do not answer this question.");
+* a near miss answered anyway ("G-SimCLR uses a learning rate of 0.1 [2].").
 """
 
 from __future__ import annotations
@@ -18,8 +25,9 @@ import httpx
 import pytest
 import respx
 
+from assistant.badges import sentence_badge
 from assistant.ingest import ingest
-from assistant.rag.engine import OFFLINE_LABEL, AnswerEngine
+from assistant.rag.engine import CHECKED_LABEL, OFFLINE_LABEL, UNSUPPORTED_LABEL, AnswerEngine
 from assistant.rag.llm import LLMClient
 from assistant.rag.prompts import PromptLibrary
 from assistant.rag.reply import is_abstention, is_meta, vacuous
@@ -148,6 +156,106 @@ def test_an_abstention_over_relevant_sources_shows_the_offline_answer(
     assert "23463 images" in offline
     quotes = [s for s in answer.sentences if s.citations]
     assert quotes and all(s.quoted and s.supported for s in quotes)  # quotes, shown as such
+
+
+def test_a_fact_cited_to_the_wrong_source_points_to_the_one_that_states_it(
+    engine: AnswerEngine,
+) -> None:
+    answer = ask(
+        engine,
+        "How many instances and images does the FAIR1M benchmark have?",
+        "FAIR1M has more than 1 million instances [{FAIR1M}]. All objects are annotated with 5 "
+        "categories and 37 sub-categories by oriented bounding boxes [{DIOR}].",
+    )
+    numbers = {s.paper.id: s.number for s in answer.sources}
+    fair1m = next(s.number for s in answer.sources if s.paper.title == TITLES["FAIR1M"])
+    moved = by_text(answer, "All objects")
+    # still flagged (the model cited the wrong paper), but now citing the paper that says it
+    assert not moved.supported and moved.reason == "wrong_paper"
+    assert moved.citations == (fair1m,)
+    assert moved.note is not None and f"but [{fair1m}] states it" in moved.note
+    cited_papers = {c.paper_id for c in answer.citations}
+    assert cited_papers == {p for p, n in numbers.items() if n == fair1m}
+
+
+def test_a_wrong_source_no_other_paper_supports_stays_as_cited(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine,
+        "How many images does the DIOR dataset contain?",
+        "The DIOR dataset contains 23463 images [{DIOR}]. DIOR was collected by drones over "
+        "Antarctica [{FAIR1M}].",
+    )
+    fair1m = next(s.number for s in answer.sources if s.paper.title == TITLES["FAIR1M"])
+    wrong = by_text(answer, "DIOR was collected")
+    assert not wrong.supported and wrong.citations == (fair1m,)  # nothing guessed
+    assert "states it" not in (wrong.note or "")
+
+
+def test_an_uncited_fact_beside_a_cited_one_takes_its_source(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine,
+        "What does the DIOR dataset contain?",
+        "The DIOR dataset contains 23463 images [{DIOR}]. It has 192472 instances covering 20 "
+        "object classes.",
+    )
+    after = by_text(answer, "It has 192472")
+    assert after.supported and after.citations and after.reason is None
+    assert after.note is not None and "cited beside it" in after.note
+    badge = sentence_badge(answer, answer.sentences.index(after))
+    assert badge.kind == "supported" and "cited beside it" in badge.label  # said, not hidden
+
+
+def test_a_neighbour_that_does_not_state_it_lends_nothing(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine,
+        "What does the DIOR dataset contain?",
+        "The DIOR dataset contains 23463 images [{DIOR}]. FAIR1M has more than 1 million "
+        "instances.",
+    )
+    after = by_text(answer, "FAIR1M has")
+    assert not after.supported and after.reason == "no_citation" and not after.citations
+
+
+def test_an_abstention_after_a_fact_is_not_a_claim(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine,
+        "How does FYI improve dataset distillation?",
+        "FYI embeds a horizontal flipping technique into distillation processes [{FYI}]. The "
+        "sources do not answer this question.",
+    )
+    doubt = by_text(answer, "The sources do not")
+    assert doubt.supported and not doubt.citations  # a remark, not an uncited claim
+    assert by_text(answer, "FYI embeds").supported
+    assert not answer.unsupported_sentences and not answer.abstained
+
+
+def test_a_near_miss_answered_anyway_is_flagged_and_the_answer_abstains(
+    engine: AnswerEngine,
+) -> None:
+    answer = ask(
+        engine,
+        "Which loss function does DataDAM use?",
+        "DataDAM uses a loss function matching the spatial attention maps of real and synthetic "
+        "data [{DataDAM}].",
+    )
+    made_up = by_text(answer, "DataDAM uses")
+    assert not made_up.supported and made_up.reason == "not_in_source"
+    assert made_up.note is not None and "loss function is not stated" in made_up.note
+    # the check supports none of the model's sentences and the offline answerer finds the
+    # learning rate in no abstract: the answer abstains, and says why
+    assert answer.extra.get("model_unsupported") == "true" and answer.abstained
+    assert CHECKED_LABEL in answer.text and UNSUPPORTED_LABEL not in answer.text
+    assert [s.reason for s in answer.sentences if not s.supported] == ["not_in_source"]
+
+
+def test_a_sentence_beside_the_asked_attribute_is_not_flagged(engine: AnswerEngine) -> None:
+    answer = ask(
+        engine,
+        "Which loss function does DataDAM use?",
+        "DataDAM learns synthetic images by matching spatial attention maps [{DataDAM}].",
+    )  # it does not answer the question, but states nothing the abstract lacks
+    assert by_text(answer, "DataDAM learns").supported
+    assert answer.extra.get("model_unsupported") is None
 
 
 def test_reply_rules_on_their_own() -> None:

@@ -30,11 +30,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Generator, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from assistant.errors import LitassistError
 from assistant.rag import extractive, reply
-from assistant.rag.citations import verify
+from assistant.rag.citations import MarkedSentence, Verification, verify
 from assistant.rag.embeddings import Embedder
 from assistant.rag.followup import (
     clean_rewrite,
@@ -44,15 +45,29 @@ from assistant.rag.followup import (
 )
 from assistant.rag.llm import IncompleteStreamError, LLMClient, LLMNotConfiguredError
 from assistant.rag.prompts import PromptLibrary, answer_messages, condense_messages
+from assistant.rag.question import analyse
 from assistant.rag.relevance import Relevance, assess
 from assistant.rag.retriever import HybridRetriever, SearchFilters
 from assistant.rag.scoring import LibraryTermWeights, TermWeights
+from assistant.rag.stated import unstated
 from assistant.rag.vector_cache import CachingEmbedder
-from assistant.types import Answer, AnswerDelta, AnswerMode, Source
+from assistant.types import (
+    REASON_LABELS,
+    Answer,
+    AnswerDelta,
+    AnswerMode,
+    AnswerSentence,
+    Source,
+)
 
 OFFLINE_LABEL = (
     "Offline answer (quoted word for word from the sources; the model found no answer in them):"
 )
+UNSUPPORTED_LABEL = (
+    "Offline answer (quoted word for word from the sources; the check found none of the model's "
+    "sentences supported by them):"
+)
+CHECKED_LABEL = "Checked against the sources:"
 CANCELLED = "Cancelled; the partial answer is kept."
 
 
@@ -160,28 +175,18 @@ class AnswerEngine:
         finally:
             pieces.close()
         text = "".join(parts)
-        marked = None
         if mode == "extractive" and not text:
             text = extractive.abstention_text(relevance, sources, standalone)
             yield AnswerDelta(text)
             abstained = True
+            checked = verify(text, sources, embedder=self.embedder, weights=weights)
         elif mode == "extractive":
             abstained = False
+            checked = verify(text, sources, embedder=self.embedder, weights=weights)
         else:
-            abstained = reply.is_abstention(text)
-            if abstained and complete:
-                # The gate found relevant passages, yet the model says they do not answer (small
-                # models do so on most questions): the offline answer is shown beside it.
-                extra["model_abstained"] = "true"
-                offline = "".join(self._extractive_pieces(standalone, sources, relevance, weights))
-                if offline:
-                    added = f"\n\n{OFFLINE_LABEL}\n\n{offline}"
-                    text += added
-                    yield AnswerDelta(added)
-                    abstained = False
-                    extra["offline_shown"] = "true"
-            marked = reply.read(text)
-        checked = verify(text, sources, embedder=self.embedder, weights=weights, marked=marked)
+            text, abstained, checked = yield from self._read_reply(
+                text, complete, standalone, sources, relevance, weights, extra
+            )
         extra["elapsed_ms"] = f"{(time.perf_counter() - started) * 1000:.0f}"
         yield Answer(
             text=text,
@@ -226,6 +231,144 @@ class AnswerEngine:
             question, sources, relevance, embedder=self.embedder, weights=weights
         )
         yield from extractive.render(plan.groups, sources)
+
+    def _read_reply(
+        self,
+        text: str,
+        complete: bool,
+        question: str,
+        sources: Sequence[Source],
+        relevance: Relevance,
+        weights: TermWeights,
+        extra: dict[str, str],
+    ) -> Generator[AnswerDelta, None, tuple[str, bool, Verification]]:
+        """The model's reply read and checked; what the user is shown beside it, if anything.
+
+        Returns the final text, whether the answer abstains, and its verification.  When the
+        model abstains although the gate found relevant passages, or when the check supports
+        none of its sentences (a near miss the model answered anyway, a fact cited to the wrong
+        paper throughout), the offline answer follows, labelled; with no offline answer either,
+        the reason the abstracts give none, and the answer abstains.
+        """
+        abstained = reply.is_abstention(text)
+        label: str | None = None
+        checked: Verification | None = None
+        if abstained and complete:
+            # The gate found relevant passages, yet the model says they do not answer (small
+            # models do so on most questions): the offline answer is shown beside it.
+            extra["model_abstained"] = "true"
+            label = OFFLINE_LABEL
+        elif not abstained:
+            checked = self._check_reply(text, len(text), question, sources, relevance, weights)
+            claims = [s for s in checked.sentences if s.citations or not s.supported]
+            if complete and claims and not any(s.supported for s in claims):
+                extra["model_unsupported"] = "true"
+                label = UNSUPPORTED_LABEL
+        if label is None:
+            if checked is None:
+                checked = self._check_reply(text, len(text), question, sources, relevance, weights)
+            return text, abstained, checked
+        offline = "".join(self._extractive_pieces(question, sources, relevance, weights))
+        if offline:
+            added = f"\n\n{label}\n\n{offline}"
+            abstained = False
+            extra["offline_shown"] = "true"
+        elif label == UNSUPPORTED_LABEL:
+            reason = extractive.abstention_text(relevance, sources, question)
+            added = f"\n\n{CHECKED_LABEL} {reason}"
+            abstained = True
+        else:
+            added = ""
+        if added:
+            yield AnswerDelta(added)
+        full = text + added
+        checked = self._check_reply(
+            full,
+            len(text),
+            question,
+            sources,
+            relevance,
+            weights,
+            remarks_after=bool(added) and not offline,
+        )
+        return full, abstained, checked
+
+    def _check_reply(
+        self,
+        text: str,
+        model_end: int,
+        question: str,
+        sources: Sequence[Source],
+        relevance: Relevance,
+        weights: TermWeights,
+        *,
+        remarks_after: bool = False,
+    ) -> Verification:
+        """`text` verified as reply.py reads it; the model's part (up to `model_end`) also as the
+        check's verdicts show it: markers re-attributed, near-miss facts flagged (reply.py).
+        `remarks_after`: what follows the model's part is our abstention, never a claim."""
+        marked = reply.read(text)
+        if remarks_after:
+            marked = [replace(m, role="remark") if m.span.start >= model_end else m for m in marked]
+        mine = [i for i, m in enumerate(marked) if m.span.start < model_end]
+
+        def check(sentences: Sequence[MarkedSentence]) -> tuple[AnswerSentence, ...]:
+            return verify(
+                text, sources, embedder=self.embedder, weights=weights, marked=sentences
+            ).sentences
+
+        checked = verify(text, sources, embedder=self.embedder, weights=weights, marked=marked)
+        changes = reply.reattribute(
+            [marked[i] for i in mine], [checked.sentences[i] for i in mine], sources, check
+        )
+        if changes:
+            marked = reply.with_reattributions(marked, changes)
+            checked = verify(text, sources, embedder=self.embedder, weights=weights, marked=marked)
+        sentences = list(checked.sentences)
+        for change in changes:
+            sentence = sentences[change.index]
+            if not sentence.supported:
+                continue
+            if change.kind == "lent":
+                sentences[change.index] = replace(sentence, note=change.note)
+            else:
+                # the source that states it is the one shown, and the model's slip stays flagged
+                note = f"{REASON_LABELS['wrong_paper']}: {change.note}"
+                sentences[change.index] = replace(
+                    sentence, supported=False, reason="wrong_paper", note=note
+                )
+        if relevance.relevant:
+            self._flag_near_miss(sentences, marked, mine, question, sources, relevance)
+        return replace(checked, sentences=tuple(sentences))
+
+    @staticmethod
+    def _flag_near_miss(
+        sentences: list[AnswerSentence],
+        marked: Sequence[MarkedSentence],
+        mine: Sequence[int],
+        question: str,
+        sources: Sequence[Source],
+        relevance: Relevance,
+    ) -> None:
+        """Flag, in place, the model's sentences that state what the abstracts were found not to
+        state (stated.py: the near miss the offline answerer abstains on)."""
+        asked = analyse(question)
+        usable, subjects = extractive.answer_sources(asked, sources, relevance)
+        missing = unstated(asked, usable, subjects)
+        if missing is None:
+            return
+        verb = "mentioned" if missing.what.startswith('"') else "stated"
+        note = (
+            f"{REASON_LABELS['not_in_source']}: {missing.what} is not {verb} in the cited abstracts"
+        )
+        for i in mine:
+            sentence = sentences[i]
+            if (
+                sentence.supported
+                and sentence.citations
+                and reply.states_unstated(marked[i].claim, asked, missing)
+            ):
+                sentences[i] = replace(sentence, supported=False, reason="not_in_source", note=note)
 
     def _llm_pieces(
         self, question: str, sources: Sequence[Source], cancel: threading.Event | None = None

@@ -11,24 +11,36 @@ the sentences the citation check sees (citations.MarkedSentence), each with its 
 * a single marker at the end of a paragraph ("A. B. C [1].") belongs to every uncited
   sentence of that paragraph when it is the only source the paragraph cites (unambiguous);
   with two sources in the paragraph nothing is guessed;
-* abstention text is never a claim: "The sources do not answer this question." and the
+* abstention text is never a claim, wherever it stands: "The sources do not answer this
+  question." (also after a fact: "X does Y. The sources do not answer this question.") and the
   uncited sentences after it that describe the sources ("They cover a wide range of topics.")
   are remarks;
 * a cited sentence that says nothing a source states, only what "the sources" do in general
   ("The sources propose dataset distillation methods [1][2].") is `vacuous`: flagged, not
   passed on word overlap.
 
-The reply text itself is never rewritten: what streamed is what is stored and shown.
+After the check, its verdicts show more (`reattribute`): a flagged sentence that exactly one
+other retrieved paper supports is that paper's fact, cited to the wrong number; an uncited fact
+beside a cited sentence is covered by its neighbour's source when that source supports it.  And
+a near miss (`states_unstated`): when the abstracts were found not to state what the question
+asks (stated.py), a sentence of the reply stating it is flagged whatever its word overlap.
+
+The reply text itself is never rewritten: what streamed is what is stored and shown; a changed
+attribution is said in the sentence's note.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
 
-from assistant.rag.citations import MarkedSentence, SentenceRole, answer_sentences
-from assistant.rag.question import names_in
-from assistant.rag.scoring import query_terms
+from assistant.rag.citations import MarkedSentence, Marker, SentenceRole, answer_sentences
+from assistant.rag.question import Question, names_in
+from assistant.rag.scoring import query_terms, terms
+from assistant.rag.stated import Unstated
+from assistant.types import AnswerSentence, Source
 
 # The first sentence of a reply that finds no answer.  Small models vary the wording a lot.
 _ABSTAIN = re.compile(
@@ -70,6 +82,12 @@ _SOURCES_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _FIGURE = re.compile(r"\d")
+# A duration in a sentence: "3 days", "12 GPU-hours".
+_DURATION = re.compile(
+    r"\b\d[\d,.]*\s*(?:-\s*)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|"
+    r"gpu[- ]?(?:hours?|days?)|tpu[- ]?(?:hours?|days?))\b",
+    re.IGNORECASE,
+)
 # Content words left in a "the sources ..." sentence for it to say something specific.
 MIN_SPECIFIC_TERMS = 5
 
@@ -123,6 +141,12 @@ def read(text: str) -> list[MarkedSentence]:
             if abstaining:
                 roles[index] = "remark"
                 continue
+        if not sentence.markers and is_abstention(claim):
+            # "X does Y. The sources do not answer this question.": the model's doubt after a
+            # fact claims nothing (the fact before it is checked as any other)
+            roles[index] = "remark"
+            abstaining = True
+            continue
         if abstaining and not sentence.markers and _ABOUT_SOURCES.search(claim):
             roles[index] = "remark"
         elif sentence.markers and is_meta(claim):
@@ -153,3 +177,140 @@ def read(text: str) -> list[MarkedSentence]:
     return [
         replace(sentence, markers=markers[i], role=roles[i]) for i, sentence in enumerate(sentences)
     ]
+
+
+# ---- after the check: what the verdicts tell about where a marker belongs ------------------
+# A function that checks sentences of the reply as marked (citations.verify, bound to the
+# reply's text and sources): one verdict per sentence, in order.
+Check = Callable[[Sequence[MarkedSentence]], Sequence[AnswerSentence]]
+# Flagged for these reasons, a cited sentence may be another source's fact.  A vacuous one says
+# nothing to re-attribute; a marker naming no retrieved source is shown as what it is.
+_REATTRIBUTABLE: frozenset[str] = frozenset(
+    {"wrong_paper", "not_in_source", "figure", "overclaim", "negation"}
+)
+
+
+@dataclass(frozen=True)
+class Reattribution:
+    """Sentence `index` of the reply cites `numbers` instead, and `note` says why: "moved", a
+    marker that named the wrong paper (still flagged so), or "lent", a neighbour's marker."""
+
+    index: int
+    numbers: tuple[int, ...]
+    note: str
+    kind: Literal["moved", "lent"]
+
+
+def _marker(number: int) -> Marker:
+    # not in the text (offsets -1): the check reads only the numbers of a marker
+    return Marker(-1, -1, f"[{number}]", (number,))
+
+
+def _supporting(
+    sentence: MarkedSentence, numbers: Iterable[int], papers: Mapping[int, str], check: Check
+) -> list[int]:
+    """The numbers, one per paper, whose source alone the check finds supports the sentence."""
+    found: dict[str, int] = {}
+    for number in numbers:
+        paper = papers[number]
+        if paper in found:
+            continue
+        (verdict,) = check([replace(sentence, markers=(_marker(number),), role="auto")])
+        if verdict.supported:
+            found[paper] = number
+    return list(found.values())
+
+
+def reattribute(
+    marked: Sequence[MarkedSentence],
+    verdicts: Sequence[AnswerSentence],
+    sources: Sequence[Source],
+    check: Check,
+) -> list[Reattribution]:
+    """Where the check's verdicts show a marker on the wrong sentence or the wrong source.
+
+    * A cited sentence the check flags ("1.4B ... [3]" where [3] does not give 1.4B) that
+      exactly one other retrieved paper supports on its own, names, figures and all, is that
+      paper's fact: small models attach the number of the source they read last.  When no
+      other paper, or two, support it, nothing is guessed and the flag stands.
+    * An uncited claim beside a cited sentence of its paragraph ("5 subjects [1]. Each viewed
+      3142 objects.") takes its neighbour's source when that source supports it and the other
+      neighbour's does not: the model cited the pair once.
+
+    Every change is one the check itself then passes, and it is said in the sentence's note
+    (the reply's text keeps what the model wrote).  A moved marker's sentence stays flagged
+    ("the wrong paper cited: the reply cited [3], but [1] states it"), now citing the source that
+    states it, so that a reader follows the right one.
+    """
+    papers = {s.number: s.paper.id for s in sources}
+    found: list[Reattribution] = []
+    for index, (sentence, verdict) in enumerate(zip(marked, verdicts, strict=True)):
+        if verdict.supported or sentence.role != "auto":
+            continue
+        if verdict.reason in _REATTRIBUTABLE and verdict.citations:
+            cited = {papers[n] for n in verdict.citations if n in papers}
+            others = [n for n in sorted(papers) if papers[n] not in cited]
+            support = _supporting(sentence, others, papers, check)
+            if len(support) == 1:
+                was = "".join(f"[{n}]" for n in verdict.citations)
+                note = f"the reply cited {was}, but [{support[0]}] states it"
+                found.append(Reattribution(index, (support[0],), note, "moved"))
+        elif verdict.reason == "no_citation" and not sentence.markers:
+            lent = [
+                n
+                for near in _neighbours(marked, index)
+                for m in marked[near].markers
+                for n in m.numbers
+                if n in papers
+            ]
+            support = _supporting(sentence, dict.fromkeys(lent), papers, check)
+            if len(support) == 1:
+                note = f"no marker in the reply; [{support[0]}], cited beside it, states it"
+                found.append(Reattribution(index, (support[0],), note, "lent"))
+    return found
+
+
+def _neighbours(marked: Sequence[MarkedSentence], index: int) -> list[int]:
+    """The cited claims just before and after sentence `index` (remarks are skipped)."""
+    near: list[int] = []
+    for step in (-1, 1):
+        other = index + step
+        while 0 <= other < len(marked) and marked[other].role == "remark":
+            other += step
+        if 0 <= other < len(marked) and marked[other].markers:
+            near.append(other)
+    return near
+
+
+def with_reattributions(
+    marked: Sequence[MarkedSentence], changes: Sequence[Reattribution]
+) -> list[MarkedSentence]:
+    """`marked` with each change's sentence citing its new source."""
+    out = list(marked)
+    for change in changes:
+        markers = tuple(_marker(n) for n in change.numbers)
+        out[change.index] = replace(out[change.index], markers=markers)
+    return out
+
+
+def states_unstated(claim: str, question: Question, missing: Unstated) -> bool:
+    """Whether a sentence of the reply gives what the abstracts were found not to state.
+
+    A near miss ("What learning rate does G-SimCLR use?") passes the relevance gate, and a
+    small model answers it anyway ("G-SimCLR uses a learning rate of 0.1 [2].").  stated.py
+    found that no abstract states the question's focus (or its name, or a duration); a sentence
+    that speaks of that focus, with a figure when the focus is counted or measured, states what
+    the sources do not give, whatever its word overlap with them.
+    """
+    present = terms(claim)
+    if missing.what.startswith('"'):  # a name no abstract mentions ("MNIST")
+        name = missing.what.strip('"')
+        return bool(terms(name)) and terms(name) <= present
+    if question.wants_duration and missing.what == "how long it takes":
+        return bool(_DURATION.search(claim))
+    if not question.focus:
+        return False
+    head = terms(question.focus[-1])
+    if not head or not head <= present:
+        return False
+    return not question.figure_focus or bool(_FIGURE.search(claim))
