@@ -25,8 +25,23 @@ def cited() -> list[Source]:
 
 def test_the_constants_cover_every_feature() -> None:
     n = len(verdict.FEATURES)
-    assert len(verdict.MEANS) == len(verdict.SCALES) == len(verdict.WEIGHTS) == n
-    assert all(scale > 0 for scale in verdict.SCALES) and 0 < verdict.THRESHOLD < 1
+    for model in (verdict.WITH_COSINES, verdict.LEXICAL):
+        assert len(model.means) == len(model.scales) == len(model.weights) == n
+        assert all(scale > 0 for scale in model.scales) and 0 < model.threshold < 1
+    cosines = [verdict.FEATURES.index("support"), verdict.FEATURES.index("cosine")]
+    assert all(verdict.LEXICAL.weights[i] == 0 for i in cosines)
+
+
+def test_cosines_count_only_for_the_embedder_they_were_fitted_with() -> None:
+    from assistant.rag.embeddings import LOCAL_MODEL_NAME
+
+    assert verdict.FITTED_EMBEDDER == LOCAL_MODEL_NAME
+    assert verdict.for_embedder(LOCAL_MODEL_NAME) == verdict.WITH_COSINES.supported
+    assert verdict.for_embedder("openai:text-embedding-3-small") == verdict.LEXICAL.supported
+    # a claim whose words the passage all has, at a cosine another embedder's scale gives it
+    signals = {name: 0.0 for name in verdict.FEATURES} | {"lexical": 1.0, "support": 0.6}
+    signals["cosine"] = 0.2
+    assert verdict.LEXICAL.supported(signals) and not verdict.WITH_COSINES.supported(signals)
 
 
 def test_verify_hands_the_verdict_every_signal_and_takes_its_word() -> None:

@@ -441,7 +441,7 @@ def verify(
     threshold: float = SUPPORT_THRESHOLD,
     checks: CheckScope = "all",
     marked: Sequence[MarkedSentence] | None = None,
-    decide: Decide = verdict.supported,
+    decide: Decide | None = None,
 ) -> Verification:
     """Check every sentence of `text` against the sources its markers name.
 
@@ -455,6 +455,7 @@ def verify(
     cited sources.
     """
     weights = weights or UniformWeights()
+    decide = decide or verdict.for_embedder(embedder.name)
     by_number = {source.number: source for source in sources}
     sentences = list(marked) if marked is not None else answer_sentences(text)
     claims = [s.claim for s in sentences]
