@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from compare_eval import SCIFACT, TUNING, evaluate, load_cases  # noqa: E402
+from logistic import newton_logistic  # noqa: E402
 
 from assistant.rag.aspects import DEFAULT_ASPECTS, aspect  # noqa: E402
 from assistant.rag.compare_extractive import aspect_features, learned_scores  # noqa: E402
@@ -58,18 +59,9 @@ def examples(cases: list, row: int) -> tuple[np.ndarray, np.ndarray]:
 
 def fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """L2-regularised logistic regression (the bias, column 0, is not penalised)."""
-    weights = np.zeros(x.shape[1])
     penalty = np.full(x.shape[1], L2)
     penalty[0] = 0.0
-    for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-np.clip(x @ weights, -30, 30)))
-        gradient = x.T @ (p - y) + penalty * weights
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-6)
-        step = np.linalg.solve(hessian, gradient)
-        weights -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return weights
+    return newton_logistic(x, y, penalty, clip=30, ridge=1e-6)
 
 
 def objective(counts) -> float:

@@ -34,6 +34,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from logistic import newton_logistic  # noqa: E402
+
 DATA = ROOT / "benchmarks" / "data"
 CORPUS = ROOT / "samples" / "vision-datasets-papers.txt"
 L2 = 0.1
@@ -111,17 +115,9 @@ def fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     scales = x.std(axis=0)
     scales[scales < 1e-6] = 1.0
     z = np.hstack([np.ones((len(x), 1)), (x - means) / scales])
-    w = np.zeros(z.shape[1])
-    penalty = np.eye(z.shape[1]) * L2
-    penalty[0, 0] = 0.0
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-(z @ w)))
-        gradient = z.T @ (p - y) + penalty @ w
-        hessian = (z * (p * (1 - p))[:, None]).T @ z + penalty
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
+    penalty = np.full(z.shape[1], L2)
+    penalty[0] = 0.0
+    w = newton_logistic(z, y, penalty)
     return means, scales, w[1:], float(w[0])
 
 
