@@ -175,13 +175,11 @@ class AnswerEngine:
         finally:
             pieces.close()
         text = "".join(parts)
-        if mode == "extractive" and not text:
-            text = extractive.abstention_text(relevance, sources, standalone)
-            yield AnswerDelta(text)
-            abstained = True
-            checked = verify(text, sources, embedder=self.embedder, weights=weights)
-        elif mode == "extractive":
-            abstained = False
+        if mode == "extractive":
+            abstained = not text
+            if abstained:
+                text = extractive.abstention_text(relevance, sources, standalone)
+                yield AnswerDelta(text)
             checked = verify(text, sources, embedder=self.embedder, weights=weights)
         else:
             text, abstained, checked = yield from self._read_reply(
