@@ -1,16 +1,18 @@
 """Follow-ups and topic switches in conversations: is each turn answered as well as if asked alone?
 
-    .venv/bin/python benchmarks/followup_eval.py [--split tune|holdout|both] [-k 8] [--show]
-        [--data-dir DIR]
+    .venv/bin/python benchmarks/followup_eval.py [--split tune|holdout|holdout2|all] [-k 8]
+        [--show] [--data-dir DIR]
 
-32 conversations over the sample corpus (benchmarks/data/followup_tune.jsonl and
-followup_holdout.jsonl, 16 each, split before any tuning: tune on the first, report both).  Each
-line is {"id", "turns": [...]}; a turn is
+52 conversations over the sample corpus: benchmarks/data/followup_tune.jsonl and
+followup_holdout.jsonl (16 each, split before any tuning: tune on the first, report both), and
+followup_holdout2.jsonl (20, written later, before it was ever run; the rewriting rules were
+not tuned on it).  Each line is {"id", "turns": [...]}; a turn is
 
 * {"kind": "first", "question"}: opens the conversation (not scored);
 * {"kind": "followup", "question", "standalone": QA_ID}: leans on the turn before ("How many
-  images does it contain?"); its standalone form is the labelled question QA_ID of the same half
-  of benchmarks/data/qa_*.jsonl (gold paper, facts);
+  images does it contain?"); its standalone form is the labelled question QA_ID (gold paper,
+  facts) of benchmarks/data/qa_<half>.jsonl, for holdout2 of any qa_*.jsonl (their ids are
+  unique);
 * {"kind": "switch", "ref": QA_ID}: the labelled question QA_ID asked as it is, mid-conversation,
   on another topic.
 
@@ -20,8 +22,9 @@ labelled question alone, without history.  Printed per half:
 * follow-ups answered as well as their standalone form: the gold paper cited when the standalone
   answer cites it, and the facts in the answer when the standalone answer has them;
 * follow-up gold cited and fact in answer, next to the same for the standalone forms;
-* topic switches that abstain (must be 0), that are rewritten at all (should be 0), and that are
-  answered as well as when asked alone.
+* topic switches that abstain, those of them answered when asked alone (must be 0: the history
+  made them abstain), that are rewritten at all (should be 0), and that are answered as well as
+  when asked alone.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "benchmarks" / "data"
 DEFAULT_CORPUS = ROOT / "samples" / "vision-datasets-papers.txt"
-HALVES = ("tune", "holdout")
+HALVES = ("tune", "holdout", "holdout2")
 
 
 def load(path: Path) -> list[dict]:
@@ -63,7 +66,7 @@ def judged(answer, item: dict, titles: dict[str, str]) -> tuple[bool, bool]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=[*HALVES, "both"], default="both")
+    parser.add_argument("--split", choices=[*HALVES, "both", "all"], default="all")
     parser.add_argument("-k", type=int, default=8)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--data-dir", type=Path, help="Reuse (or create) this library folder.")
@@ -76,7 +79,7 @@ def main() -> None:
     from assistant.wiring import make_embedder, make_engine
 
     settings = load_settings()
-    halves = list(HALVES) if args.split == "both" else [args.split]
+    halves = {"all": list(HALVES), "both": list(HALVES[:2])}.get(args.split, [args.split])
     with tempfile.TemporaryDirectory(prefix="litassist-followup-") as tmp:
         embedder = make_embedder(settings)
         library = Library.open(args.data_dir or Path(tmp) / "library", embedder, create=True)
@@ -92,7 +95,8 @@ def main() -> None:
 
 
 def run(args: argparse.Namespace, half: str, engine, titles: dict[str, str]) -> None:
-    questions = {q["id"]: q for q in load(DATA / f"qa_{half}.jsonl")}
+    sets = sorted(DATA.glob("qa_*.jsonl")) if half == "holdout2" else [DATA / f"qa_{half}.jsonl"]
+    questions = {q["id"]: q for path in sets for q in load(path)}
     conversations = load(DATA / f"followup_{half}.jsonl")
     counts: Counter[str] = Counter()
     started = time.perf_counter()
@@ -116,6 +120,7 @@ def run(args: argparse.Namespace, half: str, engine, titles: dict[str, str]) -> 
             as_well = (gold or not gold_alone) and (facts or not facts_alone)
             counts[f"{kind}"] += 1
             counts[f"{kind}:abstained"] += answer.abstained
+            counts[f"{kind}:abstained_history"] += answer.abstained and not alone.abstained
             counts[f"{kind}:gold"] += gold
             counts[f"{kind}:facts"] += facts
             counts[f"{kind}:gold_alone"] += gold_alone
@@ -152,6 +157,7 @@ def run(args: argparse.Namespace, half: str, engine, titles: dict[str, str]) -> 
     )
     print(f"  abstained: {share('followup:abstained', 'followup')}")
     print(f"topic switches that abstain:           {share('switch:abstained', 'switch')}")
+    print(f"  of them answered when asked alone:   {share('switch:abstained_history', 'switch')}")
     print(f"topic switches rewritten:              {share('switch:rewritten', 'switch')}")
     print(f"topic switches answered as well:       {share('switch:as_well', 'switch')}")
 

@@ -7,7 +7,9 @@ import pytest
 from assistant.rag.followup import (
     depends_on_previous,
     heuristic_standalone,
+    own_words_in,
     previous_subject,
+    second_try,
     what_about,
 )
 from assistant.types import Answer
@@ -51,6 +53,7 @@ def test_questions_that_lean_on_the_previous_turn(question: str) -> None:
         "Which datasets were built for remote sensing, and how large are they?",
         "What is bilateral equivalence and why does it hurt dataset distillation?",
         "Is there a dataset so large that it needs sharding across many machines?",
+        "How many datasets did the study of dataset values collect in its corpus?",
     ],
 )
 def test_questions_that_name_their_own_subject(question: str) -> None:
@@ -118,6 +121,40 @@ def test_subject_from_topic_words_when_the_question_names_nothing() -> None:
     assert "remote sensing" in heuristic_standalone("How large are they?", history)
 
 
+def test_a_bare_ellipsis_asks_the_previous_question_again() -> None:
+    """ "By how much?" has nothing of its own to search: the question before it is asked again,
+    and a run of bare questions goes back to that question, never through each other."""
+    asked = turn(
+        "Which network does its BossNet-T surpass?",
+        "Which network does BossNAS's BossNet-T surpass?",
+    )
+    history = [turn("What is BossNAS?"), asked]
+    first = heuristic_standalone("By how much?", history)
+    assert first == "By how much? Which network does BossNAS's BossNet-T surpass?"
+    history.append(turn("By how much?", first))
+    assert heuristic_standalone("Why?", history) == (
+        "Why? Which network does BossNAS's BossNet-T surpass?"
+    )
+    assert previous_subject(history) == "BossNAS"  # what "its" stood for; the bare turn adds none
+    assert heuristic_standalone("How many classes?", history) == "How many classes (BossNAS)?"
+
+
+def test_the_second_try_merges_the_subject_only_into_a_question_naming_nothing() -> None:
+    history = [turn("What is UHD-IQA?")]
+    assert second_try("How were the annotators picked?", history) == (
+        "How were the annotators picked (UHD-IQA)?"
+    )
+    assert second_try("How many images does DIOR contain?", history) is None
+    assert second_try("How were the annotators picked?", []) is None
+
+
+def test_the_second_try_needs_the_question_s_own_words_in_the_paper() -> None:
+    abstract = "Annotators were selected for self-consistency; the images are rated for quality."
+    assert own_words_in("How were the annotators picked?", abstract)  # annotators: 1 of 2
+    assert not own_words_in("What is the boiling point of water?", "A point cloud of objects.")
+    assert not own_words_in("By how much?", abstract)  # no word of its own at all
+
+
 def test_no_history_or_no_subject_leaves_the_question() -> None:
     assert heuristic_standalone("How does it work?", []) == "How does it work?"
     assert heuristic_standalone("How does it work?", [turn("Why?")]) == "How does it work?"
@@ -152,6 +189,19 @@ def test_a_named_question_after_several_turns_does_not_abstain(engine) -> None:
     assert last.standalone_query == "What is DIOR?"
     assert not last.abstained
     assert any("DIOR" in s.paper.title or "DIOR" in s.paper.abstract for s in last.cited_sources)
+
+
+def test_a_question_naming_nothing_is_tried_with_the_previous_subject(engine) -> None:
+    """Searched as asked, "How were the annotators picked?" matches no paper; with the subject
+    of the turn before, UHD-IQA's abstract answers it.  Another topic is never so rewritten."""
+    first = engine.ask("What is UHD-IQA?")
+    follow = engine.ask("How were the annotators picked?", history=[first])
+    assert follow.standalone_query == "How were the annotators picked (UHD-IQA)?"
+    assert not follow.abstained
+    assert all("UHD-IQA" in s.paper.title for s in follow.cited_sources)
+    other = engine.ask("What is the boiling point of water?", history=[first])
+    assert other.standalone_query == "What is the boiling point of water?"
+    assert other.abstained
 
 
 def test_a_follow_up_cites_what_its_standalone_form_cites(engine) -> None:

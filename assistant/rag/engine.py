@@ -42,6 +42,8 @@ from assistant.rag.followup import (
     depends_on_previous,
     heuristic_standalone,
     history_turns,
+    own_words_in,
+    second_try,
 )
 from assistant.rag.llm import IncompleteStreamError, LLMClient, LLMNotConfiguredError
 from assistant.rag.prompts import PromptLibrary, answer_messages, condense_messages
@@ -130,13 +132,18 @@ class AnswerEngine:
                 "needs one), or answer with --mode extractive."
             )
         started = time.perf_counter()
-        standalone = self._standalone(question, history, mode)
-        wanted = k or self.k
-        if mode == "extractive":  # a list question reads more passages (extractive.py)
-            wanted = extractive.retrieval_k(standalone, wanted)
-        sources = self._sources(standalone, wanted, filters)
         weights = self._term_weights()
-        relevance = assess(standalone, sources, weights)
+        standalone = self._standalone(question, history, mode)
+        sources, relevance = self._search(standalone, mode, k, filters, weights)
+        if not relevance.relevant and history and standalone == question:
+            # A question that names nothing and that the library does not answer as asked
+            # ("How were the annotators picked?") is tried once more with the previous turn's
+            # subject; kept only if the library then answers it, in words of the question's own.
+            merged = second_try(question, history)
+            if merged is not None:
+                found, gate = self._search(merged, mode, k, filters, weights)
+                if gate.relevant and own_words_in(question, found[0].paper.abstract):
+                    standalone, sources, relevance = merged, found, gate
         header = {
             "question": question,
             "mode": mode,
@@ -206,6 +213,20 @@ class AnswerEngine:
             messages = condense_messages(self.prompts, history_turns(history), question)
             return clean_rewrite(self.llm.complete(messages), question)
         return heuristic_standalone(question, history)
+
+    def _search(
+        self,
+        query: str,
+        mode: AnswerMode,
+        k: int | None,
+        filters: SearchFilters | None,
+        weights: TermWeights,
+    ) -> tuple[tuple[Source, ...], Relevance]:
+        wanted = k or self.k
+        if mode == "extractive":  # a list question reads more passages (extractive.py)
+            wanted = extractive.retrieval_k(query, wanted)
+        sources = self._sources(query, wanted, filters)
+        return sources, assess(query, sources, weights)
 
     def _sources(self, query: str, k: int, filters: SearchFilters | None) -> tuple[Source, ...]:
         passages = self.retriever.passages(query, k, filters=filters)

@@ -56,7 +56,14 @@ _THE_NOUN = re.compile(  # "that" only before such a noun: "so that" is no refer
 )
 _WORD = re.compile(r"[A-Za-z0-9][\w\-]*")
 _CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|or|but)\b", re.IGNORECASE)
-_INTRODUCED = re.compile(r"\b(?:a|an|any)\s+[a-z][\w-]*", re.IGNORECASE)
+# What introduces the thing a later pronoun stands for: "a dataset so large that it ...", or a
+# work named by what it is about ("the study of dataset values ... in its corpus").
+_INTRODUCED = re.compile(
+    r"\b(?:a|an|any)\s+[a-z][\w-]*"
+    r"|\bthe\s+(?:paper|dataset|method|model|approach|study|work|benchmark|survey|analysis|"
+    r"framework)s?\s+(?:on|about|of|by|for|that|which|who)\s+[a-z]",
+    re.IGNORECASE,
+)
 # Topic words that only say what is asked, not about what: "How many *images*?" has no subject.
 _ASKED_ONLY = (
     " ".join(QUANTITY_NOUNS | MEASURE_NOUNS | KIND_NOUNS)
@@ -79,6 +86,20 @@ def what_about(question: str) -> str | None:
     if not match:
         return None
     return (match.group("rest") or match.group("and_rest") or "").strip() or None
+
+
+# What an ellipsis may ask with nothing else: "By how much?", "Why?", "How well?"
+_BARE_WORDS = "much many well long often far why how"
+
+
+@lru_cache(maxsize=1)
+def _bare_terms() -> frozenset[str]:
+    return terms(_BARE_WORDS)
+
+
+def _bare(question: str) -> bool:
+    """An ellipsis that asks nothing of its own: it asks the previous question again."""
+    return not names_in(question) and query_terms(question) <= _bare_terms()
 
 
 def _first_reference(question: str) -> int | None:
@@ -120,6 +141,8 @@ def previous_subject(history: Sequence[Answer]) -> str | None:
     """What the conversation is about at its last turn: the names the last question asked about
     (or, for a follow-up, the subject it inherited), else its own topic words."""
     for turn in reversed(history):
+        if _bare(turn.question):
+            continue  # "By how much?" is about what the question before it was about
         own = names_in(turn.question)
         if _rewritten(turn):
             # "How much does it improve on CIFAR100?" is still about what "it" stood for
@@ -142,9 +165,10 @@ def previous_subject(history: Sequence[Answer]) -> str | None:
 
 
 def _asked_question(history: Sequence[Answer]) -> int | None:
-    """Index of the last turn that asked something of its own (not a "What about X?")."""
+    """Index of the last turn that asked something of its own (not "What about X?", not "Why?")."""
     for index in range(len(history) - 1, -1, -1):
-        if what_about(history[index].question) is None:
+        question = history[index].question
+        if what_about(question) is None and not _bare(question):
             return index
     return None
 
@@ -187,10 +211,39 @@ def heuristic_standalone(question: str, history: Sequence[Answer]) -> str:
         # its standalone form holds at most the one subject it inherited, never a chain
         asked_text = history[asked].standalone_query or history[asked].question
         return _replace_subject(asked_text, old, new_subject)
+    if _bare(question):
+        # "By how much?" after "Which network does BossNet-T surpass?": the question before,
+        # asked again, is all there is to search; its standalone form holds at most the one
+        # subject it inherited, and a run of "Why?"s goes back to it, never through each other.
+        asked = _asked_question(history)
+        if asked is not None:
+            before = history[asked].standalone_query or history[asked].question
+            return f"{question.strip()} {before}"
+    return with_previous_subject(question, history) or question
+
+
+def own_words_in(question: str, text: str) -> bool:
+    """Whether at least half the question's own words (not the merged subject) occur in `text`:
+    "annotators" of "How were the annotators picked?" in UHD-IQA's abstract.  A question after
+    "What is MVImgNet?" whose words MVImgNet's abstract mostly lacks ("What is the boiling
+    point of water?": only "point") is another topic, however relevant the subject's name
+    makes the merged query."""
+    own = query_terms(question) - _bare_terms()
+    return bool(own) and 2 * len(own & terms(text)) >= len(own)
+
+
+def with_previous_subject(question: str, history: Sequence[Answer]) -> str | None:
+    """`question` with the previous turn's subject merged in, None when there is none."""
     subject = previous_subject(history)
-    if subject is None:
-        return question
-    return _substitute(question, subject)
+    return None if subject is None else _substitute(question, subject)
+
+
+def second_try(question: str, history: Sequence[Answer]) -> str | None:
+    """What the engine searches when `question`, searched as asked, is not answered by the
+    library: the previous turn's subject merged into a question that names nothing ("How were
+    the annotators picked?" after "What is UHD-IQA?"); None for a question that names its
+    subject.  A question the library answers as asked is never rewritten this way."""
+    return None if names_in(question) else with_previous_subject(question, history)
 
 
 def history_turns(history: Sequence[Answer]) -> list[tuple[str, str]]:
