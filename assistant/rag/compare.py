@@ -107,7 +107,7 @@ class Comparer:
         term_weights: TermWeights | None = None,
     ) -> None:
         self.retriever = retriever
-        self.embedder = CachingEmbedder(embedder)
+        self.embedder = CachingEmbedder(embedder, memo=retriever.library.sentence_vectors())
         self.llm = llm
         self.prompts = prompts
         self.mode: AnswerMode = mode

@@ -86,7 +86,7 @@ class AnswerEngine:
         term_weights: TermWeights | None = None,
     ) -> None:
         self.retriever = retriever
-        self.embedder = CachingEmbedder(embedder)
+        self.embedder = CachingEmbedder(embedder, memo=retriever.library.sentence_vectors())
         self.llm = llm
         self.prompts = prompts
         self.k = k

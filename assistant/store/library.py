@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     from assistant.store.lexical import LexicalIndex
     from assistant.store.lexical_docs import LexicalSource
     from assistant.store.lexical_sync import LexicalCache
+    from assistant.store.sentence_vectors import SentenceVectors
     from assistant.store.server_catalog import ServerCatalog
     from assistant.store.vector_guard import ProbeResult, VectorGuard
     from assistant.store.vectors import VectorIndex
@@ -136,6 +137,7 @@ class Library:
         self._vectors_written = False  # since the segment fingerprint was last recorded
         self._fresh_vectors = False  # the vector store was just started afresh (a rebuild)
         self._guard: VectorGuard | None = None
+        self._sentence_vectors: SentenceVectors | None = None
         if not chroma_url:
             from assistant.store.catalog import CATALOG_FILE
             from assistant.store.vector_guard import VectorGuard
@@ -188,6 +190,8 @@ class Library:
     def close(self) -> None:
         self._record_vectors()
         self.catalog.close()
+        if self._sentence_vectors is not None:
+            self._sentence_vectors.close()
         if self._lexical_cache is not None:
             self._lexical_cache.close()
 
@@ -204,6 +208,14 @@ class Library:
     def chroma_dir(self) -> Path:
         """The embedded vector store's folder (`vectors.CHROMA_DIR`, without importing it)."""
         return self.data_dir / "chroma"
+
+    def sentence_vectors(self) -> SentenceVectors:
+        """This machine's store of embedded sentences (`sentence_vectors`), opened on first use."""
+        if self._sentence_vectors is None:
+            from assistant.store.sentence_vectors import FILE, SentenceVectors
+
+            self._sentence_vectors = SentenceVectors(self.data_dir / FILE)
+        return self._sentence_vectors
 
     # ---- indexes --------------------------------------------------------------------------
     @property
