@@ -42,8 +42,8 @@ DATA = ROOT / "benchmarks" / "data"
 CORPUS = ROOT / "samples" / "vision-datasets-papers.txt"
 L2 = 0.1
 # The question sets fitted and cross-validated on, and the one held out (never fitted on).
-TUNING = ("tune", "holdout", "holdout2", "holdout3")
-HELD_OUT = "holdout4"
+TUNING = ("tune", "holdout", "holdout2", "holdout3", "holdout4")
+HELD_OUT = "holdout5"
 
 
 def collect(questions: list[dict], library, engine, k: int) -> tuple[list[dict], dict]:
