@@ -1,7 +1,7 @@
 """Cited-answer quality on labelled question sets: retrieval, citations, facts, abstention.
 
     .venv/bin/python benchmarks/qa_eval.py [--mode extractive|llm] [-k 8] [--show] [--sweep]
-        [--split tune|holdout|holdout2|holdout3|holdout4|both|all] [--questions FILE]
+        [--split tune|holdout|...|holdout5|tuning|both|all] [--questions FILE]
         [--corpus samples/vision-datasets-papers.txt]
         [--sample N] [--skip-sample M] [--round-robin] [--limit N]
         [--gguf FILE | --endpoint] [--max-tokens 256]
@@ -11,10 +11,10 @@ The corpus is ingested into a temporary library with litassist's own code (or re
 (benchmarks/data/qa_tune.jsonl) and a held-out half (benchmarks/data/qa_holdout.jsonl).  Once the
 held-out half's numbers were known, a second held-out set (qa_holdout2.jsonl, 103 questions of the
 same kinds) was written before any further rule change, and after each later round another
-(qa_holdout3.jsonl, 94 questions; qa_holdout4.jsonl, 97) likewise: now the first four are
-tuning data (the per-paper decision is fitted and cross-validated on them,
-benchmarks/train_paper_choice.py) and holdout4 is the held-out set, run only to report.
-`--split all` (the default) prints each of the five.
+(qa_holdout3.jsonl, 94 questions; qa_holdout4.jsonl, 97; qa_holdout5.jsonl, 73) likewise: now
+the first five are tuning data (the per-paper decision is fitted and cross-validated on them,
+benchmarks/train_paper_choice.py) and holdout5 is the held-out set, run only to report.
+`--split all` (the default) prints each of the six, `--split tuning` the five tuning sets.
 Each JSONL line:
 {"id", "kind", "question", "gold_titles": [...]} and, by kind,
 
@@ -27,7 +27,9 @@ Each JSONL line:
 
 A question may carry "repeats" (the id of an older set's question asking the same, verbatim or
 in other words): held-out-4 repeats 15 (an oversight when it was written, found after its first
-run), so it is reported whole and as "holdout4-unseen", without them.
+run), so it is reported whole and as "holdout4-unseen", without them.  Held-out-5 was checked
+for repeats before it was committed (token overlap and shared gold facts against every older
+question; those flagged were rewritten or dropped).
 
 Titles are mapped to the library's paper ids at run time.  Prints, per half:
 
@@ -79,7 +81,10 @@ SPLITS = {
     "holdout2": DATA / "qa_holdout2.jsonl",
     "holdout3": DATA / "qa_holdout3.jsonl",
     "holdout4": DATA / "qa_holdout4.jsonl",
+    "holdout5": DATA / "qa_holdout5.jsonl",
 }
+# Written last, before any answer on it was read: run only to report (`--split tuning` omits it).
+HELD_OUT = "holdout5"
 DEFAULT_CORPUS = ROOT / "samples" / "vision-datasets-papers.txt"
 ANSWERABLE = ("single", "multi")
 
@@ -107,7 +112,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", choices=["extractive", "llm"], default="extractive")
     parser.add_argument("-k", type=int, default=8)
-    parser.add_argument("--split", choices=[*SPLITS, "both", "all"], default="all")
+    parser.add_argument("--split", choices=[*SPLITS, "tuning", "both", "all"], default="all")
     parser.add_argument("--questions", type=Path, help="One question file instead of a split.")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--data-dir", type=Path, help="Reuse (or create) this library folder.")
@@ -184,7 +189,11 @@ def evaluate(args: argparse.Namespace) -> None:
     if args.questions:
         halves = {args.questions.stem: load_questions(args.questions)}
     else:
-        names = {"all": list(SPLITS), "both": ["tune", "holdout"]}.get(args.split, [args.split])
+        names = {
+            "all": list(SPLITS),
+            "tuning": [n for n in SPLITS if n != HELD_OUT],
+            "both": ["tune", "holdout"],
+        }.get(args.split, [args.split])
         halves = {name: load_questions(SPLITS[name]) for name in names}
     # A question marked "repeats" asks what an older set's question asks (held-out-4 has 15,
     # an oversight when it was written): such a set is also reported without them.

@@ -58,6 +58,11 @@ def test_a_second_question_after_and_counts() -> None:
         ("What is PatternNet designed to discover?", ("PatternNet",)),
         ("What is wrong with scraped descriptions?", ()),
         ("What does the prefix token tell the encoder?", ()),
+        # a verb before a determiner ends the phrase: the wh-word is its subject
+        ("What causes the slowdown on long inputs?", ()),
+        ("Which runner won the race?", ("runner",)),
+        ("How many volunteers took part in the trial?", ("volunteers",)),  # irregular past
+        ("How many times more labels does Matcher give?", ("labels",)),  # a ratio: "15x more"
     ],
 )
 def test_focus_is_the_asked_noun_phrase(question: str, focus: tuple[str, ...]) -> None:
@@ -252,6 +257,7 @@ def test_near_misses_say_what_is_not_stated(question: str, missing: str) -> None
         "How long does Matcher take to train?",
         "What accuracy does Matcher improve on CIFAR100?",
         "How does Matcher distil datasets?",
+        "How many times more GPUs does Matcher train on?",
     ],
 )
 def test_what_the_abstract_states_is_not_a_near_miss(question: str) -> None:
@@ -344,3 +350,27 @@ def test_a_plus_makes_another_name_and_a_hyphenated_focus_is_matched_word_by_wor
     source = _source(11, "Mixer", "Mixer outperforms others in transfer learning on CIFAR10.")
     asked = analyse("On which transfer-learning datasets does Mixer outperform others?")
     assert unstated(asked, [source], ("p11",)) is None
+
+
+def test_a_compound_the_abstract_abbreviates_is_stated() -> None:
+    # "VL pre-training objectives" states "vision-language pre-training objectives".
+    sources = [_source(1, "Prefixer", "Prefixer plugs into VL pre-training objectives like X.")]
+    asked = analyse("Which vision-language pre-training objectives can Prefixer be used with?")
+    assert unstated(asked, sources, ("p1",)) is None
+    asked = analyse("Which audio-visual pre-training objectives can Prefixer be used with?")
+    assert unstated(asked, sources, ("p1",)) is not None
+
+
+def test_a_passage_stating_one_side_of_an_or_is_as_relevant_as_both() -> None:
+    from assistant.rag.relevance import assess
+    from assistant.rag.scoring import UniformWeights
+
+    sources = [_source(1, "Teacher", "A teacher network distils soft targets into a student.")]
+    weights = UniformWeights()
+    one_side = assess(
+        "Which papers distil a teacher network or mine hard negatives?", sources, weights
+    )
+    only_it = assess("Which papers distil a teacher network?", sources, weights)
+    assert one_side.per_source[0] == pytest.approx(only_it.per_source[0])
+    neither = assess("Which papers mine hard negatives or prune filters?", sources, weights)
+    assert neither.per_source[0] < only_it.per_source[0]

@@ -46,7 +46,7 @@ from assistant.rag.citations import find_markers
 from assistant.rag.embeddings import Embedder
 from assistant.rag.question import Question, analyse
 from assistant.rag.referents import needs_previous, referent, with_referent
-from assistant.rag.relevance import Relevance, phrase_shares, phrases
+from assistant.rag.relevance import Relevance, alternatives, phrase_shares, phrases
 from assistant.rag.scoring import TermWeights, cosines, coverage, terms, terms_many
 from assistant.rag.sentence_roles import AbstractPlan, Roles, plan_of
 from assistant.rag.sentences import Span, split_sentences
@@ -330,27 +330,6 @@ def paper_values(
             "either_contribution": either(stated[paper]),
         }
     return out
-
-
-_OR = re.compile(r"\bor\b", re.IGNORECASE)
-_CLAUSE_END = re.compile(r"[,;:?.!]")
-OR_SIDE_WORDS = 3  # words on each side of an "or" taken as its alternatives
-
-
-def alternatives(question: str, wanted: frozenset[str]) -> list[frozenset[str]]:
-    """The question's topic terms once per side of its first "or", the other side's left out
-    ("histopathology or segmentation"); empty when it has no "or" between topic words."""
-    match = _OR.search(question)
-    if not match:
-        return []
-    before = _CLAUSE_END.split(question[: match.start()])[-1].split()
-    after = _CLAUSE_END.split(question[match.end() :])[0].split()
-    width = min(OR_SIDE_WORDS, len(after))
-    left = terms(" ".join(before[-width:])) & wanted if width else frozenset()
-    right = terms(" ".join(after[:width])) & wanted
-    if not left or not right:
-        return []
-    return [wanted - right, wanted - left]
 
 
 def phrase_share(question: str, text: str) -> float:

@@ -82,12 +82,19 @@ _STOP = {
     "into", "over", "under", "against", "within", "without", "via", "through", "it", "they",
     "this", "these", "those", "there", "we", "you", "i", "not", "reach", "achieve", "use",
     "uses", "used", "get", "gets", "need", "needs", "take", "takes", "make", "makes",
+    # irregular past tenses, which the "-ed" rule below does not see ("subjects *took* part")
+    "took", "won", "made", "gave", "got", "came", "went", "ran", "saw", "held", "kept", "led",
+    "lost", "brought", "chose", "drew", "grew", "wrote", "spent", "sent", "began", "became",
 }  # fmt: skip
+# A word followed by one of these is a verb whose subject is the wh-word ("What *explains* the
+# drops", "Which team *won* the cup"): the noun phrase ends before it.
+_DETERMINERS = {"the", "a", "an", "its", "their", "this", "these", "those", "our"}
 # Nouns that only say a figure is wanted: the figure itself answers them.
 QUANTITY_NOUNS = {
     "number", "numbers", "amount", "amounts", "count", "counts", "fraction", "share",
     "proportion", "percentage", "percent", "size", "sizes", "value", "values", "total",
     "quantity", "ratio", "magnitude", "extent", "degree", "level", "levels", "figure",
+    "times",  # "how many times more boxes": a ratio ("15x more boxes")
 }  # fmt: skip
 # Nouns of measured quantities: kept in the focus (the abstract must name the measure), and they
 # make the question one that a figure answers.
@@ -218,9 +225,13 @@ def _phrase(text: str) -> list[str]:
     while index < len(words) and words[index].lower() in _LEAD:
         index += 1
     phrase: list[str] = []
-    for word in words[index:]:
+    rest_words = words[index:]
+    for position, word in enumerate(rest_words):
         lower = word.lower()
         if lower in _STOP or len(phrase) == MAX_FOCUS_WORDS:
+            break
+        following = rest_words[position + 1].lower() if position + 1 < len(rest_words) else ""
+        if following in _DETERMINERS:
             break
         if phrase and len(lower) > 4 and lower.endswith("ed"):
             break

@@ -9,11 +9,12 @@ never mentions is mostly made of terms no passage contains.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from assistant.rag.scoring import TermWeights, coverage, query_terms, terms_many
+from assistant.rag.scoring import TermWeights, coverage, query_terms, terms, terms_many
 from assistant.types import Source
 
 # Which of the retrieved papers an answer cites is decided per paper by paper_choice.py, on
@@ -56,10 +57,13 @@ def assess(
     identifies that paper.  Whether its abstract answers is for the answerer to say.
     """
     wanted = query_terms(question)
+    # "Which papers use knowledge distillation or a strong classifier ...": a passage that
+    # states one side of the "or" is as relevant as one that states both.
+    sides = alternatives(question, wanted) or [wanted]
     texts = terms_many([f"{s.paper.title}. {s.passage.chunk.text}" for s in sources])
     scores = [
         DENSE_WEIGHT * max(source.passage.dense_score or 0.0, 0.0)
-        + (1 - DENSE_WEIGHT) * coverage(wanted, present, weights)
+        + (1 - DENSE_WEIGHT) * max(coverage(side, present, weights) for side in sides)
         for source, present in zip(sources, texts, strict=True)
     ]
     for paper in titled_papers(question, sources):
@@ -67,6 +71,27 @@ def assess(
             if source.paper.id == paper:
                 scores[index] = max(scores[index], threshold)
     return Relevance(max(scores, default=0.0), tuple(scores), wanted, threshold)
+
+
+_OR = re.compile(r"\bor\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,;:?.!]")
+OR_SIDE_WORDS = 3  # words on each side of an "or" taken as its alternatives
+
+
+def alternatives(question: str, wanted: frozenset[str]) -> list[frozenset[str]]:
+    """The question's topic terms once per side of its first "or", the other side's left out
+    ("histopathology or segmentation"); empty when it has no "or" between topic words."""
+    match = _OR.search(question)
+    if not match:
+        return []
+    before = _CLAUSE_END.split(question[: match.start()])[-1].split()
+    after = _CLAUSE_END.split(question[match.end() :])[0].split()
+    width = min(OR_SIDE_WORDS, len(after))
+    left = terms(" ".join(before[-width:])) & wanted if width else frozenset()
+    right = terms(" ".join(after[:width])) & wanted
+    if not left or not right:
+        return []
+    return [wanted - right, wanted - left]
 
 
 def titled_papers(question: str, sources: Sequence[Source]) -> set[str]:

@@ -229,9 +229,22 @@ def unstated(
                 continue
             if question.figure_focus and not figure_near(sentence, head):
                 continue
-            if all(_has(t, texts[paper_id].terms) for t in focus):
+            if all(
+                _has(t, texts[paper_id].terms)
+                for t in _spelled_out(focus, question, texts[paper_id])
+            ):
                 return _unqualified(question, subjects, texts)
     return Unstated(_asked(question), subjects)
+
+
+def _spelled_out(focus: frozenset[str], question: Question, text: _PaperText) -> frozenset[str]:
+    """The focus terms the paper must hold, less those of a compound it abbreviates: an
+    abstract writing "VL pre-training" states the question's "vision-language pre-training"."""
+    for word in question.focus:
+        parts = [p for p in re.split(r"[\-–]", word) if p]
+        if len(parts) > 1 and "".join(p[0] for p in parts).lower() in text.forms:
+            focus = focus - terms(" ".join(parts))
+    return focus
 
 
 def _apart(
@@ -277,7 +290,9 @@ def _spelled(focus: str, sentence: str) -> bool:
 _ANY_COUNT = terms(
     "contain contains include includes have has use used cover covers provide provides offer "
     "reach report give take make made consist consists comprise built collect collected total "
-    "dataset datasets paper model models method much many need needs needed"
+    "dataset datasets paper model models method much many need needs needed "
+    # comparing counts ("how many times more boxes than ..."), not qualifying what is counted
+    "times more fewer less than"
 )
 
 
