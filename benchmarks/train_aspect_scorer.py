@@ -3,17 +3,18 @@
     .venv/bin/python benchmarks/train_aspect_scorer.py [--data-dir DIR]
 
 Only the tuning cells are read (compare_eval.TUNING: compare_cells_tune.jsonl, _holdout.jsonl,
-_holdout2.jsonl, _holdout3.jsonl; never _holdout4.jsonl, the held-out set).  For every labelled
-paper and built-in aspect, each sentence of the abstract is one example: its features
-(compare_extractive.aspect_features) and whether the labels give it for the aspect.  Per
-aspect a logistic regression is fitted (L2, by Newton's method with numpy: a fifty-feature
-regression does not warrant scikit-learn and its SciPy).  The thresholds (per aspect, and
-`BOTH` for a sentence quoted in two cells) are then chosen on the same training cells by
-coordinate search over the whole picker (compare_extractive.pick_sentences, row assignment
-included), maximising right cells minus repeats the labels do not give for both aspects.
+_holdout2.jsonl, _holdout3.jsonl, _holdout4.jsonl; never _holdout5.jsonl, the held-out set).
+For every labelled paper and built-in aspect, each sentence of the abstract is one example:
+its features (compare_extractive.aspect_features) and whether the labels give it for the
+aspect.  Per aspect a logistic regression is fitted (L2, by Newton's method with numpy: a
+regression of a few dozen features does not warrant scikit-learn and its SciPy).  The
+thresholds (per aspect, and `BOTH` for a sentence quoted in two cells) are then chosen on the
+same training cells by coordinate search over the whole picker (compare_extractive.
+pick_sentences, row assignment included), maximising right cells minus repeats the labels do
+not give for both aspects.
 
-It first reports leave-one-set-out cross-validation (fit and thresholds on three tuning sets,
-cell accuracy and repeats on the fourth: an honest estimate), then fits on all four and prints
+It first reports leave-one-set-out cross-validation (fit and thresholds on four tuning sets,
+cell accuracy and repeats on the fifth: an honest estimate), then fits on all five and prints
 the constants for aspect_scorer.py.
 """
 
