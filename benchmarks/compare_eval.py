@@ -1,7 +1,8 @@
 """How well the offline comparison fills cells: against hand-labelled cells of the sample corpus.
 
     .venv/bin/python benchmarks/compare_eval.py [--data-dir DIR]
-        [--split tuning|tune|holdout|holdout2|holdout3|holdout4|all] [--sweep] [--verbose]
+        [--split tuning|tune|holdout|holdout2|holdout3|holdout4|holdout5|all] [--sweep]
+        [--verbose]
 
 benchmarks/data/compare_cells_tune.jsonl and compare_cells_holdout.jsonl give, for 45 papers of
 samples/vision-datasets-papers.txt (22 + 23, split by paper with a fixed seed before tuning) and
@@ -14,8 +15,12 @@ SciFact abstracts none of those use (a seeded draw; every sample paper was used 
 cells; after the learned scorer was measured on it, compare_cells_holdout4.jsonl, written
 before the scorer's domain-general features (aspect_scorer.py): 24 further SciFact abstracts no
 benchmark set uses (14 structured, "BACKGROUND ... METHODS ... RESULTS", and 10 plain), 120
-cells.  The four older sets are now all tuning data (`--split tuning`, the default) and
-holdout4 is run only to report (`--split holdout4` or `all`).  An empty list means
+cells; after that scorer was measured on it, compare_cells_holdout5.jsonl, written before the
+fifth round's changes: 23 further SciFact abstracts no benchmark set uses (a seeded draw, 17
+plain and 6 structured), 115 cells.  The five older sets are now all tuning data (`--split
+tuning`, the default) and holdout5 is run only to report (`--split holdout5` or `all`).
+Every count is also given for structured abstracts ("OBJECTIVE ... METHODS ...", by
+abstract_cues.sections) and plain ones apart.  An empty list means
 the abstract does not state the aspect.  For every cell we run the extractive picker
 (assistant/rag/compare_extractive.py) and count:
 
@@ -50,9 +55,10 @@ SPLITS = {
     "holdout2": DATA / "compare_cells_holdout2.jsonl",
     "holdout3": DATA / "compare_cells_holdout3.jsonl",
     "holdout4": DATA / "compare_cells_holdout4.jsonl",
+    "holdout5": DATA / "compare_cells_holdout5.jsonl",
 }
 # What the learned scorer (benchmarks/train_aspect_scorer.py) may be fitted on.
-TUNING = ("tune", "holdout", "holdout2", "holdout3")
+TUNING = ("tune", "holdout", "holdout2", "holdout3", "holdout4")
 CORPUS = ROOT / "samples" / "vision-datasets-papers.txt"
 # ../shared beside the repository (the integrator's checkout) or beside its worktree folder.
 SCIFACT = next(
@@ -150,10 +156,13 @@ def evaluate(
     both: float | None = None,
 ) -> Counter[str]:
     """Outcome counts of the picker over (labels, sentences, scores) cases."""
+    from assistant.rag.abstract_cues import sections
     from assistant.rag.compare_extractive import pick_sentences
 
     counts: Counter[str] = Counter()
     for label, sentences, scores in cases:
+        kind = "structured" if any(sections([s.span.text for s in sentences])) else "plain"
+        counts[f"{kind} papers"] += 1
         picks = pick_sentences(
             aspects, sentences, scores, threshold=threshold, thresholds=thresholds, both=both
         )
@@ -169,6 +178,7 @@ def evaluate(
                 outcome = "abstained" if text is None else "invented"
             counts[outcome] += 1
             counts[f"{pick.aspect}:{outcome}"] += 1
+            counts[f"{kind} {outcome}"] += 1
             if text is not None:
                 quoted.setdefault(text, []).append(pick.aspect)
                 counts["question cells"] += text.rstrip().endswith("?")
@@ -197,7 +207,7 @@ def main() -> None:
         "--split",
         choices=[*SPLITS, "tuning", "all"],
         default="tuning",
-        help="tuning: the four tuning sets; all: also holdout4 (only to report)",
+        help="tuning: the five tuning sets; all: also holdout5 (only to report)",
     )
     parser.add_argument("--scifact", type=Path, default=SCIFACT, help="the SciFact folder")
     parser.add_argument("--sweep", action="store_true", help="try a range of thresholds")
@@ -256,6 +266,15 @@ def main() -> None:
             f"(not labelled for both aspects: {counts['unjustified repeats']}); "
             f"question cells: {counts['question cells']}"
         )
+        for kind in ("structured", "plain"):
+            cells = sum(counts[f"{kind} {k}"] for k in ("right", "wrong", "missed", "invented"))
+            cells += counts[f"{kind} abstained"]
+            if cells:
+                good = counts[f"{kind} right"] + counts[f"{kind} abstained"]
+                print(
+                    f"  {kind:10} {counts[f'{kind} papers']} papers: cell accuracy "
+                    f"{good / cells:.3f} ({good}/{cells})"
+                )
         for aspect_name in DEFAULT_ASPECTS:
             parts = ", ".join(
                 f"{k.split(':')[1]} {v}"

@@ -47,3 +47,26 @@ def test_rhetorical_cues() -> None:
     assert cues.OWN_LIMITATION.search("Study limitations include the small number of sites.")
     assert cues.CONCLUSION.search("These results suggest that grazing speeds recovery.")
     assert cues.PAST_PASSIVE.search("Reaction times were measured after each shift.")
+
+
+def test_laboratory_material_and_technique() -> None:
+    # The sample of a laboratory study is its material, its procedure a named technique.
+    for material in (
+        "Glucose use was measured in freshly harvested rat macrophages.",
+        "We imaged brain slices from transgenic mice.",
+        "Infected zebrafish larvae were monitored live.",
+        "Two knockout strains were crossed.",
+    ):
+        assert cues.MATERIAL.search(material), material
+    assert not cues.MATERIAL.search("Reefs with more grazing fish recovered faster.")
+    for technique in (
+        "Expression was detected by Northern blot analysis.",
+        "A plaque assay counted secreting cells.",
+        "Using whole-genome bisulfite sequencing, we mapped methylation.",
+        "Time-lapse microscopy showed the fusion.",
+    ):
+        assert cues.TECHNIQUE.search(technique), technique
+    assert not cues.TECHNIQUE.search("These results suggest a role in repair.")
+    # How it was done, said by a gerund, is a procedure too; "by being" is not.
+    assert cues.PROCEDURE.search("We learn synthetic images by matching attention maps.")
+    assert not cues.PROCEDURE.search("It differs by being smaller.")

@@ -167,6 +167,23 @@ SAMPLE = re.compile(
     r"|\bbased on (?:the )?(?:data|variation|records|samples)\b",
     re.IGNORECASE,
 )
+# The material of a laboratory study, where a clinical one names its patients: what was
+# cultured, infected, engineered or cut ("freshly harvested rat macrophages", "transgenic
+# mice", "Mycobacterium-infected zebrafish", "brain slices").  A sample in all but name.
+MATERIAL = re.compile(
+    r"\b(?:harvested|cultured|isolated|infected|transgenic|knock-?(?:out|in)|mutants?|"
+    r"wild-type|deficient|floxed|transfected|biops(?:y|ies)|slices|explants|xenografts?|"
+    r"cell lines?|primary cultures?|strains?)\b",
+    re.IGNORECASE,
+)
+# A named laboratory technique: how a result was measured, where a clinical abstract says
+# "were measured" or "randomized" (PROCEDURE).
+TECHNIQUE = re.compile(
+    r"\b(?:assays?|blot(?:s|ting)?|microarrays?|sequencing|PCR|imaging|microscopy|staining|"
+    r"cytometry|chromatography|spectrometry|electrophysiolog\w*|recordings?|genotyping|"
+    r"knock-?down|ablat\w*|time-lapse|in situ hybridi[sz]ation)\b",
+    re.IGNORECASE,
+)
 PROCEDURE = re.compile(
     r"\b(?:was|were)\s+(?:\w+ly\s+)?(?:performed|measured|assessed|estimated|calculated|"
     r"quantified|determined|evaluated|analy[sz]ed|recorded|tested|compared|modell?ed|fitted|"
@@ -178,7 +195,9 @@ PROCEDURE = re.compile(
     r"|\b(?:randomi[sz]ed|double-blind\w*|blinded|placebo|cross-sectional|prospective|"
     r"retrospective|case-control|longitudinal|observational|systematic review|meta-analys[ie]s|"
     r"crossover|propensity|regression|simulations?|questionnaires?|interviews?)\b"
-    r"|\busing\b|\bby means of\b|\bvariety of methods\b",
+    r"|\busing\b|\bby means of\b|\bvariety of methods\b"
+    # how it was done, said by its gerund: "by matching the maps", "by integrating sequence"
+    r"|\bby (?:\w+ly )?(?!being\b)\w+ing\b",
     re.IGNORECASE,
 )
 FINDING = re.compile(
