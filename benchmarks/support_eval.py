@@ -12,8 +12,9 @@ paper supports it, its `kind` and its fixed `split`, stratified by kind: `tune`,
 and have all been tuned on since, so they are the tuning data (`--split tuning`, the default,
 runs them all); `holdout7` (158 pairs over 8 SciFact abstracts no older split uses and 11
 little-used sample papers, written before the check was run on them, no claim sharing more
-than 44% of its words with an older split's claim) is the held-out set, run only to report.  `--dump` writes each pair's verdict signals for
-benchmarks/train_support_verdict.py, which fits the verdict on the tuning splits:
+than 44% of its words with an older split's claim) is the held-out set, run only to report.
+`--dump` writes each pair's verdict signals for benchmarks/train_support_verdict.py, which
+fits the verdict on the tuning splits:
 
 * supported: `faithful` (a paraphrase), `spelled` (figures written differently: "15k" for
   "15000", "12th" for "XIIth");
