@@ -4,10 +4,11 @@
     .venv/bin/python benchmarks/train_support_verdict.py /tmp/signals.jsonl [--l2 1.0]
 
 The dump holds, per hand-labelled pair of benchmarks/data/support_pairs.jsonl, the signals the
-check computed (verdict.FEATURES) and its label.  Only tuning splits are used: a dump that holds
+check computed (verdict.SIGNALS) and its label; the regression reads the broader inputs
+verdict.features makes of them (verdict.FEATURES).  Only tuning splits are used: a dump that holds
 the held-out split (support_eval.HELD_OUT) is refused.  The script fits a logistic regression
 (standardised features, L2; by hand with numpy, as train_paper_choice.py does: a regression
-over nineteen features does not warrant scikit-learn and its SciPy), and scores it by
+over twelve features does not warrant scikit-learn and its SciPy), and scores it by
 leave-one-split-out cross-validation: fit on all tuning splits but one, judge the one left out,
 which is what a split written later looks like to it.  It prints, per threshold, the pooled
 out-of-split share of faithful pairs supported and of wrong pairs flagged, then per split and
@@ -66,17 +67,19 @@ def rates(rows: list[dict], probs: np.ndarray, threshold: float) -> tuple[float,
 
 
 def main() -> None:
-    from assistant.rag.verdict import FEATURES
+    from assistant.rag.verdict import FEATURES, features
     from benchmarks.support_eval import HELD_OUT, SUPPORTED_KINDS, WRONG_KINDS
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dump", type=Path)
-    parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--l2", type=float, default=10.0)
     parser.add_argument(
         "--features", nargs="*", default=list(FEATURES), help="A subset of verdict.FEATURES."
     )
     args = parser.parse_args()
     rows = [json.loads(line) for line in args.dump.read_text(encoding="utf-8").splitlines()]
+    for row in rows:  # the regression's inputs, made of the check's signals
+        row["signals"] = features(row["signals"]) if row["signals"] is not None else None
     if any(row["split"] == HELD_OUT for row in rows):
         sys.exit(f"error: the dump holds {HELD_OUT}, the held-out split; dump --split tuning")
     features = [f for f in FEATURES if f in args.features]

@@ -97,6 +97,10 @@ def test_implicit_negations() -> None:
          "CD28 costimulation augments, whereas 4-1BB costimulation reduces, exhaustion induced "
          "by persistent CAR signaling.", False),
         ("It has more than 15,000 images.", "It has fewer classes than other datasets.", False),
+        ("Crude mortality fell after the unit changed its format.",
+         "Crude mortality rose after the unit changed its format.", True),
+        ("Crude mortality fell after the unit changed its format.",
+         "Crude mortality decreased after the unit changed its format.", False),
     ],
 )  # fmt: skip
 def test_direction_flip(claim: str, source: str, flipped: bool) -> None:

@@ -144,6 +144,18 @@ def test_unmatched_reports_the_nearest_figure_of_the_same_kind() -> None:
         ("on a 3-D plane", "on a 3D plane", []),
         ("a tenfold speedup", "an order of magnitude speedup", []),
         ("a 100-fold speedup", "an order of magnitude speedup", ["100-fold"]),
+        ("about a fifth of the genes", "approximately 20% of the genes", []),
+        ("about a fifth of the genes", "approximately 40% of the genes", ["fifth"]),
+        ("a fifth round of review", "the fifth round", []),  # an ordinal, not a share
+        ("grew by more than 2 and 6 per cent", "grew by >2% and >6%", []),
+        ("grew by more than 2 and 6 per cent", "grew by 2 and 6 genes", ["2", "6 per cent"]),
+        ("haemoglobin below 11 g/dl", "anaemic (Hb<11.0 g/dl)", []),
+        ("haemoglobin below 11 g/dl", "anaemic (Hb<8.0 g/dl)", ["11"]),
+        ("by over four points of accuracy", "by more than 4% accuracy", []),
+        ("by over four points of accuracy", "by more than 9% accuracy", ["four"]),
+        ("required for the 1st step", "required for the first step of synthesis", []),
+        ("required for the 1st step", "the first author took a second step", ["1st"]),
+        ("cells double every 25 hours", "a doubling time of about 25 h", []),
     ],
 )  # fmt: skip
 def test_more_spellings_of_one_figure(claim: str, passage: str, missing: list[str]) -> None:

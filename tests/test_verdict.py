@@ -39,9 +39,19 @@ def test_cosines_count_only_for_the_embedder_they_were_fitted_with() -> None:
     assert verdict.for_embedder(LOCAL_MODEL_NAME) == verdict.WITH_COSINES.supported
     assert verdict.for_embedder("openai:text-embedding-3-small") == verdict.LEXICAL.supported
     # a claim whose words the passage all has, at a cosine another embedder's scale gives it
-    signals = {name: 0.0 for name in verdict.FEATURES} | {"lexical": 1.0, "support": 0.6}
+    signals = {name: 0.0 for name in verdict.SIGNALS} | {"lexical": 1.0, "support": 0.6}
     signals["cosine"] = 0.2
     assert verdict.LEXICAL.supported(signals) and not verdict.WITH_COSINES.supported(signals)
+
+
+def test_the_regression_reads_the_polarity_and_name_signals_as_one_count_each() -> None:
+    signals = {name: 0.0 for name in verdict.SIGNALS} | {"negation": 1.0, "denial": 1.0}
+    inputs = verdict.features(signals | {"name_missing": 1.0, "name_elsewhere": 1.0})
+    assert set(inputs) == set(verdict.FEATURES)
+    assert inputs["polarity"] == 2.0 and inputs["names"] == 2.0 and inputs["support"] == 0.0
+    # a flip any polarity rule catches weighs the same as one another rule catches
+    one = verdict.WITH_COSINES.probability(signals | {"negation": 0.0, "antonym": 1.0})
+    assert one == verdict.WITH_COSINES.probability(signals | {"denial": 0.0, "turned": 1.0})
 
 
 def test_verify_hands_the_verdict_every_signal_and_takes_its_word() -> None:
@@ -56,7 +66,7 @@ def test_verify_hands_the_verdict_every_signal_and_takes_its_word() -> None:
 
     claim = "DataDAM improves accuracy by up to 9.5% on CIFAR100 and 4.1% on ImageNet-1K [1]."
     (no,) = verify(claim, cited(), embedder=HashingEmbedder(), decide=say(False)).sentences
-    assert set(seen[0]) == set(verdict.FEATURES)
+    assert set(seen[0]) == set(verdict.SIGNALS)
     assert seen[0]["figure_missing"] == 0.5 and seen[0]["figures"] == 1.0
     # the reason comes from the rule that fired
     assert not no.supported and no.reason == "figure" and "9.5%" in (no.note or "")

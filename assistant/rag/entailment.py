@@ -72,13 +72,13 @@ _CHOICE_CUES = _words("instead rather")  # the first words of "instead of", "rat
 _UP = _words(
     """increas rise rose grow grew higher more larger bigger greater gain improv boost enhanc
     better outperform exceed surpass above posit promot induc activ stimul acceler augment elev
-    upregul strengthen faster benefici larg high stronger amplifi rais doubl tripl"""
+    upregul strengthen faster benefici larg high stronger amplifi rais doubl tripl climb soar"""
 )
 _DOWN = _words(
     """decreas reduc lower less fewer smaller drop declin degrad wors hurt harm underperform
     below negat suppress inhibit block impair prevent deactiv inactiv slow delay attenu diminish
     downregul weaken imped slower detriment small low weaker reduct blunt arrest abolish lessen
-    halv"""
+    halv fall fell fallen shrink shrank worsen plummet"""
 )
 _WINDOW = 3
 # What follows "more than" in a bound on a figure ("more than a million", "more than half").

@@ -64,9 +64,9 @@ _ORDINAL_WORDS = {
     "twentieth": 20, "twenty-first": 21,
 }  # fmt: skip
 _FRACTIONS = {"half": 50.0, "quarter": 25.0, "third": 100 / 3}
-_MULTIPLIER_WORDS = {"twice": 2, "double": 2, "doubles": 2, "doubled": 2, "triple": 3,
-                     "tripled": 3, "quadrupled": 4, "hundredfold": 100,
-                     "thousandfold": 1000}  # fmt: skip
+_MULTIPLIER_WORDS = {"twice": 2, "double": 2, "doubles": 2, "doubled": 2, "doubling": 2,
+                     "triple": 3, "tripled": 3, "triples": 3, "tripling": 3, "quadruple": 4,
+                     "quadrupled": 4, "hundredfold": 100, "thousandfold": 1000}  # fmt: skip
 # "threefold", "twentyfold": every spelled-out figure glued to "fold".
 _MULTIPLIER_WORDS.update(
     {f"{word}fold": value for word, value in (*_UNITS.items(), *_TENS.items()) if value >= 2}
@@ -225,8 +225,11 @@ def _token_around(text: str, start: int, end: int) -> tuple[str, str]:
 
 
 def _is_name_part(before: str, after: str) -> bool:
-    """Digits glued to letters belong to a name: ResNet-50, Quilt-1M, CIFAR10/100, H3K9, 3D."""
-    before = before.lstrip("([{\"'")
+    """Digits glued to letters belong to a name: ResNet-50, Quilt-1M, CIFAR10/100, H3K9, 3D.
+
+    A comparison sign ends the name: "Hb<11.0", "n=45", "P<0.001" give a figure after it.
+    """
+    before = re.split(r"[<>=≤≥≈~]", before)[-1].lstrip("([{\"'")
     if re.search(r"[A-Za-z]", before):
         return True
     if _PERCENT_AFTER.match(after):
@@ -341,6 +344,13 @@ def _word_quantities(text: str) -> list[Quantity]:
             out.append(
                 Quantity(float(roman), "ordinal", word, *match.span(), unit=unit, roman=True)
             )
+            index += 1
+            continue
+        if lower in _ORDINAL_WORDS and previous in ("a", "one") and following == "of":
+            # "a fifth of the genes", "one tenth of the cost": a share, as a percentage
+            out.append(Quantity(100.0 / _ORDINAL_WORDS[lower], "percent", word, *match.span(),
+                                step=WORD_SHARE_STEP,
+                                bound=_bound_before(text, match.start())))  # fmt: skip
             index += 1
             continue
         if lower in _ORDINAL_WORDS:
@@ -480,9 +490,15 @@ def _link_ranges(text: str, found: list[Quantity]) -> list[Quantity]:
         low, high = out[i], out[i + 1]
         between = " ".join(text[low.end : high.start].lower().split())
         opened = _RANGE_OPEN.search(text[max(0, low.start - 16) : low.start])
+        listed = between in (",", "and", "or", ", and", ", or") and high.kind in (
+            "percent",
+            "times",
+        )
         if between not in ("-", "–", "—", "to", "to the") and not (
             opened and between in ("and", "and the")
         ):
+            if listed and low.kind == "count" and not low.unit:
+                out[i] = replace(low, kind=high.kind)  # "2 and 6 per cent": both percentages
             continue
         if low.kind == "count" and high.kind in ("percent", "times"):
             low = replace(low, kind=high.kind, unit=frozenset())
@@ -529,7 +545,11 @@ def value_matches(claim: Quantity, source: Quantity) -> bool:
     roman_label = {claim.kind, source.kind} == {"count", "ordinal"} and (
         claim.roman or source.roman
     )
-    if claim.kind != source.kind and not roman_label:
+    # "four points of accuracy" for "4%": the points of a percentage
+    points = {claim.kind, source.kind} == {"count", "percent"} and "point" in (
+        claim.unit | source.unit
+    )
+    if claim.kind != source.kind and not roman_label and not points:
         return False
     if claim.kind == "size":
         return claim.key == source.key
@@ -579,7 +599,7 @@ def unmatched(claim_text: str, passage_texts: list[str]) -> list[FigureCheck]:
     passage = [q for text in passage_texts for q in quantities(text)]
     out: list[FigureCheck] = []
     for figure in quantities(claim_text):
-        if find_match(figure, passage):
+        if find_match(figure, passage) or _spelled_ordinal(figure, passage_texts):
             continue
         same_kind = [q for q in passage if q.kind == figure.kind]
         nearest = min(
@@ -589,3 +609,20 @@ def unmatched(claim_text: str, passage_texts: list[str]) -> list[FigureCheck]:
         )
         out.append(FigureCheck(figure, nearest))
     return out
+
+
+# "first" and "second" are not read as figures (mostly discourse, or a time unit), so "the 1st
+# step" is looked for as the words "first step".
+_DISCOURSE_ORDINALS = {1: "first", 2: "second"}
+
+
+def _spelled_ordinal(figure: Quantity, passage_texts: list[str]) -> bool:
+    """Whether the passages spell out the ordinal `figure` ("1st step" as "first step")."""
+    word = _DISCOURSE_ORDINALS.get(int(figure.value)) if figure.kind == "ordinal" else None
+    if word is None or figure.roman:
+        return False
+    for text in passage_texts:
+        for match in re.finditer(rf"\b{word}\b\s+([A-Za-z][\w-]*)", text, re.IGNORECASE):
+            if not figure.unit or stem(match.group(1).lower()) in figure.unit:
+                return True
+    return False
