@@ -25,6 +25,9 @@ def values(text: str) -> list[tuple[str, float]]:
         ("2.32 billion pairs", [("count", 2.32e9)]),
         ("a million images", [("count", 1e6)]),
         ("forty-five classes", [("count", 45)]),
+        ("Twenty eight patients", [("count", 28)]),  # the hyphen left out
+        ("twenty eight thousand cells", [("count", 28000)]),
+        ("twenty patients and eight controls", [("count", 20), ("count", 8)]),
         ("eight-cell embryos", [("count", 8)]),
         ("6.5% on CIFAR100", [("percent", 6.5)]),
         ("2\\% improvement", [("percent", 2)]),
@@ -137,6 +140,8 @@ def test_unmatched_reports_the_nearest_figure_of_the_same_kind() -> None:
         ("a two-fold rise", "a 2-fold increase", []),
         ("a two-fold rise", "a 3-fold increase", ["two-fold"]),
         ("forty-five-minute sessions", "45-min sessions", []),
+        ("28 patients were enrolled", "Twenty eight patients were enrolled", []),
+        ("20 patients were enrolled", "Twenty eight patients were enrolled", ["20"]),
         ("a phase 3 trial", "a phase III trial", []),
         ("the SOFA III score", "the SOFA 3 score", []),
         ("the SOFA 4 score", "the SOFA III score", ["4"]),

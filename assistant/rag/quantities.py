@@ -409,6 +409,13 @@ def _word_quantities(text: str) -> list[Quantity]:
             index += 1
             continue
         last = index
+        if len(parts) == 1 and parts[0] in _TENS and index + 1 < len(words):
+            # "Twenty eight" written without its hyphen is one figure, 28
+            nxt = words[index + 1].group().lower()
+            gap = text[words[index].end() : words[index + 1].start()]
+            if 1 <= _UNITS.get(nxt, 0) <= 9 and gap.isspace():
+                value, last = value + _UNITS[nxt], index + 1
+        scaled_from = last
         total = value
         while last + 1 < len(words) and words[last + 1].group().lower() in _SCALES:
             scale_word = words[last + 1].group().lower()
@@ -419,12 +426,12 @@ def _word_quantities(text: str) -> list[Quantity]:
                 break
             total *= _SCALES[scale_word]
             last += 1
-        step = total if last > index else 1.0
+        step = total if last > scaled_from else 1.0
         # "one hundred and fourteen", "seven hundred seventy-two": the figure goes on.
         tail_at = last + 1
         if tail_at < len(words) and words[tail_at].group().lower() == "and":
             tail_at += 1
-        if last > index and tail_at < len(words):
+        if last > scaled_from and tail_at < len(words):
             gap = text[words[last].end() : words[tail_at].start()]
             tail = _cardinal(words[tail_at].group().lower().split("-"))
             if tail is not None and tail < 100 and re.fullmatch(r"\s+(?:and\s+)?", gap):
