@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from assistant.store import lexical_docs
 from assistant.store.lexical_docs import LexicalSource
+from assistant.store.sqlite_guard import remove_database
 
 if TYPE_CHECKING:
     from assistant.store.server_catalog import ServerCatalog
@@ -50,7 +51,7 @@ class LexicalCache:
         except (OSError, sqlite3.Error):
             pass
         try:  # damaged (or a folder in its place): made anew
-            _remove(path)
+            remove_database(path)
             return cls(_connect(path), folder)
         except (OSError, sqlite3.Error):
             return cls(_connect(None), folder)  # an unwritable data folder: in memory
@@ -116,7 +117,7 @@ class LexicalCache:
         with contextlib.suppress(sqlite3.Error):
             self.db.close()
         try:
-            _remove(path)
+            remove_database(path)
             self.db = _connect(path)
         except (OSError, sqlite3.Error):
             self.db = _connect(None)
@@ -138,16 +139,6 @@ def _connect(path: Path | None) -> sqlite3.Connection:
         db.close()
         raise
     return db
-
-
-def _remove(path: Path) -> None:
-    import shutil
-
-    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        if candidate.is_dir():
-            shutil.rmtree(candidate)
-        elif candidate.exists():
-            candidate.unlink()
 
 
 def _set(db: sqlite3.Connection, key: str, value: str) -> None:

@@ -15,7 +15,6 @@ copies the stores that cannot be rebuilt).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import sqlite3
 import threading
@@ -23,6 +22,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
+
+from assistant.store.sqlite_guard import remove_database
 
 FILE = "sentence-vectors.sqlite"
 MAX_ROWS = 100_000  # about 150 MB of 384-dimensional vectors: the sentences of ~10,000 abstracts
@@ -107,10 +108,15 @@ def _open(path: Path) -> sqlite3.Connection | None:
     for attempt in range(2):
         try:
             return _connect(path)
-        except sqlite3.DatabaseError as exc:
-            if attempt or isinstance(exc, sqlite3.OperationalError):
-                return None  # a folder we cannot write, a file held by another: memory only
-            _set_aside(path)
+        except sqlite3.OperationalError:
+            return None  # a folder we cannot write, a file held by another: memory only
+        except sqlite3.DatabaseError:
+            if attempt:
+                return None
+        except OSError:
+            return None
+        try:
+            remove_database(path)  # damaged derived data: started afresh
         except OSError:
             return None
     return None
@@ -132,9 +138,3 @@ def _connect(path: Path) -> sqlite3.Connection:
         db.close()
         raise
     return db
-
-
-def _set_aside(path: Path) -> None:
-    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        with contextlib.suppress(OSError):
-            candidate.unlink(missing_ok=True)

@@ -146,6 +146,19 @@ def connect(database: str | Path, damaged: Damaged, **kwargs: Any) -> GuardedCon
     return connection
 
 
+def remove_database(path: Path) -> None:
+    """Delete a derived database and its -wal and -shm (a folder in its place too); raises
+    OSError when it cannot.  For caches that are rebuilt, never for a store of record
+    (backup.set_aside keeps those)."""
+    import shutil
+
+    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if candidate.is_dir():
+            shutil.rmtree(candidate)
+        elif candidate.exists():
+            candidate.unlink()
+
+
 # ---- whole-file checks ---------------------------------------------------------------------
 def quick_check(path: Path) -> str | None:
     """None when SQLite's `PRAGMA quick_check` finds `path` sound, else what it found."""
