@@ -81,7 +81,9 @@ def test_a_pronoun_gets_the_previous_subject() -> None:
 
 def test_an_ellipsis_gets_the_previous_subject() -> None:
     history = [turn("How many images does DIOR contain?")]
-    assert heuristic_standalone("How many classes?", history) == "How many classes (DIOR)?"
+    assert heuristic_standalone("How many classes?", history) == "How many classes in DIOR?"
+    # the "and" that only ties it to the turn before goes; the subject reads as a phrase
+    assert heuristic_standalone("and how many classes?", history) == "How many classes in DIOR?"
 
 
 def test_what_about_asks_the_previous_question_of_the_new_subject() -> None:
@@ -112,7 +114,7 @@ def test_the_subject_never_snowballs_along_a_chain() -> None:
         history.append(turn(question, standalone))
     assert previous_subject(history) == "DataDAM"
     assert heuristic_standalone("What is DIOR?", history) == "What is DIOR?"
-    assert heuristic_standalone("How many images?", history) == "How many images (DataDAM)?"
+    assert heuristic_standalone("How many images?", history) == "How many images in DataDAM?"
 
 
 def test_subject_from_topic_words_when_the_question_names_nothing() -> None:
@@ -136,13 +138,13 @@ def test_a_bare_ellipsis_asks_the_previous_question_again() -> None:
         "Why? Which network does BossNAS's BossNet-T surpass?"
     )
     assert previous_subject(history) == "BossNAS"  # what "its" stood for; the bare turn adds none
-    assert heuristic_standalone("How many classes?", history) == "How many classes (BossNAS)?"
+    assert heuristic_standalone("How many classes?", history) == "How many classes in BossNAS?"
 
 
 def test_the_second_try_merges_the_subject_only_into_a_question_naming_nothing() -> None:
     history = [turn("What is UHD-IQA?")]
     assert second_try("How were the annotators picked?", history) == (
-        "How were the annotators picked (UHD-IQA)?"
+        "How were the annotators picked in UHD-IQA?"
     )
     assert second_try("How many images does DIOR contain?", history) is None
     assert second_try("How were the annotators picked?", []) is None
@@ -191,12 +193,23 @@ def test_a_named_question_after_several_turns_does_not_abstain(engine) -> None:
     assert any("DIOR" in s.paper.title or "DIOR" in s.paper.abstract for s in last.cited_sources)
 
 
+def test_an_ellipsis_after_a_named_question_is_answered_from_its_paper(engine) -> None:
+    """Seen as a new user: "and how many classes?" after "How many images does DIOR contain?"
+    was searched as "and how many classes (DIOR)?" and abstained, the near-miss check reading
+    "classes DIOR" as the asked thing; DIOR's abstract says "covering 20 object classes"."""
+    first = engine.ask("How many images does DIOR contain?")
+    follow = engine.ask("and how many classes?", history=[first])
+    assert follow.standalone_query == "How many classes in DIOR?"
+    assert not follow.abstained
+    assert "20 object classes" in follow.text
+
+
 def test_a_question_naming_nothing_is_tried_with_the_previous_subject(engine) -> None:
     """Searched as asked, "How were the annotators picked?" matches no paper; with the subject
     of the turn before, UHD-IQA's abstract answers it.  Another topic is never so rewritten."""
     first = engine.ask("What is UHD-IQA?")
     follow = engine.ask("How were the annotators picked?", history=[first])
-    assert follow.standalone_query == "How were the annotators picked (UHD-IQA)?"
+    assert follow.standalone_query == "How were the annotators picked in UHD-IQA?"
     assert not follow.abstained
     assert all("UHD-IQA" in s.paper.title for s in follow.cited_sources)
     other = engine.ask("What is the boiling point of water?", history=[first])

@@ -54,6 +54,7 @@ _THE_NOUN = re.compile(  # "that" only before such a noun: "so that" is no refer
     r"(?!\s+(?:on|about|of|that|which|who|by|for)\b)",  # "the paper on X" says which
     re.IGNORECASE,
 )
+_LEADING_TIE = re.compile(r"^\s*(?:and|so|also|then)\b[\s,]*", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z0-9][\w\-]*")
 _CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|or|but)\b", re.IGNORECASE)
 # What introduces the thing a later pronoun stands for: "a dataset so large that it ...", or a
@@ -173,11 +174,21 @@ def _asked_question(history: Sequence[Answer]) -> int | None:
     return None
 
 
+def _appended(question: str, subject: str) -> str:
+    """An ellipsis asked of `subject`: "How many classes?" -> "How many classes in DIOR?".
+
+    Read as a phrase of the question ("in DIOR"), not a bracketed aside ("(DIOR)"), which the
+    question analysis would read as part of the asked thing ("classes DIOR"): an "and", "so" or
+    "also" that only ties it to the turn before goes."""
+    core = _LEADING_TIE.sub("", question).strip().rstrip(" ?.!")
+    return f"{core[:1].upper()}{core[1:]} in {subject}?"
+
+
 def _replace_subject(question: str, old: str, new: str) -> str:
     if old and old.lower() in question.lower():
         at = question.lower().index(old.lower())
         return question[:at] + new + question[at + len(old) :]
-    return f"{question.rstrip(' ?.!')} ({new})?"
+    return _appended(question, new)
 
 
 def _substitute(question: str, subject: str) -> str:
@@ -195,7 +206,7 @@ def _substitute(question: str, subject: str) -> str:
         else:  # "this dataset" -> "this dataset (DIOR)"
             return f"{question[: first.end()]} ({subject}){question[first.end() :]}"
         return f"{question[: first.start()]}{replacement}{question[first.end() :]}"
-    return f"{question.rstrip(' ?.!')} ({subject})?"
+    return _appended(question, subject)
 
 
 def heuristic_standalone(question: str, history: Sequence[Answer]) -> str:
