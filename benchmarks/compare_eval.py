@@ -1,7 +1,7 @@
 """How well the offline comparison fills cells: against hand-labelled cells of the sample corpus.
 
     .venv/bin/python benchmarks/compare_eval.py [--data-dir DIR]
-        [--split tuning|tune|holdout|holdout2|holdout3|holdout4|holdout5|all] [--sweep]
+        [--split tuning|tune|holdout|holdout2|holdout3|holdout4|holdout5|holdout6|all] [--sweep]
         [--verbose]
 
 benchmarks/data/compare_cells_tune.jsonl and compare_cells_holdout.jsonl give, for 45 papers of
@@ -56,6 +56,7 @@ SPLITS = {
     "holdout3": DATA / "compare_cells_holdout3.jsonl",
     "holdout4": DATA / "compare_cells_holdout4.jsonl",
     "holdout5": DATA / "compare_cells_holdout5.jsonl",
+    "holdout6": DATA / "compare_cells_holdout6.jsonl",
 }
 # What the learned scorer (benchmarks/train_aspect_scorer.py) may be fitted on.
 TUNING = ("tune", "holdout", "holdout2", "holdout3", "holdout4")
