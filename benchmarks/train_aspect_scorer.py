@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/train_aspect_scorer.py [--data-dir DIR]
 
 Only the tuning cells are read (compare_eval.TUNING: compare_cells_tune.jsonl, _holdout.jsonl,
-_holdout2.jsonl, _holdout3.jsonl, _holdout4.jsonl; never _holdout5.jsonl, the held-out set).
+_holdout2.jsonl, _holdout3.jsonl, _holdout4.jsonl, _holdout5.jsonl; never _holdout6.jsonl, the
+held-out set).
 For every labelled paper and built-in aspect, each sentence of the abstract is one example:
 its features (compare_extractive.aspect_features) and whether the labels give it for the
 aspect.  Per aspect a logistic regression is fitted (L2, by Newton's method with numpy: a
@@ -13,9 +14,9 @@ same training cells by coordinate search over the whole picker (compare_extracti
 pick_sentences, row assignment included), maximising right cells minus repeats the labels do
 not give for both aspects.
 
-It first reports leave-one-set-out cross-validation (fit and thresholds on four tuning sets,
-cell accuracy and repeats on the fifth: an honest estimate), then fits on all five and prints
-the constants for aspect_scorer.py.
+It first reports leave-one-set-out cross-validation (fit and thresholds on all tuning sets but
+one, cell accuracy and repeats on the left-out one: an honest estimate), then fits on all of
+them and prints the constants for aspect_scorer.py.
 """
 
 from __future__ import annotations
