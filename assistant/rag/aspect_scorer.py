@@ -584,7 +584,7 @@ WEIGHTS: dict[str, tuple[float, ...]] = {
 # Each aspect's cell says "not stated" when no sentence it can take reaches this probability.
 THRESHOLDS: dict[str, float] = {
     "task": 0.2,
-    "data": 0.25,
+    "data": 0.3,
     "method": 0.25,
     "results": 0.5,
     "limitations": 0.1,
