@@ -70,3 +70,37 @@ def test_laboratory_material_and_technique() -> None:
     # How it was done, said by a gerund, is a procedure too; "by being" is not.
     assert cues.PROCEDURE.search("We learn synthetic images by matching attention maps.")
     assert not cues.PROCEDURE.search("It differs by being smaller.")
+
+
+def test_counts_in_words_and_grouped_thousands_are_sample_sizes() -> None:
+    # An abstract spells a count that opens a sentence, and some group thousands by a space.
+    for sample in (
+        "RESULTS Fifty patients completed both tests.",
+        "Twenty-one women took part.",
+        "PARTICIPANTS 37 033 women.",
+    ):
+        assert cues.SIZE.search(sample), sample
+    assert not cues.SIZE.search("Fifty years of research have not settled it.")
+
+
+def test_aims_said_in_the_passive() -> None:
+    for aim in (
+        "In the present study, the association between Bmi1 and miR-203 was investigated.",
+        "The impact of NO synthase activity on glucose metabolism was examined.",
+        "Two studies were performed to investigate the effects of exercise.",
+    ):
+        assert cues.AIM.search(aim), aim
+    assert not cues.AIM.search("The effect of the drug was small.")
+
+
+def test_organisms_and_engineered_animals_are_laboratory_data() -> None:
+    for organism in (
+        "Here, we show that in C. elegans the Wnt ligand regulates dendrites.",
+        "RGC numbers are reduced in mice lacking beta1 integrins.",
+        "Twist1(+/-) mice show fewer stem cells.",
+        "We used a mouse model of the pre-leukemic disorder.",
+        "Peptides were extracted from Drosophila Kc167 cells.",
+    ):
+        assert cues.ORGANISM.search(organism), organism
+    for other in ("The null hypothesis was rejected.", "Coral reefs are diverse."):
+        assert not cues.ORGANISM.search(other), other

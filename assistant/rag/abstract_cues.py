@@ -9,10 +9,11 @@ ones: none of the patterns names a thing a field studies.  They say
   sentence sits in (`sections`);
 * whether it states an aim ("we investigated whether", "To determine ...", "Here we"), a gap
   ("little is known", "has not been tested"), a sample ("were enrolled", "n = 200",
-  "76,545 subjects", "from a cohort"), a procedure ("were measured", "randomized"), a finding
-  ("we found", "was associated with"), statistics (p-values, confidence intervals,
-  percentages), a conclusion ("These results suggest") or a limitation of the work itself
-  ("Study limitations include");
+  "76,545 subjects", "Fifty patients", "from a cohort"), the organism or engineered model a
+  laboratory study works in ("in C. elegans", "mice lacking X"), a procedure ("were
+  measured", "randomized"), a finding ("we found", "was associated with"), statistics
+  (p-values, confidence intervals, percentages), a conclusion ("These results suggest") or a
+  limitation of the work itself ("Study limitations include");
 * its tense and voice (past passive for what was done, generic present for background).
 
 Hand-written regular expressions rather than a model: the cues are closed lists of function
@@ -131,7 +132,14 @@ AIM = re.compile(
     r"|\bin an (?:effort|attempt) to\b"
     r"|\bthis (?:paper|article|review|chapter|report|work|study) (?:\w+ )?(?:summari[sz]es|"
     r"describes|reviews|presents|reports|highlights|discusses|introduces|proposes|examines|"
-    r"investigates|addresses|provides)\b",
+    r"investigates|addresses|provides)\b"
+    # an aim said in the passive: "the association between X and Y was investigated", "Two
+    # studies were performed to investigate ..."
+    r"|^(?:in (?:the present|this) (?:study|work),? )?the (?:association|relation\w*|impact|effect|"
+    r"role|influence|contribution|interaction) (?:of|between)\b.*\b(?:was|were) (?:\w+ly )?"
+    rf"(?:{_AIM_VERBS})\b"
+    r"|\b(?:was|were) (?:performed|conducted|undertaken|carried out|designed) "
+    rf"to (?:{_AIM_VERBS})\b",
     re.IGNORECASE,
 )
 GAP = re.compile(
@@ -151,9 +159,18 @@ _UNITS = (
     r"items|cohorts|countries|schools|students|donors|cells|lines|strains|species|sequences|"
     r"questions|clips|hours|recordings|beneficiaries|members|workers|physicians|visits"
 )
+# A count said in words ("Fifty patients", "twenty-one women"), as abstracts spell a count that
+# opens a sentence; and thousands grouped by a space ("37 033 women").
+_COUNT_WORDS = (
+    r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[ -](?:one|two|three|"
+    r"four|five|six|seven|eight|nine))?|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|hundreds?|"
+    r"thousands?|dozens?)"
+)
 SIZE = re.compile(
-    rf"\b[nN]\s*=\s*\d|\b\d[\d,.]*\s*(?:[kKM]\b|thousand|million|billion)?\s+"
-    rf"(?:[\w()+-]+[ -]){{0,3}}(?:{_UNITS})\b",
+    rf"\b[nN]\s*=\s*\d|\b\d[\d,.]*(?: \d{{3}})*\s*(?:[kKM]\b|thousand|million|billion)?\s+"
+    rf"(?:[\w()+-]+[ -]){{0,3}}(?:{_UNITS})\b"
+    rf"|\b(?i:{_COUNT_WORDS})\s+(?:[\w()+-]+[ -]){{0,2}}(?:{_UNITS})\b",
 )
 SAMPLE = re.compile(
     r"\b(?:was|were)\s+(?:\w+ly\s+)?(?:enrolled|recruited|collected|obtained|sampled|included|"
@@ -174,6 +191,19 @@ MATERIAL = re.compile(
     r"\b(?:harvested|cultured|isolated|infected|transgenic|knock-?(?:out|in)|mutants?|"
     r"wild-type|deficient|floxed|transfected|biops(?:y|ies)|slices|explants|xenografts?|"
     r"cell lines?|primary cultures?|strains?)\b",
+    re.IGNORECASE,
+)
+# The organism or model system a laboratory study works in ("in C. elegans", "mice lacking
+# beta1 integrins", "Twist1(+/-) mice", "a mouse model of", "Drosophila Kc167 cells"): the
+# Data of a study whose sample is not people.  Genotype notation and "lacking"/"null" mark an
+# engineered animal or cell even where the organism is not named.
+ORGANISM = re.compile(
+    r"\b(?:mice|mouse|rats?|zebrafish|Drosophila|C\. ?elegans|Caenorhabditis|yeasts?|"
+    r"Saccharomyces|Xenopus|Arabidopsis|E\. ?coli|Escherichia|Bacillus|flies|worms|embryos|"
+    r"chicks?|primates|macaques|monkeys|pigs|dogs|salamanders?|larvae|organoids|"
+    r"(?:animal|mouse|rat|disease|in vivo|in vitro|cell|culture|xenograft) models?)\b"
+    r"|\(\s*[+-]\s*/\s*[+-]\s*\)|\b(?:lacking|conditional(?:ly)?)\b|-null\b"
+    r"|\bnull (?:mice|mutants?|alleles?|embryos|cells|animals)\b",
     re.IGNORECASE,
 )
 # A named laboratory technique: how a result was measured, where a clinical abstract says

@@ -16,8 +16,8 @@ scorer (aspect_scorer.py) turns the signals and the sentence's roles into a prob
 the sentence states the aspect; custom aspects keep the hand score.
 
 A row is filled as one assignment (`assign`): each sentence to at most one aspect, maximising
-the summed margin of the chosen sentences over their aspects' thresholds; an aspect with no
-sentence above its threshold says "not stated".  A sentence another aspect took is quoted
+the summed log-ratio of the chosen sentences' scores to their aspects' thresholds; an aspect
+with no sentence above its threshold says "not stated".  A sentence another aspect took is quoted
 again only when the aspect has nothing else and the sentence clearly states it too
 (aspect_scorer.BOTH, or `BOTH_MARGIN` above a custom aspect's threshold).  A question ("What
 if ...?") is never a cell.
@@ -279,8 +279,8 @@ def pick_sentences(
 
     `threshold` overrides every aspect's own, `thresholds` some of them, `both` the score at
     which a taken sentence is quoted again (for calibration).  The row is filled as one
-    assignment: each sentence to at most one aspect, maximising the summed margin of the
-    chosen sentences over their aspects' thresholds, so an aspect whose best sentence states
+    assignment: each sentence to at most one aspect, maximising the summed log-ratio of the
+    chosen sentences' scores to their aspects' thresholds, so an aspect whose best sentence states
     another aspect better takes its next best instead of repeating it.  An aspect left without
     a sentence quotes the best one another aspect took only when that one reaches
     `both_threshold`: it truly states both.
@@ -293,9 +293,16 @@ def pick_sentences(
         if thresholds and item.name in thresholds:
             floor = thresholds[item.name]
         floors.append(floor)
-    # A tiny bonus per cell so that a sentence exactly at its threshold is still quoted.
-    gains = scores.astype(np.float64) - np.asarray(floors)[:, None] + 1e-9
-    chosen = assign(np.where(gains >= 0, gains, np.nan))
+    # A sentence's claim on an aspect is how many times its score is the aspect's threshold
+    # (the log of the ratio), not their difference: a sentence that states the Data and the
+    # Method goes to the aspect it states relatively better, and a low-threshold aspect (Task,
+    # Data) is not outbid by a high-threshold one on a sentence that reaches both.  A tiny
+    # bonus per cell so that a sentence exactly at its threshold is still quoted.
+    values = scores.astype(np.float64)
+    bars = np.maximum(np.asarray(floors, dtype=np.float64), 1e-6)[:, None]
+    with np.errstate(divide="ignore"):
+        gains = np.log(np.maximum(values, 1e-12) / bars) + 1e-9
+    chosen = assign(np.where(values >= bars, gains, np.nan))
     picks: list[Pick] = []
     taken = set(chosen.values())
     for row, item in enumerate(aspects):
