@@ -89,8 +89,82 @@ def _singular(term: str) -> str:
 
 
 def _has(term: str, present: frozenset[str]) -> bool:
-    """`term` in the stemmed terms `present`, plural or not ("gpus" and "gpu" are one)."""
-    return term in present or _singular(term) in {_singular(t) for t in present}
+    """`term` in the stemmed terms `present`, plural or not ("gpus" and "gpu" are one), or
+    one of its equivalents (`_EQUIVALENT_WORDS`): "categories" is stated by "classes", the
+    question's "speak" by the abstract's "spoken"."""
+    if term in present or _singular(term) in {_singular(t) for t in present}:
+        return True
+    return bool(_equivalents().get(term, frozenset()) & present)
+
+
+# Words an abstract uses for what a question asks in other words: nouns that name the same
+# thing in descriptions of datasets and studies, and the irregular forms of verbs, which
+# stemming does not bring together ("spoken" is not stemmed to "speak").  English, not any
+# paper's vocabulary.
+_EQUIVALENT_WORDS = (
+    "category categories class classes",
+    "image images picture pictures photo photos photograph photographs",
+    "sample samples example examples",
+    "participant participants subject subjects volunteer volunteers",
+    "annotator annotators rater raters",
+    "publication publications paper papers article articles",
+    "speak spoke spoken",
+    "write wrote written",
+    "show showed shown",
+    "take took taken",
+    "give gave given",
+    "draw drew drawn",
+    "know knew known",
+    "grow grew grown",
+    "choose chose chosen",
+    "see saw seen",
+    "build built",
+    "hold held",
+    "keep kept",
+    "bring brought",
+    "find found",
+    "make made",
+    "run ran",
+    "begin began begun",
+    "win won",
+    "lead led",
+    "send sent",
+    "spend spent",
+    "lose lost",
+    "teach taught",
+    "think thought",
+    "buy bought",
+    "tell told",
+    "drive drove driven",
+    "ride rode ridden",
+    "break broke broken",
+    "hide hid hidden",
+)
+
+
+@lru_cache(maxsize=1)
+def _equivalents() -> dict[str, frozenset[str]]:
+    """Each stemmed term of `_EQUIVALENT_WORDS` with the stems of its equivalents."""
+    found: dict[str, set[str]] = {}
+    for group in _EQUIVALENT_WORDS:
+        stems = set(terms(group))
+        for stem in stems:
+            found.setdefault(stem, set()).update(stems - {stem})
+    return {stem: frozenset(others) for stem, others in found.items()}
+
+
+@lru_cache(maxsize=1)
+def _equivalent_spellings() -> dict[str, tuple[str, ...]]:
+    """Each word of `_EQUIVALENT_WORDS` with the words of its group that are other words, not
+    its own forms ("annotators": "raters", never "annotator", whose shorter spelling would let
+    "annotations" pass for it)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for group in _EQUIVALENT_WORDS:
+        words = group.split()
+        for word in words:
+            own = terms(word)
+            found[word] = tuple(w for w in words if terms(w) != own)
+    return found
 
 
 @dataclass(frozen=True)
@@ -276,13 +350,19 @@ _WORDS = re.compile(r"[a-z0-9]+")
 
 
 def _spelled(focus: str, sentence: str) -> bool:
-    """Whether the sentence holds each word of `focus` as a word (its ending aside)."""
+    """Whether the sentence holds each word of `focus` as a word (its ending aside), or one
+    of its equivalents ("classes" for "categories")."""
     words = _WORDS.findall(sentence.lower())
-    for wanted in _WORDS.findall(focus.lower()):
+
+    def held(wanted: str) -> bool:
         prefix = wanted[: max(SPELLED_PREFIX, len(wanted) - 2)]
-        if not any(w.startswith(prefix) or (wanted.startswith(w) and len(w) >= 3) for w in words):
-            return False
-    return True
+        return any(w.startswith(prefix) or (wanted.startswith(w) and len(w) >= 3) for w in words)
+
+    spellings = _equivalent_spellings()
+    return all(
+        held(wanted) or any(held(other) for other in spellings.get(wanted, ()))
+        for wanted in _WORDS.findall(focus.lower())
+    )
 
 
 # Words a count's question uses for any count ("How many images does X contain?"): not what
