@@ -374,3 +374,68 @@ def test_a_passage_stating_one_side_of_an_or_is_as_relevant_as_both() -> None:
     assert one_side.per_source[0] == pytest.approx(only_it.per_source[0])
     neither = assess("Which papers mine hard negatives or prune filters?", sources, weights)
     assert neither.per_source[0] < only_it.per_source[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        # a superlative ranks the figures the abstract gives; it is not what is asked about
+        ("What is the smallest sample count of the benchmark?", ("sample",)),
+        ("Which largest model does Matcher train?", ()),
+        # a word before a manner adverb is a verb: "families *gain* similarly"
+        ("Which other model families gain similarly from reinforcement?", ()),
+        ("Which encoder layers transfer directly to detection?", ("encoder", "layers")),
+        # generic names of learned models say which kind of thing, like "model"
+        ("Which network does Matcher surpass?", ()),
+        # "-est" and "-ly" words that are neither superlatives nor adverbs stay
+        ("What test accuracy does the family of models reach?", ("test", "accuracy")),
+    ],
+)
+def test_superlatives_verbs_and_kind_words_are_not_the_focus(
+    question: str, focus: tuple[str, ...]
+) -> None:
+    assert analyse(question).focus == focus
+
+
+def test_a_synonym_or_an_irregular_verb_form_states_what_is_asked() -> None:
+    sources = [
+        _source(
+            1,
+            "Atlas: A Dataset of Scenes",
+            "Atlas annotates boxes of 600 object classes. Its captions were written by 12 "
+            "raters. The scripts are spoken by 1.3 billion people.",
+        )
+    ]
+    for question in (
+        "For how many object categories does Atlas draw boxes?",  # categories = classes
+        "How many annotators wrote the Atlas captions?",  # annotators = raters
+        "How many people speak the scripts that Atlas covers?",  # speak = spoken
+    ):
+        asked = analyse(question)
+        assert unstated(asked, sources, ("p1",)) is None, question
+    # an inflection of the asked word is not another word: "annotations" do not count
+    # annotators, and a synonym the abstract lacks still leaves the question unanswered
+    other = [_source(1, "Boxes", "Boxes offers 15.4M bounding boxes and 375k annotations.")]
+    assert unstated(analyse("How many annotators drew the Boxes boxes?"), other, ("p1",))
+    assert unstated(analyse("How many photos does Boxes contain?"), other, ("p1",))
+
+
+def test_a_list_question_is_gated_on_its_topic_not_its_frame() -> None:
+    from assistant.rag.relevance import LIST_RELEVANCE_THRESHOLD, RELEVANCE_THRESHOLD, assess
+    from assistant.rag.scoring import UniformWeights
+
+    sources = [
+        _source(1, "Landmarks", "Landmarks reports results from a public challenge on retrieval.")
+    ]
+    weights = UniformWeights()
+    framed = assess("Which papers took part in or ran a public challenge?", sources, weights)
+    plain = assess("public challenge", sources, weights)
+    # "papers", "took part", "ran" frame the question: only its topic is scored
+    assert framed.query_terms == plain.query_terms
+    assert framed.per_source[0] == pytest.approx(plain.per_source[0])
+    assert framed.threshold == LIST_RELEVANCE_THRESHOLD < RELEVANCE_THRESHOLD
+    single = assess("Where was the public challenge run?", sources, weights)
+    assert single.threshold == RELEVANCE_THRESHOLD
+    # a list question about what no passage mentions still fails the gate
+    off = assess("Which papers study protein folding in yeast?", sources, weights)
+    assert not off.relevant
