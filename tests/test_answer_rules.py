@@ -439,3 +439,32 @@ def test_a_list_question_is_gated_on_its_topic_not_its_frame() -> None:
     # a list question about what no passage mentions still fails the gate
     off = assess("Which papers study protein folding in yeast?", sources, weights)
     assert not off.relevant
+
+
+def test_a_what_is_question_wants_the_sentence_defining_its_name() -> None:
+    from assistant.rag.extractive import defined_name, defines
+
+    assert defined_name(analyse("What is DendroMap?")) == "DendroMap"
+    assert defined_name(analyse("What is the Atlas dataset?")) is None  # not only a name
+    assert defined_name(analyse("How does DendroMap work?")) is None
+    assert defines("we present DendroMap, a novel approach to exploring", "DendroMap")
+    assert defines("we curate Quilt: a large-scale vision-language dataset", "Quilt")
+    assert defines("a new benchmark, which we name as DIOR.", "DIOR")
+    assert not defines("DendroMap is available online.", "DendroMap")
+    assert not defines("We compare DendroMap with a grid of t-SNE.", "DendroMap")
+
+
+@pytest.mark.parametrize(
+    ("question", "one_name"),
+    [
+        ("Which network does BossNet-T surpass on ImageNet?", True),
+        ("Which multimodal language model was trained on the descriptions?", True),
+        ("Which datasets focus on artworks?", False),  # a list, one sentence per paper
+        ("What network does the method use?", False),  # "what": the kind, not only a name
+        ("Which classes does the benchmark cover?", False),
+    ],
+)
+def test_a_which_question_about_one_named_thing(question: str, one_name: bool) -> None:
+    from assistant.rag.question import asks_for_one_name
+
+    assert asks_for_one_name(question) is one_name

@@ -389,11 +389,28 @@ NAMED_THINGS = {
 }  # fmt: skip
 
 
+# The same things one at a time: "Which *network* does X surpass?" wants the one it names.
+NAMED_THING = {
+    "method", "model", "architecture", "dataset", "benchmark", "baseline", "technique",
+    "network", "backbone", "metric", "algorithm", "language", "framework", "tool", "library",
+    "detector", "classifier", "encoder", "loss", "optimizer",
+}  # fmt: skip
+
+
 def _asks_for_names(text: str) -> bool:
     starts = _clause_starts(text, _WH)
     if not starts or starts[0].group(1).lower() not in ("what", "which"):
         return False
     return any(w.lower() in NAMED_THINGS for w in _phrase(text))
+
+
+def asks_for_one_name(text: str) -> bool:
+    """ "Which network does X surpass?", "Which multimodal language model was trained on
+    Y?": a "which" question about one named thing, answered by the sentence that names it."""
+    starts = _clause_starts(text, _WH)
+    if not starts or starts[0].group(1).lower() != "which":
+        return False
+    return any(w.lower() in NAMED_THING for w in _phrase(text))
 
 
 def _figure_focus(text: str) -> bool:
