@@ -468,3 +468,30 @@ def test_a_which_question_about_one_named_thing(question: str, one_name: bool) -
     from assistant.rag.question import asks_for_one_name
 
     assert asks_for_one_name(question) is one_name
+
+
+def test_a_why_question_prefers_the_sentence_giving_a_cause() -> None:
+    from assistant.rag import extractive
+    from assistant.rag.relevance import assess
+    from assistant.rag.scoring import UniformWeights
+
+    class Embedder:  # every sentence equally close: only the rules tell them apart
+        def embed_documents(self, texts: list[str]):
+            import numpy as np
+
+            return np.ones((len(texts), 2), dtype=np.float32) / np.sqrt(2)
+
+    sources = [
+        _source(
+            1,
+            "Scripts: A Dataset of Indic Scene Text",
+            "Earlier datasets of Indic scene text are small, as is well known. Earlier "
+            "datasets of Indic scene text are small due to few scripts.",
+        )
+    ]
+    question = "Why are earlier datasets of Indic scene text small?"
+    weights = UniformWeights()
+    ranked = extractive.score_candidates(
+        question, sources, assess(question, sources, weights), embedder=Embedder(), weights=weights
+    )
+    assert "due to" in ranked[0].span.text

@@ -15,6 +15,7 @@ the best one, or only of the papers the question names (stated.py: "DataDAM",
   + NAME_BONUS     when a "Which network ..." question about one named thing gets a name
                    the question does not use ("EfficientNet")
   + DEFINITION_BONUS when "What is X?" meets the sentence defining X ("we present X, a ...")
+  + CAUSE_BONUS    when a "Why ..." question meets a sentence giving a cause ("due to", "but")
 
 and multiplied by CONTEXT_FACTOR when it is background, a problem or a limitation the question
 does not ask about.  Sentences are then picked greedily by maximal marginal relevance (a
@@ -97,6 +98,17 @@ NAME_BONUS = 0.06
 # "What is X?": the sentence that defines X by apposition ("we present X, a novel approach
 # to ...", "we curate X: a large-scale dataset", "X is a ..."), the definition asked for.
 DEFINITION_BONUS = 0.08
+# "Why ...": the sentence that gives a cause or a contrast ("due to", "because", "attributable
+# to", "but", "unfortunately") says why; the paper's own contribution, close in words, says
+# what it does about it.  (Widened to "What is wrong / what problems ..." it lost as many
+# facts as it gained on the tuning sets, so it stays with "why".)
+CAUSE_BONUS = 0.06
+_CAUSE = re.compile(
+    r"\b(?:because|due to|owing to|attributable|attributed to|as a result|results? in|"
+    r"leads? to|caus(?:e|es|ed|ing)|unfortunately|but|however|yet|insufficient|lack\w*|"
+    r"limit(?:s|ed|ation|ations)?|fail\w*|cannot|unable)\b",
+    re.IGNORECASE,
+)
 # Background, problems and limitations motivate a paper; they answer only questions about them.
 CONTEXT_FACTOR = 0.75
 SAME_PAPER_PENALTY = 0.1  # per sentence already taken from that paper: prefer breadth
@@ -411,6 +423,7 @@ def score_candidates(
     sims = cosines(matrix[0], matrix[1:])
     present = terms_many([span.text for _, span, _ in found])
     focus = terms(" ".join(asked.focus)) if asked.focus else frozenset()
+    because = "why" in asked.kinds
     one_name = asks_for_one_name(asked.text)
     asked_names = {n.lower() for n in asked.names}
     defined = defined_name(asked)
@@ -426,6 +439,8 @@ def score_candidates(
             bonus += NAME_BONUS
         if defined and defines(span.text, defined):
             bonus += DEFINITION_BONUS
+        if because and _CAUSE.search(span.text):
+            bonus += CAUSE_BONUS
         base = (
             COSINE_WEIGHT * max(float(sim), 0.0)
             + LEXICAL_WEIGHT * coverage(wanted, words, weights)
