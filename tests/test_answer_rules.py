@@ -495,3 +495,15 @@ def test_a_why_question_prefers_the_sentence_giving_a_cause() -> None:
         question, sources, assess(question, sources, weights), embedder=Embedder(), weights=weights
     )
     assert "due to" in ranked[0].span.text
+
+
+def test_an_ordinal_in_digits_matches_its_word() -> None:
+    from assistant.rag.relevance import assess, with_number_forms
+    from assistant.rag.scoring import UniformWeights, terms
+
+    assert {"first", "twelv"} <= with_number_forms(terms("won the 1st place with 12 models"))
+    sources = [_source(1, "Winner", "With Winner, we won the 1st place of a challenge.")]
+    weights = UniformWeights()
+    digits = assess("Where did Winner win 1st place?", sources, weights)
+    words = assess("Where did Winner win first place?", sources, weights)
+    assert words.per_source[0] == pytest.approx(digits.per_source[0])

@@ -50,7 +50,13 @@ from assistant.rag.citations import find_markers
 from assistant.rag.embeddings import Embedder
 from assistant.rag.question import Question, analyse, asks_for_one_name
 from assistant.rag.referents import needs_previous, referent, with_referent
-from assistant.rag.relevance import Relevance, alternatives, phrase_shares, phrases
+from assistant.rag.relevance import (
+    Relevance,
+    alternatives,
+    phrase_shares,
+    phrases,
+    with_number_forms,
+)
 from assistant.rag.scoring import TermWeights, cosines, coverage, terms, terms_many
 from assistant.rag.sentence_roles import NAME, AbstractPlan, Roles, plan_of
 from assistant.rag.sentences import Span, split_sentences
@@ -421,7 +427,7 @@ def score_candidates(
         wanted = wanted - terms(" ".join(subject_names(asked, sources, subjects)))
     matrix = embedder.embed_documents([asked.text] + [span.text for _, span, _ in found])
     sims = cosines(matrix[0], matrix[1:])
-    present = terms_many([span.text for _, span, _ in found])
+    present = [with_number_forms(t) for t in terms_many([span.text for _, span, _ in found])]
     focus = terms(" ".join(asked.focus)) if asked.focus else frozenset()
     because = "why" in asked.kinds
     one_name = asks_for_one_name(asked.text)

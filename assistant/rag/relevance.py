@@ -82,7 +82,10 @@ def assess(
     # "Which papers use knowledge distillation or a strong classifier ...": a passage that
     # states one side of the "or" is as relevant as one that states both.
     sides = alternatives(question, topic) or [topic]
-    texts = terms_many([f"{s.paper.title}. {s.passage.chunk.text}" for s in sources])
+    texts = [
+        with_number_forms(present)
+        for present in terms_many([f"{s.paper.title}. {s.passage.chunk.text}" for s in sources])
+    ]
     scores = [
         DENSE_WEIGHT * max(source.passage.dense_score or 0.0, 0.0)
         + (1 - DENSE_WEIGHT) * max(coverage(side, present, weights) for side in sides)
@@ -114,6 +117,34 @@ def alternatives(question: str, wanted: frozenset[str]) -> list[frozenset[str]]:
     if not left or not right:
         return []
     return [wanted - right, wanted - left]
+
+
+# Ordinals and numbers an abstract writes in digits and a question in words, or the other way
+# ("won the 1st place" answers "first place").  Digits below 10 are no index terms.
+_NUMBER_FORMS = (
+    "1st first", "2nd second", "3rd third", "4th fourth", "5th fifth", "6th sixth",
+    "7th seventh", "8th eighth", "9th ninth", "10th tenth", "10 ten", "11 eleven", "12 twelve",
+    "15 fifteen", "20 twenty", "30 thirty", "50 fifty", "100 hundred",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _number_pairs() -> dict[str, frozenset[str]]:
+    pairs: dict[str, set[str]] = {}
+    for pair in _NUMBER_FORMS:
+        digits, word = (terms(part) for part in pair.split())
+        for a, b in ((digits, word), (word, digits)):
+            for term in a:
+                pairs.setdefault(term, set()).update(b)
+    return {term: frozenset(others) for term, others in pairs.items()}
+
+
+def with_number_forms(present: frozenset[str]) -> frozenset[str]:
+    """`present` with the other spelling of each ordinal or number it holds ("1st" and
+    "first")."""
+    pairs = _number_pairs()
+    extra = [pairs[t] for t in present if t in pairs]
+    return present.union(*extra) if extra else present
 
 
 @lru_cache(maxsize=1)
