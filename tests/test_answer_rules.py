@@ -507,3 +507,38 @@ def test_an_ordinal_in_digits_matches_its_word() -> None:
     digits = assess("Where did Winner win 1st place?", sources, weights)
     words = assess("Where did Winner win first place?", sources, weights)
     assert words.per_source[0] == pytest.approx(digits.per_source[0])
+
+
+def test_a_count_stands_just_before_what_it_counts() -> None:
+    from assistant.rag.scoring import terms
+    from assistant.rag.stated import count_before
+
+    images = terms("images")
+    assert count_before("The dataset contains 31,500 images in 45 classes.", images)
+    assert count_before("It offers more than 15000 annotated images.", images)
+    assert not count_before("A CNN classifies the images into two categories.", images)
+    sources = [
+        _source(1, "Fakes", "A CNN classifies the images into two categories; real or fake.")
+    ]
+    assert unstated(analyse("How many images does Fakes contain?"), sources, ("p1",))
+
+
+def test_a_which_question_about_one_thing_needs_a_sentence_naming_one() -> None:
+    sources = [
+        _source(
+            1,
+            "Imagined: Robust Classification via Generated Data",
+            "Access to modern generative models makes generated data common. We release "
+            "Imagined-v1. Code: https://github.com/someone/generative-robustness.",
+        ),
+        _source(2, "Mapper", "We develop Mapper by adapting Treemaps, a visualization technique."),
+    ]
+    asked = analyse("Which generative model produced the images of Imagined-v1?")
+    assert unstated(asked, sources[:1], ("p1",)) is not None  # nothing names the model
+    asked = analyse("Which visualization technique does Mapper adapt?")
+    assert unstated(asked, sources[1:], ("p2",)) is None  # "Treemaps" names it
+
+
+def test_the_title_states_what_the_paper_is() -> None:
+    sources = [_source(1, "Sharp Benchmark Database", "We introduce Sharp, a set of photos.")]
+    assert unstated(analyse("What is the Sharp database?"), sources, ("p1",)) is None

@@ -9,7 +9,8 @@ offline answerer abstains when:
 * the question names something ("MNIST", "Pascal VOC") that no retrieved abstract mentions,
   or that its subject paper does not mention;
 * its focus (question.py: "learning rate", "GPUs", "batch size") is in no sentence of the
-  abstracts it would answer from (as a word, not only a stem: "optimizer" is not
+  abstracts it would answer from (their titles included, links left out; an equivalent word
+  counts: "classes" for "categories", "spoken" for "speak") (as a word, not only a stem: "optimizer" is not
   "optimal"), or, for a counted or measured focus ("how many GPUs", "what
   accuracy"), in no sentence that also states a figure;
 * it asks how long something takes and no sentence gives a duration;
@@ -17,6 +18,10 @@ offline answerer abstains when:
   "since 2012 ... the computational power of GPUs" counts no GPU);
 * a count about one paper qualifies what it counts with words its abstract lacks ("How many
   MEDIC images are labelled as flood damage?": the abstract counts its images, not those);
+* a count ("how many images") has no figure just before the counted word (COUNT_WINDOW):
+  "classify the images into two categories" counts no images;
+* a "which" question about one named thing ("Which generative model produced X?") finds its
+  focus only in sentences that name nothing it does not name ("modern generative models");
 * it puts two names held by two different papers in one clause ("How does SVT perform on
   ADE20K?") and no abstract mentions both.
 
@@ -32,7 +37,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.rag.question import Question
+from assistant.rag.question import Question, asks_for_one_name, names_in
 from assistant.rag.scoring import query_terms, terms, terms_many
 from assistant.rag.sentences import split_sentences
 from assistant.types import Paper, Source
@@ -57,6 +62,7 @@ _DURATION = re.compile(
 
 
 _DURATION_WORDS = terms("long time take takes took")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
 def _normal(word: str) -> str:
@@ -294,14 +300,21 @@ def unstated(
     # datasets" (the index's compound "transferlearn" is not in that sentence).
     focus = terms(_focus_words(question).replace("-", " "))
     head = terms(question.focus[-1].replace("-", " ")) or focus
+    one_name = asks_for_one_name(question.text)
     for paper_id, paper in papers.items():
-        sentences = _sentences(paper.abstract)
+        # A link's words state nothing ("github.com/x/generative-robustness" is no model); the
+        # title states what the paper is ("UHD-IQA Benchmark *Database*").
+        sentences = (paper.title, *(_URL.sub(" ", text) for text in _sentences(paper.abstract)))
         for sentence, present in zip(sentences, terms_many(list(sentences)), strict=True):
             if not all(_has(t, present) for t in head):
                 continue
             if not _spelled(question.focus[-1], sentence):
                 continue
             if question.figure_focus and not figure_near(sentence, head):
+                continue
+            if question.wh == "how many" and not count_before(sentence, head):
+                continue
+            if one_name and not _names_other(sentence, question):
                 continue
             if all(
                 _has(t, texts[paper_id].terms)
@@ -408,6 +421,28 @@ def figure_near(sentence: str, head: frozenset[str]) -> bool:
     where = [i for i, present in enumerate(stems) if any(_has(t, present) for t in head)]
     figures = [i for i, word in enumerate(words) if _FIGURE.search(word)]
     return any(abs(i - j) <= FIGURE_WINDOW for i in where for j in figures)
+
+
+# "How many images ...": the count stands just before what it counts ("31,500 images", "8
+# annotated objects", "15x more bounding boxes"); a figure a few words after it counts
+# something else ("classify the images into two categories" gives no number of images).
+COUNT_WINDOW = 4
+
+
+def count_before(sentence: str, head: frozenset[str]) -> bool:
+    """Whether a figure stands at most COUNT_WINDOW words before a word of `head`."""
+    words = _without_names(sentence).split()
+    stems = terms_many(words)
+    where = [i for i, present in enumerate(stems) if any(_has(t, present) for t in head)]
+    figures = [i for i, word in enumerate(words) if _FIGURE.search(word)]
+    return any(0 <= i - j <= COUNT_WINDOW for i in where for j in figures)
+
+
+def _names_other(sentence: str, question: Question) -> bool:
+    """Whether `sentence` names something the question does not ("Which generative model
+    produced X?" is answered by a sentence naming the model, not by "generative models")."""
+    asked = {n.lower() for n in question.names}
+    return any(n.lower() not in asked for n in names_in(sentence))
 
 
 def _gives_duration(question: Question, papers: Iterable[Paper]) -> bool:
