@@ -542,3 +542,15 @@ def test_a_which_question_about_one_thing_needs_a_sentence_naming_one() -> None:
 def test_the_title_states_what_the_paper_is() -> None:
     sources = [_source(1, "Sharp Benchmark Database", "We introduce Sharp, a set of photos.")]
     assert unstated(analyse("What is the Sharp database?"), sources, ("p1",)) is None
+
+
+def test_a_setting_asked_as_a_value_needs_a_figure() -> None:
+    sources = [
+        _source(1, "Batcher", "Batcher uses the temperature-scaled cross-entropy loss of X.")
+    ]
+    asked = analyse("What temperature does Batcher use in its loss?")
+    assert asked.figure_focus
+    found = unstated(asked, sources, ("p1",))
+    assert found is not None and found.what == "the temperature"
+    stated = [_source(1, "Batcher", "Batcher sets the temperature to 0.5 in its loss.")]
+    assert unstated(asked, stated, ("p1",)) is None

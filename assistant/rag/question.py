@@ -103,6 +103,9 @@ MEASURE_NOUNS = {
     "precision", "recall", "map", "miou", "ap", "auc", "f1", "bleu", "speed", "latency",
     "throughput", "memory", "cost", "costs", "price", "parameters", "flops", "improvement",
     "improvements", "gain", "gains", "resolution", "length", "width", "depth", "duration",
+    # settings given as values ("What temperature does X use?"): a name that only contains the
+    # word ("temperature-scaled cross-entropy") states no value
+    "temperature", "momentum", "threshold", "probability",
 }  # fmt: skip
 # Nouns that say which kind of thing is wanted, not what it is about.
 KIND_NOUNS = {
