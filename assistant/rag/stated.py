@@ -10,9 +10,9 @@ offline answerer abstains when:
   or that its subject paper does not mention;
 * its focus (question.py: "learning rate", "GPUs", "batch size") is in no sentence of the
   abstracts it would answer from (their titles included, links left out; an equivalent word
-  counts: "classes" for "categories", "spoken" for "speak") (as a word, not only a stem: "optimizer" is not
-  "optimal"), or, for a counted or measured focus ("how many GPUs", "what
-  accuracy"), in no sentence that also states a figure;
+  counts: "classes" for "categories", "spoken" for "speak"), as a word, not only a stem
+  ("optimizer" is not "optimal"), or, for a counted or measured focus ("how many GPUs",
+  "what accuracy", "what temperature"), in no sentence that also states a figure;
 * it asks how long something takes and no sentence gives a duration;
 * a counted or measured focus has no figure within FIGURE_WINDOW words of it ("2012" in
   "since 2012 ... the computational power of GPUs" counts no GPU);
