@@ -554,3 +554,20 @@ def test_a_setting_asked_as_a_value_needs_a_figure() -> None:
     assert found is not None and found.what == "the temperature"
     stated = [_source(1, "Batcher", "Batcher sets the temperature to 0.5 in its loss.")]
     assert unstated(asked, stated, ("p1",)) is None
+
+
+def test_an_acronym_matches_its_plural_either_way_and_being_verbs_qualify_no_count() -> None:
+    sources = [
+        _source(
+            1,
+            "Plug and Play Generators",
+            "PPGNs are composed of a generator and a classifier. It shows 8 annotated objects "
+            "per image; 13 datasets of 8 sub-pathologies are used.",
+        )
+    ]
+    assert mentions("PPGN", _paper_texts(sources)["p1"])
+    asked = analyse("How many annotated objects appear in one image of PPGN?")
+    assert asked.focus == ("annotated", "objects")  # "appear" is a verb, not the focus
+    assert unstated(asked, sources, ("p1",)) is None
+    asked = analyse("How many sub-pathologies do the PPGN test datasets span?")
+    assert unstated(asked, sources, ("p1",)) is None  # "span" qualifies nothing counted

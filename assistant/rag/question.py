@@ -82,6 +82,9 @@ _STOP = {
     "into", "over", "under", "against", "within", "without", "via", "through", "it", "they",
     "this", "these", "those", "there", "we", "you", "i", "not", "reach", "achieve", "use",
     "uses", "used", "get", "gets", "need", "needs", "take", "takes", "make", "makes",
+    # verbs of being, containing and happening ("how many objects *appear* in ...")
+    "appear", "appears", "exist", "exists", "remain", "remains", "occur", "occurs", "happen",
+    "happens", "span", "spans",
     # irregular past tenses, which the "-ed" rule below does not see ("subjects *took* part")
     "took", "won", "made", "gave", "got", "came", "went", "ran", "saw", "held", "kept", "led",
     "lost", "brought", "chose", "drew", "grew", "wrote", "spent", "sent", "began", "became",

@@ -203,7 +203,8 @@ def mentions(name: str, text: _PaperText) -> bool:
     if _acronym(name):
         # "MEDIC", "CDA", "GPUs": an acronym is spelled, not a word to stem ("MEDIC" is not
         # "medical"); only its plural is the same name.
-        return whole.removesuffix("s") in text.forms
+        # ... either way round: the question's "PPGN" is the abstract's "PPGNs".
+        return whole.removesuffix("s") in text.forms or whole + "s" in text.forms
     stem = terms(name)
     return bool(stem) and all(_has(t, text.terms) for t in stem)
 
@@ -385,7 +386,10 @@ _ANY_COUNT = terms(
     "reach report give take make made consist consists comprise built collect collected total "
     "dataset datasets paper model models method much many need needs needed "
     # comparing counts ("how many times more boxes than ..."), not qualifying what is counted
-    "times more fewer less than"
+    "times more fewer less than "
+    # verbs of being, containing and happening ("how many objects *appear* in an image", "do
+    # the test sets *span*"): they say where the count is, not what it counts
+    "span spans appear appears exist exists remain remains occur occurs happen happens"
 )
 
 
