@@ -374,3 +374,200 @@ def test_a_passage_stating_one_side_of_an_or_is_as_relevant_as_both() -> None:
     assert one_side.per_source[0] == pytest.approx(only_it.per_source[0])
     neither = assess("Which papers mine hard negatives or prune filters?", sources, weights)
     assert neither.per_source[0] < only_it.per_source[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        # a superlative ranks the figures the abstract gives; it is not what is asked about
+        ("What is the smallest sample count of the benchmark?", ("sample",)),
+        ("Which largest model does Matcher train?", ()),
+        # a word before a manner adverb is a verb: "families *gain* similarly"
+        ("Which other model families gain similarly from reinforcement?", ()),
+        ("Which encoder layers transfer directly to detection?", ("encoder", "layers")),
+        # generic names of learned models say which kind of thing, like "model"
+        ("Which network does Matcher surpass?", ()),
+        # "-est" and "-ly" words that are neither superlatives nor adverbs stay
+        ("What test accuracy does the family of models reach?", ("test", "accuracy")),
+    ],
+)
+def test_superlatives_verbs_and_kind_words_are_not_the_focus(
+    question: str, focus: tuple[str, ...]
+) -> None:
+    assert analyse(question).focus == focus
+
+
+def test_a_synonym_or_an_irregular_verb_form_states_what_is_asked() -> None:
+    sources = [
+        _source(
+            1,
+            "Atlas: A Dataset of Scenes",
+            "Atlas annotates boxes of 600 object classes. Its captions were written by 12 "
+            "raters. The scripts are spoken by 1.3 billion people.",
+        )
+    ]
+    for question in (
+        "For how many object categories does Atlas draw boxes?",  # categories = classes
+        "How many annotators wrote the Atlas captions?",  # annotators = raters
+        "How many people speak the scripts that Atlas covers?",  # speak = spoken
+    ):
+        asked = analyse(question)
+        assert unstated(asked, sources, ("p1",)) is None, question
+    # an inflection of the asked word is not another word: "annotations" do not count
+    # annotators, and a synonym the abstract lacks still leaves the question unanswered
+    other = [_source(1, "Boxes", "Boxes offers 15.4M bounding boxes and 375k annotations.")]
+    assert unstated(analyse("How many annotators drew the Boxes boxes?"), other, ("p1",))
+    assert unstated(analyse("How many photos does Boxes contain?"), other, ("p1",))
+
+
+def test_a_list_question_is_gated_on_its_topic_not_its_frame() -> None:
+    from assistant.rag.relevance import LIST_RELEVANCE_THRESHOLD, RELEVANCE_THRESHOLD, assess
+    from assistant.rag.scoring import UniformWeights
+
+    sources = [
+        _source(1, "Landmarks", "Landmarks reports results from a public challenge on retrieval.")
+    ]
+    weights = UniformWeights()
+    framed = assess("Which papers took part in or ran a public challenge?", sources, weights)
+    plain = assess("public challenge", sources, weights)
+    # "papers", "took part", "ran" frame the question: only its topic is scored
+    assert framed.query_terms == plain.query_terms
+    assert framed.per_source[0] == pytest.approx(plain.per_source[0])
+    assert framed.threshold == LIST_RELEVANCE_THRESHOLD < RELEVANCE_THRESHOLD
+    single = assess("Where was the public challenge run?", sources, weights)
+    assert single.threshold == RELEVANCE_THRESHOLD
+    # a list question about what no passage mentions still fails the gate
+    off = assess("Which papers study protein folding in yeast?", sources, weights)
+    assert not off.relevant
+
+
+def test_a_what_is_question_wants_the_sentence_defining_its_name() -> None:
+    from assistant.rag.extractive import defined_name, defines
+
+    assert defined_name(analyse("What is DendroMap?")) == "DendroMap"
+    assert defined_name(analyse("What is the Atlas dataset?")) is None  # not only a name
+    assert defined_name(analyse("How does DendroMap work?")) is None
+    assert defines("we present DendroMap, a novel approach to exploring", "DendroMap")
+    assert defines("we curate Quilt: a large-scale vision-language dataset", "Quilt")
+    assert defines("a new benchmark, which we name as DIOR.", "DIOR")
+    assert not defines("DendroMap is available online.", "DendroMap")
+    assert not defines("We compare DendroMap with a grid of t-SNE.", "DendroMap")
+
+
+@pytest.mark.parametrize(
+    ("question", "one_name"),
+    [
+        ("Which network does BossNet-T surpass on ImageNet?", True),
+        ("Which multimodal language model was trained on the descriptions?", True),
+        ("Which datasets focus on artworks?", False),  # a list, one sentence per paper
+        ("What network does the method use?", False),  # "what": the kind, not only a name
+        ("Which classes does the benchmark cover?", False),
+    ],
+)
+def test_a_which_question_about_one_named_thing(question: str, one_name: bool) -> None:
+    from assistant.rag.question import asks_for_one_name
+
+    assert asks_for_one_name(question) is one_name
+
+
+def test_a_why_question_prefers_the_sentence_giving_a_cause() -> None:
+    from assistant.rag import extractive
+    from assistant.rag.relevance import assess
+    from assistant.rag.scoring import UniformWeights
+
+    class Embedder:  # every sentence equally close: only the rules tell them apart
+        def embed_documents(self, texts: list[str]):
+            import numpy as np
+
+            return np.ones((len(texts), 2), dtype=np.float32) / np.sqrt(2)
+
+    sources = [
+        _source(
+            1,
+            "Scripts: A Dataset of Indic Scene Text",
+            "Earlier datasets of Indic scene text are small, as is well known. Earlier "
+            "datasets of Indic scene text are small due to few scripts.",
+        )
+    ]
+    question = "Why are earlier datasets of Indic scene text small?"
+    weights = UniformWeights()
+    ranked = extractive.score_candidates(
+        question, sources, assess(question, sources, weights), embedder=Embedder(), weights=weights
+    )
+    assert "due to" in ranked[0].span.text
+
+
+def test_an_ordinal_in_digits_matches_its_word() -> None:
+    from assistant.rag.relevance import assess, with_number_forms
+    from assistant.rag.scoring import UniformWeights, terms
+
+    assert {"first", "twelv"} <= with_number_forms(terms("won the 1st place with 12 models"))
+    sources = [_source(1, "Winner", "With Winner, we won the 1st place of a challenge.")]
+    weights = UniformWeights()
+    digits = assess("Where did Winner win 1st place?", sources, weights)
+    words = assess("Where did Winner win first place?", sources, weights)
+    assert words.per_source[0] == pytest.approx(digits.per_source[0])
+
+
+def test_a_count_stands_just_before_what_it_counts() -> None:
+    from assistant.rag.scoring import terms
+    from assistant.rag.stated import count_before
+
+    images = terms("images")
+    assert count_before("The dataset contains 31,500 images in 45 classes.", images)
+    assert count_before("It offers more than 15000 annotated images.", images)
+    assert not count_before("A CNN classifies the images into two categories.", images)
+    sources = [
+        _source(1, "Fakes", "A CNN classifies the images into two categories; real or fake.")
+    ]
+    assert unstated(analyse("How many images does Fakes contain?"), sources, ("p1",))
+
+
+def test_a_which_question_about_one_thing_needs_a_sentence_naming_one() -> None:
+    sources = [
+        _source(
+            1,
+            "Imagined: Robust Classification via Generated Data",
+            "Access to modern generative models makes generated data common. We release "
+            "Imagined-v1. Code: https://github.com/someone/generative-robustness.",
+        ),
+        _source(2, "Mapper", "We develop Mapper by adapting Treemaps, a visualization technique."),
+    ]
+    asked = analyse("Which generative model produced the images of Imagined-v1?")
+    assert unstated(asked, sources[:1], ("p1",)) is not None  # nothing names the model
+    asked = analyse("Which visualization technique does Mapper adapt?")
+    assert unstated(asked, sources[1:], ("p2",)) is None  # "Treemaps" names it
+
+
+def test_the_title_states_what_the_paper_is() -> None:
+    sources = [_source(1, "Sharp Benchmark Database", "We introduce Sharp, a set of photos.")]
+    assert unstated(analyse("What is the Sharp database?"), sources, ("p1",)) is None
+
+
+def test_a_setting_asked_as_a_value_needs_a_figure() -> None:
+    sources = [
+        _source(1, "Batcher", "Batcher uses the temperature-scaled cross-entropy loss of X.")
+    ]
+    asked = analyse("What temperature does Batcher use in its loss?")
+    assert asked.figure_focus
+    found = unstated(asked, sources, ("p1",))
+    assert found is not None and found.what == "the temperature"
+    stated = [_source(1, "Batcher", "Batcher sets the temperature to 0.5 in its loss.")]
+    assert unstated(asked, stated, ("p1",)) is None
+
+
+def test_an_acronym_matches_its_plural_either_way_and_being_verbs_qualify_no_count() -> None:
+    sources = [
+        _source(
+            1,
+            "Plug and Play Generators",
+            "PPGNs are composed of a generator and a classifier. It shows 8 annotated objects "
+            "per image; 13 datasets of 8 sub-pathologies are used.",
+        )
+    ]
+    assert mentions("PPGN", _paper_texts(sources)["p1"])
+    asked = analyse("How many annotated objects appear in one image of PPGN?")
+    assert asked.focus == ("annotated", "objects")  # "appear" is a verb, not the focus
+    assert unstated(asked, sources, ("p1",)) is None
+    asked = analyse("How many sub-pathologies do the PPGN test datasets span?")
+    assert unstated(asked, sources, ("p1",)) is None  # "span" qualifies nothing counted

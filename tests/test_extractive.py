@@ -228,8 +228,8 @@ def test_the_learned_paper_choice_cites_a_close_second_paper_and_not_a_far_one()
     from assistant.rag import paper_choice
 
     # Signals by name, as extractive.paper_values gives them.
-    close = dict(sentence=0.6, sentence_share=0.98, phrases=0.3, title=0.5, passage=0.6,
-                 passage_share=0.98, coverage=0.6, rank=0.5, contribution=0.5, kind=1.0,
+    close = dict(sentence=0.6, sentence_share=0.99, phrases=0.3, title=0.5, passage=0.65,
+                 passage_share=0.99, coverage=0.6, rank=0.5, contribution=0.5, kind=1.0,
                  either_coverage=0.6, either_contribution=0.5, sentence_z=1.5,
                  passage_rank=0.5, title_terms=0.4)  # fmt: skip
     far = dict(sentence=0.3, sentence_share=0.45, phrases=0.0, title=0.1, passage=0.2,

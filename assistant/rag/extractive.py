@@ -12,6 +12,10 @@ the best one, or only of the papers the question names (stated.py: "DataDAM",
   + ROLE_BONUS     when the sentence does what the question asks for (sentence_roles.py:
                    a contribution for "what", a method for "how", a figure for "how many")
   + FOCUS_BONUS    when it names what the question asks about ("learning rate", "images")
+  + NAME_BONUS     when a "Which network ..." question about one named thing gets a name
+                   the question does not use ("EfficientNet")
+  + DEFINITION_BONUS when "What is X?" meets the sentence defining X ("we present X, a ...")
+  + CAUSE_BONUS    when a "Why ..." question meets a sentence giving a cause ("due to", "but")
 
 and multiplied by CONTEXT_FACTOR when it is background, a problem or a limitation the question
 does not ask about.  Sentences are then picked greedily by maximal marginal relevance (a
@@ -44,11 +48,17 @@ import numpy as np
 from assistant.rag import paper_choice
 from assistant.rag.citations import find_markers
 from assistant.rag.embeddings import Embedder
-from assistant.rag.question import Question, analyse
+from assistant.rag.question import Question, analyse, asks_for_one_name
 from assistant.rag.referents import needs_previous, referent, with_referent
-from assistant.rag.relevance import Relevance, alternatives, phrase_shares, phrases
+from assistant.rag.relevance import (
+    Relevance,
+    alternatives,
+    phrase_shares,
+    phrases,
+    with_number_forms,
+)
 from assistant.rag.scoring import TermWeights, cosines, coverage, terms, terms_many
-from assistant.rag.sentence_roles import AbstractPlan, Roles, plan_of
+from assistant.rag.sentence_roles import NAME, AbstractPlan, Roles, plan_of
 from assistant.rag.sentences import Span, split_sentences
 from assistant.rag.stated import Unstated, subject_names, subject_papers, unstated
 from assistant.text import short_title
@@ -88,6 +98,23 @@ MAX_PER_PAPER = 3
 ROLE_BONUS = 0.1
 FIGURE_BONUS = 0.12  # a figure, when the question wants one
 FOCUS_BONUS = 0.08  # names what the question asks about
+# "Which network does X surpass?" (question.asks_for_one_name): a sentence naming something
+# the question does not name ("EfficientNet") is the one that can answer it.
+NAME_BONUS = 0.06
+# "What is X?": the sentence that defines X by apposition ("we present X, a novel approach
+# to ...", "we curate X: a large-scale dataset", "X is a ..."), the definition asked for.
+DEFINITION_BONUS = 0.08
+# "Why ...": the sentence that gives a cause or a contrast ("due to", "because", "attributable
+# to", "but", "unfortunately") says why; the paper's own contribution, close in words, says
+# what it does about it.  (Widened to "What is wrong / what problems ..." it lost as many
+# facts as it gained on the tuning sets, so it stays with "why".)
+CAUSE_BONUS = 0.06
+_CAUSE = re.compile(
+    r"\b(?:because|due to|owing to|attributable|attributed to|as a result|results? in|"
+    r"leads? to|caus(?:e|es|ed|ing)|unfortunately|but|however|yet|insufficient|lack\w*|"
+    r"limit(?:s|ed|ation|ations)?|fail\w*|cannot|unable)\b",
+    re.IGNORECASE,
+)
 # Background, problems and limitations motivate a paper; they answer only questions about them.
 CONTEXT_FACTOR = 0.75
 SAME_PAPER_PENALTY = 0.1  # per sentence already taken from that paper: prefer breadth
@@ -400,8 +427,12 @@ def score_candidates(
         wanted = wanted - terms(" ".join(subject_names(asked, sources, subjects)))
     matrix = embedder.embed_documents([asked.text] + [span.text for _, span, _ in found])
     sims = cosines(matrix[0], matrix[1:])
-    present = terms_many([span.text for _, span, _ in found])
+    present = [with_number_forms(t) for t in terms_many([span.text for _, span, _ in found])]
     focus = terms(" ".join(asked.focus)) if asked.focus else frozenset()
+    because = "why" in asked.kinds
+    one_name = asks_for_one_name(asked.text)
+    asked_names = {n.lower() for n in asked.names}
+    defined = defined_name(asked)
     scored = []
     for (source, span, position), sim, words, vector in zip(
         found, sims, present, matrix[1:], strict=True
@@ -410,6 +441,12 @@ def score_candidates(
         bonus, factor = role_adjustment(asked, roles)
         if focus and focus <= words:
             bonus += FOCUS_BONUS
+        if one_name and any(n.lower() not in asked_names for n in NAME.findall(span.text)):
+            bonus += NAME_BONUS
+        if defined and defines(span.text, defined):
+            bonus += DEFINITION_BONUS
+        if because and _CAUSE.search(span.text):
+            bonus += CAUSE_BONUS
         base = (
             COSINE_WEIGHT * max(float(sim), 0.0)
             + LEXICAL_WEIGHT * coverage(wanted, words, weights)
@@ -426,6 +463,35 @@ def score_candidates(
             )
         )
     return sorted(scored, key=lambda c: -c.score)
+
+
+_WHAT_IS = re.compile(r"^\s*what\s+(?:is|are)\s+(?:the\s+|an?\s+)?(.+?)\s*\??\s*$", re.I)
+
+
+def defined_name(question: Question) -> str | None:
+    """The name a "What is X?" question asks to define ("What is MVPNet?" -> "MVPNet"): the
+    whole rest of the question, when it is one of its names."""
+    match = _WHAT_IS.match(question.text)
+    if not match:
+        return None
+    rest = match.group(1)
+    return rest if rest in question.names else None
+
+
+def defines(sentence: str, name: str) -> bool:
+    """Whether `sentence` defines `name` by apposition or copula: "X, a ...", "X: a ...",
+    "X - a ...", "X (ABBR), a ...", "X is a ...", "... called / named / termed X"."""
+    escaped = re.escape(name)
+    return bool(
+        re.search(
+            rf"\b{escaped}(?:\s*\([^)]*\))?\s*(?:,|:|-|–|—|\bis\b|\bare\b)\s*(?:an?|the)\b",
+            sentence,
+        )
+        or re.search(
+            rf"\b(?:called|named|termed|dubbed|name as|referred to as)\s+[\"“]?{escaped}\b",
+            sentence,
+        )
+    )
 
 
 def retrieval_k(question: str | Question, k: int) -> int:

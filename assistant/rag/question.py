@@ -82,6 +82,9 @@ _STOP = {
     "into", "over", "under", "against", "within", "without", "via", "through", "it", "they",
     "this", "these", "those", "there", "we", "you", "i", "not", "reach", "achieve", "use",
     "uses", "used", "get", "gets", "need", "needs", "take", "takes", "make", "makes",
+    # verbs of being, containing and happening ("how many objects *appear* in ...")
+    "appear", "appears", "exist", "exists", "remain", "remains", "occur", "occurs", "happen",
+    "happens", "span", "spans",
     # irregular past tenses, which the "-ed" rule below does not see ("subjects *took* part")
     "took", "won", "made", "gave", "got", "came", "went", "ran", "saw", "held", "kept", "led",
     "lost", "brought", "chose", "drew", "grew", "wrote", "spent", "sent", "began", "became",
@@ -103,6 +106,9 @@ MEASURE_NOUNS = {
     "precision", "recall", "map", "miou", "ap", "auc", "f1", "bleu", "speed", "latency",
     "throughput", "memory", "cost", "costs", "price", "parameters", "flops", "improvement",
     "improvements", "gain", "gains", "resolution", "length", "width", "depth", "duration",
+    # settings given as values ("What temperature does X use?"): a name that only contains the
+    # word ("temperature-scaled cross-entropy") states no value
+    "temperature", "momentum", "threshold", "probability",
 }  # fmt: skip
 # Nouns that say which kind of thing is wanted, not what it is about.
 KIND_NOUNS = {
@@ -116,13 +122,49 @@ KIND_NOUNS = {
     "specific", "different", "particular", "exact", "best", "overall", "information", "details",
     "limitation", "limitations", "challenge", "challenges", "framework", "system", "baseline",
     "baselines", "architecture", "architectures", "data", "property", "properties",
+    # generic names for any learned model ("Which *network* does X surpass?"): which kind of
+    # thing, like "model"; the abstract names it ("EfficientNet"), it need not say "network"
+    "network", "networks", "algorithm", "algorithms",
+    # a group of models or datasets ("Which other model *families* gain ..."): the abstract
+    # names its members ("MobileNets, ViTs"), not the group
+    "family", "families", "variant", "variants", "version", "versions",
 }  # fmt: skip
 # Adjectives that compare or judge rather than name ("how much less compute", "what is wrong").
 _COMPARATIVES = {
     "less", "more", "fewer", "greater", "smaller", "larger", "higher", "lower", "wrong",
     "special", "novel", "unique", "important", "good", "bad", "better", "worse", "typical",
     "common", "usual", "right", "true", "false", "known",
+    # superlatives rank what the abstract states ("the *smallest* number of samples", "the
+    # *largest* model"): the abstract gives the figures, seldom the superlative itself
+    "most", "least", "best", "worst",
 }  # fmt: skip
+# Words ending in "-est" that are not superlatives.
+_NOT_SUPERLATIVE = {
+    "interest", "interests", "request", "requests", "contest", "contests", "protest", "forest",
+    "forests", "harvest", "manifest", "digest", "suggest", "suggests", "honest", "modest",
+    "test", "tests", "latest", "nest", "rest", "west", "guest", "quest", "chest", "crest",
+}  # fmt: skip
+
+
+def _superlative(word: str) -> bool:
+    """ "smallest", "largest", "earliest": a comparing adjective, not what is asked about."""
+    lower = word.lower()
+    return len(lower) > 5 and lower.endswith("est") and lower not in _NOT_SUPERLATIVE
+
+
+# A word followed by a manner adverb is a verb ("Which model families *gain* similarly ..."):
+# the noun phrase ends before it.  Words in "-ly" that are not adverbs are left out.
+_NOT_ADVERBS = {
+    "family", "assembly", "anomaly", "multiply", "monthly", "quarterly", "friendly", "butterfly",
+    "italy", "supply", "apply", "reply", "rely", "only", "early", "daily", "weekly", "yearly",
+}  # fmt: skip
+
+
+def _adverb(word: str) -> bool:
+    lower = word.lower()
+    return len(lower) >= 7 and lower.endswith("ly") and lower not in _NOT_ADVERBS
+
+
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'+&\-./]*")
 _NAME_INSIDE = re.compile(r"^.+[A-Z]|\d")
 MAX_FOCUS_WORDS = 4
@@ -231,7 +273,7 @@ def _phrase(text: str) -> list[str]:
         if lower in _STOP or len(phrase) == MAX_FOCUS_WORDS:
             break
         following = rest_words[position + 1].lower() if position + 1 < len(rest_words) else ""
-        if following in _DETERMINERS:
+        if following in _DETERMINERS or (phrase and _adverb(following)):
             break
         if phrase and len(lower) > 4 and lower.endswith("ed"):
             break
@@ -249,6 +291,7 @@ def focus_of(text: str) -> tuple[str, ...]:
         if w.lower() not in QUANTITY_NOUNS
         and w.lower() not in KIND_NOUNS
         and w.lower() not in _COMPARATIVES
+        and not _superlative(w)
     )
 
 
@@ -303,6 +346,47 @@ def analyse(text: str) -> Question:
     )
 
 
+# The verbs with which a list question says what the papers it asks for do ("Which papers
+# *report results for* ...", "*took part in or ran* ..."), and the small words between them:
+# the researcher's frame, in no abstract's words.  What follows them is the topic.
+FRAME_VERBS = {
+    "report", "reports", "evaluate", "evaluates", "propose", "proposes", "present", "presents",
+    "introduce", "introduces", "deal", "deals", "address", "addresses", "discuss", "discusses",
+    "describe", "describes", "consider", "considers", "focus", "focuses", "look", "looks",
+    "explore", "explores", "investigate", "investigates", "examine", "examines", "analyse",
+    "analyses", "analyze", "analyzes", "study", "studies", "try", "tries", "aim", "aims",
+    "use", "uses", "rely", "relies", "depend", "depends", "involve", "involves", "run", "runs",
+    "ran", "take", "takes", "took", "part", "tackle", "tackles", "cope", "copes", "care",
+    "cares", "worry", "worries", "provide", "provides", "offer", "offers", "release",
+    "releases", "share", "shares", "build", "builds", "work", "works", "experiment",
+    "experiments", "results", "numbers", "compare", "compares", "measure", "measures",
+    "mention", "mentions", "show", "shows", "give", "gives", "include", "includes",
+}  # fmt: skip
+_FRAME_PARTICLES = {
+    "on", "in", "with", "for", "about", "to", "of", "or", "and", "a", "an", "the", "their",
+    "its", "from", "at",
+}  # fmt: skip
+# Nouns a list question asks for that say only "papers": not the topic either.
+_WORK_NOUNS = {"papers", "paper", "works", "studies", "articles"}
+
+
+def frame_words(text: str) -> tuple[str, ...]:
+    """A list question's frame: the work noun it asks for ("Which *papers*") and the verbs
+    and small words right after it ("*report results for* mobile-sized networks"); empty for
+    any other question."""
+    match = _LIST.search(text)
+    if not match:
+        return ()
+    head = _words(match.group())
+    frame = [w for w in head if w.lower() in _WORK_NOUNS]
+    for word in _words(text[match.end() :]):
+        lower = word.lower()
+        if lower not in FRAME_VERBS and lower not in _FRAME_PARTICLES:
+            break
+        frame.append(word)
+    return tuple(frame)
+
+
 # Plural nouns of things that have names: "Which *architectures* can X be applied to?".
 NAMED_THINGS = {
     "methods", "models", "architectures", "datasets", "benchmarks", "baselines", "techniques",
@@ -311,11 +395,28 @@ NAMED_THINGS = {
 }  # fmt: skip
 
 
+# The same things one at a time: "Which *network* does X surpass?" wants the one it names.
+NAMED_THING = {
+    "method", "model", "architecture", "dataset", "benchmark", "baseline", "technique",
+    "network", "backbone", "metric", "algorithm", "language", "framework", "tool", "library",
+    "detector", "classifier", "encoder", "loss", "optimizer",
+}  # fmt: skip
+
+
 def _asks_for_names(text: str) -> bool:
     starts = _clause_starts(text, _WH)
     if not starts or starts[0].group(1).lower() not in ("what", "which"):
         return False
     return any(w.lower() in NAMED_THINGS for w in _phrase(text))
+
+
+def asks_for_one_name(text: str) -> bool:
+    """ "Which network does X surpass?", "Which multimodal language model was trained on
+    Y?": a "which" question about one named thing, answered by the sentence that names it."""
+    starts = _clause_starts(text, _WH)
+    if not starts or starts[0].group(1).lower() != "which":
+        return False
+    return any(w.lower() in NAMED_THING for w in _phrase(text))
 
 
 def _figure_focus(text: str) -> bool:

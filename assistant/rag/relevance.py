@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from assistant.rag.scoring import TermWeights, coverage, query_terms, terms, terms_many
@@ -29,6 +30,20 @@ DENSE_WEIGHT = 0.5
 # held-out sample_qa_holdout.jsonl: unanswerable 0.12-0.40 (a near-domain question about BERT
 # at 0.396, just below), answerable 0.45-0.76.  The margin on near-domain questions is thin.
 RELEVANCE_THRESHOLD = 0.40
+# A list question ("Which papers report savings in FLOPs?") asks what several papers share,
+# worded as the researcher frames it: its cosine with any one passage is low (its dense part
+# was at most 0.25 for the held-out-5 list questions the gate stopped), and its frame ("Which
+# papers report ...", "took part in") is in no abstract.  Its topic terms are scored without
+# the frame (question.frame_words), and it passes at a lower threshold; whether a paper
+# answers it is then for the per-paper decision (paper_choice.py) to say.  On the six tuning
+# sets (benchmarks/qa_eval.py --sweep) the answerable list questions then score 0.28-0.9, the
+# lowest ("savings in FLOPs", which no abstract words so) still stopped; off-library list
+# questions tried by hand ("protein folding", "stock prices", "health records of patients")
+# score 0.06-0.29, a thin margin, and near-domain ones ("speech recognition") pass as they
+# did before.
+LIST_RELEVANCE_THRESHOLD = 0.30
+# Grammar words the index keeps that name no topic ("rather than", "such as").
+GRAMMAR_WORDS = "rather than such also only both either neither instead whether"
 
 
 @dataclass(frozen=True)
@@ -56,11 +71,21 @@ def assess(
     its wording: a name found in exactly one retrieved paper's title ("PASS", "DataDAM")
     identifies that paper.  Whether its abstract answers is for the answerer to say.
     """
+    from assistant.rag.question import analyse, frame_words
+
     wanted = query_terms(question)
+    topic = wanted
+    if analyse(question).wants_list:
+        threshold = min(threshold, LIST_RELEVANCE_THRESHOLD)
+        frame = terms(" ".join(frame_words(question))) | _grammar()
+        topic = wanted - frame or wanted
     # "Which papers use knowledge distillation or a strong classifier ...": a passage that
     # states one side of the "or" is as relevant as one that states both.
-    sides = alternatives(question, wanted) or [wanted]
-    texts = terms_many([f"{s.paper.title}. {s.passage.chunk.text}" for s in sources])
+    sides = alternatives(question, topic) or [topic]
+    texts = [
+        with_number_forms(present)
+        for present in terms_many([f"{s.paper.title}. {s.passage.chunk.text}" for s in sources])
+    ]
     scores = [
         DENSE_WEIGHT * max(source.passage.dense_score or 0.0, 0.0)
         + (1 - DENSE_WEIGHT) * max(coverage(side, present, weights) for side in sides)
@@ -70,7 +95,7 @@ def assess(
         for index, source in enumerate(sources):
             if source.paper.id == paper:
                 scores[index] = max(scores[index], threshold)
-    return Relevance(max(scores, default=0.0), tuple(scores), wanted, threshold)
+    return Relevance(max(scores, default=0.0), tuple(scores), topic, threshold)
 
 
 _OR = re.compile(r"\bor\b", re.IGNORECASE)
@@ -92,6 +117,39 @@ def alternatives(question: str, wanted: frozenset[str]) -> list[frozenset[str]]:
     if not left or not right:
         return []
     return [wanted - right, wanted - left]
+
+
+# Ordinals and numbers an abstract writes in digits and a question in words, or the other way
+# ("won the 1st place" answers "first place").  Digits below 10 are no index terms.
+_NUMBER_FORMS = (
+    "1st first", "2nd second", "3rd third", "4th fourth", "5th fifth", "6th sixth",
+    "7th seventh", "8th eighth", "9th ninth", "10th tenth", "10 ten", "11 eleven", "12 twelve",
+    "15 fifteen", "20 twenty", "30 thirty", "50 fifty", "100 hundred",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _number_pairs() -> dict[str, frozenset[str]]:
+    pairs: dict[str, set[str]] = {}
+    for pair in _NUMBER_FORMS:
+        digits, word = (terms(part) for part in pair.split())
+        for a, b in ((digits, word), (word, digits)):
+            for term in a:
+                pairs.setdefault(term, set()).update(b)
+    return {term: frozenset(others) for term, others in pairs.items()}
+
+
+def with_number_forms(present: frozenset[str]) -> frozenset[str]:
+    """`present` with the other spelling of each ordinal or number it holds ("1st" and
+    "first")."""
+    pairs = _number_pairs()
+    extra = [pairs[t] for t in present if t in pairs]
+    return present.union(*extra) if extra else present
+
+
+@lru_cache(maxsize=1)
+def _grammar() -> frozenset[str]:
+    return terms(GRAMMAR_WORDS)
 
 
 def titled_papers(question: str, sources: Sequence[Source]) -> set[str]:

@@ -9,14 +9,19 @@ offline answerer abstains when:
 * the question names something ("MNIST", "Pascal VOC") that no retrieved abstract mentions,
   or that its subject paper does not mention;
 * its focus (question.py: "learning rate", "GPUs", "batch size") is in no sentence of the
-  abstracts it would answer from (as a word, not only a stem: "optimizer" is not
-  "optimal"), or, for a counted or measured focus ("how many GPUs", "what
-  accuracy"), in no sentence that also states a figure;
+  abstracts it would answer from (their titles included, links left out; an equivalent word
+  counts: "classes" for "categories", "spoken" for "speak"), as a word, not only a stem
+  ("optimizer" is not "optimal"), or, for a counted or measured focus ("how many GPUs",
+  "what accuracy", "what temperature"), in no sentence that also states a figure;
 * it asks how long something takes and no sentence gives a duration;
 * a counted or measured focus has no figure within FIGURE_WINDOW words of it ("2012" in
   "since 2012 ... the computational power of GPUs" counts no GPU);
 * a count about one paper qualifies what it counts with words its abstract lacks ("How many
   MEDIC images are labelled as flood damage?": the abstract counts its images, not those);
+* a count ("how many images") has no figure just before the counted word (COUNT_WINDOW):
+  "classify the images into two categories" counts no images;
+* a "which" question about one named thing ("Which generative model produced X?") finds its
+  focus only in sentences that name nothing it does not name ("modern generative models");
 * it puts two names held by two different papers in one clause ("How does SVT perform on
   ADE20K?") and no abstract mentions both.
 
@@ -32,7 +37,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.rag.question import Question
+from assistant.rag.question import Question, asks_for_one_name, names_in
 from assistant.rag.scoring import query_terms, terms, terms_many
 from assistant.rag.sentences import split_sentences
 from assistant.types import Paper, Source
@@ -57,6 +62,7 @@ _DURATION = re.compile(
 
 
 _DURATION_WORDS = terms("long time take takes took")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
 def _normal(word: str) -> str:
@@ -89,8 +95,82 @@ def _singular(term: str) -> str:
 
 
 def _has(term: str, present: frozenset[str]) -> bool:
-    """`term` in the stemmed terms `present`, plural or not ("gpus" and "gpu" are one)."""
-    return term in present or _singular(term) in {_singular(t) for t in present}
+    """`term` in the stemmed terms `present`, plural or not ("gpus" and "gpu" are one), or
+    one of its equivalents (`_EQUIVALENT_WORDS`): "categories" is stated by "classes", the
+    question's "speak" by the abstract's "spoken"."""
+    if term in present or _singular(term) in {_singular(t) for t in present}:
+        return True
+    return bool(_equivalents().get(term, frozenset()) & present)
+
+
+# Words an abstract uses for what a question asks in other words: nouns that name the same
+# thing in descriptions of datasets and studies, and the irregular forms of verbs, which
+# stemming does not bring together ("spoken" is not stemmed to "speak").  English, not any
+# paper's vocabulary.
+_EQUIVALENT_WORDS = (
+    "category categories class classes",
+    "image images picture pictures photo photos photograph photographs",
+    "sample samples example examples",
+    "participant participants subject subjects volunteer volunteers",
+    "annotator annotators rater raters",
+    "publication publications paper papers article articles",
+    "speak spoke spoken",
+    "write wrote written",
+    "show showed shown",
+    "take took taken",
+    "give gave given",
+    "draw drew drawn",
+    "know knew known",
+    "grow grew grown",
+    "choose chose chosen",
+    "see saw seen",
+    "build built",
+    "hold held",
+    "keep kept",
+    "bring brought",
+    "find found",
+    "make made",
+    "run ran",
+    "begin began begun",
+    "win won",
+    "lead led",
+    "send sent",
+    "spend spent",
+    "lose lost",
+    "teach taught",
+    "think thought",
+    "buy bought",
+    "tell told",
+    "drive drove driven",
+    "ride rode ridden",
+    "break broke broken",
+    "hide hid hidden",
+)
+
+
+@lru_cache(maxsize=1)
+def _equivalents() -> dict[str, frozenset[str]]:
+    """Each stemmed term of `_EQUIVALENT_WORDS` with the stems of its equivalents."""
+    found: dict[str, set[str]] = {}
+    for group in _EQUIVALENT_WORDS:
+        stems = set(terms(group))
+        for stem in stems:
+            found.setdefault(stem, set()).update(stems - {stem})
+    return {stem: frozenset(others) for stem, others in found.items()}
+
+
+@lru_cache(maxsize=1)
+def _equivalent_spellings() -> dict[str, tuple[str, ...]]:
+    """Each word of `_EQUIVALENT_WORDS` with the words of its group that are other words, not
+    its own forms ("annotators": "raters", never "annotator", whose shorter spelling would let
+    "annotations" pass for it)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for group in _EQUIVALENT_WORDS:
+        words = group.split()
+        for word in words:
+            own = terms(word)
+            found[word] = tuple(w for w in words if terms(w) != own)
+    return found
 
 
 @dataclass(frozen=True)
@@ -123,7 +203,8 @@ def mentions(name: str, text: _PaperText) -> bool:
     if _acronym(name):
         # "MEDIC", "CDA", "GPUs": an acronym is spelled, not a word to stem ("MEDIC" is not
         # "medical"); only its plural is the same name.
-        return whole.removesuffix("s") in text.forms
+        # ... either way round: the question's "PPGN" is the abstract's "PPGNs".
+        return whole.removesuffix("s") in text.forms or whole + "s" in text.forms
     stem = terms(name)
     return bool(stem) and all(_has(t, text.terms) for t in stem)
 
@@ -220,14 +301,21 @@ def unstated(
     # datasets" (the index's compound "transferlearn" is not in that sentence).
     focus = terms(_focus_words(question).replace("-", " "))
     head = terms(question.focus[-1].replace("-", " ")) or focus
+    one_name = asks_for_one_name(question.text)
     for paper_id, paper in papers.items():
-        sentences = _sentences(paper.abstract)
+        # A link's words state nothing ("github.com/x/generative-robustness" is no model); the
+        # title states what the paper is ("UHD-IQA Benchmark *Database*").
+        sentences = (paper.title, *(_URL.sub(" ", text) for text in _sentences(paper.abstract)))
         for sentence, present in zip(sentences, terms_many(list(sentences)), strict=True):
             if not all(_has(t, present) for t in head):
                 continue
             if not _spelled(question.focus[-1], sentence):
                 continue
             if question.figure_focus and not figure_near(sentence, head):
+                continue
+            if question.wh == "how many" and not count_before(sentence, head):
+                continue
+            if one_name and not _names_other(sentence, question):
                 continue
             if all(
                 _has(t, texts[paper_id].terms)
@@ -276,13 +364,19 @@ _WORDS = re.compile(r"[a-z0-9]+")
 
 
 def _spelled(focus: str, sentence: str) -> bool:
-    """Whether the sentence holds each word of `focus` as a word (its ending aside)."""
+    """Whether the sentence holds each word of `focus` as a word (its ending aside), or one
+    of its equivalents ("classes" for "categories")."""
     words = _WORDS.findall(sentence.lower())
-    for wanted in _WORDS.findall(focus.lower()):
+
+    def held(wanted: str) -> bool:
         prefix = wanted[: max(SPELLED_PREFIX, len(wanted) - 2)]
-        if not any(w.startswith(prefix) or (wanted.startswith(w) and len(w) >= 3) for w in words):
-            return False
-    return True
+        return any(w.startswith(prefix) or (wanted.startswith(w) and len(w) >= 3) for w in words)
+
+    spellings = _equivalent_spellings()
+    return all(
+        held(wanted) or any(held(other) for other in spellings.get(wanted, ()))
+        for wanted in _WORDS.findall(focus.lower())
+    )
 
 
 # Words a count's question uses for any count ("How many images does X contain?"): not what
@@ -292,7 +386,10 @@ _ANY_COUNT = terms(
     "reach report give take make made consist consists comprise built collect collected total "
     "dataset datasets paper model models method much many need needs needed "
     # comparing counts ("how many times more boxes than ..."), not qualifying what is counted
-    "times more fewer less than"
+    "times more fewer less than "
+    # verbs of being, containing and happening ("how many objects *appear* in an image", "do
+    # the test sets *span*"): they say where the count is, not what it counts
+    "span spans appear appears exist exists remain remains occur occurs happen happens"
 )
 
 
@@ -328,6 +425,28 @@ def figure_near(sentence: str, head: frozenset[str]) -> bool:
     where = [i for i, present in enumerate(stems) if any(_has(t, present) for t in head)]
     figures = [i for i, word in enumerate(words) if _FIGURE.search(word)]
     return any(abs(i - j) <= FIGURE_WINDOW for i in where for j in figures)
+
+
+# "How many images ...": the count stands just before what it counts ("31,500 images", "8
+# annotated objects", "15x more bounding boxes"); a figure a few words after it counts
+# something else ("classify the images into two categories" gives no number of images).
+COUNT_WINDOW = 4
+
+
+def count_before(sentence: str, head: frozenset[str]) -> bool:
+    """Whether a figure stands at most COUNT_WINDOW words before a word of `head`."""
+    words = _without_names(sentence).split()
+    stems = terms_many(words)
+    where = [i for i, present in enumerate(stems) if any(_has(t, present) for t in head)]
+    figures = [i for i, word in enumerate(words) if _FIGURE.search(word)]
+    return any(0 <= i - j <= COUNT_WINDOW for i in where for j in figures)
+
+
+def _names_other(sentence: str, question: Question) -> bool:
+    """Whether `sentence` names something the question does not ("Which generative model
+    produced X?" is answered by a sentence naming the model, not by "generative models")."""
+    asked = {n.lower() for n in question.names}
+    return any(n.lower() not in asked for n in names_in(sentence))
 
 
 def _gives_duration(question: Question, papers: Iterable[Paper]) -> bool:
