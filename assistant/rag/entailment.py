@@ -578,21 +578,15 @@ def negation_flip(claim: str, passages: Sequence[str]) -> Finding | None:
     source_text = " ".join(passages)
     source_stems = frozenset(t.stem for t in _tokens(source_text) if _content(t))
     mine = _read(claim, source_stems)
-    aligned = [
-        read
-        for passage in passages
-        for span in split_sentences(passage)
-        for read in (_read(span.text, claim_stems),)
-        if len(read.stems & claim_stems) >= 2
-    ]
-    if not aligned:
-        return None
     # Where the source says a word negatively may be a sentence the claim does not align with
     # (a claim that merges two sentences: "pooling cannot be inverted and loses information"
     # for "... pooling ... Such operations are non-invertible and ... information loss").
     everything = [
         _read(span.text, claim_stems) for passage in passages for span in split_sentences(passage)
     ]
+    aligned = [read for read in everything if len(read.stems & claim_stems) >= 2]
+    if not aligned:
+        return None
     source_tokens = [t for s in everything for t in s.tokens]
     # The claim denies what the aligned source sentences assert.
     for cue, heads in zip(mine.cues, mine.heads, strict=True):
