@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 
 from assistant.rag.citations import answer_sentences, find_markers, strip_markers, verify
@@ -229,3 +231,23 @@ def test_grounding_checks_figures_and_names_but_not_our_framing(sources: list[So
     assert not full.sentences[0].supported
     assert grounded.sentences[0].supported
     assert not grounded.sentences[1].supported and grounded.sentences[1].reason == "figure"
+
+
+def test_an_added_run_is_weighed_on_its_own_not_counted_among_the_rules() -> None:
+    # A heavy paraphrase has runs of its own words; the verdict weighs `added` alone, so the
+    # count of rules that fired leaves it out (verdict.py).
+    abstract = "STU-Net is pre-trained on the TotalSegmentator dataset with supervision."
+    cited = [source(1, "p:stu", "STU-Net", abstract)]
+    seen: list[dict[str, float]] = []
+
+    def decide(signals: Mapping[str, float]) -> bool:
+        seen.append(dict(signals))
+        return True
+
+    claim = (
+        "STU-Net is pre-trained on TotalSegmentator using a contrastive self-supervised "
+        "objective [1]."
+    )
+    verify(claim, cited, embedder=HashingEmbedder(), decide=decide)
+    assert seen[0]["added"] == 1.0
+    assert seen[0]["rules"] == 0.0

@@ -452,3 +452,40 @@ def test_plural_acronym_matches_initials() -> None:
     assert (
         entailment.missing_names("The framework uses LLMs with vision experts.", [source]) is None
     )
+
+
+@pytest.mark.parametrize(
+    ("claim", "sources", "flipped"),
+    [
+        # The source says it negatively too, with its cue further from the word.
+        ("Synthetic scenes need no stored video collection.",
+         ["With synthetic scenes there is no need to store large video collections."], False),
+        ("Synthetic scenes need a stored video collection.",
+         ["With synthetic scenes there is no need to store large video collections."], True),
+        # ... or in a sentence the claim does not align with (a claim merging two sentences).
+        ("Pooling cannot be inverted, so it loses detail.",
+         ["Pooling reduces the cost of attention. Unfortunately, such operations are "
+          "non-invertible and lose detail. Our network inverts the pooled features."], False),
+        # A privative's scope is its object: "mice lacking Abc1 are viable" asserts "viable".
+        ("Mice lacking Abc1 are viable and fertile.",
+         ["Abc1 mutant mice are viable and fertile."], False),
+        ("Abc1 mutant mice are not viable.", ["Abc1 mutant mice are viable and fertile."], True),
+        # "Abc1 mutant" and "loss of Abc1" deny Abc1; "some mutant mice" denies nothing.
+        ("Abc1-deficient cells stay pluripotent.",
+         ["Loss of Abc1 does not affect pluripotency of the cells."], False),
+        ("Some mice are slightly smaller at birth.",
+         ["Some mutant mice are slightly smaller at birth."], False),
+        # A negated verb of change denies the change, not its object, in any of its forms.
+        ("The peptide did not affect memory retrieval.",
+         ["The peptide was mildly anxiolytic without affecting memory retrieval."], False),
+        # A contrastive loss is an objective, not an absence.
+        ("The encoder is trained with a contrastive loss.",
+         ["We train the encoder with a contrastive loss on image pairs."], False),
+        ("The encoder is trained without a contrastive loss.",
+         ["We train the encoder with a contrastive loss on image pairs."], True),
+    ],
+)  # fmt: skip
+def test_negation_compares_meaning_not_surface(
+    claim: str, sources: list[str], flipped: bool
+) -> None:
+    assert (entailment.negation_flip(claim, sources) is not None) == flipped

@@ -165,3 +165,25 @@ def test_unmatched_reports_the_nearest_figure_of_the_same_kind() -> None:
 )  # fmt: skip
 def test_more_spellings_of_one_figure(claim: str, passage: str, missing: list[str]) -> None:
     assert [f.claim.text for f in unmatched(claim, [passage])] == missing
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage", "missing"),
+    [
+        # A mean takes the unit written after its deviation, and a list of them the last one's.
+        ("Patients were followed for a mean of 6.2 years.",
+         "Mean follow-up was 6.2 +/- 2.1 years.", []),
+        ("Patients were followed for a mean of 6.2 months.",
+         "Mean follow-up was 6.2 +/- 2.1 years.", ["6.2"]),
+        ("Fibroblasts gained 12 population doublings.",
+         "Treated cells gained 12 ± 1.0 and 4.5 ± 0.5 population doublings.", []),
+        # Durations in another unit, at the same length.
+        ("Cycles lasted two weeks.", "The drug was given in 14-day cycles.", []),
+        ("Cycles lasted three weeks.", "The drug was given in 14-day cycles.", ["three"]),
+        ("Mice were followed for 18 months.", "Mice were followed for 1.5 years.", []),
+        ("Mice were followed for 8 weeks.", "Mice were followed for 2 months.", []),
+        ("Mice were followed for 4 weeks.", "Mice were followed for 4 years.", ["4"]),
+    ],
+)  # fmt: skip
+def test_means_and_durations(claim: str, passage: str, missing: list[str]) -> None:
+    assert [m.claim.text for m in unmatched(claim, [passage])] == missing

@@ -336,7 +336,8 @@ def _check(
         "figure_elsewhere": float(elsewhere),
         "name_elsewhere": float(name is not None and name.reason == "wrong_paper"),
         "better": margin,
-        "rules": float(len(found)),
+        # an added run is weighed on its own (verdict.py): heavy paraphrases have such runs
+        "rules": float(sum(signal != "added" for signal, _, _ in found)),
     }
     signals.update({s: float(s in fired) for s in ("misbound", *(s for s, _ in rules))})
     if decide(signals):

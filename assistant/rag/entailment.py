@@ -60,9 +60,14 @@ _STOP = _words(
 _NEGATORS = _words(
     "not no never without cannot none neither nor lack lacks lacking lacked unable absent "
     "fail fails failed failing absence depletion deficient deficiency devoid knockout ablation "
-    "deletion"
+    "deletion hardly scarcely"
 )
 _PRIVATIVE_NOUNS = _words("absence depletion deficiency knockout ablation deletion lack")
+# "Tet1 mutant mice", "Tet1 loss" and "Tet1-null cells" deny Tet1 as "Tet1-deficient mice" does
+# (a mutant gene is a lost one, in the abstracts of knockout studies): only after a gene-like
+# name (a digit or two capitals in it) or as "loss of X", never "some mutant mice" or "contrastive
+# loss", which is ML's objective, not an absence.
+_GENE_PRIVATIVES = _words("loss mutant mutants null")
 _DETERMINERS = _words("a an the its their this that of no any our his her")
 _PRIVATIVE_SUFFIXES = ("-free", "-deficient", "-null", "-knockout", "-lacking")
 _NEGATOR_PHRASES = re.compile(r"\b(?:independent(?:ly)? of|free of|instead of|rather than)\b", re.I)
@@ -328,6 +333,7 @@ def missing_names(
 # ---- negation ----------------------------------------------------------------------------
 # "not only X but also Y" and "not necessarily" do not deny X.
 _NOT_A_NEGATION = _words("only just merely necessarily")
+_DETERMINER_CUES = _words("no none")
 HEADS = 2  # content words right after a cue: what it denies (its predicate)
 # Verbs of finding: "X was not observed" denies X.  Words after a noun that deny it.
 _FINDING = _words(
@@ -336,9 +342,23 @@ _FINDING = _words(
 )
 _POSTNOMINAL = _words("absent lacking")  # after a copula: "X was absent", "X is lacking"
 _COPULA = _words("is are was were be been being remain remains remained")
+# "does not affect pluripotency" says pluripotency holds: a negated verb of change denies the
+# change, not its object.
+_CHANGE_STEMS = frozenset(
+    stem(w) for w in _words("affect alter change influence modify disrupt compromise impair")
+)
 # Where a subject before a cue starts: "..., while solutions are still lacking".
 _SUBORDINATE = _words("that which while whereas but although though because since")
 REACH = 3  # content words a cue reaches when asking whether a word lies in its scope
+# How far a negation reaches when the question is only whether the other text says the same
+# thing negatively too ("need no stored image archive" is "no need to store large image
+# archives": "image" is the fourth content word after that "no").  Either reach ends where a
+# new predicate starts, at a copula or auxiliary after the cue's object ("mice lacking Tet1
+# are viable": "viable" is asserted; "does not affect X and is compatible with Y": Y is).
+WIDE = 6
+_PREDICATE_START = _COPULA | _words(
+    "has have had can could will would may might should must becomes become became"
+)
 
 
 def _prefix_negated(token: _Token, other: frozenset[str]) -> str | None:
@@ -381,6 +401,7 @@ class _Sentence:
     heads: list[frozenset[str]]
     negated: frozenset[int]
     cues: tuple[str, ...] = ()  # the cue of each `heads` ("not", "instead", "insufficient")
+    loose: frozenset[int] = frozenset()  # `negated` and what lies within WIDE of a cue
 
 
 def _read(text: str, other: frozenset[str]) -> _Sentence:
@@ -390,8 +411,22 @@ def _read(text: str, other: frozenset[str]) -> _Sentence:
     heads: list[frozenset[str]] = []
     cues: list[str] = []
     negated: set[int] = set()
+    loose: set[int] = set()
     for i, token in enumerate(tokens):
         lowered = token.text.lower()
+        if lowered in _GENE_PRIVATIVES and _gene_privative(tokens, i):
+            # "loss of Tet1" / "Tet1 mutant": the privative's object, as for "deletion".
+            after = i + 1 < len(tokens) and tokens[i + 1].text.lower() == "of"
+            j = i + 2 if after else i - 1
+            if 0 <= j < len(tokens) and tokens[j].clause == token.clause and _content(tokens[j]):
+                heads.append(frozenset({tokens[j].stem}))
+                cues.append(lowered)
+                negated.add(j)
+            continue
+        if _content(token) and _negative_participle(lowered):
+            # "labels unseen during training", "non-invertible": said negatively, whatever
+            # the claim's words (only widens what counts as said negatively, never a head).
+            loose.update(_wide_reach(tokens, i))
         base = _prefix_negated(token, other) if _content(token) else None
         if base is not None:
             # "insufficient" where the other text says "sufficient": a negation of its base.
@@ -417,11 +452,27 @@ def _read(text: str, other: frozenset[str]) -> _Sentence:
             ]
             reached = before[-1:]
         else:
+            wide = 0
             for j in range(i + 1, len(tokens)):
-                if tokens[j].clause != token.clause or len(reached) >= REACH:
+                if tokens[j].clause != token.clause or wide >= WIDE:
                     break
+                if wide and tokens[j].text.lower() in _PREDICATE_START:
+                    break  # "mice lacking Tet1 are viable": the predicate is asserted
                 if _content(tokens[j]) and tokens[j].text.lower() not in _NEGATORS:
-                    reached.append(j)
+                    wide += 1
+                    loose.add(j)
+                    if len(reached) < REACH:
+                        reached.append(j)
+                    if tokens[j].stem in _CHANGE_STEMS:
+                        break  # "does not affect X": X is not denied
+            prior = tokens[i - 1] if i else None
+            if (
+                lowered in _DETERMINER_CUES
+                and prior is not None
+                and prior.clause == token.clause
+                and _content(prior)
+            ):
+                loose.add(i - 1)  # "needs no stored archive": "does not need a stored archive"
             finding = bool(reached) and all(tokens[j].text.lower() in _FINDING for j in reached)
             copula = any(tokens[j].text.lower() in _COPULA for j in range(max(0, i - 2), i))
             if (lowered in _POSTNOMINAL and copula) or finding:
@@ -440,7 +491,44 @@ def _read(text: str, other: frozenset[str]) -> _Sentence:
             heads.append(frozenset(tokens[j].stem for j in reached[:HEADS]))
             cues.append(lowered)
     stems = frozenset(t.stem for t in tokens if _content(t))
-    return _Sentence(tokens, stems, heads, frozenset(negated), tuple(cues))
+    return _Sentence(
+        tokens, stems, heads, frozenset(negated), tuple(cues), frozenset(negated | loose)
+    )
+
+
+_PARTICIPLE_ENDINGS = ("ed", "en", "wn", "able", "ible")
+
+
+def _negative_participle(lowered: str) -> bool:
+    """ "unseen", "unlabeled", "unknown", "non-invertible": a participle or -able adjective
+    with a negative prefix (not "under", "unit", "universal": no such ending)."""
+    bare = lowered.replace("-", "")
+    return bare.endswith(_PARTICIPLE_ENDINGS) and any(
+        bare.startswith(prefix) and len(bare) - len(prefix) >= 4 for prefix in ("un", "non")
+    )
+
+
+def _wide_reach(tokens: Sequence[_Token], i: int) -> list[int]:
+    """The content words after tokens[i] in its clause, up to WIDE, before a new predicate."""
+    out: list[int] = []
+    for j in range(i + 1, len(tokens)):
+        if tokens[j].clause != tokens[i].clause or len(out) >= WIDE:
+            break
+        if out and tokens[j].text.lower() in _PREDICATE_START:
+            break
+        if _content(tokens[j]):
+            out.append(j)
+    return out
+
+
+def _gene_privative(tokens: Sequence[_Token], i: int) -> bool:
+    """ "loss of X", or "Tet1 loss" after a gene-like name (a digit or two capitals in it)."""
+    if i + 1 < len(tokens) and tokens[i + 1].text.lower() == "of":
+        return tokens[i].text.lower() == "loss"
+    if not i:
+        return False
+    before = tokens[i - 1].text  # "Tet1", "PTEN", not a sentence's first "Some"
+    return any(c.isdigit() for c in before) or sum(c.isupper() for c in before) >= 2
 
 
 def _denied_form(token: _Token, word: str) -> bool:
@@ -461,14 +549,16 @@ def _privative(lowered: str) -> str | None:
     return None
 
 
-def _occurrences(sentence: _Sentence, word: str) -> list[bool]:
-    """Whether each occurrence of `word` in the sentence is denied (a prefix form counts)."""
+def _occurrences(sentence: _Sentence, word: str, *, loose: bool = False) -> list[bool]:
+    """Whether each occurrence of `word` in the sentence is denied (a prefix form counts);
+    `loose`: anywhere a cue reaches before a new predicate (`WIDE`), not only its object."""
     out: list[bool] = []
+    scope = sentence.loose if loose else sentence.negated
     for i, token in enumerate(sentence.tokens):
         if not _content(token):
             continue
         if token.stem == word:
-            out.append(i in sentence.negated)
+            out.append(i in scope)
         elif _denied_form(token, word):
             out.append(True)
     return out
@@ -488,16 +578,16 @@ def negation_flip(claim: str, passages: Sequence[str]) -> Finding | None:
     source_text = " ".join(passages)
     source_stems = frozenset(t.stem for t in _tokens(source_text) if _content(t))
     mine = _read(claim, source_stems)
-    aligned = [
-        read
-        for passage in passages
-        for span in split_sentences(passage)
-        for read in (_read(span.text, claim_stems),)
-        if len(read.stems & claim_stems) >= 2
+    # Where the source says a word negatively may be a sentence the claim does not align with
+    # (a claim that merges two sentences: "pooling cannot be inverted and loses information"
+    # for "... pooling ... Such operations are non-invertible and ... information loss").
+    everything = [
+        _read(span.text, claim_stems) for passage in passages for span in split_sentences(passage)
     ]
+    aligned = [read for read in everything if len(read.stems & claim_stems) >= 2]
     if not aligned:
         return None
-    source_tokens = [t for s in aligned for t in s.tokens]
+    source_tokens = [t for s in everything for t in s.tokens]
     # The claim denies what the aligned source sentences assert.
     for cue, heads in zip(mine.cues, mine.heads, strict=True):
         if any(_denied_form(t, h) for h in heads for t in source_tokens):
@@ -506,6 +596,11 @@ def negation_flip(claim: str, passages: Sequence[str]) -> Finding | None:
         if not found:
             continue
         marks = [m for s in aligned for h in found for m in _occurrences(s, h)]
+        # The source says it negatively too when a cue of its own reaches the word, however
+        # worded ("no need to store image archives" for "need no stored image archive"),
+        # in any of its sentences.
+        if any(m for s in everything for h in found for m in _occurrences(s, h, loose=True)):
+            continue
         # "X instead of Y" passes Y over; it contradicts a source that says Y exists only
         # where that source sentence is about the claim's own subject, not "previous work used
         # Y" (three shared words besides Y, in the sentence that names Y).
@@ -525,7 +620,7 @@ def negation_flip(claim: str, passages: Sequence[str]) -> Finding | None:
             for head in heads:
                 if head not in mine.stems:
                     continue
-                claim_marks = _occurrences(mine, head)
+                claim_marks = _occurrences(mine, head, loose=True)
                 source_marks = [m for s in aligned for m in _occurrences(s, head)]
                 if claim_marks and not any(claim_marks) and source_marks and all(source_marks):
                     return Finding("negation", f'the source denies "{head}", the claim does not')

@@ -544,7 +544,32 @@ def quantities(text: str) -> list[Quantity]:
         q for q in _word_quantities(clean) if not any(o.start <= q.start < o.end for o in orders)
     ]
     found = sorted(_digit_quantities(clean) + words + orders, key=lambda q: q.start)
-    return _link_ranges(clean, found)
+    return _spread_units(clean, _link_ranges(clean, found))
+
+
+# "4.8 +/- 3.0 years", "3.11 ± 0.32 nmol": a mean and its deviation share the unit written once
+# after the deviation, so a claim's "4.8 years" is the mean's figure, not the deviation's.
+_PLUS_MINUS = re.compile(r"^\s*(?:±|\+\s*/\s*[-−–]|\+\s*[-−–])\s*$")
+
+
+_LIST_JOIN = re.compile(r"^\s*(?:,|and|or|,\s*and)\s*$")
+
+
+def _spread_units(text: str, found: list[Quantity]) -> list[Quantity]:
+    """Means take their deviation's unit; "28 ± 1.5 and 3.4 ± 0.4 doublings": a list of
+    them takes the unit written after its last one (read from the end)."""
+    out = list(found)
+    for i in range(len(out) - 2, -1, -1):
+        mean, deviation = out[i], out[i + 1]
+        if mean.unit or not _PLUS_MINUS.match(text[mean.end : deviation.start]):
+            continue
+        unit = deviation.unit
+        joined = i + 2 < len(out) and _LIST_JOIN.match(text[deviation.end : out[i + 2].start])
+        if not unit and joined:
+            unit = out[i + 2].unit
+            out[i + 1] = replace(deviation, unit=unit)
+        out[i] = replace(mean, unit=unit)
+    return out
 
 
 def value_matches(claim: Quantity, source: Quantity) -> bool:
@@ -590,7 +615,14 @@ def find_match(claim: Quantity, passage: list[Quantity]) -> bool:
     figure and not to this one, the claim cites the wrong figure ("20 images" when the passage
     has "23463 images" and "20 object classes").
     """
-    candidates = [q for q in passage if value_matches(claim, q)]
+    if any(same_duration(claim, q) for q in passage):
+        return True
+    # A duration is one in any unit only at the same length: "4.8 weeks" is not "4.8 years".
+    candidates = [
+        q
+        for q in passage
+        if value_matches(claim, q) and not (_hours(claim) and _hours(q) and claim.unit != q.unit)
+    ]
     if not candidates:
         return False
     if not claim.unit:
@@ -599,6 +631,37 @@ def find_match(claim: Quantity, passage: list[Quantity]) -> bool:
         return True
     elsewhere = [q for q in passage if q not in candidates and claim.unit & q.unit]
     return not elsewhere
+
+
+# Durations in hours, by the stem of their unit: "three weeks" is a "21-day" cycle, "18 months"
+# "1.5 years", "24-48 h" "one to two days".
+_HOURS = {
+    "min": 1 / 60, "minut": 1 / 60, "h": 1.0, "hr": 1.0, "hour": 1.0, "d": 24.0, "day": 24.0,
+    "wk": 168.0, "week": 168.0, "month": 730.5, "mo": 730.5, "year": 8766.0, "yr": 8766.0,
+}  # fmt: skip
+# A month is 28 to 31 days: "4 weeks" is "1 month" of another writer; days and weeks are exact.
+_MONTH_SLACK = 0.1
+_EXACT_SLACK = 0.02
+
+
+def _hours(figure: Quantity) -> tuple[float, bool] | None:
+    """(value in hours, whether in months or years) of a duration."""
+    units = [u for u in figure.unit if u in _HOURS]
+    if figure.kind != "count" or len(units) != 1:
+        return None
+    factor = _HOURS[units[0]]
+    return figure.value * factor, factor >= _HOURS["month"]
+
+
+def same_duration(claim: Quantity, source: Quantity) -> bool:
+    """The same length of time written in another unit ("three weeks" for "21-day")."""
+    if claim.unit == source.unit:
+        return False  # the same unit: value_matches compares them
+    mine, theirs = _hours(claim), _hours(source)
+    if mine is None or theirs is None:
+        return False
+    slack = _MONTH_SLACK if mine[1] or theirs[1] else _EXACT_SLACK
+    return abs(mine[0] - theirs[0]) <= slack * theirs[0]
 
 
 def unmatched(claim_text: str, passage_texts: list[str]) -> list[FigureCheck]:

@@ -21,7 +21,10 @@ logistic regression over all of them at once.  citations.py hands it the `SIGNAL
   the other way round), or moves the other way ("rises" where they say "falls"), without a
   rule naming the word (entailment.polarity_disagrees);
 * `better`: how much more of the claim's terms the best uncited paper's source covers;
-* `rules`: how many of the rules fired (a faithful sentence rarely trips two).
+* `rules`: how many of the rules fired (a faithful sentence rarely trips two), an added run
+  of words not counted: a heavy paraphrase has runs of its own words, so `added` is weighed
+  on its own (left in the count, it put such sentences below the threshold on the newest
+  splits: leave-one-split-out 90.8 / 88.9 pooled with it, 91.0 / 89.3 without).
 
 The regression reads fewer, broader `FEATURES` made of them (`features`): the six polarity
 signals (negation, direction, antonym, swapped, denial, turned) summed as `polarity`, the two
@@ -29,7 +32,7 @@ name signals as `names`, `figure_elsewhere` left out.  Fitted one weight each, t
 rules' weights were noise from split to split (dropping any one of them moved the
 leave-one-split-out shares by under half a point); as one count, a flip any of them catches
 weighs the same, which is what a claim written later needs, and the fit has 12 inputs, not 19,
-at the same leave-one-split-out numbers (below).
+at the same leave-one-split-out numbers.
 
 The reason a user sees still comes from the rules: the first that fired, in citations.py's order,
 or "not in the source" when none did and the decision says no.  The weights are fitted by
@@ -103,79 +106,81 @@ def features(signals: Mapping[str, float]) -> dict[str, float]:
 
 # Fitted by benchmarks/train_support_verdict.py (features standardised by MEANS and SCALES).
 MEANS: tuple[float, ...] = (
-    0.7591,
-    0.7702,
-    0.7480,
-    0.5000,
-    0.1669,
-    0.0048,
-    0.1255,
-    0.2664,
-    0.0859,
-    0.0338,
-    0.0524,
-    0.5512,
+    0.7479,
+    0.7536,
+    0.7421,
+    0.4866,
+    0.1665,
+    0.0059,
+    0.1147,
+    0.2739,
+    0.0905,
+    0.0436,
+    0.0487,
+    0.5243,
 )
 SCALES: tuple[float, ...] = (
-    0.1666,
-    0.2219,
-    0.1553,
-    0.5000,
-    0.3535,
-    0.0693,
-    0.4647,
-    0.6044,
-    0.2802,
-    0.1807,
-    0.1897,
-    0.6593,
+    0.1681,
+    0.2253,
+    0.1550,
+    0.4998,
+    0.3528,
+    0.0763,
+    0.4439,
+    0.6108,
+    0.2868,
+    0.2041,
+    0.1822,
+    0.6273,
 )
 WEIGHTS: tuple[float, ...] = (
-    0.2294,
-    0.0048,
-    0.4854,
-    0.7304,
-    -1.3466,
-    -0.2551,
-    -0.0937,
-    -0.4608,
-    -0.2685,
-    -0.0207,
-    -0.5198,
-    -1.8149,
+    0.2320,
+    0.0443,
+    0.4390,
+    0.6883,
+    -1.3070,
+    -0.1431,
+    -0.1181,
+    -0.3060,
+    -0.2975,
+    -0.2309,
+    -0.5336,
+    -1.6479,
 )
-BIAS = -0.5709
-THRESHOLD = 0.70
-# Leave-one-split-out (train_support_verdict.py, l2 10) over the seven tuning splits' 1,042
-# pairs, at 0.70: faithful supported 91.7%, wrong flagged 91.9%, pooled; the split left out:
-# tune 97.3 / 98.4, holdout 95.8 / 98.4, holdout2 96.1 / 95.3, holdout3 96.7 / 96.2, holdout4
-# 85.9 / 85.7, holdout5 82.7 / 84.4, holdout6 85.1 / 89.6 (the newest splits, whose items no
-# rule was written for, are the honest estimate of a new set).  0.70 maximises the smaller of
-# the two pooled shares.  Fitted on all seven (optimistic): 92.7% / 92.3%, so what holds the
-# check back is what the signals can tell apart, not the fit.
+BIAS = -0.6343
+THRESHOLD = 0.65
+# Leave-one-split-out (train_support_verdict.py, l2 10) over the eight tuning splits' 1,200
+# pairs (holdout7 now among them), at 0.65: faithful supported 91.0%, wrong flagged 89.3%,
+# pooled; the split left out: tune 97.3 / 98.4, holdout 100.0 / 98.4, holdout2 96.1 / 92.2,
+# holdout3 98.9 / 94.9, holdout4 88.0 / 84.8, holdout5 82.7 / 82.8, holdout6 86.6 / 88.3,
+# holdout7 72.3 / 80.6 (the newest splits, whose items no rule was written for, are the honest
+# estimate of a new set; the check of the previous round, refitted the same way: pooled
+# 90.3 / 89.6, holdout7 64.6 / 81.7).  0.65 maximises the smaller of the two pooled shares.
+# Fitted on all eight (optimistic): 91.0% / 90.2%, so what holds the check back is what the
+# signals can tell apart, not the fit.
 
 
 # The same fit without `support` and `cosine` (their weights 0, so it standardises by the same
-# MEANS and SCALES), for other embedders.  Leave-one-split-out at 0.75: pooled 92.3% of faithful
-# sentences supported and 91.7% of wrong ones flagged; tune 97.3 / 98.4, holdout 94.4 / 98.4,
-# holdout2 98.7 / 93.8, holdout3 96.7 / 96.2, holdout4 90.2 / 85.7, holdout5 78.8 / 82.8,
-# holdout6 85.1 / 90.9.
+# MEANS and SCALES), for other embedders.  Leave-one-split-out at 0.70: pooled 91.1% of faithful
+# sentences supported and 88.4% of wrong ones flagged; tune 98.6 / 98.4, holdout 97.2 / 98.4,
+# holdout2 97.4 / 92.2, holdout3 98.9 / 93.6, holdout4 90.2 / 84.8, holdout5 80.8 / 82.8,
+# holdout6 85.1 / 88.3, holdout7 73.8 / 76.3.
 LEXICAL_WEIGHTS: tuple[float, ...] = (
     0.0000,
-    0.2907,
+    0.3630,
     0.0000,
-    0.6898,
-    -1.3366,
-    -0.2531,
-    -0.1414,
-    -0.4537,
-    -0.2950,
-    -0.0228,
-    -0.6659,
-    -1.8166,
+    0.6566,
+    -1.3073,
+    -0.1444,
+    -0.1561,
+    -0.3143,
+    -0.3227,
+    -0.2416,
+    -0.6572,
+    -1.6327,
 )
-LEXICAL_BIAS = -0.5632
-LEXICAL_THRESHOLD = 0.75
+LEXICAL_BIAS = -0.6310
+LEXICAL_THRESHOLD = 0.70
 
 FITTED_EMBEDDER = (
     "local:all-MiniLM-L6-v2-q8"  # embeddings.LOCAL_MODEL_NAME (a test holds them equal)
