@@ -418,12 +418,18 @@ _LISTED = re.compile(r"\band\b|\bor\b|,|\bvs\.?\b|\bversus\b|/", re.IGNORECASE)
 FIGURE_WINDOW = 6
 
 
-def figure_near(sentence: str, head: frozenset[str]) -> bool:
-    """Whether a figure stands within FIGURE_WINDOW words of a word of `head` (stemmed)."""
+def _head_and_figures(sentence: str, head: frozenset[str]) -> tuple[list[int], list[int]]:
+    """Word positions of `head`'s words (stemmed) and of the figures in `sentence`."""
     words = _without_names(sentence).split()
     stems = terms_many(words)
     where = [i for i, present in enumerate(stems) if any(_has(t, present) for t in head)]
     figures = [i for i, word in enumerate(words) if _FIGURE.search(word)]
+    return where, figures
+
+
+def figure_near(sentence: str, head: frozenset[str]) -> bool:
+    """Whether a figure stands within FIGURE_WINDOW words of a word of `head` (stemmed)."""
+    where, figures = _head_and_figures(sentence, head)
     return any(abs(i - j) <= FIGURE_WINDOW for i in where for j in figures)
 
 
@@ -435,10 +441,7 @@ COUNT_WINDOW = 4
 
 def count_before(sentence: str, head: frozenset[str]) -> bool:
     """Whether a figure stands at most COUNT_WINDOW words before a word of `head`."""
-    words = _without_names(sentence).split()
-    stems = terms_many(words)
-    where = [i for i, present in enumerate(stems) if any(_has(t, present) for t in head)]
-    figures = [i for i, word in enumerate(words) if _FIGURE.search(word)]
+    where, figures = _head_and_figures(sentence, head)
     return any(0 <= i - j <= COUNT_WINDOW for i in where for j in figures)
 
 
