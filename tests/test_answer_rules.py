@@ -201,6 +201,22 @@ def test_a_paper_named_in_its_title_wins_over_a_name_in_passing() -> None:
     assert subject_papers(asked, SOURCES) == ("p2",)
 
 
+def test_papers_named_side_by_side_are_all_subjects() -> None:
+    """Seen as a new user: "What do the DIOR and FAIR1M datasets contain?" abstained ("DIOR is
+    not mentioned in the abstract of FAIR1M"): FAIR1M is in its title, DIOR only in its
+    abstract, and the title-named paper alone was kept."""
+    sources = [
+        *SOURCES,
+        _source(3, "Remote Sensing Detection: A Benchmark", "We name our benchmark Orbit."),
+    ]
+    both = analyse("What do the Flipper and Orbit datasets contain?")
+    assert set(subject_papers(both, sources)) == {"p2", "p3"}
+    assert unstated(both, sources, subject_papers(both, sources)) is None
+    # a name in passing beside a title-named paper, not listed with it, is still no subject
+    passing = analyse("How does Flipper perform on the COCO dataset, unlike Orbit?")
+    assert subject_papers(passing, sources) == ("p2",)
+
+
 def test_names_match_their_spellings() -> None:
     forms = word_forms("Results on CIFAR-10/100, ImageNet-1K and Tiny-ImageNet.")
     assert {"cifar10", "cifar100", "imagenet1k", "imagenet", "tinyimagenet"} <= forms

@@ -264,3 +264,13 @@ def test_a_question_with_or_is_scored_on_either_side() -> None:
 def test_list_questions_retrieve_more_passages() -> None:
     assert extractive.retrieval_k("Which datasets contain multi-view images?", 8) == 24
     assert extractive.retrieval_k("How does DataDAM distill datasets?", 8) == 8
+
+
+def test_a_question_naming_two_papers_quotes_each(engine: AnswerEngine) -> None:
+    """ "What do the DIOR and FAIR1M datasets contain?" abstained, then quoted FAIR1M alone:
+    the DIOR sentence scored below the best FAIR1M one and was cut as a weaker paper's."""
+    answer = engine.ask("What do the DIOR and FAIR1M datasets contain?")
+    assert not answer.abstained
+    cited = {s.paper.title.split(":")[0] for s in answer.cited_sources}
+    assert cited == {"FAIR1M", "Object Detection in Optical Remote Sensing Images"}
+    assert "23463 images" in answer.text and "37 sub-categories" in answer.text

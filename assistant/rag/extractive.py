@@ -531,6 +531,16 @@ def plan(
             max_per_paper=LIST_MAX_PER_PAPER,
             across_papers=LIST_SENTENCE_FLOOR,
         )
+    elif len(subjects) >= 2:
+        # A question that names two papers or more ("What do the DIOR and FAIR1M datasets
+        # contain?") asks about each: each gets its own best sentences, not only those that
+        # come near the best of the other's.
+        share = max(1, MAX_SENTENCES // len(subjects))
+        chosen = [
+            c
+            for paper in subjects
+            for c in select([r for r in ranked if r.paper_id == paper], max_sentences=share)
+        ]
     else:
         chosen = select(ranked)
     return Plan(with_referents(arrange(chosen), sources), asked)

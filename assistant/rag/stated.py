@@ -241,6 +241,7 @@ def subject_papers(
         for s in sources
     }
     named: dict[str, bool] = {}  # subject -> named in its title
+    by_name: dict[str, str] = {}  # name -> the one paper that mentions it
     for name in question.names:
         holders = [pid for pid, text in texts.items() if mentions(name, text)]
         if len(holders) != 1:
@@ -249,11 +250,41 @@ def subject_papers(
         if in_title and not in_its_title:
             continue
         named[holders[0]] = named.get(holders[0], False) or in_its_title
+        by_name[name] = holders[0]
     # A paper the question names by its title is what it is about; another paper that only
-    # mentions one of its other words in passing ("COCO" in a background sentence) is not.
+    # mentions one of its other words in passing ("COCO" in a background sentence) is not,
+    # unless the question lists the two side by side ("the DIOR and FAIR1M datasets": DIOR
+    # is the name its abstract gives, not one in its title).
     if any(named.values()):
-        return tuple(pid for pid, by_title in named.items() if by_title)
+        titled = [n for n, pid in by_name.items() if named[pid]]
+        return tuple(
+            pid
+            for pid, by_title in named.items()
+            if by_title
+            or any(
+                _side_by_side(question.text, n, t)
+                for n in by_name
+                if by_name[n] == pid
+                for t in titled
+            )
+        )
     return tuple(named)
+
+
+# What stands between two names a question lists side by side: "A and B", "A, B", "A or the B".
+_BETWEEN_LISTED = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or|vs\.?|versus|/)\s*(?:the\s+)?", re.I)
+
+
+def _side_by_side(text: str, one: str, other: str) -> bool:
+    """Whether the question names `one` and `other` next to each other in a list."""
+    for first, second in ((one, other), (other, one)):
+        at = text.find(first)
+        while at >= 0:
+            after = text.find(second, at + len(first))
+            if after >= 0 and _BETWEEN_LISTED.fullmatch(text[at + len(first) : after]):
+                return True
+            at = text.find(first, at + 1)
+    return False
 
 
 def subject_names(
