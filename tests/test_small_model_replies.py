@@ -270,3 +270,46 @@ def test_reply_rules_on_their_own() -> None:
     assert vacuous("Both papers study remote sensing.")
     assert not vacuous("Both papers evaluate on CIFAR-10.")
     assert not vacuous("The sources report 23463 images for DIOR.")
+
+
+def test_a_reply_citing_nothing_takes_the_one_source_that_states_each_fact(
+    engine: AnswerEngine,
+) -> None:
+    """Qwen2.5-Coder-1.5B on held-out-5 ("How does SELECT evaluate ...?") copied its source's
+    sentences and gave no marker at all: each was flagged "no citation" and the offline
+    answer shown as if the model had answered nothing."""
+    answer = ask(
+        engine,
+        "Which remote sensing benchmarks are there, and what do they contain?",
+        "The DIOR dataset contains 23463 images and 192472 instances. FAIR1M has more than 1 "
+        "million instances annotated with 5 categories and 37 sub-categories. Both datasets were "
+        "collected by drones over Antarctica.",
+    )
+    dior = next(s.number for s in answer.sources if s.paper.title == TITLES["DIOR"])
+    fair1m = next(s.number for s in answer.sources if s.paper.title == TITLES["FAIR1M"])
+    first, second = by_text(answer, "The DIOR dataset"), by_text(answer, "FAIR1M has")
+    assert first.supported and first.citations == (dior,)
+    assert second.supported and second.citations == (fair1m,)
+    assert first.note is not None and "the one source that states it" in first.note
+    invented = by_text(answer, "Both datasets were")  # no source states it: nothing guessed
+    assert not invented.supported and invented.reason == "no_citation"
+    assert UNSUPPORTED_LABEL not in answer.text  # the model's facts stand, shown as sourced
+
+
+def test_a_reply_saying_the_asked_thing_is_not_in_the_sources_abstains(
+    engine: AnswerEngine,
+) -> None:
+    """ "The dropout rate ... is not explicitly stated in the given sources." opens no reply
+    the way "The sources do not ..." does, yet says the same: neither it nor the sentence
+    about the paper after it is an uncited claim."""
+    reply = (
+        "The dropout rate used when training DataDAM is not explicitly stated in the given "
+        "sources. The paper only mentions that DataDAM matches spatial attention maps, but does "
+        "not provide a specific dropout rate."
+    )
+    assert is_abstention(reply)
+    answer = ask(engine, "What dropout rate does DataDAM use?", reply)
+    assert not answer.unsupported_sentences
+    # a figure makes it a claim with a doubt attached, which the check must see
+    assert not is_abstention("DataDAM gains 6.5% on CIFAR100, but the sources do not state more.")
+    assert not is_abstention("DataDAM is not mentioned in the sources [1].")

@@ -92,9 +92,40 @@ _DURATION = re.compile(
 MIN_SPECIFIC_TERMS = 5
 
 
+# The same said of the asked thing, later in the sentence: "The dropout rate used ... is not
+# explicitly stated in the given sources.", "..., but the sources do not specify it."
+_NOT_IN_SOURCES = re.compile(
+    r"\b(?:is|are|was|were)\s+not\s+(?:\w+ly\s+)?(?:stated|mentioned|provided|given|specified|"
+    r"reported|described|included|discussed|addressed|found)\s+(?:in|by)\s+(?:any\s+of\s+)?"
+    r"(?:the\s+)?(?:given\s+|provided\s+|retrieved\s+|available\s+)?(?:sources?|abstracts?|"
+    r"passages?|context|information|documents?)\b"
+    r"|\b(?:the\s+)?(?:given\s+|provided\s+)?(?:sources?|abstracts?|passages?|context)\s+"
+    r"(?:do|does|did)\s*(?:not|n't)\s+(?:\w+ly\s+)?(?:answer|mention|provide|specify|state|"
+    r"give|say|report|include|contain)\b",
+    re.IGNORECASE,
+)
+
+
+def _abstains(claim: str, *, cited: bool) -> bool:
+    """Whether one sentence says that the sources do not answer: it opens so, or, citing
+    nothing and stating no figure of its own, says that what is asked is not in them."""
+    if _ABSTAIN.search(claim):
+        return True
+    if cited or not _NOT_IN_SOURCES.search(claim):
+        return False
+    # A figure makes it a claim with a doubt attached ("X reaches 60%, but the sources do not
+    # state its cost"), which the check must see; a name's digits ("LLaVA-7B") are no figure.
+    for name in names_in(claim):
+        claim = claim.replace(name, " ")
+    return not _FIGURE.search(claim)
+
+
 def is_abstention(text: str) -> bool:
-    """Whether the reply opens by saying that the sources do not answer."""
-    return bool(_ABSTAIN.search(text.strip()))
+    """Whether the reply opens by saying that the sources do not answer (`_abstains`)."""
+    if _ABSTAIN.search(text.strip()):
+        return True
+    first = answer_sentences(text)[:1]
+    return bool(first) and _abstains(first[0].claim, cited=bool(first[0].markers))
 
 
 def is_meta(claim: str) -> bool:
@@ -137,11 +168,12 @@ def read(text: str) -> list[MarkedSentence]:
     for index, sentence in enumerate(sentences):
         claim = sentence.claim
         if index == 0 or "\n\n" in text[sentences[index - 1].span.end : sentence.span.start]:
-            abstaining = is_abstention(claim)  # an abstention holds for its paragraph
+            # an abstention holds for its paragraph
+            abstaining = _abstains(claim, cited=bool(sentence.markers))
             if abstaining:
                 roles[index] = "remark"
                 continue
-        if not sentence.markers and is_abstention(claim):
+        if not sentence.markers and _abstains(claim, cited=False):
             # "X does Y. The sources do not answer this question.": the model's doubt after a
             # fact claims nothing (the fact before it is checked as any other)
             roles[index] = "remark"
@@ -236,6 +268,9 @@ def reattribute(
     * An uncited claim beside a cited sentence of its paragraph ("5 subjects [1]. Each viewed
       3142 objects.") takes its neighbour's source when that source supports it and the other
       neighbour's does not: the model cited the pair once.
+    * In a reply that cites nothing at all (small models forget the markers, then copy the
+      source's sentences), an uncited claim that exactly one retrieved paper supports takes
+      that paper's source; with two, or none, the "no citation" flag stands.
 
     Every change is one the check itself then passes, and it is said in the sentence's note
     (the reply's text keeps what the model wrote).  A moved marker's sentence stays flagged
@@ -243,6 +278,7 @@ def reattribute(
     states it, so that a reader follows the right one.
     """
     papers = {s.number: s.paper.id for s in sources}
+    uncited_reply = not any(m.markers for m in marked)
     found: list[Reattribution] = []
     for index, (sentence, verdict) in enumerate(zip(marked, verdicts, strict=True)):
         if verdict.supported or sentence.role != "auto":
@@ -263,9 +299,16 @@ def reattribute(
                 for n in m.numbers
                 if n in papers
             ]
-            support = _supporting(sentence, dict.fromkeys(lent), papers, check)
+            if lent:
+                support = _supporting(sentence, dict.fromkeys(lent), papers, check)
+                said = "[{}], cited beside it, states it"
+            elif uncited_reply:
+                support = _supporting(sentence, sorted(papers), papers, check)
+                said = "[{}] is the one source that states it"
+            else:
+                continue
             if len(support) == 1:
-                note = f"no marker in the reply; [{support[0]}], cited beside it, states it"
+                note = "no marker in the reply; " + said.format(support[0])
                 found.append(Reattribution(index, (support[0],), note, "lent"))
     return found
 
