@@ -153,15 +153,33 @@ def test_gate_abstains_without_calling_the_model(engine: AnswerEngine, router) -
 
 
 def test_answer_without_citations_is_flagged(engine: AnswerEngine, router) -> None:
+    """A reply with no marker at all: a sentence that exactly one retrieved source states takes
+    that source, said in its note (reply.reattribute); one that none states alone is flagged."""
     router.post("/chat/completions").mock(
         side_effect=answering("DataDAM matches spatial attention maps of synthetic data. ",
-                              "It is efficient for dataset distillation.")
+                              "It was trained on satellite images of Mars.")
+    )  # fmt: skip
+    _, answer = run(engine, "How does DataDAM learn synthetic images with attention maps?")
+    fact, vague = answer.sentences[0], answer.sentences[1]
+    assert fact.supported and fact.citations and fact.note is not None
+    assert "is the one source that states it" in fact.note
+    assert not vague.supported and vague.note == "no citation"
+    assert answer.unsupported_sentences == (vague,)
+    # one of the model's sentences passed the check: its answer stands, no offline answer
+    assert UNSUPPORTED_LABEL not in answer.text and "model_unsupported" not in answer.extra
+
+
+def test_answer_whose_sentences_no_source_states_gets_the_offline_answer(
+    engine: AnswerEngine, router
+) -> None:
+    router.post("/chat/completions").mock(
+        side_effect=answering("DataDAM is widely used in hospitals. ",
+                              "It was trained on satellite images of Mars.")
     )  # fmt: skip
     _, answer = run(engine, "How does DataDAM learn synthetic images with attention maps?")
     model, label, offline = answer.text.partition(UNSUPPORTED_LABEL)
     mine = [s for s in answer.sentences if s.end <= len(model.rstrip())]
     assert len(mine) == 2 and all(s.note == "no citation" for s in mine)
-    assert len(answer.unsupported_sentences) == 2
     # none of the model's sentences passed the check: the offline answer follows, labelled
     assert label and answer.extra["model_unsupported"] == "true"
     assert "spatial attention maps" in offline
