@@ -251,3 +251,28 @@ def test_a_damaged_catalog_says_so_in_one_line_at_open_or_at_the_first_bad_page(
     finally:
         reopened.close()
         forget_embedded_clients()
+
+
+def test_a_write_the_throttle_skips_is_backed_up_when_the_store_closes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen in CI on a quiet machine: a comparison written twice within the throttle's
+    interval was missing from every backup, so `doctor --repair` restored it without its last
+    write.  The conversation and comparison stores have no journal to replay that write."""
+    from assistant.store.conversations import ConversationStore
+
+    monkeypatch.setattr(backup, "MAX_INTERVAL", 3600.0)
+    monkeypatch.setattr(backup, "SECONDS_PER_MB", 1e9)  # every later write within the throttle
+    store = ConversationStore.open(tmp_path)
+    first = store.create("What is DIOR?")
+    second = store.create("What is FAIR1M?")  # throttled: not in the newest backup yet
+
+    def backed_up_ids() -> set[str]:
+        newest = backups_of(tmp_path, ConversationStore.FILE_NAME)[0]
+        with sqlite3.connect(newest.path) as db:
+            return {row[0] for row in db.execute("SELECT id FROM conversations")}
+
+    assert second not in backed_up_ids()
+    store.close()
+    assert backed_up_ids() == {first, second}
+    store.close()  # closing twice is harmless

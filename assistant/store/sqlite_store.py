@@ -39,6 +39,7 @@ class SqliteStore:
         self.path = path
         self._lock = threading.Lock()
         self._backed_up_changes = connection.total_changes
+        self._closed = False
 
     @classmethod
     def open(cls, data_dir: Path) -> Self:
@@ -92,12 +93,13 @@ class SqliteStore:
 
         return build
 
-    def _back_up(self) -> None:
-        """Back the file up after a write, throttled by size (`store.backup`)."""
+    def _back_up(self, *, throttled: bool = True) -> None:
+        """Back the file up after a write, throttled by size (`store.backup`).  A write the
+        throttle skips stays pending: the next write or `close` backs it up."""
         data_dir = self.path.parent
-        if backup.due(data_dir, self.path):
+        if not throttled or backup.due(data_dir, self.path):
             backup.take(self._db, data_dir, self.path)
-        self._backed_up_changes = self._db.total_changes
+            self._backed_up_changes = self._db.total_changes
 
     @classmethod
     def migrate(cls, db: sqlite3.Connection, version: int) -> None:
@@ -105,8 +107,18 @@ class SqliteStore:
         the open transaction (a failure leaves the file as it was)."""
 
     def close(self) -> None:
+        """Close the file; writes the throttle left out of the newest backup are backed up
+        first, so that no write of a session is missing from every backup (these stores have
+        no journal to replay, unlike the catalog)."""
         with self._lock:
-            self._db.close()
+            if self._closed:
+                return
+            self._closed = True
+            try:
+                if self._db.total_changes != self._backed_up_changes:
+                    self._back_up(throttled=False)
+            finally:
+                self._db.close()
             sqlite_guard.record_sound(self.path)
 
     def __enter__(self) -> Self:
