@@ -14,6 +14,8 @@ import pytest
 import respx
 
 from assistant.ingest import ingest
+from assistant.rag import engine as engine_module
+from assistant.rag.citations import verify
 from assistant.rag.engine import UNSUPPORTED_LABEL, AnswerEngine
 from assistant.rag.llm import LLMClient, LLMNotConfiguredError
 from assistant.rag.prompts import PromptLibrary, format_sources
@@ -170,8 +172,15 @@ def test_answer_without_citations_is_flagged(engine: AnswerEngine, router) -> No
 
 
 def test_answer_whose_sentences_no_source_states_gets_the_offline_answer(
-    engine: AnswerEngine, router
+    engine: AnswerEngine, router, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    checked: list[tuple[str, list[int]]] = []  # (text, starts of the sentences checked)
+
+    def spy(text: str, *args, marked=None, **kwargs):
+        checked.append((text, [m.span.start for m in marked or []]))
+        return verify(text, *args, marked=marked, **kwargs)
+
+    monkeypatch.setattr(engine_module, "verify", spy)
     router.post("/chat/completions").mock(
         side_effect=answering("DataDAM is widely used in hospitals. ",
                               "It was trained on satellite images of Mars.")
@@ -184,6 +193,9 @@ def test_answer_whose_sentences_no_source_states_gets_the_offline_answer(
     assert label and answer.extra["model_unsupported"] == "true"
     assert "spatial attention maps" in offline
     assert all(s.quoted for s in answer.sentences if s.start >= len(model) + len(label))
+    # the offline part is checked alone: the model's sentences keep their first verdicts
+    after = [starts for text, starts in checked if UNSUPPORTED_LABEL in text]
+    assert after and all(start >= len(model) for starts in after for start in starts)
 
 
 def test_model_saying_the_sources_do_not_answer_is_an_abstention(

@@ -271,21 +271,18 @@ class AnswerEngine:
         """
         abstained = reply.is_abstention(text)
         label: str | None = None
-        checked: Verification | None = None
+        checked = self._check_reply(text, question, sources, relevance, weights)
         if abstained and complete:
             # The gate found relevant passages, yet the model says they do not answer (small
             # models do so on most questions): the offline answer is shown beside it.
             extra["model_abstained"] = "true"
             label = OFFLINE_LABEL
         elif not abstained:
-            checked = self._check_reply(text, len(text), question, sources, relevance, weights)
             claims = [s for s in checked.sentences if s.citations or not s.supported]
             if complete and claims and not any(s.supported for s in claims):
                 extra["model_unsupported"] = "true"
                 label = UNSUPPORTED_LABEL
         if label is None:
-            if checked is None:
-                checked = self._check_reply(text, len(text), question, sources, relevance, weights)
             return text, abstained, checked
         offline = "".join(self._extractive_pieces(question, sources, relevance, weights))
         if offline:
@@ -297,39 +294,35 @@ class AnswerEngine:
             added = f"\n\n{CHECKED_LABEL} {reason}"
             abstained = True
         else:
-            added = ""
-        if added:
-            yield AnswerDelta(added)
+            return text, abstained, checked
+        yield AnswerDelta(added)
         full = text + added
-        checked = self._check_reply(
-            full,
-            len(text),
-            question,
-            sources,
-            relevance,
-            weights,
-            remarks_after=bool(added) and not offline,
+        # Only what was added is checked now: the model's part keeps the verdicts above.  Our
+        # abstention after it is a remark, never a claim; the offline answer is checked as it is
+        # everywhere (its quotes against their sources).
+        marked = [m for m in reply.read(full) if m.span.start >= len(text)]
+        if not offline:
+            marked = [replace(m, role="remark") for m in marked]
+        tail = verify(full, sources, embedder=self.embedder, weights=weights, marked=marked)
+        invalid = checked.invalid_markers
+        checked = Verification(
+            checked.sentences + tail.sentences,
+            checked.citations + tail.citations,
+            invalid + tuple(m for m in tail.invalid_markers if m not in invalid),
         )
         return full, abstained, checked
 
     def _check_reply(
         self,
         text: str,
-        model_end: int,
         question: str,
         sources: Sequence[Source],
         relevance: Relevance,
         weights: TermWeights,
-        *,
-        remarks_after: bool = False,
     ) -> Verification:
-        """`text` verified as reply.py reads it; the model's part (up to `model_end`) also as the
-        check's verdicts show it: markers re-attributed, near-miss facts flagged (reply.py).
-        `remarks_after`: what follows the model's part is our abstention, never a claim."""
+        """The model's reply verified as reply.py reads it and as the check's verdicts show it:
+        markers re-attributed, near-miss facts flagged (reply.py)."""
         marked = reply.read(text)
-        if remarks_after:
-            marked = [replace(m, role="remark") if m.span.start >= model_end else m for m in marked]
-        mine = [i for i, m in enumerate(marked) if m.span.start < model_end]
 
         def check(sentences: Sequence[MarkedSentence]) -> tuple[AnswerSentence, ...]:
             return verify(
@@ -337,9 +330,7 @@ class AnswerEngine:
             ).sentences
 
         checked = verify(text, sources, embedder=self.embedder, weights=weights, marked=marked)
-        changes = reply.reattribute(
-            [marked[i] for i in mine], [checked.sentences[i] for i in mine], sources, check
-        )
+        changes = reply.reattribute(marked, checked.sentences, sources, check)
         if changes:
             marked = reply.with_reattributions(marked, changes)
             checked = verify(text, sources, embedder=self.embedder, weights=weights, marked=marked)
@@ -357,14 +348,13 @@ class AnswerEngine:
                     sentence, supported=False, reason="wrong_paper", note=note
                 )
         if relevance.relevant:
-            self._flag_near_miss(sentences, marked, mine, question, sources, relevance)
+            self._flag_near_miss(sentences, marked, question, sources, relevance)
         return replace(checked, sentences=tuple(sentences))
 
     @staticmethod
     def _flag_near_miss(
         sentences: list[AnswerSentence],
         marked: Sequence[MarkedSentence],
-        mine: Sequence[int],
         question: str,
         sources: Sequence[Source],
         relevance: Relevance,
@@ -380,8 +370,7 @@ class AnswerEngine:
         note = (
             f"{REASON_LABELS['not_in_source']}: {missing.what} is not {verb} in the cited abstracts"
         )
-        for i in mine:
-            sentence = sentences[i]
+        for i, sentence in enumerate(sentences):
             if (
                 sentence.supported
                 and sentence.citations
