@@ -329,6 +329,13 @@ def test_one_paper_on_another_papers_benchmark_is_a_near_miss() -> None:
     # Two things listed side by side ask about both.
     both = analyse("How do STX and SRX work?")
     assert unstated(both, papers, subject_papers(both, papers)) is None
+    either = analyse("Is STX or the SRX model faster?")
+    assert unstated(either, papers, subject_papers(either, papers)) is None
+    # A comma or "and" elsewhere in the clause does not list the two names side by side
+    # (the same rule subject_papers uses): it still asks STX about ADE20K.
+    clause = analyse("How does STX, with spectral mixing, perform on ADE20K?")
+    found = unstated(clause, papers, subject_papers(clause, papers))
+    assert found is not None and found.what == '"ADE20K" for STX'
 
 
 def test_a_focus_must_be_spelled_not_only_share_a_stem() -> None:

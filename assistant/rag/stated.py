@@ -378,9 +378,8 @@ def _apart(
     held = [n for n in question.names if sum(mentions(n, texts[p]) for p in subjects) == 1]
     if len(held) < 2:
         return None
-    first, last = question.text.find(held[0]), question.text.rfind(held[-1])
-    between = question.text[first + len(held[0]) : last] if 0 <= first < last else ""
-    if _LISTED.search(between):
+    # One rule for "listed side by side", the one subject_papers uses.
+    if _side_by_side(question.text, held[0], held[-1]):
         return None
     if any(all(mentions(n, texts[p]) for n in held) for p in subjects):
         return None
@@ -443,7 +442,6 @@ def _unqualified(
     return Unstated(f'{_asked(question)} that are "{" ".join(words)}"', subjects)
 
 
-_LISTED = re.compile(r"\band\b|\bor\b|,|\bvs\.?\b|\bversus\b|/", re.IGNORECASE)
 # A counted or measured focus ("how many GPUs", "what accuracy") is stated only by a figure
 # this close to it (in words): "2012" in "since 2012, ... capabilities of GPUs" counts no GPU.
 FIGURE_WINDOW = 6
