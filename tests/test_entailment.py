@@ -489,3 +489,94 @@ def test_negation_compares_meaning_not_surface(
     claim: str, sources: list[str], flipped: bool
 ) -> None:
     assert (entailment.negation_flip(claim, sources) is not None) == flipped
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "found"),
+    [
+        ("Chinese", "a rural county in a less developed province in China", True),
+        ("Korean", "a cohort from Korea", True),
+        ("Chinese", "a rural county in a less developed province in Chile", False),
+        ("VO2max", "Five males cycled at 75% of maximal O2 uptake (VO2 max)", True),
+        ("CoA-CoASH", "a greater intramuscular acetyl-CoA-to-CoASH ratio", True),
+        ("PDH", "Pyruvate dehydrogenase activity (PDHa) was examined", True),
+        ("PDH", "Pyruvate dehydrogenase activity (PDH2) was examined", False),
+    ],
+)
+def test_names_written_another_way(name: str, text: str, found: bool) -> None:
+    keys = entailment.name_keys(text)
+    assert entailment.name_in(name, keys, entailment._initials(text)) is found
+
+
+DFN = (
+    "Our key finding is that the quality of a network for filtering is distinct from its "
+    "performance on downstream tasks."
+)
+RELABEL = (
+    "We address the annotation cost barrier by letting a strong image classifier, trained on an "
+    "extra source of data, generate the multi-labels."
+)
+RESIZE = (
+    "This practice has benefits from a computational perspective, but it entails negative "
+    "side-effects on performance due to loss of information and image deformation."
+)
+GRU = (
+    "However, GRU based approaches are unable to consistently estimate 3D shapes given "
+    "different permutations of the same set of input images."
+)
+PDHA = (
+    "However, during exercise the activation of PDHa occurred independent of changes in the "
+    "acetyl-CoA-to-CoASH ratio, suggesting that other factors are involved."
+)
+DDX28 = (
+    "RNAi-mediated DDX28 silencing in HEK293T cells does not affect mitochondrial mRNA "
+    "stability or 16S rRNA processing or modification."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "source", "flipped"),
+    [
+        # the claim's own negation, worded by the source's opposite or its own cue
+        ("Filtering quality is not the same as downstream performance.", DFN, False),
+        ("The labels come not from people but from a strong classifier.", RELABEL, False),
+        ("The labels come from a classifier that is not strong.", RELABEL, True),
+        ("Resizing loses information and deforms images.", RESIZE, False),
+        ("PDHa activation does not hinge on the acetyl-CoA-to-CoASH ratio.", PDHA, False),
+        # "does not affect stability" asserts it: "destabilizes" flips it
+        ("DDX28 silencing in HEK293T cells destabilizes mitochondrial mRNA.", DDX28, True),
+    ],
+)
+def test_a_claims_own_negation_agrees_with_the_sources_wording(
+    claim: str, source: str, flipped: bool
+) -> None:
+    found = entailment.negation_flip(claim, [source]) or entailment.antonym_flip(claim, [source])
+    assert (found is not None) is flipped
+
+
+def test_a_negative_prefix_is_not_counted_twice() -> None:
+    claim = "GRU based approaches give inconsistent 3D shapes for permutations of the same images."
+    assert entailment.antonym_flip(claim, [GRU]) is None
+    assert entailment.negation_flip(claim, [GRU]) is None
+    assert entailment.negation_flip(claim.replace("inconsistent", "consistent"), [GRU]) is not None
+
+
+STAGES = (
+    "RESULTS 56 of 73 patients consented. Stage distribution was as follows (IB/IIA 10%, "
+    "stage IIIA 20%, IIIB/IV 70%). A hemodynamic ischemic pathogenesis is likely, but further "
+    "research is needed. Migraine was associated with a higher risk of lesions."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "strong"),
+    [
+        ("Most patients were diagnosed at stage IIIB or IV (70%).", False),
+        ("Most patients were diagnosed at stage IIIA (20%).", True),
+        ("The mismatch hurts at least as much during training.", False),
+        ("The authors think a hemodynamic ischemic cause is likely.", False),
+        ("Migraine causes the lesions.", True),
+    ],
+)
+def test_majorities_bounds_and_hedged_causes(claim: str, strong: bool) -> None:
+    assert (entailment.overclaim(claim, [STAGES]) is not None) is strong

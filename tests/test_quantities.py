@@ -187,3 +187,11 @@ def test_more_spellings_of_one_figure(claim: str, passage: str, missing: list[st
 )  # fmt: skip
 def test_means_and_durations(claim: str, passage: str, missing: list[str]) -> None:
     assert [m.claim.text for m in unmatched(claim, [passage])] == missing
+
+
+def test_time_units_glued_to_their_figure() -> None:
+    passage = "The overall time to starting treatment was 138d (iqr 79-175d). Mean age 68yrs."
+    assert unmatched("Patients waited a median of 138 days.", [passage]) == []
+    assert unmatched("The patients were 68 years old on average.", [passage]) == []
+    assert [c.claim.value for c in unmatched("They waited 138 weeks.", [passage])] == [138.0]
+    assert [q.text for q in quantities("a 3D model")] == []

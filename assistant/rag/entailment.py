@@ -26,6 +26,7 @@ items ("respectively"), and claims that need reasoning over several sentences.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -68,6 +69,7 @@ _PRIVATIVE_NOUNS = _words("absence depletion deficiency knockout ablation deleti
 # name (a digit or two capitals in it) or as "loss of X", never "some mutant mice" or "contrastive
 # loss", which is ML's objective, not an absence.
 _GENE_PRIVATIVES = _words("loss mutant mutants null")
+_LOSS_VERBS = _words("lose loses losing")
 _DETERMINERS = _words("a an the its their this that of no any our his her")
 _PRIVATIVE_SUFFIXES = ("-free", "-deficient", "-null", "-knockout", "-lacking")
 _NEGATOR_PHRASES = re.compile(r"\b(?:independent(?:ly)? of|free of|instead of|rather than)\b", re.I)
@@ -93,7 +95,7 @@ _BOUND_NEXT = NUMBER_WORDS | _words("a an about around approximately roughly nea
 _SOTA = re.compile(r"\bstate[- ]of[- ](?:the[- ])?art\b|\bsota\b", re.I)
 _SUPERLATIVE = re.compile(
     r"\b(?:best|largest|biggest|highest|greatest|fastest|smallest|lowest|strongest|"
-    r"most\s+\w+|least\s+\w+|first|unmatched|unprecedented|record)\b",
+    r"(?<!at )most\s+\w+|(?<!at )least\s+\w+|first|unmatched|unprecedented|record)\b",
     re.I,
 )
 _SIZE_WORDS = _words("largest biggest most comprehensive extens densest")
@@ -132,6 +134,15 @@ _ABSOLUTE_CUES = _words("fully completely perfectly entirely eliminates guarante
 # where it reports an association, people where it studied animals or cells.
 _CURE = re.compile(r"\b(?:cur(?:e|es|ed|ing)|eradicat\w*)\b", re.I)
 _CAUSE = re.compile(r"\bcaus(?:e|es|ed|ing)\b", re.I)
+# "a haemodynamic ischaemic cause is likely": a cause the claim itself hedges, as the source
+# does ("... pathogenesis is likely"); "migraine causes infarcts" asserts one.
+_CAUSE_NOUNS = re.compile(r"\b(?:pathogenesis|aetiology|etiology|causal\w*)\b", re.I)
+_HEDGES = re.compile(
+    r"\b(?:likely|may|might|could|possibl\w*|probabl\w*|suggest\w*|think|thinks|hypothes\w*)\b",
+    re.I,
+)
+# "most patients": a majority, which a share above half states ("IIIB/IV 70%", "845/944").
+_SHARE = re.compile(r"(\d+(?:\.\d+)?)\s*%|\b(\d+)\s*(?:/|of)\s*(\d+)\b")
 _ASSOCIATION = re.compile(r"\b(?:associat\w*|link\w*|correlat\w*|risk)\b", re.I)
 _PEOPLE = re.compile(r"\bin (?:humans?|patients|people|women|men|children|adults)\b", re.I)
 _PEOPLE_LICENCE = re.compile(
@@ -280,6 +291,13 @@ def name_keys(text: str) -> frozenset[str]:
                 base = stem_part.group(1)
                 keys.update(_norm(base + tail) for tail in tails)
         keys.add(stem(_norm(word)))
+        # "acetyl-CoA-to-CoASH" is what a claim names "CoA-CoASH" (its lower-case pieces are
+        # modifiers, `_name_part`).
+        if "-" in word:
+            keys.add(_norm(_name_part(word)))
+    # "VO2 max" is the claim's "VO2max": two adjacent words written as one.
+    words = re.findall(r"[\w.+-]+", text)
+    keys.update(_norm(a + b) for a, b in itertools.pairwise(words))
     keys.discard("")
     return frozenset(keys)
 
@@ -295,11 +313,34 @@ def _initials(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+# A demonym and its place ("Chinese" / "China", "Korean" / "Korea", "Canadian" / "Canada").
+_DEMONYM_ENDINGS = ("ese", "ian", "ean", "an", "n")
+
+
+def _places(key: str) -> set[str]:
+    out: set[str] = set()
+    for ending in _DEMONYM_ENDINGS:
+        base = key[: -len(ending)]
+        if key.endswith(ending) and len(base) >= 3:
+            out.update({base, base + "a", base + "ia", base + "e"})
+    return out
+
+
 def name_in(name: str, keys: frozenset[str], initials: frozenset[str]) -> bool:
     key = _norm(name)
     if key in keys or stem(key) in keys or key.rstrip("s") in keys:
         return True
     if len(key) >= 5 and any(key in k for k in keys if len(k) > len(key)):
+        return True
+    # "PDH" for the source's "PDHa" (its activity), "CNN" for "CNNs": one lower-case letter
+    # added to an acronym.
+    if (
+        len(key) >= 3
+        and name.isupper()
+        and any(len(k) == len(key) + 1 and k.startswith(key) and k[-1].isalpha() for k in keys)
+    ):
+        return True
+    if name[:1].isupper() and name[1:].islower() and _places(key) & keys:
         return True
     letters = re.sub(r"[^A-Za-z]", "", name)
     if len(letters) > 2 and letters.endswith("s") and letters[:-1].isupper():
@@ -423,6 +464,16 @@ def _read(text: str, other: frozenset[str]) -> _Sentence:
                 cues.append(lowered)
                 negated.add(j)
             continue
+        if lowered in _LOSS_VERBS:
+            # "loses information" denies it as the source's "loss of information" does.
+            lost = next(
+                (k for k in range(i + 1, min(i + 3, len(tokens))) if _content(tokens[k])), None
+            )
+            if lost is not None and tokens[lost].clause == token.clause:
+                heads.append(frozenset({tokens[lost].stem}))
+                cues.append(lowered)
+                negated.add(lost)
+            continue
         if _content(token) and _negative_participle(lowered):
             # "labels unseen during training", "non-invertible": said negatively, whatever
             # the claim's words (only widens what counts as said negatively, never a head).
@@ -453,18 +504,25 @@ def _read(text: str, other: frozenset[str]) -> _Sentence:
             reached = before[-1:]
         else:
             wide = 0
+            changed = False
             for j in range(i + 1, len(tokens)):
                 if tokens[j].clause != token.clause or wide >= WIDE:
                     break
                 if wide and tokens[j].text.lower() in _PREDICATE_START:
                     break  # "mice lacking Tet1 are viable": the predicate is asserted
+                if tokens[j].text.lower() == "but":
+                    break  # "not from people but from a classifier": the classifier is asserted
                 if _content(tokens[j]) and tokens[j].text.lower() not in _NEGATORS:
                     wide += 1
                     loose.add(j)
-                    if len(reached) < REACH:
+                    if len(reached) < REACH and not changed:
                         reached.append(j)
                     if tokens[j].stem in _CHANGE_STEMS:
-                        break  # "does not affect X": X is not denied
+                        if offsets[i] not in phrase_starts:
+                            break  # "does not affect X": X is not denied
+                        # "independent of changes in the ratio": not denied either, but said
+                        # in a negative frame, as "does not hinge on the ratio" says it.
+                        changed = True
             prior = tokens[i - 1] if i else None
             if (
                 lowered in _DETERMINER_CUES
@@ -588,10 +646,23 @@ def negation_flip(claim: str, passages: Sequence[str]) -> Finding | None:
     if not aligned:
         return None
     source_tokens = [t for s in everything for t in s.tokens]
+    aligned_stems = frozenset().union(*(s.stems for s in aligned))
+    opposites = antonyms()
+    # "is not the same as" where the source says "is distinct from": the word right after a
+    # cue (a function word such as "same" too) has its opposite in the aligned sentences.
+    claim_tokens = _tokens(claim)
+    denied_opposite = any(
+        opposites.get(claim_tokens[j].stem, frozenset()) & aligned_stems
+        for i, t in enumerate(claim_tokens)
+        if t.text.lower() in _NEGATORS or t.text.lower().endswith("n't")
+        for j in range(i + 1, min(i + 3, len(claim_tokens)))
+    )
     # The claim denies what the aligned source sentences assert.
     for cue, heads in zip(mine.cues, mine.heads, strict=True):
         if any(_denied_form(t, h) for h in heads for t in source_tokens):
             continue  # "not seen in training" is the source's "unseen during training"
+        if denied_opposite or any(opposites.get(h, frozenset()) & aligned_stems for h in heads):
+            continue  # "is not the same as" is the source's "is distinct from"
         found = [h for h in heads if any(h in s.stems for s in aligned)]
         if not found:
             continue
@@ -822,10 +893,10 @@ def antonym_flip(claim: str, passages: Sequence[str]) -> Finding | None:
     tokens = _tokens(claim)
     if not any(t.stem in opposites for t in tokens):
         return None  # most claims: nothing to compare, and aligning sentences is the cost
-    claim_stems = frozenset(t.stem for t in tokens if _content(t))
-    closest = [_read(text, claim_stems) for text in _aligned(claim, passages)]
-    near = frozenset().union(*(sentence.stems for sentence in closest))
-    mine = _read(claim, near)
+    # Read without the other text's words: a negative prefix ("inconsistent") is the word's
+    # own meaning here, which the lexicon pairs, not a denial of its base.
+    closest = [_read(text, frozenset()) for text in _aligned(claim, passages)]
+    mine = _read(claim, frozenset())
     for i, token in enumerate(tokens):
         wanted = opposites.get(token.stem)
         if not wanted or not _content(token):
@@ -1058,7 +1129,13 @@ def overclaim(claim: str, passages: Sequence[str]) -> Finding | None:
             group is not None and any(re.search(rf"\b{w}\b", source_lower) for w in group)
         )
         if head == "most" and re.search(rf"\b{re.escape(cue.split()[1])}\b", source_lower):
-            licensed = licensed or "most" in source_lower
+            licensed = (
+                licensed
+                or "most" in source_lower
+                or (
+                    _majority(source, figures=claim) if _SHARE.search(claim) else _majority(aligned)
+                )
+            )
         if head in _QUALITY_WORDS and (
             _SOTA.search(source)
             or re.search(r"\b(?:optimal|top|superior|outperform)", source_lower)
@@ -1079,7 +1156,12 @@ def overclaim(claim: str, passages: Sequence[str]) -> Finding | None:
     if cure and not _CURE.search(source):
         return found(cure.group())
     cause = _CAUSE.search(claim)
-    if cause and not _CAUSE.search(source) and _ASSOCIATION.search(source):
+    if (
+        cause
+        and not _CAUSE.search(source)
+        and not (_CAUSE_NOUNS.search(source) and _HEDGES.search(claim))
+        and _ASSOCIATION.search(source)
+    ):
         return found(cause.group())
     people = _PEOPLE.search(claim)
     if people and _MODELS.search(source) and not _PEOPLE_LICENCE.search(source):
@@ -1092,6 +1174,21 @@ def overclaim(claim: str, passages: Sequence[str]) -> Finding | None:
     ):
         return found(beats[0])
     return None
+
+
+def _majority(text: str, figures: str | None = None) -> bool:
+    """A share above half in `text`: a percentage, "N/M" or "N of M"; with `figures`, only
+    one whose digits that text (the claim) gives too ("... stage IIIB or IV (70%)")."""
+    for match in _SHARE.finditer(text):
+        if figures is not None and not re.search(rf"(?<![\d.]){re.escape(match.group())}", figures):
+            continue
+        if match.group(1) is not None and 50 < float(match.group(1)) <= 100:
+            return True
+        if match.group(2) is not None:
+            part, whole = int(match.group(2)), int(match.group(3))
+            if 0 < whole < 2 * part and part <= whole:
+                return True
+    return False
 
 
 def _phrase_after(text: str, end: int) -> list[_Token]:

@@ -46,6 +46,12 @@ _SCALES = {
     "k": 1e3, "m": 1e6, "b": 1e9, "bn": 1e9, "mn": 1e6, "t": 1e12, "mil": 1e6,
 }  # fmt: skip
 _SUFFIX_SCALES = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "bn": 1e9, "mn": 1e6, "T": 1e12}
+# Time units clinical abstracts glue to their figure ("138d (iqr 79-175d)", "68yrs"): the
+# figure counts that unit, as "138 days" does.  Lower case only: "3D" and "2D" are names.
+_GLUED_UNITS = {
+    "d": "day", "h": "hour", "hr": "hour", "hrs": "hour", "yr": "year", "yrs": "year",
+    "wk": "week", "wks": "week", "mo": "month", "mos": "month", "min": "minut",
+}  # fmt: skip
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -237,12 +243,17 @@ def _is_name_part(before: str, after: str) -> bool:
     glued = re.match(r"[A-Za-z]+", after)
     if glued is None:
         # "4-1BB"; "3-D", "2-D" as "3D" is written
+        glued_range = re.match(r"-\d+([A-Za-z]+)\b", after)
+        if glued_range and glued_range.group(1) in _GLUED_UNITS:
+            return False  # "79-175d": a range of days
         return bool(re.match(r"-\d+[A-Za-z]|-[A-Z](?![\w-])", after))
     word = glued.group()
     rest = after[len(word) :]
     if word in _SUFFIX_SCALES and not re.match(r"[A-Za-z0-9]", rest):
         return False
     if _ORD_SUFFIX.match(word) and not re.match(r"[A-Za-z0-9]", rest):
+        return False
+    if word in _GLUED_UNITS and not re.match(r"[A-Za-z0-9-]", rest):
         return False
     return word.lower() not in {"x", "times"}
 
@@ -280,6 +291,8 @@ def _digit_quantities(text: str) -> list[Quantity]:
             value, step, stop = value * scale, step * scale, end + len(suffix.group())
         elif suffix and _ORD_SUFFIX.match(suffix.group()):
             kind, stop = "ordinal", end + len(suffix.group())
+        elif suffix and suffix.group() in _GLUED_UNITS:
+            stop = end + len(suffix.group())
         else:
             scale_word = _SCALE_AFTER.match(text[end:])
             if scale_word:
@@ -296,7 +309,14 @@ def _digit_quantities(text: str) -> list[Quantity]:
         if kind == "count" and value == 1 and step == 1:
             continue  # "1" alone: mostly "1 day", "type 1"; not worth checking
         hyphen = re.match(r"-([A-Za-z]{2,})", after)
-        unit = frozenset({stem(hyphen.group(1))}) if hyphen else _unit_after(text, stop)
+        glued_unit = _GLUED_UNITS.get(suffix.group()) if suffix else None
+        unit = (
+            frozenset({glued_unit})
+            if glued_unit and stop > end
+            else frozenset({stem(hyphen.group(1))})
+            if hyphen
+            else _unit_after(text, stop)
+        )
         out.append(
             Quantity(
                 value,
