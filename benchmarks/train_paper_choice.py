@@ -4,8 +4,8 @@
         [--questions benchmarks/data/qa_tune.jsonl qa_holdout.jsonl ...]
         [--dump rows.json | --rows rows.json] [--features sentence,rank,...]
 
-For every answerable question of the tuning files (the seven older sets, `TUNING`; never
-qa_holdout7.jsonl, the held-out set written after them) it runs the answerer's own steps up to
+For every answerable question of the tuning files (the eight older sets, `TUNING`; never
+qa_holdout8.jsonl, the held-out set written after them) it runs the answerer's own steps up to
 the choice of papers (retrieval, relevance gate, subject papers, near-miss check, candidate
 sentences) and takes, for each retrieved paper with a candidate sentence, its signals
 (extractive.paper_values, every one it computes) and whether it is a gold paper. It prints how
@@ -42,8 +42,17 @@ DATA = ROOT / "benchmarks" / "data"
 CORPUS = ROOT / "samples" / "vision-datasets-papers.txt"
 L2 = 0.1
 # The question sets fitted and cross-validated on, and the one held out (never fitted on).
-TUNING = ("tune", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6")
-HELD_OUT = "holdout7"
+TUNING = (
+    "tune",
+    "holdout",
+    "holdout2",
+    "holdout3",
+    "holdout4",
+    "holdout5",
+    "holdout6",
+    "holdout7",
+)
+HELD_OUT = "holdout8"
 
 
 def collect(questions: list[dict], library, engine, k: int) -> tuple[list[dict], dict]:
