@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/train_aspect_scorer.py [--data-dir DIR]
 
 Only the tuning cells are read (compare_eval.TUNING: compare_cells_tune.jsonl, _holdout.jsonl,
-_holdout2.jsonl, _holdout3.jsonl, _holdout4.jsonl, _holdout5.jsonl; never _holdout6.jsonl, the
+_holdout2.jsonl ... _holdout6.jsonl; never _holdout7.jsonl, the
 held-out set).
 For every labelled paper and built-in aspect, each sentence of the abstract is one example:
 its features (compare_extractive.aspect_features) and whether the labels give it for the
