@@ -305,6 +305,10 @@ def run(args: argparse.Namespace, name: str, questions: list[dict], library, eng
                 print(f"  !! gold not retrieved: {len(gold - retrieved)}")
             if gold - cited and not answer.abstained:
                 print(f"  !! gold not cited: {len(gold - cited)}")
+            if kind in ANSWERABLE and answer.abstained:
+                print("  !! abstained on an answerable question")
+            if kind == "near_miss" and not answer.abstained:
+                print("  !! answered a near miss")
             if facts and not found:
                 missing = [f for f in facts if normalized(f) not in normalized(answer.text)]
                 print(f"  !! facts missing: {missing}")

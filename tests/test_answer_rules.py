@@ -594,3 +594,29 @@ def test_an_acronym_matches_its_plural_either_way_and_being_verbs_qualify_no_cou
     assert unstated(asked, sources, ("p1",)) is None
     asked = analyse("How many sub-pathologies do the PPGN test datasets span?")
     assert unstated(asked, sources, ("p1",)) is None  # "span" qualifies nothing counted
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        # a verb before a possessive name: the wh-word is its subject, nothing is the focus
+        ("What motivates CIFAKE's effort to recognise AI-generated images?", ()),
+        ("What limits ViT's accuracy?", ()),
+        # a measured noun before a possessive stays the focus
+        ("What accuracy does FYI reach?", ("accuracy",)),
+        # prepositions and adverbs end the phrase
+        ("What is the idea behind Dataset Reinforcement?", ()),
+        (
+            "How many of the fMRI-Objaverse subjects also belong to the core set?",
+            ("fMRI-Objaverse", "subjects"),
+        ),
+        # a ratio or a difference of percentages: the figure itself answers
+        ("By what factors do the authors imagine growing the dataset?", ()),
+        ("By how many points does pruning beat OpenCLIP on ImageNet?", ()),
+        ("What learning rate was used to train SVT-H-L?", ("learning", "rate")),
+    ],
+)
+def test_verbs_prepositions_and_ratio_words_are_not_the_focus(
+    question: str, focus: tuple[str, ...]
+) -> None:
+    assert analyse(question).focus == focus

@@ -85,6 +85,12 @@ _STOP = {
     # verbs of being, containing and happening ("how many objects *appear* in ...")
     "appear", "appears", "exist", "exists", "remain", "remains", "occur", "occurs", "happen",
     "happens", "span", "spans",
+    # prepositions and adverbs beyond the common ones ("the idea *behind* X", "subjects *also*
+    # belong to ...")
+    "behind", "beyond", "among", "amongst", "around", "toward", "towards", "upon", "like",
+    "despite", "besides", "along", "onto", "inside", "outside", "near", "above", "below",
+    "beneath", "throughout", "since", "until", "also", "still", "already", "often", "usually",
+    "even",
     # irregular past tenses, which the "-ed" rule below does not see ("subjects *took* part")
     "took", "won", "made", "gave", "got", "came", "went", "ran", "saw", "held", "kept", "led",
     "lost", "brought", "chose", "drew", "grew", "wrote", "spent", "sent", "began", "became",
@@ -98,6 +104,8 @@ QUANTITY_NOUNS = {
     "proportion", "percentage", "percent", "size", "sizes", "value", "values", "total",
     "quantity", "ratio", "magnitude", "extent", "degree", "level", "levels", "figure",
     "times",  # "how many times more boxes": a ratio ("15x more boxes")
+    "factor", "factors",  # "by what factor": a ratio ("10x or 100x")
+    "points",  # "by how many points": a difference of percentages
 }  # fmt: skip
 # Nouns of measured quantities: kept in the focus (the abstract must name the measure), and they
 # make the question one that a figure answers.
@@ -251,6 +259,9 @@ def _clause_starts(text: str, pattern: re.Pattern[str]) -> list[re.Match[str]]:
     return found
 
 
+_VERB_BEFORE_POSSESSIVE = re.compile(r"\s*([a-z]+[^\Ws]s)\s+[\w.+-]+['’]s\b")
+
+
 def _phrase(text: str) -> list[str]:
     """The words of the noun phrase after the first "what / which / how many / how much".
 
@@ -262,6 +273,9 @@ def _phrase(text: str) -> list[str]:
     if not starts:
         return []
     rest = re.split(r"[?!]|\.(?:\s|$)", text[starts[0].end() :], maxsplit=1)[0]
+    verb = _VERB_BEFORE_POSSESSIVE.match(rest)
+    if verb and verb.group(1).lower() not in KIND_NOUNS | MEASURE_NOUNS | QUANTITY_NOUNS:
+        return []  # "What *motivates* CIFAKE's effort ...": the wh-word is the subject
     words = _words(rest)
     index = 0
     while index < len(words) and words[index].lower() in _LEAD:
