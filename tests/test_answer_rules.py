@@ -620,3 +620,37 @@ def test_verbs_prepositions_and_ratio_words_are_not_the_focus(
     question: str, focus: tuple[str, ...]
 ) -> None:
     assert analyse(question).focus == focus
+
+
+def test_the_paper_that_spells_a_name_or_holds_two_names_in_its_title_is_the_subject() -> None:
+    sources = [
+        _source(
+            1, "Image Textualization: Detailed Descriptions", "We propose Image Textualization."
+        ),
+        _source(2, "Classifying Textual Data with Vision Models", "Textual data become images."),
+        _source(3, "Visual Genome: Dense Annotations", "Our dataset contains over 100K images."),
+        _source(4, "Resequencing genome studies", "Visual inspection of the genome of organisms."),
+    ]
+    asked = analyse("What accuracy does the Image Textualization framework reach on ImageNet?")
+    assert subject_papers(asked, sources) == ("p1",)
+    missing = unstated(asked, sources, subject_papers(asked, sources))
+    assert missing is not None and "ImageNet" in missing.what
+    genome = analyse("How many images does Visual Genome contain?")
+    assert subject_papers(genome, sources) == ("p3",)
+
+
+def test_an_age_and_a_named_member_of_a_class_must_be_stated() -> None:
+    sources = [
+        _source(
+            1,
+            "fMRI-3D: a dataset",
+            "The dataset includes data from 15 participants. It leverages existing multi-modal "
+            "large language models (MLLMs) to describe each object.",
+        )
+    ]
+    old = analyse("How old were the fMRI-3D participants?")
+    assert unstated(old, sources, ("p1",)) is not None
+    aged = [_source(1, "fMRI-3D: a dataset", "15 participants aged 20 to 30 took part.")]
+    assert unstated(old, aged, ("p1",)) is None
+    which = analyse("Which multi-modal large language model does fMRI-3D rely on?")
+    assert unstated(which, sources, ("p1",)) is not None

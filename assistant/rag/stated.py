@@ -32,6 +32,7 @@ answer then quotes only it.  Names shared by several papers ("ImageNet", "CLIP")
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -244,6 +245,11 @@ def subject_papers(
     by_name: dict[str, str] = {}  # name -> the one paper that mentions it
     for name in question.names:
         holders = [pid for pid, text in texts.items() if mentions(name, text)]
+        if len(holders) > 1:
+            # "Textualization" is one paper's name and another's "Textual" by stem: the paper
+            # that spells it as the question does is the one it names.
+            spelled = [pid for pid in holders if _normal(name) in texts[pid].forms]
+            holders = spelled if len(spelled) == 1 else holders
         if len(holders) != 1:
             continue
         in_its_title = mentions(name, titles[holders[0]])
@@ -251,6 +257,16 @@ def subject_papers(
             continue
         named[holders[0]] = named.get(holders[0], False) or in_its_title
         by_name[name] = holders[0]
+    # Two names side by side ("Visual Genome", "Image Textualization") that one title holds
+    # name that paper, though each word alone is in several ("genome" in biology abstracts).
+    for first, second in itertools.pairwise(question.names):
+        run = f"{first} {second}"
+        if run not in question.text:
+            continue
+        holders = [s.paper.id for s in sources if run.lower() in s.paper.title.lower()]
+        if len(set(holders)) == 1:
+            named[holders[0]] = True
+            by_name[run] = holders[0]
     # A paper the question names by its title is what it is about; another paper that only
     # mentions one of its other words in passing ("COCO" in a background sentence) is not,
     # unless the question lists the two side by side ("the DIOR and FAIR1M datasets": DIOR
@@ -326,6 +342,10 @@ def unstated(
     papers = {s.paper.id: s.paper for s in sources if not subjects or s.paper.id in subjects}
     if question.wants_duration and not _gives_duration(question, papers.values()):
         return Unstated("how long it takes", subjects)
+    if _HOW_OLD.search(question.text) and not any(
+        _AGE.search(paper.abstract) for paper in papers.values()
+    ):
+        return Unstated("an age", subjects)
     if not question.focus:
         return None
     # Word by word: "transfer-learning datasets" is stated by "transfer learning on standard
@@ -476,9 +496,16 @@ def count_before(sentence: str, head: frozenset[str]) -> bool:
 
 def _names_other(sentence: str, question: Question) -> bool:
     """Whether `sentence` names something the question does not ("Which generative model
-    produced X?" is answered by a sentence naming the model, not by "generative models")."""
+    produced X?" is answered by a sentence naming the model, not by "generative models"; nor
+    by a plural acronym, which names a class: "existing MLLMs")."""
     asked = {n.lower() for n in question.names}
-    return any(n.lower() not in asked for n in names_in(sentence))
+    return any(n.lower() not in asked and not _PLURAL_ACRONYM.match(n) for n in names_in(sentence))
+
+
+_PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9-]*[A-Z]s$")
+# "How old were the participants?": an age must be given ("aged 30 to 60", "8-year-old").
+_HOW_OLD = re.compile(r"\bhow old\b", re.IGNORECASE)
+_AGE = re.compile(r"\b(?:aged?|ages|years? old|years? of age|\d+-year-old)\b", re.IGNORECASE)
 
 
 def _gives_duration(question: Question, papers: Iterable[Paper]) -> bool:
