@@ -654,3 +654,17 @@ def test_an_age_and_a_named_member_of_a_class_must_be_stated() -> None:
     assert unstated(old, aged, ("p1",)) is None
     which = analyse("Which multi-modal large language model does fMRI-3D rely on?")
     assert unstated(which, sources, ("p1",)) is not None
+
+
+def test_a_caret_name_is_one_name_and_a_gain_is_an_improvement() -> None:
+    assert "SRe^2L" in analyse("Does CDA beat SRe^2L and TESLA?").names
+    sources = [
+        _source(
+            1,
+            "Exploring the Effect of Dataset Diversity in Self-Supervised Learning for Surgery",
+            "Procedure-specific data lead to improvements of 13.8%, 9.5%, and 36.8% compared to "
+            "ImageNet pretraining.",
+        )
+    ]
+    asked = analyse("What gain over ImageNet pretraining does procedure-specific data bring?")
+    assert unstated(asked, sources) is None

@@ -173,7 +173,7 @@ def _adverb(word: str) -> bool:
     return len(lower) >= 7 and lower.endswith("ly") and lower not in _NOT_ADVERBS
 
 
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'+&\-./]*")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'+&\-./^]*")  # "SRe^2L" is one name
 _NAME_INSIDE = re.compile(r"^.+[A-Z]|\d")
 MAX_FOCUS_WORDS = 4
 

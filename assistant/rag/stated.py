@@ -114,6 +114,7 @@ _EQUIVALENT_WORDS = (
     "sample samples example examples",
     "participant participants subject subjects volunteer volunteers",
     "annotator annotators rater raters",
+    "gain gains improvement improvements boost boosts",
     "publication publications paper papers article articles",
     "speak spoke spoken",
     "write wrote written",
