@@ -580,3 +580,11 @@ STAGES = (
 )
 def test_majorities_bounds_and_hedged_causes(claim: str, strong: bool) -> None:
     assert (entailment.overclaim(claim, [STAGES]) is not None) is strong
+
+
+def test_a_claim_that_contrasts_two_opposites_flips_neither() -> None:
+    source = "Adding images from generative models to the training set improves robustness."
+    claim = "Mixing synthetic images into real training data improves robustness."
+    assert entailment.antonym_flip(claim, [source + " Real images alone do less."]) is None
+    # "object proposals" is no "objective" (the lexicon's stems must not meet common nouns)
+    assert "object" not in entailment.antonyms()
