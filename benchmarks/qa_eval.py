@@ -79,6 +79,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 DATA = ROOT / "benchmarks" / "data"
 SPLITS = {
     "tune": DATA / "qa_tune.jsonl",
+    "tune2": DATA / "qa_tune2.jsonl",
     "holdout": DATA / "qa_holdout.jsonl",
     "holdout2": DATA / "qa_holdout2.jsonl",
     "holdout3": DATA / "qa_holdout3.jsonl",

@@ -44,6 +44,7 @@ L2 = 0.1
 # The question sets fitted and cross-validated on, and the one held out (never fitted on).
 TUNING = (
     "tune",
+    "tune2",
     "holdout",
     "holdout2",
     "holdout3",

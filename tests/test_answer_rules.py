@@ -668,3 +668,24 @@ def test_a_caret_name_is_one_name_and_a_gain_is_an_improvement() -> None:
     ]
     asked = analyse("What gain over ImageNet pretraining does procedure-specific data bring?")
     assert unstated(asked, sources) is None
+
+
+def test_who_wrote_a_paper_and_where_it_appeared_are_not_in_its_abstract() -> None:
+    sources = [_source(1, "Visual Genome: Dense Annotations", "We present the Visual Genome.")]
+    for question in (
+        "Who led the team that built the Visual Genome dataset?",
+        "Where was the Visual Genome paper published?",
+        "At which conference did Visual Genome appear?",
+    ):
+        assert unstated(analyse(question), sources, ("p1",)) is not None, question
+    stated = [_source(1, "Visual Genome", "Visual Genome was published in IJCV in 2017.")]
+    asked = analyse("Where was the Visual Genome paper published?")
+    assert unstated(asked, stated, ("p1",)) is None
+
+
+def test_a_which_question_about_named_things_needs_a_sentence_that_names_one() -> None:
+    plain = [_source(1, "PatternNet", "PatternNet is evaluated on image classification.")]
+    named = [_source(1, "PatternNet", "PatternNet is evaluated on ImageNet and CUB.")]
+    asked = analyse("On which datasets was PatternNet evaluated?")
+    assert unstated(asked, plain, ("p1",)) is not None
+    assert unstated(asked, named, ("p1",)) is None

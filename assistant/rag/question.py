@@ -424,6 +424,15 @@ def _asks_for_names(text: str) -> bool:
     return any(w.lower() in NAMED_THINGS for w in _phrase(text))
 
 
+def asks_for_names(text: str) -> bool:
+    """ "On which datasets was X evaluated?", "Which SSL algorithm pretrains ...": a "which"
+    question about named things, one or several (the sentence answering it names them)."""
+    starts = _clause_starts(text, _WH)
+    if not starts or starts[0].group(1).lower() != "which":
+        return False
+    return any(w.lower() in NAMED_THINGS | NAMED_THING for w in _phrase(text))
+
+
 def asks_for_one_name(text: str) -> bool:
     """ "Which network does X surpass?", "Which multimodal language model was trained on
     Y?": a "which" question about one named thing, answered by the sentence that names it."""

@@ -38,7 +38,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.rag.question import Question, asks_for_one_name, names_in
+from assistant.rag.question import Question, asks_for_names, asks_for_one_name, names_in
 from assistant.rag.scoring import query_terms, terms, terms_many
 from assistant.rag.sentences import split_sentences
 from assistant.types import Paper, Source
@@ -347,6 +347,17 @@ def unstated(
         _AGE.search(paper.abstract) for paper in papers.values()
     ):
         return Unstated("an age", subjects)
+    if _BIBLIOGRAPHIC.search(question.text) and not any(
+        _PUBLICATION.search(paper.abstract) for paper in papers.values()
+    ):
+        # Who wrote a paper, where and when it was published: its record may say so (a
+        # BibTeX entry), its abstract does not, and the offline answer quotes abstracts.
+        return Unstated("who wrote it, or where and when it was published", subjects)
+    if subjects and asks_for_names(question.text):
+        # "On which datasets was PatternNet evaluated?": a sentence must name one.
+        sentences = [t for p in papers.values() for t in _sentences(p.abstract)]
+        if not any(_names_other(sentence, question) for sentence in sentences):
+            return Unstated(_asked(question) if question.focus else "which ones", subjects)
     if not question.focus:
         return None
     # Word by word: "transfer-learning datasets" is stated by "transfer learning on standard
@@ -504,6 +515,19 @@ def _names_other(sentence: str, question: Question) -> bool:
 
 
 _PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9-]*[A-Z]s$")
+_BIBLIOGRAPHIC = re.compile(
+    r"\bwho\s+(?:led|leads|wrote|writes|authored|created|built|developed|made|designed|"
+    r"proposed|introduced|released|funded|maintains)\b|\bwho\s+(?:are|were|is|was)\s+the\s+"
+    r"(?:authors?|creators?|developers?)\b|\b(?:first|last|lead|corresponding)\s+author\b"
+    r"|\b(?:which|what)\s+(?:conference|journal|venue|workshop|institution|university|lab)\b"
+    r"|\b(?:where|when|in\s+which\s+year|what\s+year)\b[^?]*\b(?:published|presented|appeared)\b",
+    re.IGNORECASE,
+)
+_PUBLICATION = re.compile(
+    r"\b(?:published (?:in|at|by)|conference|journal|proceedings|workshop|university|"
+    r"institute|our team|led by)\b",
+    re.IGNORECASE,
+)
 # "How old were the participants?": an age must be given ("aged 30 to 60", "8-year-old").
 _HOW_OLD = re.compile(r"\bhow old\b", re.IGNORECASE)
 _AGE = re.compile(r"\b(?:aged?|ages|years? old|years? of age|\d+-year-old)\b", re.IGNORECASE)
