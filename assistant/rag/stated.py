@@ -355,8 +355,8 @@ def unstated(
         return Unstated("who wrote it, or where and when it was published", subjects)
     if subjects and asks_for_names(question.text):
         # "On which datasets was PatternNet evaluated?": a sentence must name one.
-        sentences = [t for p in papers.values() for t in _sentences(p.abstract)]
-        if not any(_names_other(sentence, question) for sentence in sentences):
+        said = [t for p in papers.values() for t in _sentences(p.abstract)]
+        if not any(_names_other(sentence, question) for sentence in said):
             return Unstated(_asked(question) if question.focus else "which ones", subjects)
     if not question.focus:
         return None
