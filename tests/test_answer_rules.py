@@ -689,3 +689,8 @@ def test_a_which_question_about_named_things_needs_a_sentence_that_names_one() -
     asked = analyse("On which datasets was PatternNet evaluated?")
     assert unstated(asked, plain, ("p1",)) is not None
     assert unstated(asked, named, ("p1",)) is None
+
+
+def test_at_training_time_is_a_moment_not_a_duration() -> None:
+    assert not analyse("What choice made at training time affects the system?").wants_duration
+    assert analyse("What is the training time of DataDAM?").wants_duration

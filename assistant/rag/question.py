@@ -29,7 +29,8 @@ _HOW_QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _HOW_LONG = re.compile(
-    r"\bhow long\b|\bhow much time\b|\b(?:training|wall[- ]clock|running) time\b"
+    # "at training time" is a moment ("What choice made at training time ..."), not a duration
+    r"\bhow long\b|\bhow much time\b|(?<!at )\b(?:training|wall[- ]clock|running) time\b"
     r"|\btime (?:to|it takes to) train\b"
 )
 _HOW = re.compile(r"\bhow\b", re.IGNORECASE)
