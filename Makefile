@@ -24,8 +24,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
 
+# llama-cpp-python compiles llama.cpp on install.  Its default native build uses every
+# instruction the CPU reports (AMX, AVX-512 here), and on a VM that reports AMX without
+# granting it the model crashes at its first decode (SIGSEGV); the portable build (AVX2) is what
+# the tests need and runs anywhere.
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF
+
 $(TEST_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(TEST_STAMP)
 
 # The main job: the sample corpus in a library of its own (.sample-library/), then the chat.
