@@ -76,8 +76,12 @@ def test_finds_and_repairs_every_kind_of_damage(
     rows = library.lexical_source().db
     with rows:
         rows.execute("DELETE FROM lexical_docs WHERE chunk_id = ?", (lost,))
+    # The doctor runs alone, as a user runs it: this handle is closed while it looks and
+    # repairs (left open, a loaded machine now and then saw the store as unreadable).
+    args = cli_args(library)
+    library.close()
 
-    found = run_cli(*cli_args(library), "doctor", "--json")
+    found = run_cli(*args, "doctor", "--json")
     assert found.code == 1
     report = json.loads(found.out)
     assert report["pending"] == ["doi:10.5555/synthetic.1"]
@@ -86,10 +90,10 @@ def test_finds_and_repairs_every_kind_of_damage(
     assert report["stale_vectors"] == [old.id]
     assert report["bm25"]["state"] == "inconsistent"
     assert len(report["problems"]) == 5 and not report["consistent"]
-    text = run_cli(*cli_args(library), "doctor")
+    text = run_cli(*args, "doctor")
     assert text.code == 1 and "Run `litassist doctor --repair` to fix it." in text.out
 
-    repaired = run_cli(*cli_args(library), "doctor", "--repair", "--json")
+    repaired = run_cli(*args, "doctor", "--repair", "--json")
     assert repaired.code == 0, repaired.err
     report = json.loads(repaired.out)
     assert report["repaired"] == {
@@ -102,10 +106,11 @@ def test_finds_and_repairs_every_kind_of_damage(
         "vectors_copied": 0,
     }
     assert report["consistent"] and len(report["found"]) == 5
+    library = Library.open(tmp_path / "lib", HashingEmbedder(), chroma_url=chroma_url)
     assert_library_holds_exactly(library, [source])
-    again = run_cli(*cli_args(library), "doctor", "--repair", "--json")
-    assert json.loads(again.out)["repaired"] is None  # nothing left to do
     library.close()
+    again = run_cli(*args, "doctor", "--repair", "--json")
+    assert json.loads(again.out)["repaired"] is None  # nothing left to do
 
 
 def test_rebuilds_an_unreadable_vector_store(tmp_path: Path) -> None:
