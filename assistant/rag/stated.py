@@ -24,10 +24,17 @@ offline answerer abstains when:
   focus only in sentences that name nothing it does not name ("modern generative models");
 * it puts two names held by two different papers in one clause ("How does SVT perform on
   ADE20K?") and no abstract mentions both.
+* it asks who wrote a paper, or where or when it appeared, and the abstract does not say;
+* it asks how old participants were and no abstract gives an age;
+* a "which" question about named things of one paper ("On which datasets was X evaluated?",
+  "Which SSL algorithm ...") finds no sentence of that paper naming something it does not
+  name (a plural acronym, "existing MLLMs", names a class, not a member).
 
 The *subject* papers are those a name picks out: a name found in exactly one retrieved paper
 ("DataDAM", "NWPU-RESISC45", "ViT-H") makes that paper the one the question is about, and the
-answer then quotes only it.  Names shared by several papers ("ImageNet", "CLIP") pick out none.
+answer then quotes only it.  Names shared by several papers ("ImageNet", "CLIP") pick out none,
+unless one paper spells the name as the question does (the others hold only its stem) or
+two adjacent names stand in one title ("Visual Genome").
 """
 
 from __future__ import annotations
