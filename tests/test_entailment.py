@@ -588,3 +588,21 @@ def test_a_claim_that_contrasts_two_opposites_flips_neither() -> None:
     assert entailment.antonym_flip(claim, [source + " Real images alone do less."]) is None
     # "object proposals" is no "objective" (the lexicon's stems must not meet common nouns)
     assert "object" not in entailment.antonyms()
+
+
+@pytest.mark.parametrize(
+    ("claim", "strong"),
+    [
+        ("Foxo1 alone governs what Treg cells do.", True),
+        ("Training nurses would eliminate intravenous drug errors.", True),
+        ("COX-2 is proven to drive endometrial carcinogenesis.", True),
+        ("Foxo1 governs what Treg cells do.", False),
+        ("The patients were not alone in reporting errors.", False),
+    ],
+)
+def test_alone_eliminate_and_proven_are_stronger_than_a_finding(claim: str, strong: bool) -> None:
+    source = (
+        "Foxo1 governs Treg cell function, and COX-2 drives endometrial carcinogenesis. "
+        "Training nurses reduced intravenous drug errors, and patients reported errors."
+    )
+    assert (entailment.overclaim(claim, [source]) is not None) is strong

@@ -129,7 +129,10 @@ _ABSOLUTE_LICENCE = re.compile(
     r"guarantee\w*|prove\w*|ever|never|to date)\b",
     re.I,
 )
-_ABSOLUTE_CUES = _words("fully completely perfectly entirely eliminates guarantees proves ever")
+_ABSOLUTE_CUES = _words(
+    "fully completely perfectly entirely eliminate eliminates eliminated guarantees guarantee "
+    "guaranteed prove proves proved proven ever"
+)
 # Claims stronger than an experiment: a cure where the source reports an effect, a cause
 # where it reports an association, people where it studied animals or cells.
 _CURE = re.compile(r"\b(?:cur(?:e|es|ed|ing)|eradicat\w*)\b", re.I)
@@ -1093,6 +1096,13 @@ def overclaim(claim: str, passages: Sequence[str]) -> Finding | None:
             return found(word)
         if word in ("entire", "whole") and not re.search(rf"\b{word}\b", source_lower):
             return found(word)
+        if (
+            word == "alone"
+            and index > 0
+            and words[index - 1] not in ("let", "not", "be", "is", "are", "was", "were")
+            and not re.search(r"\b(?:alone|only|sole|solely|exclusively|by itself)\b", source_lower)
+        ):
+            return found(word)  # "Foxo1 alone governs ...": only Foxo1, which the source says not
         if (
             word in ("only", "sole", "solely", "exclusively")
             and not _EXCLUSIVE_LICENCE.search(source)
