@@ -653,7 +653,7 @@ def negation_flip(claim: str, passages: Sequence[str]) -> Finding | None:
     opposites = antonyms()
     # "is not the same as" where the source says "is distinct from": the word right after a
     # cue (a function word such as "same" too) has its opposite in the aligned sentences.
-    claim_tokens = _tokens(claim)
+    claim_tokens = mine.tokens
     denied_opposite = any(
         opposites.get(claim_tokens[j].stem, frozenset()) & aligned_stems
         for i, t in enumerate(claim_tokens)

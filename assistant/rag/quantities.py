@@ -285,6 +285,7 @@ def _digit_quantities(text: str) -> list[Quantity]:
         step = _step_of(digits)
         kind: Kind = "count"
         stop = end
+        glued_unit: str | None = None  # "138d": the unit glued to the figure
         suffix = re.match(r"[A-Za-z]+", after)
         if suffix and suffix.group() in _SUFFIX_SCALES:
             scale = _SUFFIX_SCALES[suffix.group()]
@@ -292,7 +293,7 @@ def _digit_quantities(text: str) -> list[Quantity]:
         elif suffix and _ORD_SUFFIX.match(suffix.group()):
             kind, stop = "ordinal", end + len(suffix.group())
         elif suffix and suffix.group() in _GLUED_UNITS:
-            stop = end + len(suffix.group())
+            glued_unit, stop = _GLUED_UNITS[suffix.group()], end + len(suffix.group())
         else:
             scale_word = _SCALE_AFTER.match(text[end:])
             if scale_word:
@@ -309,10 +310,9 @@ def _digit_quantities(text: str) -> list[Quantity]:
         if kind == "count" and value == 1 and step == 1:
             continue  # "1" alone: mostly "1 day", "type 1"; not worth checking
         hyphen = re.match(r"-([A-Za-z]{2,})", after)
-        glued_unit = _GLUED_UNITS.get(suffix.group()) if suffix else None
         unit = (
             frozenset({glued_unit})
-            if glued_unit and stop > end
+            if glued_unit
             else frozenset({stem(hyphen.group(1))})
             if hyphen
             else _unit_after(text, stop)

@@ -418,29 +418,29 @@ NAMED_THING = {
 }  # fmt: skip
 
 
-def _asks_for_names(text: str) -> bool:
+def _asks_about(text: str, wh: tuple[str, ...], nouns: set[str] | frozenset[str]) -> bool:
+    """Whether the first wh-word of `text` is one of `wh` and its noun phrase holds one of
+    `nouns`."""
     starts = _clause_starts(text, _WH)
-    if not starts or starts[0].group(1).lower() not in ("what", "which"):
+    if not starts or starts[0].group(1).lower() not in wh:
         return False
-    return any(w.lower() in NAMED_THINGS for w in _phrase(text))
+    return any(w.lower() in nouns for w in _phrase(text))
+
+
+def _asks_for_names(text: str) -> bool:
+    return _asks_about(text, ("what", "which"), NAMED_THINGS)
 
 
 def asks_for_names(text: str) -> bool:
     """ "On which datasets was X evaluated?", "Which SSL algorithm pretrains ...": a "which"
     question about named things, one or several (the sentence answering it names them)."""
-    starts = _clause_starts(text, _WH)
-    if not starts or starts[0].group(1).lower() != "which":
-        return False
-    return any(w.lower() in NAMED_THINGS | NAMED_THING for w in _phrase(text))
+    return _asks_about(text, ("which",), NAMED_THINGS | NAMED_THING)
 
 
 def asks_for_one_name(text: str) -> bool:
     """ "Which network does X surpass?", "Which multimodal language model was trained on
     Y?": a "which" question about one named thing, answered by the sentence that names it."""
-    starts = _clause_starts(text, _WH)
-    if not starts or starts[0].group(1).lower() != "which":
-        return False
-    return any(w.lower() in NAMED_THING for w in _phrase(text))
+    return _asks_about(text, ("which",), NAMED_THING)
 
 
 def _figure_focus(text: str) -> bool:
