@@ -31,9 +31,10 @@ often has a second paper close to it on one score but not on the others.
 
 The weights are fitted by benchmarks/train_paper_choice.py on the tuning questions (the nine
 tuning sets, benchmarks/data/qa_tune.jsonl, qa_tune2.jsonl and qa_holdout.jsonl to
-qa_holdout7.jsonl; never qa_holdout8.jsonl), over the papers retrieved for their answerable questions; it prints the
-constants below.  The thresholds were chosen by leave-one-set-out cross-validation (fit on
-five sets, scored on the sixth), not on the fit itself: the fitted
+qa_holdout7.jsonl; never qa_holdout8.jsonl), over the papers retrieved for their answerable
+questions; it prints the constants below.  The thresholds were chosen by leave-one-set-out
+cross-validation (fit on all sets but one, scored on the one left out), not on the fit itself:
+the fitted
 scores of earlier rounds were well above what a new set of questions then showed.  They favour
 precision, a wrong paper cited costing more trust than a right one left out.
 """
