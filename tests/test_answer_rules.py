@@ -315,6 +315,40 @@ def test_a_counted_focus_needs_its_figure_next_to_it() -> None:
     assert unstated(analyse("How many GPUs does Matcher train on?"), near, ("p1",)) is None
 
 
+def test_a_category_noun_is_filled_by_its_member_not_its_word() -> None:
+    # The abstract names the suite and the tool; it never writes "suite" or "tool".
+    source = _source(
+        12,
+        "Pruner: pruning web-scale data",
+        "Pruning improves ImageNet shifts, retrieval tasks and VTAB. We provide an improved "
+        "web-interface for dataset exploration.",
+    )
+    for question in (
+        "Which benchmark suite also improves under Pruner pruning?",
+        "What tool for exploring the data comes with Pruner?",
+    ):
+        assert unstated(analyse(question), [source], ("p12",)) is None, question
+    # A category noun with a topic word: the topic must still be stated.
+    found = unstated(analyse("Which speech technology does Pruner use?"), [source], ("p12",))
+    assert found is not None and found.what == "the speech"
+
+
+def test_a_quantity_of_none_answers_how_much_but_counts_nothing() -> None:
+    source = _source(
+        13,
+        "Reinforcer: a better dataset",
+        "Models trained on it improve at no additional training cost. It requires no model "
+        "training. It contains no images of people.",
+    )
+    for question in (
+        "What extra training cost does Reinforcer add?",
+        "How much model training does Reinforcer require?",
+    ):
+        assert unstated(analyse(question), [source], ("p13",)) is None, question
+    found = unstated(analyse("How many images does Reinforcer contain?"), [source], ("p13",))
+    assert found is not None and found.what == "how many images"
+
+
 def test_one_paper_on_another_papers_benchmark_is_a_near_miss() -> None:
     # Each name is in one abstract (not in a title), and no abstract holds both.
     papers = [

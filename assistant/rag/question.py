@@ -137,6 +137,11 @@ KIND_NOUNS = {
     # a group of models or datasets ("Which other model *families* gain ..."): the abstract
     # names its members ("MobileNets, ViTs"), not the group
     "family", "families", "variant", "variants", "version", "versions",
+    # category nouns an abstract fills with a member and seldom writes ("Which benchmark
+    # *suite* ...": "VTAB"; "what *tool* for exploring ...": "a web-interface for dataset
+    # exploration"; "which speech *technology*": "automatic speech recognition")
+    "tool", "tools", "suite", "suites", "technology", "technologies", "choice", "choices",
+    "option", "options", "ability", "abilities", "capability", "capabilities",
 }  # fmt: skip
 # Adjectives that compare or judge rather than name ("how much less compute", "what is wrong").
 _COMPARATIVES = {

@@ -122,6 +122,9 @@ _EQUIVALENT_WORDS = (
     "participant participants subject subjects volunteer volunteers",
     "annotator annotators rater raters",
     "gain gains improvement improvements boost boosts",
+    "extra additional",
+    "faster speedup speed-up quicker",
+    "changing varying different various",
     "publication publications paper papers article articles",
     "speak spoke spoken",
     "write wrote written",
@@ -486,18 +489,30 @@ def _unqualified(
 FIGURE_WINDOW = 6
 
 
-def _head_and_figures(sentence: str, head: frozenset[str]) -> tuple[list[int], list[int]]:
-    """Word positions of `head`'s words (stemmed) and of the figures in `sentence`."""
+def _head_and_figures(
+    sentence: str, head: frozenset[str], *, none: bool = False
+) -> tuple[list[int], list[int]]:
+    """Word positions of `head`'s words (stemmed) and of the figures in `sentence` (with
+    `none`, a quantity of none counts as one)."""
     words = _without_names(sentence).split()
     stems = terms_many(words)
     where = [i for i, present in enumerate(stems) if any(_has(t, present) for t in head)]
-    figures = [i for i, word in enumerate(words) if _FIGURE.search(word)]
+    figures = [
+        i for i, word in enumerate(words) if _FIGURE.search(word) or (none and _NONE.match(word))
+    ]
     return where, figures
 
 
+# A quantity of none ("requires *no* model training", "at *no* additional cost") answers "how
+# much training", "what extra cost" as a figure would; not a count ("How many pictures make up
+# PASS?" is not answered by "it contains *no* images of people").
+_NONE = re.compile(r"^(?:no|zero)$", re.IGNORECASE)
+
+
 def figure_near(sentence: str, head: frozenset[str]) -> bool:
-    """Whether a figure stands within FIGURE_WINDOW words of a word of `head` (stemmed)."""
-    where, figures = _head_and_figures(sentence, head)
+    """Whether a figure, or a quantity of none, stands within FIGURE_WINDOW words of a word
+    of `head` (stemmed)."""
+    where, figures = _head_and_figures(sentence, head, none=True)
     return any(abs(i - j) <= FIGURE_WINDOW for i in where for j in figures)
 
 
