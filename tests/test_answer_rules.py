@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.rag.question import analyse
+from assistant.rag.question import analyse, frame_of
 from assistant.rag.referents import anaphor, needs_previous, referent, with_referent
 from assistant.rag.sentence_roles import roles_of
 from assistant.rag.sentences import split_sentences
@@ -67,6 +67,23 @@ def test_a_second_question_after_and_counts() -> None:
 )
 def test_focus_is_the_asked_noun_phrase(question: str, focus: tuple[str, ...]) -> None:
     assert analyse(question).focus == focus
+
+
+@pytest.mark.parametrize(
+    ("question", "frame"),
+    [
+        ("According to the Visual Genome paper, what must models understand?",
+         "According to the Visual Genome paper, "),
+        ("In the study contrasting natural and medical images, how does d relate to r?",
+         "In the study contrasting natural and medical images, "),
+        ("Which cognitive tasks do computers do poorly on, according to the Visual Genome paper?",
+         ", according to the Visual Genome paper"),
+        ("In which dataset are the images labelled twice?", ""),
+        ("For how many epochs is SN-Net trained?", ""),
+    ],
+)  # fmt: skip
+def test_the_clause_that_only_says_which_paper_answers(question: str, frame: str) -> None:
+    assert frame_of(question) == frame
 
 
 def test_names_are_capitalised_or_carry_digits() -> None:

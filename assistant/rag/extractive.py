@@ -48,7 +48,7 @@ import numpy as np
 from assistant.rag import paper_choice
 from assistant.rag.citations import find_markers
 from assistant.rag.embeddings import Embedder
-from assistant.rag.question import Question, analyse, asks_for_one_name
+from assistant.rag.question import Question, analyse, asks_for_one_name, frame_of
 from assistant.rag.referents import needs_previous, referent, with_referent
 from assistant.rag.relevance import (
     Relevance,
@@ -425,7 +425,13 @@ def score_candidates(
     wanted = relevance.query_terms
     if subjects:
         wanted = wanted - terms(" ".join(subject_names(asked, sources, subjects)))
-    matrix = embedder.embed_documents([asked.text] + [span.text for _, span, _ in found])
+    # Likewise a clause that only says which paper answers ("According to the Visual Genome
+    # paper, ..."): its words are in the sentences that describe the paper, not the answer.
+    frame = frame_of(asked.text)
+    asking = asked.text.replace(frame, " ").strip() if frame else asked.text
+    if frame:
+        wanted = (wanted - terms(frame)) | (wanted & terms(asking))
+    matrix = embedder.embed_documents([asking] + [span.text for _, span, _ in found])
     sims = cosines(matrix[0], matrix[1:])
     present = [with_number_forms(t) for t in terms_many([span.text for _, span, _ in found])]
     focus = terms(" ".join(asked.focus)) if asked.focus else frozenset()

@@ -456,3 +456,25 @@ def _figure_focus(text: str) -> bool:
     if starts[0].group(1).lower() in ("how many", "how much"):
         return True
     return _asks_for_quantity_noun(text)
+
+
+# "According to the Visual Genome paper, ...", "In the surgical self-supervised learning study,
+# ...", "..., according to the MAMe paper?": a clause that says which paper answers, not what
+# it says.  Its words pick out the paper (retrieval keeps them) but not its answering sentence.
+_FRAME_LEAD = re.compile(
+    r"^(?:according to|in|within|for|from)\s+(?:the|this|that)\s+[^,]{0,100}?\b"
+    r"(?:study|paper|work|article|survey|analysis|authors?|abstract|report)\b[^,]*,\s*",
+    re.IGNORECASE,
+)
+_FRAME_TAIL = re.compile(
+    r",?\s+(?:according to|as reported (?:in|by)|as stated in)\s+(?:the|this|its)\s+"
+    r"[^,?]{0,100}?\b(?:study|paper|work|article|authors?|abstract)\b[^?]*(?=\?\s*$)",
+    re.IGNORECASE,
+)
+
+
+def frame_of(text: str) -> str:
+    """The clause of `text` that only says which paper answers it ("According to the X
+    paper, ..."), or ""."""
+    found = _FRAME_LEAD.search(text) or _FRAME_TAIL.search(text)
+    return found.group() if found else ""
