@@ -52,8 +52,15 @@ def values(text: str) -> list[tuple[str, float]]:
         ("the XII century", [("ordinal", 12)]),
         ("a phase II trial", [("ordinal", 2)]),
         ("3x3 filters", [("size", 3)]),
+        ("Twelve thousand five hundred twenty-seven women", [("count", 12527)]),
+        ("one hundred seventeen thousand seven hundred and two networks", [("count", 117702)]),
+        ("three point four percent", [("percent", 3.4)]),
+        ("six and a half percent", [("percent", 6.5)]),
+        ("roughly three and a half thousand men", [("count", 3500)]),
+        ("OR = 6.47, 95% CI = 2.02 to 20.76", [("count", 6.47), ("percent", 95), ("count", 2.02),
+                                               ("count", 20.76)]),
     ],
-)
+)  # fmt: skip
 def test_figure_forms(text: str, expected: list[tuple[str, float]]) -> None:
     assert values(text) == expected
 
@@ -161,6 +168,18 @@ def test_unmatched_reports_the_nearest_figure_of_the_same_kind() -> None:
         ("required for the 1st step", "required for the first step of synthesis", []),
         ("required for the 1st step", "the first author took a second step", ["1st"]),
         ("cells double every 25 hours", "a doubling time of about 25 h", []),
+        ("12,527 women", "Twelve thousand five hundred twenty-seven women", []),
+        ("twelve thousand five hundred twenty-seven women", "12,527 women", []),
+        ("twelve thousand five hundred twenty-one women", "12,527 women",
+         ["twelve thousand five hundred twenty-one"]),
+        ("gains of three point four percent", "gains of 3.4%", []),
+        ("gains of three point four percent", "gains of 3.8%", ["three point four percent"]),
+        ("gains of six and a half percent", "gains of 6.5%", []),
+        ("about three and a half thousand men", "3,541 men", []),
+        ("three and a half thousand men", "2,541 men", ["three and a half thousand"]),
+        ("a median survival of 5.65 months", "median survival of 5.65 and 4.41 months", []),
+        ("a median survival of 5.65 years", "median survival of 5.65 and 4.41 months", ["5.65"]),
+        ("an odds ratio of 6.47", "(p = 0.003, OR = 6.47, 95% CI = 2.02 to 20.76)", []),
     ],
 )  # fmt: skip
 def test_more_spellings_of_one_figure(claim: str, passage: str, missing: list[str]) -> None:

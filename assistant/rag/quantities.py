@@ -19,7 +19,8 @@ Matching is by value within the precision the claim was written with ("about 769
 unit: when the claim says what it counts ("20 images") and the passage gives that same unit to
 another figure ("23463 images ... 20 object classes"), the figure is the wrong one.  Written by
 hand because no maintained library parses scale words, spelled-out numbers, Roman ordinals and
-ranges together (quantulum3 needs scikit-learn and misses ordinals and Roman numerals).
+ranges together (quantulum3 needs scikit-learn and misses ordinals and Roman numerals); long
+spelled-out cardinals ("twelve thousand five hundred twenty-seven") are read by text2num.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from functools import lru_cache
 from typing import Literal
 
 import Stemmer
+from text_to_num import text2num
 
 
 def _words(text: str) -> frozenset[str]:
@@ -415,6 +417,13 @@ def _word_quantities(text: str) -> list[Quantity]:
                                 bound=_bound_before(text, match.start())))  # fmt: skip
             index = share_end + 1
             continue
+        long = _long_cardinal(words, index, text)
+        if long is not None:
+            total, last, step = long
+            start, end = match.start(), words[last].end()
+            out.append(_cardinal_quantity(text, total, start, end, step))
+            index = last + 1
+            continue
         # Cardinals: "forty-five", "three hundred", "fifteen thousand", "a million".
         value = _cardinal(parts)
         counted = None
@@ -484,6 +493,99 @@ def _word_quantities(text: str) -> list[Quantity]:
     return out
 
 
+_SCALE_WORDS = ("hundred", "thousand", "million", "billion", "trillion")
+_DECIMAL_DIGITS = {word: value for word, value in _UNITS.items() if value <= 9}
+
+
+def _long_cardinal(
+    words: list[re.Match[str]], index: int, text: str
+) -> tuple[float, int, float] | None:
+    """A figure of three number words or more, or with a decimal point or a half, spelled out
+    at `words[index]` ("twelve thousand five hundred twenty-seven", "one hundred seventeen
+    thousand seven hundred and two", "three point four", "six and a half", "three and a half
+    thousand"): (value, index of its last word, the precision it is written with).  The
+    cardinal itself is read by text2num (a maintained parser of English number words); the
+    decimal point and "and a half", which it does not read, here."""
+
+    def lower(at: int) -> str:
+        return words[at].group().lower()
+
+    def joined(at: int) -> bool:  # only spaces between words[at - 1] and words[at]
+        return at < len(words) and text[words[at - 1].end() : words[at].start()].isspace()
+
+    def cardinal_word(at: int) -> bool:
+        word = lower(at)
+        return word in _SCALE_WORDS or _cardinal(word.split("-")) is not None
+
+    if not cardinal_word(index) or lower(index) in _SCALE_WORDS:
+        return None
+    last = index
+    run = [lower(index)]
+    while True:
+        nxt = last + 1
+        if joined(nxt) and lower(nxt) == "and" and joined(nxt + 1) and cardinal_word(nxt + 1):
+            if lower(nxt + 1) in _SCALE_WORDS:
+                break
+            run += ["and", lower(nxt + 1)]
+            last = nxt + 1
+        elif joined(nxt) and cardinal_word(nxt):
+            run.append(lower(nxt))
+            last = nxt
+        else:
+            break
+    try:
+        total = float(text2num(" ".join(run), "en"))
+    except ValueError:
+        return None
+    step = _SCALES[run[-1]] if run[-1] in _SCALE_WORDS else 1.0
+    extended = False
+    nxt = last + 1
+    if (
+        joined(nxt)
+        and lower(nxt) == "point"
+        and joined(nxt + 1)
+        and lower(nxt + 1) in (_DECIMAL_DIGITS)
+    ):
+        digits = ""
+        at = nxt + 1
+        while joined(at) and lower(at) in _DECIMAL_DIGITS:
+            digits += str(_DECIMAL_DIGITS[lower(at)])
+            at += 1
+        total, step, last, extended = (
+            float(f"{int(total)}.{digits}"),
+            10.0 ** -len(digits),
+            at - 1,
+            True,
+        )
+    elif (
+        joined(nxt + 2)
+        and [lower(nxt), lower(nxt + 1), lower(nxt + 2)] == ["and", "a", "half"]
+        and step == 1.0
+    ):
+        total, step, last, extended = total + 0.5, 0.5, nxt + 2, True
+    if extended and joined(last + 1) and lower(last + 1) in _SCALE_WORDS:
+        scale = _SCALES[lower(last + 1)]  # "three and a half thousand", "2 point 3 million"
+        total, step, last = total * scale, step * scale, last + 1
+    if not extended and len([w for w in run if w != "and"]) < 3:
+        return None  # "forty-five", "three hundred", "one hundred and fourteen": read below
+    return total, last, step
+
+
+def _cardinal_quantity(text: str, total: float, start: int, end: int, step: float) -> Quantity:
+    """A spelled-out cardinal ending at `end`, with the percent, "times" or unit after it."""
+    rest = text[end:]
+    bound = _bound_before(text, start)
+    percent = _PERCENT_AFTER.match(rest)
+    times = re.match(r"^\s+times\b|^-?fold\b", rest, re.IGNORECASE)
+    after = percent or times
+    if after is not None:
+        stop = end + after.end()
+        kind: Kind = "percent" if percent else "times"
+        return Quantity(total, kind, text[start:stop], start, stop, step=step, bound=bound)
+    return Quantity(total, "count", text[start:end], start, end, step=step, bound=bound,
+                    unit=_unit_after(text, end))  # fmt: skip
+
+
 def _share(words: list[re.Match[str]], index: int, text: str) -> tuple[float, int] | None:
     """ "one in ten" at `words[index]`: (10.0 percent, index of "ten"), else None."""
     if index + 2 >= len(words) or words[index + 1].group().lower() != "in":
@@ -510,6 +612,9 @@ def _cardinal(parts: list[str]) -> float | None:
     return None
 
 
+_CONFIDENCE = re.compile(r"^\s*(?:CI\b|C\.I\.|confidence\b|credible\b)", re.IGNORECASE)
+
+
 def _link_ranges(text: str, found: list[Quantity]) -> list[Quantity]:
     """Give both ends of "A-B unit", "from A to B unit" the kind, scale and unit written once."""
     out = list(found)
@@ -517,9 +622,11 @@ def _link_ranges(text: str, found: list[Quantity]) -> list[Quantity]:
         low, high = out[i], out[i + 1]
         between = " ".join(text[low.end : high.start].lower().split())
         opened = _RANGE_OPEN.search(text[max(0, low.start - 16) : low.start])
-        listed = between in (",", "and", "or", ", and", ", or") and high.kind in (
-            "percent",
-            "times",
+        listed = (
+            between in (",", "and", "or", ", and", ", or")
+            and high.kind in ("percent", "times")
+            # "OR = 6.47, 95% CI": a confidence level closes no list of percentages
+            and not _CONFIDENCE.match(text[high.end :])
         )
         if between not in ("-", "–", "—", "to", "to the") and not (
             opened and between in ("and", "and the")
@@ -589,6 +696,17 @@ def _spread_units(text: str, found: list[Quantity]) -> list[Quantity]:
             unit = out[i + 2].unit
             out[i + 1] = replace(deviation, unit=unit)
         out[i] = replace(mean, unit=unit)
+    # "5.65 and 4.41 months", "12, 24 and 36 months": a list of counts takes the unit written
+    # after its last one.
+    for i in range(len(out) - 2, -1, -1):
+        low, high = out[i], out[i + 1]
+        if (
+            low.kind == high.kind == "count"
+            and not low.unit
+            and high.unit
+            and _LIST_JOIN.match(text[low.end : high.start])
+        ):
+            out[i] = replace(low, unit=high.unit)
     return out
 
 
