@@ -1,7 +1,7 @@
 """Cited-answer quality on labelled question sets: retrieval, citations, facts, abstention.
 
     .venv/bin/python benchmarks/qa_eval.py [--mode extractive|llm] [-k 8] [--show] [--sweep]
-        [--split tune|holdout|...|holdout8|tuning|both|all] [--questions FILE]
+        [--split tune|holdout|...|holdout9|tuning|both|all] [--questions FILE]
         [--corpus samples/vision-datasets-papers.txt]
         [--sample N] [--skip-sample M] [--round-robin] [--limit N]
         [--gguf FILE | --endpoint] [--max-tokens 256]
@@ -12,10 +12,11 @@ The corpus is ingested into a temporary library with litassist's own code (or re
 held-out half's numbers were known, a second held-out set (qa_holdout2.jsonl, 103 questions of the
 same kinds) was written before any further rule change, and after each later round another
 (qa_holdout3.jsonl, 94 questions; qa_holdout4.jsonl, 97; qa_holdout5.jsonl, 73;
-qa_holdout6.jsonl, 94; qa_holdout7.jsonl, 87; qa_holdout8.jsonl, 85) likewise: now the first
-eight are tuning data (the per-paper decision is fitted and cross-validated on them,
-benchmarks/train_paper_choice.py) and holdout8 is the held-out set, run only to report.
-`--split all` (the default) prints each of the nine, `--split tuning` the eight tuning sets.
+qa_holdout6.jsonl, 94; qa_holdout7.jsonl, 87; qa_holdout8.jsonl, 85; qa_holdout9.jsonl, 85)
+likewise: now the first nine and qa_tune2.jsonl (near misses and singles written to tune on)
+are tuning data (the per-paper decision is fitted and cross-validated on them,
+benchmarks/train_paper_choice.py) and holdout9 is the held-out set, run only to report.
+`--split all` (the default) prints each of the eleven, `--split tuning` the ten tuning sets.
 Each JSONL line:
 {"id", "kind", "question", "gold_titles": [...]} and, by kind,
 
@@ -88,9 +89,10 @@ SPLITS = {
     "holdout6": DATA / "qa_holdout6.jsonl",
     "holdout7": DATA / "qa_holdout7.jsonl",
     "holdout8": DATA / "qa_holdout8.jsonl",
+    "holdout9": DATA / "qa_holdout9.jsonl",
 }
 # Written last, before any answer on it was read: run only to report (`--split tuning` omits it).
-HELD_OUT = "holdout8"
+HELD_OUT = "holdout9"
 DEFAULT_CORPUS = ROOT / "samples" / "vision-datasets-papers.txt"
 ANSWERABLE = ("single", "multi")
 
