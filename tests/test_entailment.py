@@ -441,9 +441,48 @@ def test_more_than_before_is_a_comparison() -> None:
             "Neuron-specific expression of the enzyme in mice.",
         ),
         ("Cells from all 11 patients were stained.", "Cells from 11 of 11 patients were stained."),
+        (
+            "The coverage change was only weakly associated with early diagnosis.",
+            "The coverage change was associated with a small shift toward early diagnosis.",
+        ),
+        (
+            "Classifiers first embed the text and then train on the embeddings.",
+            "Classifiers obtain contextual embeddings of the text and train on them.",
+        ),
+        (
+            "A gap remains between condensed sets and training on all the data.",
+            "A gap remains between condensed sets and the full dataset.",
+        ),
     ],
 )
 def test_minimal_and_counted_absolutes_are_no_overclaims(claim: str, source: str) -> None:
+    assert entailment.overclaim(claim, [source]) is None
+
+
+@pytest.mark.parametrize(
+    ("claim", "source"),
+    [
+        (
+            "Reinforcing ImageNet improves downstream tasks without exception.",
+            "Reinforcing ImageNet improves downstream tasks.",
+        ),
+        (
+            "Tumour PGE production is the main reason cancers escape NK surveillance.",
+            "Tumour PGE production may help cancers escape NK surveillance.",
+        ),
+        (
+            "The model is the first to reach 90% accuracy.",
+            "The model reaches 90% accuracy and then keeps improving.",
+        ),
+    ],
+)
+def test_exceptionless_ranked_and_priority_claims_are_overclaims(claim: str, source: str) -> None:
+    assert entailment.overclaim(claim, [source]) is not None
+
+
+def test_a_ranked_cause_the_source_ranks_is_no_overclaim() -> None:
+    claim = "Tumour PGE production is the main reason cancers escape NK surveillance."
+    source = "Tumour PGE production is the major mechanism by which cancers escape surveillance."
     assert entailment.overclaim(claim, [source]) is None
 
 

@@ -120,7 +120,29 @@ _SELECTIVE_LICENCE = re.compile(
     r"\b(?:specific(?:ally)?|selective(?:ly)?|restricted to|confined to|limited to)\b",
     re.I,
 )
-_MINIMAL = _words("a an about around approximately roughly nearly some few little slightly small")
+_MINIMAL = _words(
+    "a an about around approximately roughly nearly some few little slightly small "
+    # "only weakly associated", "only modest gains": a hedge on degree, not exclusivity
+    "weakly marginally modestly modest partially partly moderately moderate rarely "
+    "occasionally minor limited low"
+)
+# "first get embeddings ... and then train": a step of a sequence, not a claim of priority.
+_SEQUENCE_FIRST = re.compile(r"\bfirst\b(?=[^.;]*\b(?:then|afterwards|later|next)\b)", re.I)
+# "trained on all the data": the whole set, as "the full/entire/original dataset" says.
+_ALL_THE_DATA = re.compile(r"\ball (?:of )?the (?:\w+ )?(?:data|dataset)\b", re.I)
+_WHOLE_DATA = re.compile(
+    r"\b(?:full|entire|whole|original|complete|real)\s+(?:\w+\s+)?(?:data|dataset)", re.I
+)
+# "the main reason X happens": one cause ranked above the others, which the source must rank.
+_MAIN_CAUSE = re.compile(
+    r"\b(?:main|primary|principal|chief|major|leading|dominant) (?:reason|cause|driver|factor)s?\b",
+    re.I,
+)
+_RANKED_LICENCE = re.compile(
+    r"\b(?:main|primary|principal|chief|major|leading|dominant|predominant\w*|mainly|largely|"
+    r"mostly|key)\b",
+    re.I,
+)
 # An absolute word is licensed by one in the source sentences closest to the claim, not by a
 # "no" or "full" anywhere in the abstract ("no humans are pictured" says nothing of "scales
 # perfectly").
@@ -158,8 +180,8 @@ _MODELS = re.compile(
 )
 # Phrases that widen a superlative to everything ("the largest dataset of any kind").
 _BROADENING = re.compile(
-    r"\b(?:of any kind|in existence|in the world|of all time|ever (?:built|made|created|released|"
-    r"collected|assembled|proposed))\b",
+    r"\b(?:of any kind|in existence|in the world|of all time|without exception|in every case|"
+    r"ever (?:built|made|created|released|collected|assembled|proposed))\b",
     re.I,
 )
 RUN_LENGTH = 3  # consecutive content words absent from the source that make an added detail
@@ -1092,6 +1114,7 @@ def overclaim(claim: str, passages: Sequence[str]) -> Finding | None:
             and not _UNIVERSAL_LICENCE.search(aligned)
             and not _floating(words, index, claim)
             and not _all_of_a_count(words, index, source_lower)
+            and not (_ALL_THE_DATA.search(claim) and _WHOLE_DATA.search(source))
         ):
             return found(word)
         if word in ("entire", "whole") and not re.search(rf"\b{word}\b", source_lower):
@@ -1115,6 +1138,7 @@ def overclaim(claim: str, passages: Sequence[str]) -> Finding | None:
             word == "first"
             and "first" in claim_words
             and not _FIRST_LICENCE.search(no_enumerations)
+            and not _SEQUENCE_FIRST.search(claim)
         ):
             return found(word)
         if word in _ABSOLUTE_CUES and not _ABSOLUTE_LICENCE.search(aligned):
@@ -1162,6 +1186,9 @@ def overclaim(claim: str, passages: Sequence[str]) -> Finding | None:
                 "overclaim",
                 f'"{match.group()}" without the source\'s "{dropped}" is stronger than it says',
             )
+    main = _MAIN_CAUSE.search(claim)
+    if main and not _RANKED_LICENCE.search(source):
+        return found(main.group())
     for phrase in _BROADENING.findall(claim):
         if phrase.lower() not in source_lower:
             return found(phrase)
