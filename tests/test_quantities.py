@@ -180,6 +180,9 @@ def test_unmatched_reports_the_nearest_figure_of_the_same_kind() -> None:
         ("a median survival of 5.65 months", "median survival of 5.65 and 4.41 months", []),
         ("a median survival of 5.65 years", "median survival of 5.65 and 4.41 months", ["5.65"]),
         ("an odds ratio of 6.47", "(p = 0.003, OR = 6.47, 95% CI = 2.02 to 20.76)", []),
+        ("88 patients, 18 men and 70 women", "88 patients (18M, 70F)", []),
+        ("88 patients, 70 men and 18 women", "88 patients (18M, 70F)", ["70", "18"]),
+        ("18 million parameters", "a model with 18M parameters, 70M in total", []),
     ],
 )  # fmt: skip
 def test_more_spellings_of_one_figure(claim: str, passage: str, missing: list[str]) -> None:

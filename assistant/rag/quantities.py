@@ -260,6 +260,9 @@ def _is_name_part(before: str, after: str) -> bool:
     return word.lower() not in {"x", "times"}
 
 
+_SEX_PAIR = re.compile(r"\b(\d+\s?[MF])\s*[,/;]\s*(\d+\s?[MF])\b")
+
+
 def _digit_quantities(text: str) -> list[Quantity]:
     out: list[Quantity] = []
     taken: list[tuple[int, int]] = []
@@ -271,6 +274,13 @@ def _digit_quantities(text: str) -> list[Quantity]:
         key = f"{width}x{height}"
         out.append(Quantity(float(width), "size", match.group(), *match.span(), key=key))
         taken.append(match.span())
+    # "88 patients (18M, 70F)": men and women, not 18 million
+    sexes = [
+        (pair.start(side), pair.end(side), "men" if pair.group(side)[-1] == "M" else "women")
+        for pair in _SEX_PAIR.finditer(text)
+        if pair.group(1)[-1] != pair.group(2)[-1]
+        for side in (1, 2)
+    ]
     for match in _NUMBER.finditer(text):
         start, end = match.span()
         if any(a <= start < b for a, b in taken):
@@ -280,7 +290,8 @@ def _digit_quantities(text: str) -> list[Quantity]:
         if glued and not after_punctuation:
             continue  # the tail of a number already read
         before, after = _token_around(text, start, end)
-        if _is_name_part(before, after):
+        sex = next((unit for a, b, unit in sexes if a <= start < b), None)
+        if sex is None and _is_name_part(before, after):
             continue
         digits = re.sub(r"[ \u00a0\u2009\u202f]", ",", match.group())
         value = float(digits.replace(",", ""))
@@ -289,7 +300,9 @@ def _digit_quantities(text: str) -> list[Quantity]:
         stop = end
         glued_unit: str | None = None  # "138d": the unit glued to the figure
         suffix = re.match(r"[A-Za-z]+", after)
-        if suffix and suffix.group() in _SUFFIX_SCALES:
+        if sex is not None and suffix:
+            glued_unit, stop = sex, end + len(suffix.group())
+        elif suffix and suffix.group() in _SUFFIX_SCALES:
             scale = _SUFFIX_SCALES[suffix.group()]
             value, step, stop = value * scale, step * scale, end + len(suffix.group())
         elif suffix and _ORD_SUFFIX.match(suffix.group()):
