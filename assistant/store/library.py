@@ -188,6 +188,9 @@ class Library:
         return cls(data_dir, catalog, embedder, factory, chroma_url=chroma_url)
 
     def close(self) -> None:
+        if self._vectors is not None:
+            self._vectors.close()  # first: stopping the store may still write its segments
+            self._vectors = None
         self._record_vectors()
         self.catalog.close()
         if self._sentence_vectors is not None:

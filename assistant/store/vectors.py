@@ -13,6 +13,7 @@ folder or a vanished server into a one-line `LitassistError` (see `failures.py`)
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -164,9 +165,26 @@ def translate_chroma_error(exc: Exception, location: str) -> Exception:
 class VectorIndex:
     """Chunk vectors in a Chroma collection, with `paper_id`, offsets and year as metadata."""
 
-    def __init__(self, collection: Collection, location: str = "the vector store") -> None:
+    def __init__(
+        self,
+        collection: Collection,
+        location: str = "the vector store",
+        client: ClientAPI | None = None,
+    ) -> None:
         self._collection = collection
         self.location = location
+        self._client = client
+
+    def close(self) -> None:
+        """Release the client: embedded, the process's shared Chroma system for this folder
+        stops with its last client, so a later open reads the store as it is on disk now
+        (another process may have rebuilt it meanwhile: `litassist doctor --repair`)."""
+        client, self._client = self._client, None
+        close = getattr(client, "close", None)
+        if close is not None:
+            # a failed release leaves nothing to save: the store is on disk
+            with contextlib.suppress(Exception):
+                close()
 
     @classmethod
     def open(
@@ -211,7 +229,7 @@ class VectorIndex:
                 f"This library was built with embedder {stored}, but {embedder.name} is "
                 f"configured; set LITASSIST_EMBEDDER back, or use a new --data-dir."
             )
-        return cls(collection, location)
+        return cls(collection, location, client)
 
     @contextmanager
     def _calling(self) -> Iterator[None]:
