@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.rag.extractive import candidates
 from assistant.rag.question import analyse, frame_of
 from assistant.rag.referents import anaphor, needs_previous, referent, with_referent
+from assistant.rag.relevance import mentioned_papers
 from assistant.rag.sentence_roles import roles_of
 from assistant.rag.sentences import split_sentences
 from assistant.rag.stated import mentions, subject_papers, unstated, word_forms
@@ -364,6 +366,53 @@ def test_a_quantity_of_none_answers_how_much_but_counts_nothing() -> None:
         assert unstated(analyse(question), [source], ("p13",)) is None, question
     found = unstated(analyse("How many images does Reinforcer contain?"), [source], ("p13",))
     assert found is not None and found.what == "how many images"
+
+
+@pytest.mark.parametrize(
+    ("question", "address"),
+    [
+        ("Where can the re-labeled ImageNet training set be obtained?", True),
+        ("Where is the MEDIC dataset hosted?", True),
+        ("Where can the SurgeNet weights be downloaded?", True),
+        ("What is the URL of the DendroMap project page?", True),
+        ("Where did Quilt-1M get its image-text samples?", False),
+        ("Where are the attention maps taken from?", False),
+        ("Which papers release a new dataset?", False),
+    ],
+)
+def test_questions_asking_where_to_get_something(question: str, address: bool) -> None:
+    assert analyse(question).wants_address == address
+
+
+LINKED = _source(
+    14,
+    "Mapper: exploring image clusters",
+    "Mapper organizes images into treemaps of clusters. "
+    "Mapper is available at https://example.org/mapper/.",
+)
+
+
+def test_a_short_link_sentence_answers_where_to_get_it() -> None:
+    quoted = [span.text for _, span, _ in candidates([LINKED], links=True, address=True)]
+    assert "Mapper is available at https://example.org/mapper/." in quoted
+    # Otherwise a sentence that is little but a link says nothing worth quoting.
+    plain = [span.text for _, span, _ in candidates([LINKED], links=True)]
+    assert "Mapper is available at https://example.org/mapper/." not in plain
+
+
+def test_where_to_get_it_is_a_near_miss_when_no_abstract_says() -> None:
+    unlinked = _source(15, "Sorter: sorting images", "Sorter sorts images by their clusters.")
+    asked = analyse("Where can the Sorter code be found?")
+    found = unstated(asked, [unlinked], ("p15",))
+    assert found is not None and found.what == "where to get it"
+    assert unstated(analyse("Where can the Mapper code be found?"), [LINKED], ("p14",)) is None
+
+
+def test_a_name_in_one_papers_passage_makes_a_link_question_relevant() -> None:
+    other = _source(16, "Grouper", "Grouper groups images; see Mapper-like tools.")
+    assert mentioned_papers("Where can Mapper be downloaded?", [LINKED, other]) == {"p14"}
+    assert mentioned_papers("Where can Grouper be downloaded?", [LINKED, other]) == {"p16"}
+    assert mentioned_papers("Where can Tool be downloaded?", [LINKED, other]) == set()
 
 
 def test_one_paper_on_another_papers_benchmark_is_a_near_miss() -> None:

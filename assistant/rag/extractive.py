@@ -120,6 +120,8 @@ CONTEXT_FACTOR = 0.75
 SAME_PAPER_PENALTY = 0.1  # per sentence already taken from that paper: prefer breadth
 MIN_WORDS = 5
 LINK_SENTENCE_WORDS = 12  # words besides the link a sentence with a URL needs to be quoted
+LINK_ANSWER_WORDS = 1  # ... when the question asks where to get something
+LINK_BONUS = 0.15  # a sentence giving a link, when the question asks where to get something
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _END = re.compile(r"([.!?]+)([\"')\]]*)$")
@@ -167,7 +169,7 @@ def paper_plan(paper: Paper) -> AbstractPlan:
 
 
 def candidates(
-    sources: Sequence[Source], *, links: bool = False
+    sources: Sequence[Source], *, links: bool = False, address: bool = False
 ) -> list[tuple[Source, Span, tuple[int, int]]]:
     """Every sentence of every source worth quoting: not too short, not a question, and not
     where code or data can be found (a link, "is available at") unless `links`."""
@@ -176,8 +178,10 @@ def candidates(
         chunk = source.passage.chunk
         for index, span in enumerate(split_sentences(chunk.text, offset=chunk.start)):
             # A line that is mostly a link ("Code: https://...") answers nothing.
+            # Asked where to get something, "Code: https://..." is the answer itself.
+            link_words = LINK_ANSWER_WORDS if address else LINK_SENTENCE_WORDS
             if len(_URL.sub(" ", span.text).split()) < (
-                LINK_SENTENCE_WORDS if _URL.search(span.text) else MIN_WORDS
+                link_words if _URL.search(span.text) else MIN_WORDS
             ):
                 continue
             if span.text.rstrip().endswith("?"):  # the abstract asking, not answering
@@ -416,7 +420,7 @@ def score_candidates(
     context = {s.number: r for s, r in zip(sources, relevance.per_source, strict=True)}
     subjects = subject_papers(asked, sources, in_title=asked.wants_list)
     usable = [s for s in sources if s.paper.id in subjects] if subjects else list(sources)
-    found = candidates(usable, links=asked.wants_link)
+    found = candidates(usable, links=asked.wants_link, address=asked.wants_address)
     if not found:
         return []
     # The name that picks out the subject paper ("How does G-SimCLR obtain its pseudo
@@ -453,6 +457,8 @@ def score_candidates(
             bonus += DEFINITION_BONUS
         if because and _CAUSE.search(span.text):
             bonus += CAUSE_BONUS
+        if asked.wants_address and _URL.search(span.text):
+            bonus += LINK_BONUS
         base = (
             COSINE_WEIGHT * max(float(sim), 0.0)
             + LEXICAL_WEIGHT * coverage(wanted, words, weights)

@@ -64,9 +64,18 @@ _ASKS_RESULT = re.compile(
     r"|^\s*(?:does|do|did|is|are|can|could|will|would)\b",
     re.IGNORECASE,
 )
+# Where something can be had: a link answers ("Where can the re-labeled set be obtained?",
+# "Where is MEDIC hosted?", "What is the URL of the project page?").
+_ASKS_ADDRESS = re.compile(
+    r"\b(?:github|url|link|website|web ?page|project page|hosted|browse\w*)\b"
+    r"|\bwhere\s+(?:can|could|may|might|is|are|do i|does one|would)\b[^?]*\b(?:obtain\w*|"
+    r"found|find|access\w*|get|download\w*|available|released?|stored|kept|code|viewed)\b",
+    re.IGNORECASE,
+)
+# Code, data or a release: a sentence giving where to get it may answer (it is quoted only then).
 _ASKS_LINK = re.compile(
     r"\b(?:code|github|url|link|website|web ?page|project page|download\w*|available|"
-    r"released?|open[- ]source)\b",
+    r"released?|open[- ]source|hosted|accessible|browse\w*)\b",
     re.IGNORECASE,
 )
 # Words between the wh-word and its noun phrase ("what is the ...", "which of the ...").
@@ -195,12 +204,13 @@ class Question:
     wants_background: bool
     wants_duration: bool
     wants_result: bool  # "What does X show / find", "Does X help": findings answer it
-    wants_link: bool  # asks where code, data or a project page can be found
+    wants_link: bool  # mentions code, data, a release or a link: a link sentence may answer
     wants_names: bool  # "Which methods / datasets / architectures ...": names answer it
     focus: tuple[str, ...]
     names: tuple[str, ...]
     figure_focus: bool = False  # the focus is counted or measured: a figure must come with it
     wh: str = ""  # the wh-words the focus follows: "what", "which", "how many", "how much"
+    wants_address: bool = False  # asks where to get something: a link is the answer
 
     @property
     def wants_figure(self) -> bool:
@@ -357,7 +367,8 @@ def analyse(text: str) -> Question:
         wants_background=bool(_ASKS_BACKGROUND.search(text)),
         wants_duration=bool(_HOW_LONG.search(text.lower())),
         wants_result=bool(_ASKS_RESULT.search(text)),
-        wants_link=bool(_ASKS_LINK.search(text)),
+        wants_link=bool(_ASKS_LINK.search(text) or _ASKS_ADDRESS.search(text)),
+        wants_address=bool(_ASKS_ADDRESS.search(text)),
         wants_names=_asks_for_names(text),
         focus=focus_of(text),
         names=names_in(text),

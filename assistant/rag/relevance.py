@@ -91,7 +91,12 @@ def assess(
         + (1 - DENSE_WEIGHT) * max(coverage(side, present, weights) for side in sides)
         for source, present in zip(sources, texts, strict=True)
     ]
-    for paper in titled_papers(question, sources):
+    named = titled_papers(question, sources)
+    if analyse(question).wants_address:
+        # "Where can the SurgeNet weights be downloaded?": the name and the link are all it
+        # asks; neither is worded like the abstract's topic.
+        named |= mentioned_papers(question, sources)
+    for paper in named:
         for index, source in enumerate(sources):
             if source.paper.id == paper:
                 scores[index] = max(scores[index], threshold)
@@ -161,6 +166,24 @@ def titled_papers(question: str, sources: Sequence[Source]) -> set[str]:
     named: set[str] = set()
     for name in names_in(question):
         holders = [p for p, title in papers.items() if title_mentions(name, title)]
+        if len(holders) == 1:
+            named.add(holders[0])
+    return named
+
+
+def mentioned_papers(question: str, sources: Sequence[Source]) -> set[str]:
+    """Papers named in the question by a name found in their title or passages and no
+    other's."""
+    from assistant.rag.question import names_in
+
+    texts: dict[str, str] = {}
+    for source in sources:
+        texts[source.paper.id] = f"{texts.get(source.paper.id, source.paper.title)} "
+        texts[source.paper.id] += source.passage.chunk.text
+    named: set[str] = set()
+    for name in names_in(question):
+        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+        holders = [p for p, text in texts.items() if pattern.search(text)]
         if len(holders) == 1:
             named.add(holders[0])
     return named

@@ -70,6 +70,12 @@ _DURATION = re.compile(
 
 
 _DURATION_WORDS = terms("long time take takes took")
+# Where to get something, said without a link: "available upon request", "released publicly".
+_OBTAINABLE = re.compile(
+    r"\b(?:available|released|release|hosted|accessible|downloadable|open[- ]sourced?|"
+    r"can be (?:found|obtained|downloaded|accessed))\b",
+    re.IGNORECASE,
+)
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
@@ -363,6 +369,11 @@ def unstated(
         # Who wrote a paper, where and when it was published: its record may say so (a
         # BibTeX entry), its abstract does not, and the offline answer quotes abstracts.
         return Unstated("who wrote it, or where and when it was published", subjects)
+    if question.wants_address and not any(
+        _URL.search(paper.abstract) or _OBTAINABLE.search(paper.abstract)
+        for paper in papers.values()
+    ):
+        return Unstated("where to get it", subjects)
     if subjects and asks_for_names(question.text):
         # "On which datasets was PatternNet evaluated?": a sentence must name one.
         said = [t for p in papers.values() for t in _sentences(p.abstract)]
