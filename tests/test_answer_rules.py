@@ -415,6 +415,22 @@ def test_a_name_in_one_papers_passage_makes_a_link_question_relevant() -> None:
     assert mentioned_papers("Where can Tool be downloaded?", [LINKED, other]) == set()
 
 
+def test_an_order_of_magnitude_answers_how_much_faster() -> None:
+    source = _source(
+        17,
+        "Miner: pattern mining",
+        "Miner finds patterns without patch sampling, an order of magnitude speedup over others.",
+    )
+    assert (
+        unstated(analyse("How much faster is Miner than other miners?"), [source], ("p17",)) is None
+    )
+    slow = _source(
+        18, "Digger: pattern mining", "Digger finds patterns with a speedup over others."
+    )
+    found = unstated(analyse("How much faster is Digger than other miners?"), [slow], ("p18",))
+    assert found is not None and found.what == "how much faster"
+
+
 def test_one_paper_on_another_papers_benchmark_is_a_near_miss() -> None:
     # Each name is in one abstract (not in a title), and no abstract holds both.
     papers = [

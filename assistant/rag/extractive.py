@@ -60,7 +60,7 @@ from assistant.rag.relevance import (
 from assistant.rag.scoring import TermWeights, cosines, coverage, terms, terms_many
 from assistant.rag.sentence_roles import NAME, AbstractPlan, Roles, plan_of
 from assistant.rag.sentences import Span, split_sentences
-from assistant.rag.stated import Unstated, subject_names, subject_papers, unstated
+from assistant.rag.stated import Unstated, has_term, subject_names, subject_papers, unstated
 from assistant.text import short_title
 from assistant.types import Paper, Source
 
@@ -449,7 +449,7 @@ def score_candidates(
     ):
         roles = paper_plan(source.paper).roles_at(span.start)
         bonus, factor = role_adjustment(asked, roles)
-        if focus and focus <= words:
+        if focus and all(has_term(t, words) for t in focus):
             bonus += FOCUS_BONUS
         if one_name and any(n.lower() not in asked_names for n in NAME.findall(span.text)):
             bonus += NAME_BONUS
