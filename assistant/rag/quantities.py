@@ -79,6 +79,7 @@ _MULTIPLIER_WORDS = {"twice": 2, "double": 2, "doubles": 2, "doubled": 2, "doubl
 _MULTIPLIER_WORDS.update(
     {f"{word}fold": value for word, value in (*_UNITS.items(), *_TENS.items()) if value >= 2}
 )
+_SCALE_WORDS = ("hundred", "thousand", "million", "billion", "trillion")
 # Every word that can be (part of) a spelled-out figure.
 NUMBER_WORDS = frozenset(
     [*_UNITS, *_TENS, *_ORDINAL_WORDS, *_FRACTIONS, *_MULTIPLIER_WORDS, "hundred", "thousand",
@@ -461,7 +462,7 @@ def _word_quantities(text: str) -> list[Quantity]:
         total = value
         while last + 1 < len(words) and words[last + 1].group().lower() in _SCALES:
             scale_word = words[last + 1].group().lower()
-            if scale_word not in ("hundred", "thousand", "million", "billion", "trillion"):
+            if scale_word not in _SCALE_WORDS:
                 break  # "k", "M", "bn" only count glued to digits
             gap = text[words[last].end() : words[last + 1].start()]
             if gap.strip():
@@ -482,31 +483,11 @@ def _word_quantities(text: str) -> list[Quantity]:
         if total == 1 and last == index:
             index += 1
             continue  # "one" alone
-        rest = text[end:]
-        kind: Kind = "count"
-        percent = _PERCENT_AFTER.match(rest)
-        times = re.match(r"^\s+times\b|^-?fold\b", rest, re.IGNORECASE)
-        if percent:
-            kind, end = "percent", end + percent.end()
-        elif times or folded:
-            kind, end = "times", end + (times.end() if times else 0)
-        hyphen = re.match(r"-([A-Za-z]{2,})", rest)
-        if folded:
-            counted = None
-        if counted:
-            unit = frozenset({stem(counted)})
-        else:
-            unit = frozenset({stem(hyphen.group(1))}) if hyphen else _unit_after(text, end)
-        out.append(
-            Quantity(total, kind, text[start:end], start, end, step=step,
-                     bound=_bound_before(text, start),
-                     unit=unit if kind == "count" else frozenset())
-        )  # fmt: skip
+        out.append(_cardinal_quantity(text, total, start, end, step, counted, folded=folded))
         index = last + 1
     return out
 
 
-_SCALE_WORDS = ("hundred", "thousand", "million", "billion", "trillion")
 _DECIMAL_DIGITS = {word: value for word, value in _UNITS.items() if value <= 9}
 
 
@@ -584,19 +565,34 @@ def _long_cardinal(
     return total, last, step
 
 
-def _cardinal_quantity(text: str, total: float, start: int, end: int, step: float) -> Quantity:
-    """A spelled-out cardinal ending at `end`, with the percent, "times" or unit after it."""
+def _cardinal_quantity(
+    text: str,
+    total: float,
+    start: int,
+    end: int,
+    step: float,
+    counted: str | None = None,
+    *,
+    folded: bool = False,
+) -> Quantity:
+    """A spelled-out cardinal ending at `end`, with the percent, "times" or unit after it
+    (`counted`: the word glued to it, "eight-cell"; `folded`: it is glued to "fold")."""
     rest = text[end:]
-    bound = _bound_before(text, start)
+    kind: Kind = "count"
     percent = _PERCENT_AFTER.match(rest)
     times = re.match(r"^\s+times\b|^-?fold\b", rest, re.IGNORECASE)
-    after = percent or times
-    if after is not None:
-        stop = end + after.end()
-        kind: Kind = "percent" if percent else "times"
-        return Quantity(total, kind, text[start:stop], start, stop, step=step, bound=bound)
-    return Quantity(total, "count", text[start:end], start, end, step=step, bound=bound,
-                    unit=_unit_after(text, end))  # fmt: skip
+    if percent:
+        kind, end = "percent", end + percent.end()
+    elif times or folded:
+        kind, end = "times", end + (times.end() if times else 0)
+    hyphen = re.match(r"-([A-Za-z]{2,})", rest)
+    if counted and not folded:
+        unit = frozenset({stem(counted)})
+    else:
+        unit = frozenset({stem(hyphen.group(1))}) if hyphen else _unit_after(text, end)
+    return Quantity(total, kind, text[start:end], start, end, step=step,
+                    bound=_bound_before(text, start),
+                    unit=unit if kind == "count" else frozenset())  # fmt: skip
 
 
 def _share(words: list[re.Match[str]], index: int, text: str) -> tuple[float, int] | None:
