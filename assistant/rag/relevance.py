@@ -10,7 +10,7 @@ never mentions is mostly made of terms no passage contains.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -159,31 +159,35 @@ def _grammar() -> frozenset[str]:
 
 def titled_papers(question: str, sources: Sequence[Source]) -> set[str]:
     """Papers named in the question by a name found in their title and no other's."""
-    from assistant.rag.question import names_in
     from assistant.rag.stated import title_mentions
 
-    papers = {s.paper.id: s.paper.title for s in sources}
-    named: set[str] = set()
-    for name in names_in(question):
-        holders = [p for p, title in papers.items() if title_mentions(name, title)]
-        if len(holders) == 1:
-            named.add(holders[0])
-    return named
+    titles = {s.paper.id: s.paper.title for s in sources}
+    return _named_by_one(question, titles, title_mentions)
 
 
 def mentioned_papers(question: str, sources: Sequence[Source]) -> set[str]:
     """Papers named in the question by a name found in their title or passages and no
     other's."""
-    from assistant.rag.question import names_in
-
     texts: dict[str, str] = {}
     for source in sources:
         texts[source.paper.id] = f"{texts.get(source.paper.id, source.paper.title)} "
         texts[source.paper.id] += source.passage.chunk.text
+
+    def holds(name: str, text: str) -> bool:
+        return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
+
+    return _named_by_one(question, texts, holds)
+
+
+def _named_by_one(
+    question: str, texts: dict[str, str], holds: Callable[[str, str], bool]
+) -> set[str]:
+    """The papers of `texts` that hold, alone among them, a name the question uses."""
+    from assistant.rag.question import names_in
+
     named: set[str] = set()
     for name in names_in(question):
-        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
-        holders = [p for p, text in texts.items() if pattern.search(text)]
+        holders = [paper for paper, text in texts.items() if holds(name, text)]
         if len(holders) == 1:
             named.add(holders[0])
     return named
