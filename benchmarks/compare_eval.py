@@ -82,10 +82,12 @@ SPLITS = {
     "holdout6": DATA / "compare_cells_holdout6.jsonl",
     "holdout7": DATA / "compare_cells_holdout7.jsonl",
     "holdout8": DATA / "compare_cells_holdout8.jsonl",
+    "holdout9": DATA / "compare_cells_holdout9.jsonl",
 }
 # What the learned scorer (benchmarks/train_aspect_scorer.py) may be fitted on.
 TUNING = (
     "tune", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7",
+    "holdout8",
 )  # fmt: skip
 CORPUS = ROOT / "samples" / "vision-datasets-papers.txt"
 # ../shared beside the repository (the integrator's checkout) or beside its worktree folder.
@@ -110,6 +112,11 @@ def scifact_abstracts(folder: Path, wanted: set[str]) -> dict[str, dict]:
                 if str(record["_id"]) in wanted:
                     found[str(record["_id"])] = record
     return found
+
+
+def _spaced(title: str) -> str:
+    """A title as the library stores it: SciFact titles may hold doubled or trailing spaces."""
+    return " ".join(title.split())
 
 
 def load_cases(names: list[str], data_dir: Path | None, scifact_dir: Path) -> dict[str, list]:
@@ -141,8 +148,8 @@ def load_cases(names: list[str], data_dir: Path | None, scifact_dir: Path) -> di
     if data_dir is None:
         data_dir = Path(tempfile.mkdtemp(prefix="litassist-compare-eval-"))
     library = Library.open(data_dir, embedder, create=True)
-    have = {row.paper.title for row in library.catalog.list_rows()}
-    missing = [d for d in scifact.values() if d["title"] not in have]
+    have = {_spaced(row.paper.title) for row in library.catalog.list_rows()}
+    missing = [d for d in scifact.values() if _spaced(d["title"]) not in have]
     if library.catalog.count() == 0 or missing:
         inputs = [CORPUS] if library.catalog.count() == 0 else []
         if missing:  # the labelled SciFact abstracts, as a JSONL import beside the corpus
@@ -155,7 +162,7 @@ def load_cases(names: list[str], data_dir: Path | None, scifact_dir: Path) -> di
             )
             inputs.append(extra)
         ingest(inputs, library)
-    papers = {row.paper.title: row.paper for row in library.catalog.list_rows()}
+    papers = {_spaced(row.paper.title): row.paper for row in library.catalog.list_rows()}
     aspects = [aspect(name) for name in DEFAULT_ASPECTS]
     halves: dict[str, list] = {}
     for name in names:
@@ -165,7 +172,7 @@ def load_cases(names: list[str], data_dir: Path | None, scifact_dir: Path) -> di
                 if label["scifact_id"] not in scifact:
                     continue
                 label["title"] = scifact[label["scifact_id"]]["title"]
-            paper = papers[label["title"]]
+            paper = papers[_spaced(label["title"])]
             chunks = library.catalog.chunks_of([paper.id])
             sources = [Source(n, paper, Passage(c, 0.0)) for n, c in enumerate(chunks, start=1)]
             sentences = paper_sentences(sources)

@@ -67,7 +67,7 @@ EXPECTED_REASON = {
     "negation": {"negation"},
 }
 MAX_SOURCES = 6
-HELD_OUT = "holdout11"
+HELD_OUT = "holdout12"
 
 
 def load_pairs(path: Path) -> list[dict]:
