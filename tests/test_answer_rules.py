@@ -8,7 +8,13 @@ import pytest
 
 from assistant.rag.extractive import candidates
 from assistant.rag.question import analyse, frame_of
-from assistant.rag.referents import anaphor, needs_previous, referent, with_referent
+from assistant.rag.referents import (
+    anaphor,
+    draws_consequence,
+    needs_previous,
+    referent,
+    with_referent,
+)
 from assistant.rag.relevance import mentioned_papers
 from assistant.rag.sentence_roles import roles_of
 from assistant.rag.sentences import split_sentences
@@ -810,3 +816,34 @@ def test_a_which_question_about_named_things_needs_a_sentence_that_names_one() -
 def test_at_training_time_is_a_moment_not_a_duration() -> None:
     assert not analyse("What choice made at training time affects the system?").wants_duration
     assert analyse("What is the training time of DataDAM?").wants_duration
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What two things does the instruction generation task produce for every category?",
+        "What symbol does the study use for its label sharpness metric?",
+    ],
+)
+def test_how_many_answers_are_wanted_and_how_a_thing_is_written_are_not_the_focus(
+    question: str,
+) -> None:
+    assert analyse(question).focus == ()
+
+
+def test_a_span_up_to_now_is_a_duration() -> None:
+    asked = analyse("For how long has ImageNet accuracy served as the barometer of progress?")
+    assert asked.wants_duration
+    spanned = [
+        _source(1, "Dough", "For the last decade, ImageNet accuracy has been the barometer.")
+    ]
+    timeless = [_source(1, "Dough", "ImageNet accuracy has been the barometer of progress.")]
+    assert unstated(asked, spanned, ("p1",)) is None
+    assert unstated(asked, timeless, ("p1",)) is not None
+
+
+def test_a_sentence_drawing_a_consequence_is_not_its_own_cause() -> None:
+    assert draws_consequence("Dataset distillation has thus recently come to the fore.")
+    assert draws_consequence("Therefore, we build a new benchmark.")
+    assert not draws_consequence("Hence the model fails, because the labels are noisy.")
+    assert not draws_consequence("We build a dataset and train models on it, thus showing gains.")

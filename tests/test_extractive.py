@@ -111,6 +111,12 @@ def test_an_it_sentence_gets_its_referent_and_keeps_its_offsets(engine: AnswerEn
     assert any(q.startswith("It contains 6.5 million frames") for q in quoted)  # the exact span
 
 
+def test_a_why_answer_quotes_the_cause_before_a_consequence(engine: AnswerEngine) -> None:
+    answer = engine.ask("Why has dataset distillation recently come to the fore?")
+    assert "Dataset distillation has thus recently come to the fore" in answer.text
+    assert "The sharp increase in data-related expenses" in answer.text
+
+
 @pytest.mark.parametrize(
     ("question", "missing"),
     [

@@ -49,7 +49,7 @@ from assistant.rag import paper_choice
 from assistant.rag.citations import find_markers
 from assistant.rag.embeddings import Embedder
 from assistant.rag.question import Question, analyse, asks_for_one_name, frame_of
-from assistant.rag.referents import needs_previous, referent, with_referent
+from assistant.rag.referents import draws_consequence, needs_previous, referent, with_referent
 from assistant.rag.relevance import (
     Relevance,
     alternatives,
@@ -555,7 +555,7 @@ def plan(
         ]
     else:
         chosen = select(ranked)
-    return Plan(with_referents(arrange(chosen), sources), asked)
+    return Plan(with_referents(arrange(chosen), sources, why=asked.kind == "why"), asked)
 
 
 def select(
@@ -634,9 +634,10 @@ def _previous(source: Source, span: Span, sources: Sequence[Source]) -> tuple[So
 
 
 def with_referents(
-    groups: Sequence[Sequence[Candidate]], sources: Sequence[Source]
+    groups: Sequence[Sequence[Candidate]], sources: Sequence[Source], *, why: bool = False
 ) -> list[list[Candidate]]:
-    """Each group with referents for its sentences that open with "This / It / They ..."."""
+    """Each group with referents for its sentences that open with "This / It / They ...";
+    for a "why" question, also the sentence giving the cause of one that draws a consequence."""
     by_number = {s.number: s for s in sources}
     out: list[list[Candidate]] = []
     for group in groups:
@@ -653,7 +654,10 @@ def with_referents(
             found = referent(candidate.span.text, previous, name)
             if found:
                 result.append(dataclasses.replace(candidate, referent=found))
-            elif before is not None and needs_previous(candidate.span.text, previous, name):
+            elif before is not None and (
+                needs_previous(candidate.span.text, previous, name)
+                or (why and draws_consequence(candidate.span.text))
+            ):
                 other, span = before
                 result.append(
                     dataclasses.replace(

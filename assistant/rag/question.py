@@ -151,6 +151,13 @@ KIND_NOUNS = {
     # exploration"; "which speech *technology*": "automatic speech recognition")
     "tool", "tools", "suite", "suites", "technology", "technologies", "choice", "choices",
     "option", "options", "ability", "abilities", "capability", "capabilities",
+    # what a quantity or a concept is written as ("What *symbol* does X use for its metric?":
+    # "K_F"): the abstract writes the symbol, seldom the word
+    "symbol", "symbols", "notation", "acronym", "abbreviation",
+}  # fmt: skip
+# How many answers are wanted ("What *two* things does X produce?"), not what they are.
+_COUNT_WORDS = {
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
 }  # fmt: skip
 # Adjectives that compare or judge rather than name ("how much less compute", "what is wrong").
 _COMPARATIVES = {
@@ -321,6 +328,7 @@ def focus_of(text: str) -> tuple[str, ...]:
         if w.lower() not in QUANTITY_NOUNS
         and w.lower() not in KIND_NOUNS
         and w.lower() not in _COMPARATIVES
+        and w.lower() not in _COUNT_WORDS
         and not _superlative(w)
     )
 

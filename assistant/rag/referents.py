@@ -10,6 +10,10 @@ not say what it is about.  The offline answerer gives such a sentence its refere
 * otherwise the sentence before it in the abstract, quoted too (`needs_previous`), as for
   "These limitations severely limit ..." or "Such operations are non-invertible ...".
 
+A sentence that only draws a consequence ("Dataset distillation has *thus* come to the fore")
+answers a "why" question with the sentence before it, which gives the cause
+(`draws_consequence`): that one is quoted too.
+
 The quote itself is not changed, so it still maps to exact offsets in the abstract; only the
 bracketed name is added, and it is visibly not part of it.  "This paper / work / study" refers
 to the paper, which the answer's label already names.
@@ -54,6 +58,17 @@ _INTRODUCED = re.compile(
 _INTRODUCING = re.compile(
     r"\b(?:we|this (?:paper|work))\s+(?:\w+\s+)?(?:propose|present|introduce|release|curate|"
     r"construct|create|build|design|develop)\w*\b|\b(?:termed|dubbed|named|called)\b",
+    re.IGNORECASE,
+)
+# "Thus / therefore / hence / as a result" among a sentence's first words: what it says follows
+# from the sentence before.  Not when the sentence gives its own cause ("..., because ...").
+_CONSEQUENCE = re.compile(
+    r"^(?:\S+\s+){0,5}?(?:thus|therefore|hence|consequently|accordingly|as a result|"
+    r"for this reason|for these reasons)\b",
+    re.IGNORECASE,
+)
+_OWN_CAUSE = re.compile(
+    r"\b(?:because|due to|owing to|since|given that|as a result of|thanks to|driven by)\b",
     re.IGNORECASE,
 )
 _ACRONYM = re.compile(r"\((?P<name>[A-Za-z][\w\-+]*[A-Z][\w\-+]*)\)")
@@ -135,6 +150,11 @@ def needs_previous(sentence: str, previous: str | None, short_name: str) -> bool
         and anaphor(sentence) is not None
         and referent(sentence, previous, short_name) is None
     )
+
+
+def draws_consequence(sentence: str) -> bool:
+    """Whether the sentence states what follows from the one before it, not its own cause."""
+    return bool(_CONSEQUENCE.search(sentence)) and not _OWN_CAUSE.search(sentence)
 
 
 def with_referent(sentence: str, name: str) -> str:

@@ -63,8 +63,11 @@ _FIGURE = re.compile(
 )
 _DURATION = re.compile(
     r"\b\d[\d,.]*\s*(?:-\s*)?(?:seconds?|s\b|minutes?|min\b|hours?|h\b|days?|weeks?|months?|"
-    r"years?|gpu[- ]?(?:hours?|days?)|tpu[- ]?(?:hours?|days?))\b"
-    r"|\b(?:an?|one|two|three|few|several) (?:seconds?|minutes?|hours?|days?|weeks?)\b",
+    r"years?|decades?|gpu[- ]?(?:hours?|days?)|tpu[- ]?(?:hours?|days?))\b"
+    r"|\b(?:an?|one|two|three|few|several) (?:seconds?|minutes?|hours?|days?|weeks?|months?|"
+    r"years?|decades?)\b"
+    # a span of time up to now: "for the last decade", "over the past few years"
+    r"|\b(?:last|past|previous|recent) (?:few |two |three |several )?(?:years|decades?)\b",
     re.IGNORECASE,
 )
 
