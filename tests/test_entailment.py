@@ -645,3 +645,46 @@ def test_alone_eliminate_and_proven_are_stronger_than_a_finding(claim: str, stro
         "Training nurses reduced intravenous drug errors, and patients reported errors."
     )
     assert (entailment.overclaim(claim, [source]) is not None) is strong
+
+
+@pytest.mark.parametrize(
+    ("claim", "source", "strong"),
+    [
+        # "all but one" is not all
+        (
+            "Physician migration rose from every principal source country between 2002 and 2011.",
+            "Migration increased from 2002 to 2011 for all but one principal source country.",
+            True,
+        ),
+        # "all" about other things does not license "all" of the claim's
+        (
+            "All of the positive appendix samples were valine homozygous at codon 129.",
+            "A high proportion of the positive appendix samples were valine homozygous at codon "
+            "129, unlike clinical cases, all of which were methionine homozygous.",
+            True,
+        ),
+        # deaths "from any cause" is a measure, not every cause
+        (
+            "A BMI of 23.0 to 24.9 minimized the risk of death from every specific cause.",
+            "The risk of death from any cause was lowest among patients with a BMI of 23.0 to "
+            "24.9.",
+            True,
+        ),
+        # "all" of the same thing licenses it
+        (
+            "All of the positive appendix samples were valine homozygous.",
+            "All positive appendix samples were valine homozygous.",
+            False,
+        ),
+        (
+            "The method improves accuracy on every dataset tested.",
+            "The method improves accuracy on all three datasets.",
+            False,
+        ),
+        ("The model always improves accuracy.", "It consistently improves accuracy.", False),
+    ],
+)
+def test_a_universal_is_licensed_by_one_about_the_same_thing(
+    claim: str, source: str, strong: bool
+) -> None:
+    assert (entailment.overclaim(claim, [source]) is not None) is strong

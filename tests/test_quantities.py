@@ -217,3 +217,38 @@ def test_time_units_glued_to_their_figure() -> None:
     assert unmatched("The patients were 68 years old on average.", [passage]) == []
     assert [c.claim.value for c in unmatched("They waited 138 weeks.", [passage])] == [138.0]
     assert [q.text for q in quantities("a 3D model")] == []
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage", "missing"),
+    [
+        # unit words that count the same thing, though "people" is given to another figure
+        (
+            "The registry logged 75,119 presentations made by 48,206 people.",
+            "Almost one million people die each year. It recorded 75,119 presentations "
+            "involving 48,206 individuals.",
+            [],
+        ),
+        # an abbreviated year range ends in its century
+        ("People born in 1961-85 were tested.", "those born between 1961 and 1985", []),
+        ("People born in 1961-85 were tested.", "those born between 1961 and 1975", ["85"]),
+        # a time unit written as one letter
+        (
+            "The risk was higher for 13- to 20-year-olds.",
+            "all persons aged 13 years and older; youth aged 13 to 20 y (1.21)",
+            [],
+        ),
+        # a decade is ten years, written with a digit or a word
+        ("Accuracy has been the barometer for the past ten years.", "over the last decade", []),
+        ("It was revised two decades later.", "It was modified 2 decades later.", []),
+        (
+            "It was revised three decades later.",
+            "It was modified 2 decades later.",
+            ["three decades"],
+        ),
+    ],
+)
+def test_units_years_and_decades_written_otherwise(
+    claim: str, passage: str, missing: list[str]
+) -> None:
+    assert [f.claim.text for f in unmatched(claim, [passage])] == missing

@@ -110,10 +110,6 @@ _ENUMERATION_FIRST = re.compile(r"(?:^|[.;:]\s*)first\s*,", re.I)
 _FIRST_LICENCE = re.compile(
     r"\bfirst\b|\binaugural\b|\bpioneer|\bfor the first time\b|\buntil now\b|\b1st\b", re.I
 )
-# "the whole dataset" says nothing about "every dataset".
-_UNIVERSAL_LICENCE = re.compile(
-    r"\b(?:all|every|always|each|any|consistently|across the board|universally)\b", re.I
-)
 _EXCLUSIVE_LICENCE = re.compile(r"\b(?:only|sole|solely|exclusively|just)\b", re.I)
 # "CuZnSOD expressed only in neurons" is what "neuron-specific expression" says.
 _SELECTIVE_LICENCE = re.compile(
@@ -1059,6 +1055,53 @@ def _aligned(claim: str, passages: Sequence[str], least: int = 2) -> list[str]:
     return [text for n, text in scored if n >= best - 1]
 
 
+# Universal words of a source that quantify nothing: "all but one country", "almost all",
+# "death from any cause" / "all-cause mortality" (a measure, not a claim about every cause).
+_NOT_UNIVERSAL = re.compile(
+    r"\b(?:almost|nearly|not|virtually|practically)\s+(?:all|every|each)\b|\ball\s+but\b|"
+    r"\ball-cause\b|\bany[- ]cause\b",
+    re.I,
+)
+_QUANTIFIERS = _words("all every each any")
+_UNIVERSAL_ADVERBS = re.compile(
+    r"\b(?:always|consistently|across the board|universally|invariably)\b", re.I
+)
+QUANTIFIED_WINDOW = 5  # content words on each side of a source's "all" that say what it counts
+
+
+def _quantified(tokens: Sequence[_Token], index: int, before: int, after: int) -> set[str]:
+    """The stems of the content words around token `index`: what its quantifier counts."""
+    near = (
+        [t for t in tokens[max(0, index - before) : index] if _content(t)][-before:]
+        if before
+        else []
+    )
+    following = [t for t in tokens[index + 1 :] if _content(t)][:after]
+    return {t.stem for t in (*near, *following)}
+
+
+def _universal_licence(claim: str, index: int, aligned: Sequence[str]) -> bool:
+    """Whether the source sentences closest to the claim say "all / every" of what the claim's
+    universal word at token `index` quantifies: an adverb ("consistently") anywhere in them, or
+    a quantifier with one of the claim's next few content words near it ("all persons admitted
+    for assault" says nothing of "every assault ... was preceded by")."""
+    claim_tokens = _tokens(claim)
+    wanted = _quantified(claim_tokens, index, 0, 3)
+    for sentence in aligned:
+        if _UNIVERSAL_ADVERBS.search(sentence):
+            return True
+        plain = _NOT_UNIVERSAL.sub(" ", sentence)
+        tokens = _tokens(plain)
+        for position, token in enumerate(tokens):
+            if token.text.lower() not in _QUANTIFIERS:
+                continue
+            if not wanted or wanted & _quantified(
+                tokens, position, QUANTIFIED_WINDOW, QUANTIFIED_WINDOW
+            ):
+                return True
+    return False
+
+
 def _floating(words: Sequence[str], index: int, claim: str) -> bool:
     """ "DataDAM, FYI and CDA all mention X", "they all use X": "all" counts the subjects the
     sentence names, it does not claim "every" of anything."""
@@ -1111,7 +1154,7 @@ def overclaim(claim: str, passages: Sequence[str]) -> Finding | None:
     for index, word in enumerate(words):
         if (
             word in ("all", "every", "always", "everything")
-            and not _UNIVERSAL_LICENCE.search(aligned)
+            and not _universal_licence(claim, index, _aligned(claim, passages))
             and not _floating(words, index, claim)
             and not _all_of_a_count(words, index, source_lower)
             and not (_ALL_THE_DATA.search(claim) and _WHOLE_DATA.search(source))

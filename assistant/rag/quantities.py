@@ -197,6 +197,17 @@ def _roman(word: str) -> int | None:
     return total or None
 
 
+# Unit words that count the same thing: "48,206 individuals" are "48,206 people".
+_SAME_UNIT = {"individu": "peopl", "person": "peopl"}
+# Time units written as one letter after a figure, as clinical abstracts do ("aged 13 to 20 y").
+_LETTER_UNITS = {"y": "year", "d": "day", "h": "hour"}
+
+
+def _unit_stem(word: str) -> str:
+    stemmed = stem(word)
+    return _SAME_UNIT.get(stemmed, stemmed)
+
+
 def _unit_after(text: str, end: int) -> frozenset[str]:
     """Stems of the up to three words right after a figure, up to a preposition or comma."""
     found: list[str] = []
@@ -207,11 +218,14 @@ def _unit_after(text: str, end: int) -> frozenset[str]:
             if word in "-/":
                 continue
             break
+        if not found and word in _LETTER_UNITS:
+            found.append(_LETTER_UNITS[word])
+            break
         if word.lower() in _STOP_UNIT or word.lower() in _SCALES:
             if found or word.lower() in _STOP_UNIT:
                 break
             continue
-        found.extend(stem(piece) for piece in word.split("-") if len(piece) > 1)
+        found.extend(_unit_stem(piece) for piece in word.split("-") if len(piece) > 1)
         if len(found) >= 2:
             break
     return frozenset(found)
@@ -261,6 +275,7 @@ def _is_name_part(before: str, after: str) -> bool:
     return word.lower() not in {"x", "times"}
 
 
+_YEAR_BEFORE = re.compile(r"^(1[89]\d\d|20\d\d)[-–]$")
 _SEX_PAIR = re.compile(r"\b(\d+\s?[MF])\s*[,/;]\s*(\d+\s?[MF])\b")
 
 
@@ -297,6 +312,11 @@ def _digit_quantities(text: str) -> list[Quantity]:
         digits = re.sub(r"[ \u00a0\u2009\u202f]", ",", match.group())
         value = float(digits.replace(",", ""))
         step = _step_of(digits)
+        year = _YEAR_BEFORE.search(before)
+        if year and re.fullmatch(r"\d\d", digits):
+            # "born in 1961-85": the range ends in 1985, written with its last two digits
+            value = float(year.group(1)[:2] + digits)
+            value += 100 if value <= float(year.group(1)) else 0
         kind: Kind = "count"
         stop = end
         glued_unit: str | None = None  # "138d": the unit glued to the figure
@@ -329,7 +349,7 @@ def _digit_quantities(text: str) -> list[Quantity]:
         unit = (
             frozenset({glued_unit})
             if glued_unit
-            else frozenset({stem(hyphen.group(1))})
+            else frozenset({_unit_stem(hyphen.group(1))})
             if hyphen
             else _unit_after(text, stop)
         )
@@ -669,6 +689,16 @@ def _scale_written(figure: str) -> float:
     return _SUFFIX_SCALES.get(suffix.group(1), 1.0) if suffix else 1.0
 
 
+# "the last decade", "two decades": ten years a decade, so "the past ten years" is stated.
+_DECADE = re.compile(
+    r"\b(a|one|the (?:last|past|previous|recent|next)|two|three|four|five)\s+decades?\b",
+    re.IGNORECASE,
+)
+_DECADES = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_DECADES.update({f"the {w}": 1 for w in ("last", "past", "previous", "recent", "next")})
+_YEARS = frozenset({"year"})
+
+
 def quantities(text: str) -> list[Quantity]:
     """Every figure in `text`, in order (see the module docstring for what counts)."""
     clean = _blank_urls(text.replace("\\%", " %"))
@@ -679,7 +709,18 @@ def quantities(text: str) -> list[Quantity]:
     words = [
         q for q in _word_quantities(clean) if not any(o.start <= q.start < o.end for o in orders)
     ]
-    found = sorted(_digit_quantities(clean) + words + orders, key=lambda q: q.start)
+    decades = [
+        Quantity(10.0 * _DECADES[m.group(1).lower()], "count", m.group(), *m.span(), unit=_YEARS)
+        for m in _DECADE.finditer(clean)
+    ]
+    words = [q for q in words if not any(d.start <= q.start < d.end for d in decades)]
+    digits = [
+        replace(q, value=10 * q.value, step=10 * q.step, unit=_YEARS)
+        if q.kind == "count" and "decad" in q.unit
+        else q
+        for q in _digit_quantities(clean)
+    ]  # "2 decades" is "two decades", twenty years
+    found = sorted(digits + words + orders + decades, key=lambda q: q.start)
     return _spread_units(clean, _link_ranges(clean, found))
 
 
