@@ -688,3 +688,12 @@ def test_a_universal_is_licensed_by_one_about_the_same_thing(
     claim: str, source: str, strong: bool
 ) -> None:
     assert (entailment.overclaim(claim, [source]) is not None) is strong
+
+
+def test_younger_is_the_opposite_of_older() -> None:
+    source = "Patients with IA were older than those without (45.6 vs 30.89, P = 0.0003)."
+    finding = entailment.antonym_flip("Patients with IA were younger than those without.", [source])
+    assert finding is not None and finding.reason == "negation"
+    assert (
+        entailment.antonym_flip("Patients with IA were older than those without.", [source]) is None
+    )
