@@ -53,8 +53,10 @@ TUNING = (
     "holdout5",
     "holdout6",
     "holdout7",
+    "holdout8",
+    "holdout9",
 )
-HELD_OUT = "holdout9"
+HELD_OUT = "holdout10"
 
 
 def collect(questions: list[dict], library, engine, k: int) -> tuple[list[dict], dict]:

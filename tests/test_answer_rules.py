@@ -847,3 +847,16 @@ def test_a_sentence_drawing_a_consequence_is_not_its_own_cause() -> None:
     assert draws_consequence("Therefore, we build a new benchmark.")
     assert not draws_consequence("Hence the model fails, because the labels are noisy.")
     assert not draws_consequence("We build a dataset and train models on it, thus showing gains.")
+
+
+def test_a_which_question_is_not_answered_by_its_own_name_a_link_or_a_dataset_for_a_model() -> None:
+    asked = analyse("On which datasets was PatternNet evaluated?")
+    misspelt = [_source(1, "PatternNet", "Our network, PatterNet, outperforms competing methods.")]
+    linked = [_source(1, "PatternNet", "PatternNet code is at https://github.com/x/PatternNet.")]
+    assert unstated(asked, misspelt, ("p1",)) is not None
+    assert unstated(asked, linked, ("p1",)) is not None
+    model = analyse("Which network architecture does PatternNet build on?")
+    data_only = [_source(1, "PatternNet", "PatternNet mines patterns on the CIFAR-10 dataset.")]
+    named = [_source(1, "PatternNet", "PatternNet mines patterns from a VGG16 network.")]
+    assert unstated(model, data_only, ("p1",)) is not None
+    assert unstated(model, named, ("p1",)) is None

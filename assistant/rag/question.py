@@ -320,6 +320,11 @@ def _phrase(text: str) -> list[str]:
     return phrase
 
 
+def asked_phrase(text: str) -> tuple[str, ...]:
+    """The words of the asked noun phrase, kind nouns included ("image datasets")."""
+    return tuple(_phrase(text))
+
+
 def focus_of(text: str) -> tuple[str, ...]:
     """The asked noun phrase without the words that only say what kind of answer is wanted."""
     return tuple(

@@ -39,13 +39,20 @@ two adjacent names stand in one title ("Visual Genome").
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.rag.question import Question, asks_for_names, asks_for_one_name, names_in
+from assistant.rag.question import (
+    Question,
+    asked_phrase,
+    asks_for_names,
+    asks_for_one_name,
+    names_in,
+)
 from assistant.rag.scoring import query_terms, terms, terms_many
 from assistant.rag.sentences import split_sentences
 from assistant.types import Paper, Source
@@ -378,9 +385,10 @@ def unstated(
     ):
         return Unstated("where to get it", subjects)
     if subjects and asks_for_names(question.text):
-        # "On which datasets was PatternNet evaluated?": a sentence must name one.
+        # "On which datasets was PatternNet evaluated?": a sentence must name one (not the
+        # question's own name spelled otherwise, nor a link).
         said = [t for p in papers.values() for t in _sentences(p.abstract)]
-        if not any(_names_other(sentence, question) for sentence in said):
+        if not any(_names_asked(sentence, question) for sentence in said):
             return Unstated(_asked(question) if question.focus else "which ones", subjects)
     if not question.focus:
         return None
@@ -556,6 +564,54 @@ def _names_other(sentence: str, question: Question) -> bool:
 
 
 _PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9-]*[A-Z]s$")
+# Acronyms of fields and of whole classes of models, never the name an answer gives.
+_GENERIC_ACRONYMS = {
+    "ai", "ml", "dl", "cv", "nlp", "cnn", "cnns", "dnn", "dnns", "rnn", "gan", "gans", "vit",
+    "vits", "llm", "llms", "mllm", "mllms", "ssl", "sota", "gpu", "gpus", "cpu", "api",
+}  # fmt: skip
+# What a named thing's neighbour says it is: "the CIFAR-10 *dataset*" is no model.
+_DATA_NOUN_AFTER = re.compile(
+    r"^[\s\-]*(?:data ?sets?|data|benchmarks?|corpus|images|database|collection|splits?)\b", re.I
+)
+_DATA_KINDS = {"dataset", "datasets", "benchmark", "benchmarks", "data", "corpus", "database"}
+
+
+def _variant(name: str, asked: Iterable[str]) -> bool:
+    """ "PatterNet" for "PatternNet", "IT" for "Image Textualization": the question's own
+    name spelled otherwise or by its initials."""
+    bare = re.sub(r"[^a-z0-9]", "", name.lower())
+    for other in asked:
+        plain = re.sub(r"[^a-z0-9]", "", other.lower())
+        if bare == plain or (
+            len(bare) > 4 and difflib.SequenceMatcher(None, bare, plain).ratio() >= 0.9
+        ):
+            return True
+        initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w-]*", other)).lower()
+        if len(initials) > 1 and bare == initials:
+            return True
+    return False
+
+
+def _names_asked(sentence: str, question: Question) -> bool:
+    """Whether `sentence` names a thing of the kind the question asks for: a name other than
+    the question's own (nor a variant of it, a link, a field's acronym); for a question about
+    models or methods, not a name the sentence calls a dataset ("the CIFAR-10 dataset")."""
+    if not _names_other(sentence, question):
+        return False
+    asked = [*question.names, " ".join(question.names)]
+    wants_data = bool(_DATA_KINDS & {w.lower() for w in asked_phrase(question.text)})
+    for name in names_in(_URL.sub(" ", sentence)):
+        if name.lower() in _GENERIC_ACRONYMS or _PLURAL_ACRONYM.match(name):
+            continue
+        if name.lower() in {n.lower() for n in question.names} or _variant(name, asked):
+            continue
+        end = sentence.find(name) + len(name)
+        if not wants_data and _DATA_NOUN_AFTER.match(sentence[end:]):
+            continue
+        return True
+    return False
+
+
 _BIBLIOGRAPHIC = re.compile(
     r"\bwho\s+(?:led|leads|wrote|writes|authored|created|built|developed|made|designed|"
     r"proposed|introduced|released|funded|maintains)\b|\bwho\s+(?:are|were|is|was)\s+the\s+"
