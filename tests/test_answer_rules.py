@@ -860,3 +860,10 @@ def test_a_which_question_is_not_answered_by_its_own_name_a_link_or_a_dataset_fo
     named = [_source(1, "PatternNet", "PatternNet mines patterns from a VGG16 network.")]
     assert unstated(model, data_only, ("p1",)) is not None
     assert unstated(model, named, ("p1",)) is None
+
+
+def test_a_span_of_time_is_a_figure_sentence() -> None:
+    from assistant.rag.stated import states_figure
+
+    assert states_figure("It has been the barometer of progress over the last decade.")
+    assert not states_figure("It has been the barometer of progress in computer vision.")

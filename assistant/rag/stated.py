@@ -664,8 +664,12 @@ _MAGNITUDE = re.compile(r"\borders? of magnitude\b", re.IGNORECASE)
 
 def states_figure(sentence: str) -> bool:
     """Whether a sentence gives a figure (digits outside names, a number word, "an order of
-    magnitude")."""
-    return bool(_FIGURE.search(_without_names(sentence)) or _MAGNITUDE.search(sentence))
+    magnitude", a span of time: "over the last decade")."""
+    return bool(
+        _FIGURE.search(_without_names(sentence))
+        or _MAGNITUDE.search(sentence)
+        or _DURATION.search(sentence)
+    )
 
 
 def has_term(term: str, present: frozenset[str]) -> bool:
