@@ -8,9 +8,9 @@ For every answerable question of the tuning files (`TUNING`, the nine sets the s
 made on; qa_holdout8.jsonl and qa_holdout9.jsonl, read since, may join them: a refit with both,
 tried in the eleventh round (left-one-set-out over the eleven sets at 0.4 / 0.9: precision
 0.800, multi-paper recall 0.645), cited no more gold papers on the tuning sets than the shipped
-fit and was not kept; never qa_holdout10.jsonl, the held-out set) it runs the answerer's own steps up to
-the choice of papers (retrieval, relevance gate, subject papers, near-miss check, candidate
-sentences) and takes, for each retrieved paper with a candidate sentence, its signals
+fit and was not kept; never qa_holdout10.jsonl, the held-out set) it runs the answerer's own
+steps up to the choice of papers (retrieval, relevance gate, subject papers, near-miss check,
+candidate sentences) and takes, for each retrieved paper with a candidate sentence, its signals
 (extractive.paper_values, every one it computes) and whether it is a gold paper. It prints how
 many gold papers retrieval reaches at k, 2k and 3k and at the k a list question gets (what the
 answerer can cite at all), fits a logistic regression (standardised features, L2; by hand with
