@@ -697,3 +697,11 @@ def test_younger_is_the_opposite_of_older() -> None:
     assert (
         entailment.antonym_flip("Patients with IA were older than those without.", [source]) is None
     )
+
+
+def test_rather_than_a_word_the_claim_also_asserts_is_no_denial() -> None:
+    source = "We propose to study the shifts in the learned weights of trained CNN models."
+    both = "Rather than shifts in the images, the study examines shifts in the learned weights."
+    passed_over = "Rather than the learned weights of trained CNN models, it studies the images."
+    assert entailment.negation_flip(both, [source]) is None
+    assert entailment.negation_flip(passed_over, [source]) is not None

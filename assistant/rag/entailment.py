@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -679,7 +680,12 @@ def negation_flip(claim: str, passages: Sequence[str]) -> Finding | None:
         for j in range(i + 1, min(i + 3, len(claim_tokens)))
     )
     # The claim denies what the aligned source sentences assert.
+    said = Counter(t.stem for t in claim_tokens)
     for cue, heads in zip(mine.cues, mine.heads, strict=True):
+        if cue in _CHOICE_CUES:
+            # "Rather than shifts in the images, it studies shifts in the weights": a word the
+            # claim itself asserts beside the one it passes over is no denial of it.
+            heads = frozenset(h for h in heads if said[h] < 2)
         if any(_denied_form(t, h) for h in heads for t in source_tokens):
             continue  # "not seen in training" is the source's "unseen during training"
         if denied_opposite or any(opposites.get(h, frozenset()) & aligned_stems for h in heads):
