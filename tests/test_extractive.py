@@ -103,6 +103,13 @@ def test_a_figure_question_quotes_the_figure(engine: AnswerEngine) -> None:
     assert "nearly half of the supposed mistakes are not mistakes" in answer.text
 
 
+def test_the_word_for_a_figure_is_met_by_a_figure(engine: AnswerEngine) -> None:
+    # "numbers" is not written in the abstracts; the figure the sentence gives is the number.
+    answer = engine.ask("Which papers report mIoU numbers?")
+    assert not answer.abstained
+    assert "with an mIoU of 86.18%" in answer.text
+
+
 def test_an_it_sentence_gets_its_referent_and_keeps_its_offsets(engine: AnswerEngine) -> None:
     answer = engine.ask("How many frames does the MVImgNet dataset contain?")
     assert "It [MVImgNet] contains 6.5 million frames from 219,188 videos" in answer.text

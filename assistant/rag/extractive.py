@@ -48,7 +48,13 @@ import numpy as np
 from assistant.rag import paper_choice
 from assistant.rag.citations import find_markers
 from assistant.rag.embeddings import Embedder
-from assistant.rag.question import Question, analyse, asks_for_one_name, frame_of
+from assistant.rag.question import (
+    QUANTITY_NOUNS,
+    Question,
+    analyse,
+    asks_for_one_name,
+    frame_of,
+)
 from assistant.rag.referents import draws_consequence, needs_previous, referent, with_referent
 from assistant.rag.relevance import (
     Relevance,
@@ -443,12 +449,19 @@ def score_candidates(
     one_name = asks_for_one_name(asked.text)
     asked_names = {n.lower() for n in asked.names}
     defined = defined_name(asked)
+    # "Which papers report mIoU *numbers*?": the word for a figure is met by any figure the
+    # sentence gives ("an mIoU of 86.18%"); abstracts seldom write "numbers" or "values".
+    quantity = terms(
+        " ".join(w for w in re.findall(r"\w+", asked.text) if w.lower() in QUANTITY_NOUNS)
+    )
     scored = []
     for (source, span, position), sim, words, vector in zip(
         found, sims, present, matrix[1:], strict=True
     ):
         roles = paper_plan(source.paper).roles_at(span.start)
         bonus, factor = role_adjustment(asked, roles)
+        if quantity and roles.figure:
+            words = words | quantity
         if focus and all(has_term(t, words) for t in focus):
             bonus += FOCUS_BONUS
         if one_name and any(n.lower() not in asked_names for n in NAME.findall(span.text)):
