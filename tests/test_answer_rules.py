@@ -16,6 +16,7 @@ from assistant.rag.referents import (
     with_referent,
 )
 from assistant.rag.relevance import mentioned_papers
+from assistant.rag.scoring import query_terms, terms
 from assistant.rag.sentence_roles import roles_of
 from assistant.rag.sentences import split_sentences
 from assistant.rag.stated import mentions, subject_papers, unstated, word_forms
@@ -867,3 +868,11 @@ def test_a_span_of_time_is_a_figure_sentence() -> None:
 
     assert states_figure("It has been the barometer of progress over the last decade.")
     assert not states_figure("It has been the barometer of progress in computer vision.")
+
+
+def test_a_kind_noun_before_of_and_filler_words_name_no_topic() -> None:
+    topic = query_terms("Which methods rely on some form of bootstrapping?")
+    assert terms("bootstrapping") <= topic
+    assert not (terms("some form") & topic)
+    # "form" standing on its own is a topic word.
+    assert terms("form") <= query_terms("Which papers form clusters of images?")

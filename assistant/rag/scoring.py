@@ -78,8 +78,11 @@ class LibraryTermWeights:
 # Words that make a question a question; they say nothing about its topic.
 QUESTION_WORDS = (
     "what which who whom whose where when why how does do did is are was were can could "
-    "would should will tell explain describe list give there any"
+    "would should will tell explain describe list give there any some them those instance"
 )
+# "Which methods rely on *some form of* bootstrapping?": a kind noun before "of" says how the
+# topic is framed, not what it is (the abstract writes "a bootstrapped paradigm").
+_KIND_OF = re.compile(r"\b(?:kinds?|types?|sorts?|forms?)\s+of\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8192)
@@ -98,8 +101,8 @@ def _question_terms() -> frozenset[str]:
 
 
 def query_terms(question: str) -> frozenset[str]:
-    """The terms of a question that name its topic (question words dropped)."""
-    return terms(question) - _question_terms()
+    """The terms of a question that name its topic (question words and "some form of" dropped)."""
+    return terms(_KIND_OF.sub(" ", question)) - _question_terms()
 
 
 def terms_many(texts: Sequence[str]) -> list[frozenset[str]]:
