@@ -705,3 +705,12 @@ def test_rather_than_a_word_the_claim_also_asserts_is_no_denial() -> None:
     passed_over = "Rather than the learned weights of trained CNN models, it studies the images."
     assert entailment.negation_flip(both, [source]) is None
     assert entailment.negation_flip(passed_over, [source]) is not None
+
+
+def test_a_title_case_prefix_is_no_name() -> None:
+    names = entailment.claim_names(
+        "It finds that NMF (Non-negative Matrix Factorization) works best, as in Non-Hodgkin "
+        "lymphoma and Co-DETR."
+    )
+    assert "Non" not in names
+    assert {"NMF", "Hodgkin", "DETR"} <= set(names)

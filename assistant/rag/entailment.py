@@ -278,8 +278,18 @@ def _name_part(word: str) -> str:
     if re.fullmatch(r"\d[\d.,]*(?:-[a-z]+)+", word):
         return ""
     pieces = word.split("-")
+    if pieces[0].lower() in _WORD_PREFIXES and pieces[0][1:].islower():
+        pieces = pieces[1:]  # "Non-negative", "Non-Hodgkin": the prefix names nothing
     kept = [p for p in pieces if not (p.isalpha() and p.islower() and len(p) > 1)]
     return "-".join(kept) if kept else ""
+
+
+# Prefixes of ordinary words that title case capitalises ("Non-negative Matrix
+# Factorization", "Self-Supervised Learning"): no name, whatever their capital says.
+_WORD_PREFIXES = _words(
+    "non semi self multi anti pre post co cross sub inter intra re un de mid pseudo quasi "
+    "ultra super hyper hypo micro macro meta mono bi tri poly"
+)
 
 
 def _after_colon(text: str, start: int) -> bool:
