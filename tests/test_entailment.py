@@ -714,3 +714,11 @@ def test_a_title_case_prefix_is_no_name() -> None:
     )
     assert "Non" not in names
     assert {"NMF", "Hodgkin", "DETR"} <= set(names)
+
+
+def test_the_claims_own_hedged_all_is_no_overclaim() -> None:
+    source = "Four of the five volunteers scanned for fMRI-Objaverse also took part in fMRI-Shape."
+    hedged = "All but one of the five volunteers of fMRI-Objaverse also took part in fMRI-Shape."
+    assert entailment.overclaim(hedged, [source]) is None
+    universal = "All of the five volunteers of fMRI-Objaverse also took part in fMRI-Shape."
+    assert entailment.overclaim(universal, [source]) is not None

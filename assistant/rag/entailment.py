@@ -1118,6 +1118,14 @@ def _universal_licence(claim: str, index: int, aligned: Sequence[str]) -> bool:
     return False
 
 
+def _hedged_universal(words: Sequence[str], index: int) -> bool:
+    """ "All but one of the five volunteers", "almost every image", "not all": the claim's own
+    universal word is hedged (as `_NOT_UNIVERSAL` reads a source's)."""
+    after = words[index + 1] if index + 1 < len(words) else ""
+    before = words[index - 1] if index else ""
+    return after == "but" or before in ("almost", "nearly", "not", "virtually", "practically")
+
+
 def _floating(words: Sequence[str], index: int, claim: str) -> bool:
     """ "DataDAM, FYI and CDA all mention X", "they all use X": "all" counts the subjects the
     sentence names, it does not claim "every" of anything."""
@@ -1170,6 +1178,7 @@ def overclaim(claim: str, passages: Sequence[str]) -> Finding | None:
     for index, word in enumerate(words):
         if (
             word in ("all", "every", "always", "everything")
+            and not _hedged_universal(words, index)
             and not _universal_licence(claim, index, _aligned(claim, passages))
             and not _floating(words, index, claim)
             and not _all_of_a_count(words, index, source_lower)
