@@ -1073,8 +1073,9 @@ def _aligned(claim: str, passages: Sequence[str], least: int = 2) -> list[str]:
 
 # Universal words of a source that quantify nothing: "all but one country", "almost all",
 # "death from any cause" / "all-cause mortality" (a measure, not a claim about every cause).
+_UNIVERSAL_HEDGES = ("almost", "nearly", "not", "virtually", "practically")  # "almost all"
 _NOT_UNIVERSAL = re.compile(
-    r"\b(?:almost|nearly|not|virtually|practically)\s+(?:all|every|each)\b|\ball\s+but\b|"
+    rf"\b(?:{'|'.join(_UNIVERSAL_HEDGES)})\s+(?:all|every|each)\b|\ball\s+but\b|"
     r"\ball-cause\b|\bany[- ]cause\b",
     re.I,
 )
@@ -1123,7 +1124,7 @@ def _hedged_universal(words: Sequence[str], index: int) -> bool:
     universal word is hedged (as `_NOT_UNIVERSAL` reads a source's)."""
     after = words[index + 1] if index + 1 < len(words) else ""
     before = words[index - 1] if index else ""
-    return after == "but" or before in ("almost", "nearly", "not", "virtually", "practically")
+    return after == "but" or before in _UNIVERSAL_HEDGES
 
 
 def _floating(words: Sequence[str], index: int, claim: str) -> bool:
