@@ -371,3 +371,29 @@ def test_a_segment_lost_on_the_server_is_caught_and_rebuilt(
         assert after == before
     finally:
         server.stop()
+
+
+def test_missing_and_stale_vectors_are_not_taken_for_a_damaged_index(tmp_path: Path) -> None:
+    """The probe judges only vectors the index lists from the catalog's paper version: a third
+    of the chunks without their vector or embedded from another version each fail to find
+    their kept copy, yet the index works; doctor names them as missing and stale instead."""
+    library = Library.open(tmp_path / "lib", HashingEmbedder(), create=True)
+    ingest([write_corpus(tmp_path / "papers.jsonl", 30)], library)
+    chunks = library.catalog.chunks_of([f"doi:10.5555/synthetic.{n}" for n in range(1, 11)])
+    lost, old = [c.id for c in chunks[::2]], [c for c in chunks[1::2]]
+    library.vectors.delete_ids(lost)
+    wrong = np.eye(len(old), HashingEmbedder.dim, dtype=np.float32)
+    library.vectors.upsert(old, wrong, [None] * len(old), ["0" * 32] * len(old))
+    chroma_dir, catalog = library.chroma_dir, library.data_dir / "library.sqlite"
+    library.close()
+    forget_embedded_clients()
+
+    result = vector_guard.probe(chroma_dir, catalog, sample=1000)  # every kept vector
+    assert result.ok, result.problem
+    assert result.sampled == result.found > 0
+    reopened = Library.open(tmp_path / "lib", HashingEmbedder())
+    health = reopened.check()
+    assert health.vector_error is None
+    assert sorted(health.missing_vectors) == sorted(lost)
+    assert sorted(health.stale_vectors) == sorted(c.id for c in old)
+    reopened.close()

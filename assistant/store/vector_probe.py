@@ -6,9 +6,12 @@ must survive may open a segment it has not seen work.  This module is that first
 process of its own: it opens the collection, counts it, and queries a sample of the vectors
 the catalog keeps (`kept_vectors.py`), checking that each finds itself first.  A crash kills
 only this child; a segment folder deleted or a `data_level0.bin` cut short (where Chroma
-silently serves a partial index) shows as vectors that do not find themselves.
+silently serves a partial index) shows as vectors that do not find themselves.  Only the
+sampled vectors the index lists, from the paper version the catalog holds, are judged: a
+vector missing from it or embedded from another version cannot find its kept copy, and is a
+missing or stale vector that `health.py` reports (and repairs) by name, not index damage.
 
-It prints one JSON object on stdout: `{"vectors": N, "sampled": S, "found": F}` or
+It prints one JSON object on stdout: `{"vectors": N, "sampled": S, "found": F, "skipped": K}` or
 `{"error": "..."}` (exit 0 either way); the parent (`vector_guard.probe`) judges it.
 
 For speed it drives `chromadb_rust_bindings` directly: importing the `chromadb` package takes
@@ -34,6 +37,17 @@ NEIGHBOURS = 10
 # smallest distance: an exact duplicate chunk may tie with it.
 TIE = 1e-4
 Distances = list[list[float]]
+Meta = tuple[str | None, str | None]  # (paper id, content hash) a vector was stored with
+
+
+def _meta(meta: Any) -> Meta:
+    """(paper id, content hash) of a vector's metadata, None where absent or not a string."""
+    meta = dict(meta or {})
+    paper, digest = meta.get("paper_id"), meta.get("content_hash")
+    return (
+        paper if isinstance(paper, str) else None,
+        digest if isinstance(digest, str) else None,
+    )
 
 
 class _Bindings:
@@ -64,6 +78,10 @@ class _Bindings:
         got = self._rust.get(self._id, ids, None, None, 0, None, ["embeddings"], TENANT, DATABASE)
         return {cid: list(map(float, e)) for cid, e in zip(got.ids, got.embeddings, strict=True)}
 
+    def metadatas(self, ids: list[str]) -> dict[str, Meta]:
+        got = self._rust.get(self._id, ids, None, None, 0, None, ["metadatas"], TENANT, DATABASE)
+        return {cid: _meta(m) for cid, m in zip(got.ids, got.metadatas or [], strict=True)}
+
     def query(self, vectors: list[list[float]], n: int) -> tuple[list[list[str]], Distances]:
         got = self._rust.query(
             self._id, None, vectors, n, None, None, ["distances"], TENANT, DATABASE
@@ -91,6 +109,10 @@ class _Client:
         found = got["embeddings"] if got["embeddings"] is not None else []
         return {cid: list(map(float, e)) for cid, e in zip(got["ids"], found, strict=True)}
 
+    def metadatas(self, ids: list[str]) -> dict[str, Meta]:
+        got = self._collection.get(ids=ids, include=["metadatas"])
+        return {cid: _meta(m) for cid, m in zip(got["ids"], got["metadatas"] or [], strict=True)}
+
     def query(self, vectors: list[list[float]], n: int) -> tuple[list[list[str]], Distances]:
         got = self._collection.query(
             query_embeddings=vectors,  # type: ignore[arg-type]  # lists of floats, which chroma takes
@@ -107,11 +129,14 @@ def _open(chroma_dir: Path, collection: str) -> Any:
         return _Client(chroma_dir, collection)
 
 
-def sample_from_catalog(catalog: Path, size: int) -> tuple[list[str], list[list[float]] | None]:
-    """(chunk ids, their kept vectors) of up to `size` random chunks of indexed papers.
+def sample_from_catalog(
+    catalog: Path, size: int
+) -> tuple[list[str], list[list[float]] | None, dict[str, Meta]]:
+    """(chunk ids, their kept vectors, chunk id -> (paper id, content hash) they were kept
+    for) of up to `size` random chunks of indexed papers.
 
-    Without kept vectors (a library from an older litassist) the vectors are None and the
-    probe asks Chroma for the stored embeddings of those ids instead.
+    Without kept vectors (a library from an older litassist) the vectors are None, the map
+    empty, and the probe asks Chroma for the stored embeddings of those ids instead.
     """
     uri = f"{catalog.resolve().as_uri()}?mode=ro"
     with sqlite3.connect(uri, uri=True, timeout=10) as db:
@@ -120,17 +145,16 @@ def sample_from_catalog(catalog: Path, size: int) -> tuple[list[str], list[list[
         ).fetchone()
         if has_kept:
             rows = db.execute(
-                "SELECT v.chunk_id, v.vector FROM chunk_vectors v JOIN papers p "
-                "ON p.id = v.paper_id AND p.content_hash = v.content_hash "
+                "SELECT v.chunk_id, v.vector, p.id, p.content_hash FROM chunk_vectors v "
+                "JOIN papers p ON p.id = v.paper_id AND p.content_hash = v.content_hash "
                 "WHERE p.indexed_hash IS p.content_hash ORDER BY random() LIMIT ?",
                 (size,),
             ).fetchall()
             if rows:
                 import numpy as np
 
-                return [r[0] for r in rows], [
-                    np.frombuffer(r[1], dtype="<f2").astype(np.float32).tolist() for r in rows
-                ]
+                vectors = [np.frombuffer(r[1], "<f2").astype(np.float32).tolist() for r in rows]
+                return [r[0] for r in rows], vectors, {r[0]: (r[2], r[3]) for r in rows}
         ids = [
             r[0]
             for r in db.execute(
@@ -138,7 +162,7 @@ def sample_from_catalog(catalog: Path, size: int) -> tuple[list[str], list[list[
                 "WHERE p.indexed_hash IS p.content_hash"
             )
         ]
-    return random.sample(ids, min(size, len(ids))), None
+    return random.sample(ids, min(size, len(ids))), None, {}
 
 
 def run(chroma_dir: Path, catalog: Path | None, collection: str, size: int) -> dict[str, Any]:
@@ -146,11 +170,24 @@ def run(chroma_dir: Path, catalog: Path | None, collection: str, size: int) -> d
     count = index.count()  # the first use: loads the segment (where a damaged one crashes)
     ids: list[str] = []
     vectors: list[list[float]] | None = None
+    kept_for: dict[str, Meta] = {}
     if catalog is not None and catalog.exists():
         try:
-            ids, vectors = sample_from_catalog(catalog, size)
+            ids, vectors, kept_for = sample_from_catalog(catalog, size)
         except sqlite3.Error:
             ids = []  # a damaged catalog is reported by its own check
+    skipped = 0  # kept copies of missing or stale vectors: health.py names those
+    if vectors is not None and kept_for:
+        stored = index.metadatas(ids)  # from Chroma's SQLite, not from the segment judged
+        judged = [
+            n
+            for n, cid in enumerate(ids)
+            if cid in stored
+            and stored[cid][0] == kept_for[cid][0]
+            and stored[cid][1] in (None, kept_for[cid][1])
+        ]
+        skipped = len(ids) - len(judged)
+        ids, vectors = [ids[n] for n in judged], [vectors[n] for n in judged]
     missing = 0  # sampled ids Chroma does not have at all
     if vectors is None and ids:
         stored = index.embeddings(ids)
@@ -163,7 +200,7 @@ def run(chroma_dir: Path, catalog: Path | None, collection: str, size: int) -> d
         for cid, row, dist in zip(ids, hits, distances, strict=True):
             if cid in row and dist[row.index(cid)] <= min(dist) + TIE:
                 found += 1
-    return {"vectors": count, "sampled": len(ids) + missing, "found": found}
+    return {"vectors": count, "sampled": len(ids) + missing, "found": found, "skipped": skipped}
 
 
 def main(argv: list[str]) -> int:
