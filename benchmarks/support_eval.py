@@ -1,6 +1,6 @@
 """How well the citation check tells supported cited claims from wrong ones, per kind of error.
 
-    .venv/bin/python benchmarks/support_eval.py [--split tuning|holdout12|all|tune|holdout|...]
+    .venv/bin/python benchmarks/support_eval.py [--split tuning|holdout13|all|tune|holdout|...]
         [--show] [--dump signals.jsonl] [--pairs benchmarks/data/support_pairs.jsonl]
         [--scifact ../shared/benchmarks/scifact]
 
@@ -8,9 +8,9 @@ Each JSONL line is one hand-labelled pair: a claim written as an LLM writes an a
 the paper it cites (`cites`: a title of the sample corpus, or `scifact_id`: a SciFact corpus id,
 whose abstract is read from the shared folder at run time and never stored here), whether that
 paper supports it, its `kind` and its fixed `split`, stratified by kind: `tune`, `holdout` and
-`holdout2` to `holdout11` were each written as a held-out set in turn, run once and reported,
+`holdout2` to `holdout12` were each written as a held-out set in turn, run once and reported,
 and have all been tuned on since, so they are the tuning data (`--split tuning`, the default,
-runs these twelve); `holdout12` (180 pairs over 9 SciFact abstracts no older split or
+runs these thirteen); `holdout13` (180 pairs over 9 SciFact abstracts no older split or
 comparison set uses and the 9 sample papers the older splits cite least, written before the
 check was run on them, no claim sharing more than 55% of its words with an older split's
 claim) is the held-out set, run only to report.  `--split` takes any split the pairs file holds.
@@ -29,7 +29,7 @@ claim in other papers (up to 6 sources in all), so a claim about another paper u
 that paper among its sources, as in a real answer.  Prints, per split and kind, the share
 judged right and the reasons given, then the check's cost per sentence (`verify` on one
 cited sentence, its embedding included); the goal is >= 95% of supported pairs supported and
->= 95% of wrong ones flagged on holdout12.  SciFact pairs are skipped, with a note, when the
+>= 95% of wrong ones flagged on holdout13.  SciFact pairs are skipped, with a note, when the
 shared folder is absent.
 """
 
@@ -67,7 +67,7 @@ EXPECTED_REASON = {
     "negation": {"negation"},
 }
 MAX_SOURCES = 6
-HELD_OUT = "holdout12"
+HELD_OUT = "holdout13"
 
 
 def load_pairs(path: Path) -> list[dict]:

@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/train_aspect_scorer.py [--data-dir DIR]
 
 Only the tuning cells are read (compare_eval.TUNING: compare_cells_tune.jsonl, _holdout.jsonl,
-_holdout2.jsonl ... _holdout8.jsonl; never _holdout9.jsonl, the
-held-out set; the shipped fit was made before holdout7 and holdout8 joined).
+_holdout2.jsonl ... _holdout9.jsonl; never _holdout10.jsonl, the
+held-out set; the shipped fit was made before holdout7, holdout8 and holdout9 joined).
 For every labelled paper and built-in aspect, each sentence of the abstract is one example:
 its features (compare_extractive.aspect_features) and whether the labels give it for the
 aspect.  Per aspect a logistic regression is fitted (L2, by Newton's method with numpy: a
