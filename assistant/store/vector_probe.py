@@ -11,7 +11,7 @@ sampled vectors the index lists, from the paper version the catalog holds, are j
 vector missing from it or embedded from another version cannot find its kept copy, and is a
 missing or stale vector that `health.py` reports (and repairs) by name, not index damage.
 
-It prints one JSON object on stdout: `{"vectors": N, "sampled": S, "found": F, "skipped": K}` or
+It prints one JSON object on stdout: `{"vectors": N, "sampled": S, "found": F}` or
 `{"error": "..."}` (exit 0 either way); the parent (`vector_guard.probe`) judges it.
 
 For speed it drives `chromadb_rust_bindings` directly: importing the `chromadb` package takes
@@ -176,8 +176,7 @@ def run(chroma_dir: Path, catalog: Path | None, collection: str, size: int) -> d
             ids, vectors, kept_for = sample_from_catalog(catalog, size)
         except sqlite3.Error:
             ids = []  # a damaged catalog is reported by its own check
-    skipped = 0  # kept copies of missing or stale vectors: health.py names those
-    if vectors is not None and kept_for:
+    if vectors is not None and kept_for:  # missing and stale vectors: health.py names those
         stored = index.metadatas(ids)  # from Chroma's SQLite, not from the segment judged
         judged = [
             n
@@ -186,7 +185,6 @@ def run(chroma_dir: Path, catalog: Path | None, collection: str, size: int) -> d
             and stored[cid][0] == kept_for[cid][0]
             and stored[cid][1] in (None, kept_for[cid][1])
         ]
-        skipped = len(ids) - len(judged)
         ids, vectors = [ids[n] for n in judged], [vectors[n] for n in judged]
     missing = 0  # sampled ids Chroma does not have at all
     if vectors is None and ids:
@@ -200,7 +198,7 @@ def run(chroma_dir: Path, catalog: Path | None, collection: str, size: int) -> d
         for cid, row, dist in zip(ids, hits, distances, strict=True):
             if cid in row and dist[row.index(cid)] <= min(dist) + TIE:
                 found += 1
-    return {"vectors": count, "sampled": len(ids) + missing, "found": found, "skipped": skipped}
+    return {"vectors": count, "sampled": len(ids) + missing, "found": found}
 
 
 def main(argv: list[str]) -> int:
