@@ -1,7 +1,7 @@
 """Cited-answer quality on labelled question sets: retrieval, citations, facts, abstention.
 
     .venv/bin/python benchmarks/qa_eval.py [--mode extractive|llm] [-k 8] [--show] [--sweep]
-        [--split tune|holdout|...|holdout10|tuning|both|all] [--questions FILE]
+        [--split tune|holdout|...|holdout11|tuning|both|all] [--questions FILE]
         [--corpus samples/vision-datasets-papers.txt]
         [--sample N] [--skip-sample M] [--round-robin] [--limit N]
         [--gguf FILE | --endpoint] [--max-tokens 256]
@@ -13,10 +13,11 @@ held-out half's numbers were known, a second held-out set (qa_holdout2.jsonl, 10
 same kinds) was written before any further rule change, and after each later round another
 (qa_holdout3.jsonl, 94 questions; qa_holdout4.jsonl, 97; qa_holdout5.jsonl, 73;
 qa_holdout6.jsonl, 94; qa_holdout7.jsonl, 87; qa_holdout8.jsonl, 85; qa_holdout9.jsonl, 85;
-qa_holdout10.jsonl, 85) likewise: now the first ten and qa_tune2.jsonl (near misses and singles
-written to tune on) are tuning data (the per-paper decision is fitted and cross-validated on
-them, benchmarks/train_paper_choice.py) and holdout10 is the held-out set, run only to report.
-`--split all` (the default) prints each of the twelve, `--split tuning` the eleven tuning sets.
+qa_holdout10.jsonl, 85; qa_holdout11.jsonl, 85) likewise: now the first eleven and
+qa_tune2.jsonl (near misses and singles written to tune on) are tuning data (the per-paper
+decision is fitted and cross-validated on them, benchmarks/train_paper_choice.py) and
+holdout11 is the held-out set, run only to report.
+`--split all` (the default) prints each of the thirteen, `--split tuning` the twelve tuning sets.
 Each JSONL line:
 {"id", "kind", "question", "gold_titles": [...]} and, by kind,
 
@@ -91,9 +92,10 @@ SPLITS = {
     "holdout8": DATA / "qa_holdout8.jsonl",
     "holdout9": DATA / "qa_holdout9.jsonl",
     "holdout10": DATA / "qa_holdout10.jsonl",
+    "holdout11": DATA / "qa_holdout11.jsonl",
 }
 # Written last, before any answer on it was read: run only to report (`--split tuning` omits it).
-HELD_OUT = "holdout10"
+HELD_OUT = "holdout11"
 DEFAULT_CORPUS = ROOT / "samples" / "vision-datasets-papers.txt"
 ANSWERABLE = ("single", "multi")
 

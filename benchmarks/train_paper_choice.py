@@ -4,24 +4,23 @@
         [--questions benchmarks/data/qa_tune.jsonl qa_holdout.jsonl ...]
         [--dump rows.json | --rows rows.json] [--features sentence,rank,...]
 
-For every answerable question of the tuning files (`TUNING`, the nine sets the shipped fit was
-made on; qa_holdout8.jsonl and qa_holdout9.jsonl, read since, may join them: a refit with both,
-tried in the eleventh round (left-one-set-out over the eleven sets at 0.4 / 0.9: precision
-0.800, multi-paper recall 0.645), cited no more gold papers on the tuning sets than the shipped
-fit and was not kept; never qa_holdout10.jsonl, the held-out set) it runs the answerer's own
-steps up to the choice of papers (retrieval, relevance gate, subject papers, near-miss check,
-candidate sentences) and takes, for each retrieved paper with a candidate sentence, its signals
-(extractive.paper_values, every one it computes) and whether it is a gold paper. It prints how
-many gold papers retrieval reaches at k, 2k and 3k and at the k a list question gets (what the
-answerer can cite at all), fits a logistic regression (standardised features, L2; by hand with
-numpy because a ten-feature regression does not warrant scikit-learn and its SciPy), reports
-precision and recall of the cited papers in leave-one-set-out cross-validation (fit on the other
-question files, scored on the one left out: an honest estimate of how it does on a set written
-later) and on all of it, per pair of thresholds (list questions, others), and prints the
-constants for paper_choice.py. --dump writes the collected rows and --rows reads them back, so
-that subsets of signals (--features) are compared without re-running the answerer. The best
-paper of each question is always cited and is not part of the fit.
-"""
+For every answerable question of the tuning files (`TUNING`, the nine sets the shipped fit was made
+on; qa_holdout8.jsonl and qa_holdout9.jsonl, read since, may join them: a refit with both, tried in
+the eleventh round (left-one-set-out over the eleven sets at 0.4 / 0.9: precision 0.800,
+multi-paper recall 0.645), cited no more gold papers on the tuning sets than the shipped fit and
+was not kept; qa_holdout10.jsonl may join them too; never qa_holdout11.jsonl, the held-out set) it
+runs the answerer's own steps up to the choice of papers (retrieval, relevance gate, subject
+papers, near-miss check, candidate sentences) and takes, for each retrieved paper with a candidate
+sentence, its signals (extractive.paper_values, every one it computes) and whether it is a gold
+paper. It prints how many gold papers retrieval reaches at k, 2k and 3k and at the k a list
+question gets (what the answerer can cite at all), fits a logistic regression (standardised
+features, L2; by hand with numpy because a ten-feature regression does not warrant scikit-learn and
+its SciPy), reports precision and recall of the cited papers in leave-one-set-out cross-validation
+(fit on the other question files, scored on the one left out: an honest estimate of how it does on
+a set written later) and on all of it, per pair of thresholds (list questions, others), and prints
+the constants for paper_choice.py. --dump writes the collected rows and --rows reads them back, so
+that subsets of signals (--features) are compared without re-running the answerer. The best paper
+of each question is always cited and is not part of the fit."""
 
 from __future__ import annotations
 
@@ -58,7 +57,7 @@ TUNING = (
     "holdout8",
     "holdout9",
 )
-HELD_OUT = "holdout10"
+HELD_OUT = "holdout11"
 
 
 def collect(questions: list[dict], library, engine, k: int) -> tuple[list[dict], dict]:
