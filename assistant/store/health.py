@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Literal
 
 from assistant.errors import LibraryCorruptError
 from assistant.store.vector_guard import MIN_FOUND, SAMPLE
+from assistant.store.vector_probe import embedded_from
 
 if TYPE_CHECKING:
     from assistant.store.library import Library
@@ -143,8 +144,7 @@ def inspect(library: Library, *, probe: bool = False) -> LibraryHealth:
             if cid not in stored:
                 missing.append(cid)
                 continue
-            owner, digest = stored[cid]
-            if owner != pid or (digest is not None and digest != hashes[pid][0]):
+            if not embedded_from(stored[cid], pid, hashes[pid][0]):
                 stale.append(cid)
     reindex = pending | {owners[cid] for cid in missing} | {owners[cid] for cid in stale}
     return LibraryHealth(

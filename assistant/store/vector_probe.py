@@ -40,14 +40,23 @@ Distances = list[list[float]]
 Meta = tuple[str | None, str | None]  # (paper id, content hash) a vector was stored with
 
 
-def _meta(meta: Any) -> Meta:
-    """(paper id, content hash) of a vector's metadata, None where absent or not a string."""
+def vector_meta(meta: Any) -> Meta:
+    """(paper id, content hash) of a vector's metadata, None where absent or not a string.
+    (Here, not in vectors.py, so that the probe needs no `chromadb` import; vectors.py and
+    health.py read metadata and judge versions by these two functions too.)"""
     meta = dict(meta or {})
     paper, digest = meta.get("paper_id"), meta.get("content_hash")
     return (
         paper if isinstance(paper, str) else None,
         digest if isinstance(digest, str) else None,
     )
+
+
+def embedded_from(stored: Meta, paper_id: str | None, content_hash: str | None) -> bool:
+    """Whether a vector stored with `stored` was embedded from this version of this paper (a
+    vector from before content hashes were stored has none, and is taken as current)."""
+    owner, digest = stored
+    return owner == paper_id and digest in (None, content_hash)
 
 
 class _Bindings:
@@ -80,7 +89,7 @@ class _Bindings:
 
     def metadatas(self, ids: list[str]) -> dict[str, Meta]:
         got = self._rust.get(self._id, ids, None, None, 0, None, ["metadatas"], TENANT, DATABASE)
-        return {cid: _meta(m) for cid, m in zip(got.ids, got.metadatas or [], strict=True)}
+        return {cid: vector_meta(m) for cid, m in zip(got.ids, got.metadatas or [], strict=True)}
 
     def query(self, vectors: list[list[float]], n: int) -> tuple[list[list[str]], Distances]:
         got = self._rust.query(
@@ -111,7 +120,8 @@ class _Client:
 
     def metadatas(self, ids: list[str]) -> dict[str, Meta]:
         got = self._collection.get(ids=ids, include=["metadatas"])
-        return {cid: _meta(m) for cid, m in zip(got["ids"], got["metadatas"] or [], strict=True)}
+        metas = got["metadatas"] or []
+        return {cid: vector_meta(m) for cid, m in zip(got["ids"], metas, strict=True)}
 
     def query(self, vectors: list[list[float]], n: int) -> tuple[list[list[str]], Distances]:
         got = self._collection.query(
@@ -181,9 +191,7 @@ def run(chroma_dir: Path, catalog: Path | None, collection: str, size: int) -> d
         judged = [
             n
             for n, cid in enumerate(ids)
-            if cid in stored
-            and stored[cid][0] == kept_for[cid][0]
-            and stored[cid][1] in (None, kept_for[cid][1])
+            if cid in stored and embedded_from(stored[cid], *kept_for[cid])
         ]
         ids, vectors = [ids[n] for n in judged], [vectors[n] for n in judged]
     missing = 0  # sampled ids Chroma does not have at all

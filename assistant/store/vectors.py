@@ -39,6 +39,7 @@ from assistant.errors import (
 )
 from assistant.redact import mask_url
 from assistant.store.failures import Failure, classify, first_line, server_error, storage_error
+from assistant.store.vector_probe import vector_meta
 from assistant.types import Chunk
 
 if TYPE_CHECKING:
@@ -256,12 +257,7 @@ class VectorIndex:
             with self._calling():
                 page = self._collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
             for cid, meta in zip(page["ids"], page["metadatas"] or [], strict=True):
-                meta = meta or {}
-                paper, digest = meta.get("paper_id"), meta.get("content_hash")
-                found[cid] = (
-                    paper if isinstance(paper, str) else None,
-                    digest if isinstance(digest, str) else None,
-                )
+                found[cid] = vector_meta(meta)
             if len(page["ids"]) < _PAGE:
                 return found
             offset += _PAGE
