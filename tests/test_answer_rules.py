@@ -480,6 +480,63 @@ def test_a_count_qualified_by_what_the_abstract_lacks_is_a_near_miss() -> None:
     assert unstated(plain, [source], ("p10",)) is None
 
 
+def test_a_count_held_by_the_resulting_dataset_is_not_qualified_by_holding() -> None:
+    source = _source(
+        14,
+        "Histo",
+        "We combine Histo with data from Twitter, research papers and the internet in general "
+        "to create Histo-1M, with 1M paired image-text samples.",
+    )
+    asked = analyse(
+        "Once Histo is merged with Twitter, research papers and general web data, how many "
+        "paired samples does the resulting dataset hold?"
+    )
+    assert unstated(asked, [source], ("p14",)) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "abstract", "stated"),
+    [
+        # A year asked is answered by a year in a sentence on the question's topic.
+        (
+            "From which year is the Nguyen et al. method that Painter extends?",
+            "Painter paints. Recently, Nguyen et al. (2016) showed a way to synthesize images.",
+            True,
+        ),
+        # A year about something else (the rise of GPUs) does not answer it.
+        (
+            "From which year is the Nguyen et al. method that Painter extends?",
+            "Painter paints. Since 2012, models grew with the power of GPUs.",
+            False,
+        ),
+        # A period is answered by a span of time about the topic ...
+        (
+            "Over what period have applications in surgery grown rapidly, according to Painter?",
+            "Over the past decade, applications in surgery have rapidly increased. Painter paints.",
+            True,
+        ),
+        # ... and not stated when the abstract gives none.
+        (
+            "Over what period have applications in surgery grown rapidly, according to Painter?",
+            "Applications in surgery have rapidly increased. Painter paints.",
+            False,
+        ),
+        # "How many years" is a count, not a value: the figure rules judge it as before.
+        (
+            "How many years of surgery videos does Painter hold?",
+            "Over the past decade, applications in surgery have rapidly increased. Painter paints.",
+            False,
+        ),
+    ],
+)
+def test_a_year_or_a_period_is_stated_by_its_value(
+    question: str, abstract: str, stated: bool
+) -> None:
+    source = _source(15, "Painter: Conditional Generation", abstract)
+    found = unstated(analyse(question), [source], ("p15",))
+    assert (found is None) is stated, found
+
+
 def test_the_subject_name_does_not_score_its_own_sentences() -> None:
     from assistant.rag.stated import subject_names
 

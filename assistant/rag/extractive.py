@@ -66,7 +66,14 @@ from assistant.rag.relevance import (
 from assistant.rag.scoring import TermWeights, cosines, coverage, terms, terms_many
 from assistant.rag.sentence_roles import NAME, AbstractPlan, Roles, plan_of
 from assistant.rag.sentences import Span, split_sentences
-from assistant.rag.stated import Unstated, has_term, subject_names, subject_papers, unstated
+from assistant.rag.stated import (
+    Unstated,
+    has_term,
+    subject_names,
+    subject_papers,
+    unstated,
+    value_patterns,
+)
 from assistant.text import short_title
 from assistant.types import Paper, Source
 
@@ -130,6 +137,9 @@ LINK_ANSWER_WORDS = 1  # ... when the question asks where to get something
 LINK_BONUS = 0.15  # a sentence giving a link, when the question asks where to get something
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+# Earlier work the question names by its authors ("the Nguyen et al. method that X extends"):
+# the sentence citing it answers, though it is background.
+_CITED_AUTHOR = re.compile(r"\b([A-Z][\w\-]+)\s+et\.?\s+al\b")
 _END = re.compile(r"([.!?]+)([\"')\]]*)$")
 
 
@@ -454,14 +464,20 @@ def score_candidates(
     quantity = terms(
         " ".join(w for w in re.findall(r"\w+", asked.text) if w.lower() in QUANTITY_NOUNS)
     )
+    valued = value_patterns(asked)
+    cited_authors = _CITED_AUTHOR.findall(asked.text)
     scored = []
     for (source, span, position), sim, words, vector in zip(
         found, sims, present, matrix[1:], strict=True
     ):
         roles = paper_plan(source.paper).roles_at(span.start)
         bonus, factor = role_adjustment(asked, roles)
+        if cited_authors and any(f"{a} et" in span.text for a in cited_authors):
+            factor = 1.0
         if quantity and roles.figure:
             words = words | quantity
+        if valued and any(p.search(span.text) for p in valued):
+            words = words | focus  # "which year" is met by "(2016)"
         if focus and all(has_term(t, words) for t in focus):
             bonus += FOCUS_BONUS
         if one_name and any(n.lower() not in asked_names for n in NAME.findall(span.text)):

@@ -373,6 +373,11 @@ def unstated(
         _AGE.search(paper.abstract) for paper in papers.values()
     ):
         return Unstated("an age", subjects)
+    valued = _value_stated(question, papers.values())
+    if valued is False:
+        return Unstated(_asked(question), subjects)
+    if valued:
+        return None
     if _BIBLIOGRAPHIC.search(question.text) and not any(
         _PUBLICATION.search(paper.abstract) for paper in papers.values()
     ):
@@ -483,7 +488,9 @@ _ANY_COUNT = terms(
     "times more fewer less than "
     # verbs of being, containing and happening ("how many objects *appear* in an image", "do
     # the test sets *span*"): they say where the count is, not what it counts
-    "span spans appear appears exist exists remain remains occur occurs happen happens"
+    "span spans appear appears exist exists remain remains occur occurs happen happens "
+    # holding and resulting ("how many samples does the resulting dataset hold"), and "once"
+    "hold holds held result resulting once"
 )
 
 
@@ -639,6 +646,51 @@ def _gives_duration(question: Question, papers: Iterable[Paper]) -> bool:
         sentences = _sentences(paper.abstract)
         for sentence, present in zip(sentences, terms_many(list(sentences)), strict=True):
             if _DURATION.search(sentence) and any(_has(t, present) for t in topic):
+                return True
+    return False
+
+
+# A focus an abstract answers with a value, not by naming it: "which year" by "(2016)", "over
+# what period" by "over the past decade".  The value must stand in a sentence sharing a topic
+# word with the question ("Nguyen et al. (2016) showed ...", not any year in the abstract).
+_YEAR = re.compile(r"(?<![\d.,])(?:1[89]|20)\d\d(?![\d.,%])")
+_SINCE = re.compile(
+    r"\b(?:since|from|between|until|by) (?:the )?(?:early |late |mid-)?(?:1[89]|20)\d\d"
+)
+_VALUE_FOCUS: dict[str, tuple[re.Pattern[str], ...]] = {
+    "year": (_YEAR,),
+    "date": (_YEAR,),
+    "period": (_DURATION, _SINCE),
+    "timeframe": (_DURATION, _SINCE),
+    "timespan": (_DURATION, _SINCE),
+    "decade": (_DURATION, _SINCE),
+}
+_VALUE_WORDS = terms("year date period timeframe timespan decade time span published")
+
+
+def value_patterns(question: Question) -> tuple[re.Pattern[str], ...]:
+    """The forms of the value that answers the question's focus (`_VALUE_FOCUS`: a year for
+    "which year"), or none (a count of years, "how many years", is a figure focus)."""
+    if len(question.focus) != 1 or question.wh in ("how many", "how much", "how long"):
+        return ()
+    return _VALUE_FOCUS.get(question.focus[0].lower().removesuffix("s"), ())
+
+
+def _value_stated(question: Question, papers: Iterable[Paper]) -> bool | None:
+    """For a focus answered by a value: whether a sentence gives one about the question's
+    topic; None for any other focus."""
+    patterns = value_patterns(question)
+    if not patterns:
+        return None
+    topic = query_terms(question.text) - _VALUE_WORDS
+    for paper in papers:
+        # The paper's own title words name the paper, not the topic of the value.
+        own = terms(paper.title)
+        sentences = _sentences(paper.abstract)
+        for sentence, present in zip(sentences, terms_many(list(sentences)), strict=True):
+            if any(p.search(sentence) for p in patterns) and any(
+                _has(t, present) for t in topic - own
+            ):
                 return True
     return False
 
