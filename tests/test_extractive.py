@@ -182,6 +182,32 @@ def test_select_drops_near_duplicates_and_caps_per_paper() -> None:
     assert sum(c.paper_id == "a" for c in chosen) == extractive.MAX_PER_PAPER
 
 
+def test_a_how_answer_keeps_the_sentence_that_spells_out_the_one_quoted() -> None:
+    abstract = (
+        "We present Boss, a method that fixes inaccurate ratings. "
+        "More specifically, we factorize the search space into blocks. "
+        "It reaches 82.5% accuracy. "
+        "Specifically, it is fast."
+    )
+    spans = []
+    start = 0
+    for text in abstract.split(". "):
+        text = text if text.endswith(".") else text + "."
+        begin = abstract.index(text, start)
+        spans.append(Span(text, begin, begin + len(text)))
+        start = begin + len(text)
+    v = np.asarray([1.0, 0.0], dtype=np.float32)
+    made = [
+        extractive.Candidate(1, "a", span, (0, i), 0.9 - 0.1 * i, v) for i, span in enumerate(spans)
+    ]
+    found = extractive.with_elaborations([made[0]], made, {"a": abstract})
+    assert found == [made[0], made[1]]
+    # Nothing is added after a sentence whose next one does not spell it out ...
+    assert extractive.with_elaborations([made[1]], made, {"a": abstract}) == [made[1]]
+    # ... nor a "Specifically" sentence that does not come right after the quoted one.
+    assert extractive.with_elaborations([made[1]], [made[1], made[3]], {"a": abstract}) == [made[1]]
+
+
 def test_select_keeps_only_sentences_near_the_best() -> None:
     ranked = [
         candidate(1, "a", 0.80, [1, 0, 0]),

@@ -584,7 +584,45 @@ def plan(
         ]
     else:
         chosen = select(ranked)
+    if "how" in asked.kinds:
+        abstracts = {s.paper.id: s.paper.abstract for s in sources}
+        chosen = with_elaborations(chosen, ranked, abstracts)
     return Plan(with_referents(arrange(chosen), sources, why=asked.kind == "why"), asked)
+
+
+# "How does X ...": the sentence saying what a paper does is often spelled out by the next one
+# ("More specifically, we factorize the search space into blocks ..."), which says how.
+_ELABORATES = re.compile(
+    r"^\W*(?:more specifically|specifically|concretely|in particular|to this end|to do so|"
+    r"to achieve this|namely|in detail)\b",
+    re.IGNORECASE,
+)
+
+
+def with_elaborations(
+    chosen: Sequence[Candidate], ranked: Sequence[Candidate], abstracts: dict[str, str]
+) -> list[Candidate]:
+    """`chosen` and, after each, the sentence right after it in its abstract (`abstracts`, by
+    paper id) when that one opens by spelling it out ("Specifically, ..."), if `ranked` holds
+    it."""
+    found = list(chosen)
+    for candidate in chosen:
+        after = [
+            r
+            for r in ranked
+            if r.paper_id == candidate.paper_id and r.span.start >= candidate.span.end
+        ]
+        if not after:
+            continue
+        following = min(after, key=lambda r: r.span.start)
+        between = abstracts[candidate.paper_id][candidate.span.end : following.span.start]
+        if (
+            not between.strip()
+            and _ELABORATES.match(following.span.text)
+            and all(c.span.start != following.span.start for c in found)
+        ):
+            found.append(following)
+    return found
 
 
 def select(
