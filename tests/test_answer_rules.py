@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.rag.extractive import candidates
-from assistant.rag.question import analyse, frame_of
+from assistant.rag.question import analyse, frame_of, frame_words
 from assistant.rag.referents import (
     anaphor,
     draws_consequence,
@@ -637,6 +637,14 @@ def test_a_list_question_is_gated_on_its_topic_not_its_frame() -> None:
     assert framed.query_terms == plain.query_terms
     assert framed.per_source[0] == pytest.approx(plain.per_source[0])
     assert framed.threshold == LIST_RELEVANCE_THRESHOLD < RELEVANCE_THRESHOLD
+    # ... and so is one after an opening phrase, whose frame is the part after it
+    opened = assess("Apart from GLD, which papers ran a public challenge?", sources, weights)
+    assert opened.threshold == LIST_RELEVANCE_THRESHOLD
+    assert frame_words("Apart from GLD, which papers ran a public challenge?") == (
+        "papers",
+        "ran",
+        "a",
+    )
     single = assess("Where was the public challenge run?", sources, weights)
     assert single.threshold == RELEVANCE_THRESHOLD
     # a list question about what no passage mentions still fails the gate

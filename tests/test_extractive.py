@@ -73,6 +73,10 @@ def test_question_asking_for_a_list_cites_several_papers(engine: AnswerEngine) -
         ("What is DataDAM?", False),
         ("Which strategy does dataset reinforcement use?", False),
         ("What top-1 accuracy does NASNet reach?", False),
+        # after an opening phrase
+        ("Apart from Tiny-ImageNet, which papers report results on a subset of ImageNet?", True),
+        ("In remote sensing, which datasets were released?", True),
+        ("In remote sensing, which strategy does FAIR1M use?", False),
     ],
 )
 def test_list_questions(question: str, is_list: bool) -> None:

@@ -44,8 +44,10 @@ _WHY = re.compile(r"\bwhy\b", re.IGNORECASE)
 _WHAT = re.compile(r"\b(?:what|which)\b", re.IGNORECASE)
 _WH = re.compile(r"\b(what|which|how many|how much)\b", re.IGNORECASE)
 _LIST = re.compile(
-    r"^\s*(?:which|what|list|name)\b(?:\s+\S+){0,3}?\s+(?:papers|datasets|methods|works|"
-    r"benchmarks|approaches|models|studies|techniques|architectures|strategies)\b",
+    # after an opening phrase too: "Apart from Tiny-ImageNet, which papers ..."
+    r"^\s*(?:[^,?]{1,60},\s*)?"
+    r"(?P<ask>(?:which|what|list|name)\b(?:\s+\S+){0,3}?\s+(?:papers|datasets|methods|works|"
+    r"benchmarks|approaches|models|studies|techniques|architectures|strategies)\b)",
     re.IGNORECASE,
 )
 # A question that asks about a problem, limitation or motivation wants the sentences that state
@@ -421,7 +423,7 @@ def frame_words(text: str) -> tuple[str, ...]:
     match = _LIST.search(text)
     if not match:
         return ()
-    head = _words(match.group())
+    head = _words(match.group("ask"))
     frame = [w for w in head if w.lower() in _WORK_NOUNS]
     for word in _words(text[match.end() :]):
         lower = word.lower()
