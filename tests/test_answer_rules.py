@@ -341,6 +341,20 @@ def test_a_counted_focus_needs_its_figure_next_to_it() -> None:
     assert unstated(analyse("How many GPUs does Matcher train on?"), near, ("p1",)) is None
 
 
+def test_a_count_before_a_preposition_counts_the_word_before_it() -> None:
+    source = _source(
+        16,
+        "Artful",
+        "Artful contains 15000 images of paintings with 12 possible poses for boxes.",
+    )
+    # "12 possible poses for boxes" counts poses: the number of boxes is not stated ...
+    found = unstated(analyse("How many bounding boxes does Artful contain?"), [source], ("p16",))
+    assert found is not None and found.what == "how many bounding boxes"
+    # ... while "images of paintings" counts the paintings, and "poses" are counted
+    assert unstated(analyse("How many paintings does Artful hold?"), [source], ("p16",)) is None
+    assert unstated(analyse("How many poses does Artful give?"), [source], ("p16",)) is None
+
+
 def test_a_category_noun_is_filled_by_its_member_not_its_word() -> None:
     # The abstract names the suite and the tool; it never writes "suite" or "tool".
     source = _source(

@@ -556,10 +556,22 @@ def figure_near(sentence: str, head: frozenset[str]) -> bool:
 COUNT_WINDOW = 4
 
 
+# A preposition between the figure and the counted word: the figure counts the word before it
+# ("12 possible poses *for* boxes" counts poses, not boxes); "of" is no break ("37,407 images
+# *of* artworks" counts artworks).
+_COUNT_BREAKS = frozenset({"for", "per", "in", "on", "with", "from", "across"})
+
+
 def count_before(sentence: str, head: frozenset[str]) -> bool:
-    """Whether a figure stands at most COUNT_WINDOW words before a word of `head`."""
+    """Whether a figure stands at most COUNT_WINDOW words before a word of `head`, with no
+    preposition between them."""
     where, figures = _head_and_figures(sentence, head)
-    return any(0 <= i - j <= COUNT_WINDOW for i in where for j in figures)
+    words = [w.lower() for w in _without_names(sentence).split()]
+    return any(
+        0 <= i - j <= COUNT_WINDOW and not _COUNT_BREAKS & set(words[j + 1 : i])
+        for i in where
+        for j in figures
+    )
 
 
 def _names_other(sentence: str, question: Question) -> bool:
