@@ -1,7 +1,7 @@
 """Cited-answer quality on labelled question sets: retrieval, citations, facts, abstention.
 
     .venv/bin/python benchmarks/qa_eval.py [--mode extractive|llm] [-k 8] [--show] [--sweep]
-        [--split tune|holdout|...|holdout11|tuning|both|all] [--questions FILE]
+        [--split tune|holdout|...|holdout12|tuning|both|all] [--questions FILE]
         [--corpus samples/vision-datasets-papers.txt]
         [--sample N] [--skip-sample M] [--round-robin] [--limit N]
         [--gguf FILE | --endpoint] [--max-tokens 256]
@@ -13,11 +13,11 @@ held-out half's numbers were known, a second held-out set (qa_holdout2.jsonl, 10
 same kinds) was written before any further rule change, and after each later round another
 (qa_holdout3.jsonl, 94 questions; qa_holdout4.jsonl, 97; qa_holdout5.jsonl, 73;
 qa_holdout6.jsonl, 94; qa_holdout7.jsonl, 87; qa_holdout8.jsonl, 85; qa_holdout9.jsonl, 85;
-qa_holdout10.jsonl, 85; qa_holdout11.jsonl, 85) likewise: now the first eleven and
-qa_tune2.jsonl (near misses and singles written to tune on) are tuning data (the per-paper
-decision is fitted and cross-validated on them, benchmarks/train_paper_choice.py) and
-holdout11 is the held-out set, run only to report.
-`--split all` (the default) prints each of the thirteen, `--split tuning` the twelve tuning sets.
+qa_holdout10.jsonl, 85; qa_holdout11.jsonl, 85; qa_holdout12.jsonl, 85) likewise: now the first
+twelve and qa_tune2.jsonl (near misses and singles written to tune on) are tuning data (the
+per-paper decision is fitted and cross-validated on them, benchmarks/train_paper_choice.py) and
+holdout12 is the held-out set, run only to report.
+`--split all` (the default) prints each of the fourteen, `--split tuning` the thirteen tuning sets.
 Each JSONL line:
 {"id", "kind", "question", "gold_titles": [...]} and, by kind,
 
@@ -32,7 +32,7 @@ A question may carry "repeats" (the id of an older set's question asking the sam
 in other words): held-out-4 repeats 15 (an oversight when it was written, found after its first
 run), so it is reported whole and as "holdout4-unseen", without them.  Held-out-5 was checked
 for repeats before it was committed (token overlap and shared gold facts against every older
-question; those flagged were rewritten or dropped), and held-out-6 to held-out-10 likewise (also
+question; those flagged were rewritten or dropped), and held-out-6 to held-out-12 likewise (also
 no multi question whose gold papers repeat an older one's).
 
 Titles are mapped to the library's paper ids at run time.  Prints, per half:
@@ -93,9 +93,10 @@ SPLITS = {
     "holdout9": DATA / "qa_holdout9.jsonl",
     "holdout10": DATA / "qa_holdout10.jsonl",
     "holdout11": DATA / "qa_holdout11.jsonl",
+    "holdout12": DATA / "qa_holdout12.jsonl",
 }
 # Written last, before any answer on it was read: run only to report (`--split tuning` omits it).
-HELD_OUT = "holdout11"
+HELD_OUT = "holdout12"
 DEFAULT_CORPUS = ROOT / "samples" / "vision-datasets-papers.txt"
 ANSWERABLE = ("single", "multi")
 

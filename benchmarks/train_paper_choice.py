@@ -8,7 +8,8 @@ For every answerable question of the tuning files (`TUNING`, the nine sets the s
 on; qa_holdout8.jsonl and qa_holdout9.jsonl, read since, may join them: a refit with both, tried in
 the eleventh round (left-one-set-out over the eleven sets at 0.4 / 0.9: precision 0.800,
 multi-paper recall 0.645), cited no more gold papers on the tuning sets than the shipped fit and
-was not kept; qa_holdout10.jsonl may join them too; never qa_holdout11.jsonl, the held-out set) it
+was not kept; qa_holdout10.jsonl and qa_holdout11.jsonl may join them too; never
+qa_holdout12.jsonl, the held-out set) it
 runs the answerer's own steps up to the choice of papers (retrieval, relevance gate, subject
 papers, near-miss check, candidate sentences) and takes, for each retrieved paper with a candidate
 sentence, its signals (extractive.paper_values, every one it computes) and whether it is a gold
@@ -57,7 +58,7 @@ TUNING = (
     "holdout8",
     "holdout9",
 )
-HELD_OUT = "holdout11"
+HELD_OUT = "holdout12"
 
 
 def collect(questions: list[dict], library, engine, k: int) -> tuple[list[dict], dict]:
