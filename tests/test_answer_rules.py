@@ -72,6 +72,8 @@ def test_a_second_question_after_and_counts() -> None:
         ("Which runner won the race?", ("runner",)),
         ("How many volunteers took part in the trial?", ("volunteers",)),  # irregular past
         ("How many times more labels does Matcher give?", ("labels",)),  # a ratio: "15x more"
+        # a possessive ends the phrase: "which year's" asks for a year
+        ("On which year's ImageNet challenge set is it measured?", ("year",)),
     ],
 )
 def test_focus_is_the_asked_noun_phrase(question: str, focus: tuple[str, ...]) -> None:
@@ -541,6 +543,12 @@ def test_a_count_held_by_the_resulting_dataset_is_not_qualified_by_holding() -> 
             "Over the past decade, applications in surgery have rapidly increased. Painter paints.",
             False,
         ),
+        # A year that ends a clause ("Since 2012, ...") is a year too.
+        (
+            "From which year does Painter date the advances in GPU computation?",
+            "Painter paints. Since 2012, there have been advances in GPU computation.",
+            True,
+        ),
     ],
 )
 def test_a_year_or_a_period_is_stated_by_its_value(
@@ -955,3 +963,52 @@ def test_a_kind_noun_before_of_and_filler_words_name_no_topic() -> None:
     assert not (terms("some form") & topic)
     # "form" standing on its own is a topic word.
     assert terms("form") <= query_terms("Which papers form clusters of images?")
+
+
+@pytest.mark.parametrize(
+    ("question", "abstract"),
+    [
+        # The abstract states the content a shell noun labels, in its own words.
+        (
+            "How many key takeaways does Painter share about distillation?",
+            "Painter paints. We provide two important things to share for distillation.",
+        ),
+        (
+            "What speed advantage does Painter have?",
+            "Painter is fast since it does not need expensive patch sampling.",
+        ),
+        (
+            "In what application domain is Painter meant to be used?",
+            "Painter is a dataset for humanitarian response.",
+        ),
+    ],
+)
+def test_a_focus_headed_by_a_shell_noun_is_not_looked_for_word_by_word(
+    question: str, abstract: str
+) -> None:
+    source = _source(17, "Painter", abstract)
+    assert unstated(analyse(question), [source], ("p17",)) is None
+
+
+def test_a_shell_noun_does_not_stop_a_near_miss_on_what_is_not_stated() -> None:
+    # its hyphenated (technical) modifiers must be in the paper's text
+    source = _source(18, "Painter", "Painter plugs into VL pre-training objectives like X.")
+    stated = analyse("Which vision-language pre-training objectives can Painter serve?")
+    assert unstated(stated, [source], ("p18",)) is None
+    other = analyse("Which audio-visual pre-training objectives can Painter serve?")
+    assert unstated(other, [source], ("p18",)) is not None
+    # a name the abstract lacks, or a concrete focus, is still not stated
+    source = _source(18, "Painter", "Painter is a dataset for humanitarian response.")
+    found = unstated(analyse("What benefit does Painter show on MNIST?"), [source], ("p18",))
+    assert found is not None and found.what == '"MNIST"'
+    found = unstated(analyse("What learning rate does Painter use?"), [source], ("p18",))
+    assert found is not None and found.what == "the learning rate"
+
+
+def test_dimensions_are_counted_in_one_word() -> None:
+    source = _source(19, "Mapper", "Practitioners project representations into 2-D with t-SNE.")
+    asked = analyse("Into how many dimensions do practitioners project representations?")
+    assert unstated(asked, [source], ("p19",)) is None
+    flat = _source(19, "Mapper", "Practitioners project high-dimensional representations.")
+    found = unstated(asked, [flat], ("p19",))
+    assert found is not None and found.what == "how many dimensions"

@@ -157,6 +157,31 @@ KIND_NOUNS = {
     # "K_F"): the abstract writes the symbol, seldom the word
     "symbol", "symbols", "notation", "acronym", "abbreviation",
 }  # fmt: skip
+# Shell nouns (Schmid 2000, "English Abstract Nouns as Conceptual Shells"): nouns that label a
+# piece of content ("the *benefit* of ...", "two key *takeaways*", "what application
+# *domain*") rather than name a thing.  A question headed by one describes the answer in its
+# own words ("what costly step does X skip": "does not need expensive patch sampling"), and an
+# abstract states that content in its words, seldom under that label: such a focus is not
+# looked for word by word (stated.py).  Nouns also used for concrete things of
+# these papers ("training steps", "field strength", "visual concepts") are left out.
+SHELL_NOUNS = {
+    "takeaway", "takeaways", "lesson", "lessons", "insight", "insights", "observation",
+    "observations", "conclusion", "conclusions", "message", "messages", "fact", "facts",
+    "obstacle", "obstacles", "hurdle", "hurdles", "barrier", "barriers", "difficulty",
+    "difficulties", "drawback", "drawbacks", "disadvantage", "disadvantages", "advantage",
+    "advantages", "benefit", "benefits", "weakness", "weaknesses", "shortcoming", "shortcomings",
+    "condition", "conditions", "circumstance", "circumstances", "situation", "situations",
+    "scenario", "scenarios", "domain", "domains", "area", "areas", "field", "fields",
+    "application", "applications", "resource", "resources", "characteristic", "characteristics",
+    "trait", "traits", "principle", "principles", "motivation", "motivations", "rationale",
+    "objective", "objectives", "need", "needs", "requirement", "requirements", "trend", "trends",
+    "tendency", "tendencies", "consequence", "consequences", "implication", "implications",
+    "outcome", "outcomes", "cause", "causes", "element", "elements", "ingredient", "ingredients",
+    "concern", "concerns", "opportunity", "opportunities", "possibility", "possibilities",
+    "attempt", "attempts", "effort", "efforts", "trade-off", "trade-offs", "claim", "claims",
+    "argument", "arguments", "hypothesis", "hypotheses", "assumption", "assumptions", "belief",
+    "beliefs", "notion", "notions", "view", "views", "perspective", "perspectives",
+}  # fmt: skip
 # How many answers are wanted ("What *two* things does X produce?"), not what they are.
 _COUNT_WORDS = {
     "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
@@ -302,6 +327,12 @@ def _phrase(text: str) -> list[str]:
     if verb and verb.group(1).lower() not in KIND_NOUNS | MEASURE_NOUNS | QUANTITY_NOUNS:
         return []  # "What *motivates* CIFAKE's effort ...": the wh-word is the subject
     words = _words(rest)
+    # "On which year's ImageNet dataset ...": the wh-word asks for the possessor, a year.
+    possessor = next(
+        (i for i, raw in enumerate(_WORD.findall(rest)) if raw.lower().endswith("'s")), None
+    )
+    if possessor is not None:
+        words = words[: possessor + 1]
     index = 0
     while index < len(words) and words[index].lower() in _LEAD:
         index += 1

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.rag.question import (
+    SHELL_NOUNS,
     Question,
     asked_phrase,
     asks_for_names,
@@ -397,6 +398,8 @@ def unstated(
             return Unstated(_asked(question) if question.focus else "which ones", subjects)
     if not question.focus:
         return None
+    if question.focus[-1].lower() in SHELL_NOUNS:
+        return _shell_unstated(question, subjects, texts, papers)
     # Word by word: "transfer-learning datasets" is stated by "transfer learning on standard
     # datasets" (the index's compound "transferlearn" is not in that sentence).
     focus = terms(_focus_words(question).replace("-", " "))
@@ -407,6 +410,8 @@ def unstated(
         # title states what the paper is ("UHD-IQA Benchmark *Database*").
         sentences = (paper.title, *(_URL.sub(" ", text) for text in _sentences(paper.abstract)))
         for sentence, present in zip(sentences, terms_many(list(sentences)), strict=True):
+            if written_with_dimensions(sentence, head):
+                return None
             if not all(_has(t, present) for t in head):
                 continue
             if not _spelled(question.focus[-1], sentence):
@@ -422,6 +427,27 @@ def unstated(
                 for t in _spelled_out(focus, question, texts[paper_id])
             ):
                 return _unqualified(question, subjects, texts)
+    return Unstated(_asked(question), subjects)
+
+
+def _shell_unstated(
+    question: Question,
+    subjects: tuple[str, ...],
+    texts: dict[str, _PaperText],
+    papers: dict[str, Paper],
+) -> Unstated | None:
+    """A focus headed by a shell noun ("key takeaways", "realistic capture conditions") labels
+    content the abstract states in its own words; only its technical modifiers, hyphenated
+    compounds ("audio-visual pre-training objectives"), must be in the paper's text."""
+    technical = [w for w in question.focus[:-1] if "-" in w.strip("-")]
+    if not technical:
+        return None
+    wanted = terms(" ".join(technical).replace("-", " "))
+    for paper_id in papers:
+        if all(
+            _has(t, texts[paper_id].terms) for t in _spelled_out(wanted, question, texts[paper_id])
+        ):
+            return None
     return Unstated(_asked(question), subjects)
 
 
@@ -562,9 +588,15 @@ COUNT_WINDOW = 4
 _COUNT_BREAKS = frozenset({"for", "per", "in", "on", "with", "from", "across"})
 
 
+# Counts written as one word with their unit: "into 2-D", "a 3D scene", "two-dimensional".
+_DIMENSIONS = re.compile(r"\b\d+-?D\b|\b(?:\d+|one|two|three|four)-dimensional\b", re.IGNORECASE)
+
+
 def count_before(sentence: str, head: frozenset[str]) -> bool:
     """Whether a figure stands at most COUNT_WINDOW words before a word of `head`, with no
-    preposition between them."""
+    preposition between them (or, for dimensions, is written with them: "2-D")."""
+    if written_with_dimensions(sentence, head):
+        return True
     where, figures = _head_and_figures(sentence, head)
     words = [w.lower() for w in _without_names(sentence).split()]
     return any(
@@ -572,6 +604,16 @@ def count_before(sentence: str, head: frozenset[str]) -> bool:
         for i in where
         for j in figures
     )
+
+
+@lru_cache(maxsize=1)
+def _dimension_terms() -> frozenset[str]:
+    return terms("dimension dimensions")
+
+
+def written_with_dimensions(sentence: str, head: frozenset[str]) -> bool:
+    """Whether `head` is dimensions and `sentence` counts them in one word ("into 2-D")."""
+    return bool(head & _dimension_terms()) and _DIMENSIONS.search(sentence) is not None
 
 
 def _names_other(sentence: str, question: Question) -> bool:
@@ -665,7 +707,8 @@ def _gives_duration(question: Question, papers: Iterable[Paper]) -> bool:
 # A focus an abstract answers with a value, not by naming it: "which year" by "(2016)", "over
 # what period" by "over the past decade".  The value must stand in a sentence sharing a topic
 # word with the question ("Nguyen et al. (2016) showed ...", not any year in the abstract).
-_YEAR = re.compile(r"(?<![\d.,])(?:1[89]|20)\d\d(?![\d.,%])")
+# "Since 2012, ..." and "in 2016." end a year; "2012.5" and "2,0125" are other figures.
+_YEAR = re.compile(r"(?<![\d.,])(?:1[89]|20)\d\d(?![\d%]|[.,]\d)")
 _SINCE = re.compile(
     r"\b(?:since|from|between|until|by) (?:the )?(?:early |late |mid-)?(?:1[89]|20)\d\d"
 )
