@@ -19,7 +19,7 @@ from assistant.rag.relevance import mentioned_papers
 from assistant.rag.scoring import query_terms, terms
 from assistant.rag.sentence_roles import roles_of
 from assistant.rag.sentences import split_sentences
-from assistant.rag.stated import mentions, subject_papers, unstated, word_forms
+from assistant.rag.stated import dataset_names, mentions, subject_papers, unstated, word_forms
 from assistant.types import Chunk, Paper, Passage, Source
 
 
@@ -1012,3 +1012,27 @@ def test_dimensions_are_counted_in_one_word() -> None:
     flat = _source(19, "Mapper", "Practitioners project high-dimensional representations.")
     found = unstated(asked, [flat], ("p19",))
     assert found is not None and found.what == "how many dimensions"
+
+
+def test_a_capitalised_word_or_a_dataset_names_no_architecture() -> None:
+    asked = analyse("Which network architecture does Painter train?")
+    vague = _source(
+        20,
+        "Painter",
+        "When it comes to Neural Networks, Painter trains on the COCO dataset. "
+        "Datasets such as ImageNet and ImageNetV2 are not enough for neural networks.",
+    )
+    found = unstated(asked, [vague], ("p20",))
+    assert found is not None and found.what == "the network architecture"
+    named = _source(20, "Painter", "Painter trains a ResNet-50 on the COCO dataset.")
+    assert unstated(asked, [named], ("p20",)) is None
+
+
+def test_the_names_abstracts_call_datasets() -> None:
+    found = dataset_names(
+        [
+            "We use the MAMe dataset and 300M images. Experiments across multiple datasets, "
+            "including CIFAR, Tiny-ImageNet, and ImageNet-1K, show gains. SN-Net splits data."
+        ]
+    )
+    assert found == {"MAMe", "CIFAR", "Tiny-ImageNet", "ImageNet-1K"}

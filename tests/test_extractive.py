@@ -317,3 +317,14 @@ def test_a_question_naming_two_papers_quotes_each(engine: AnswerEngine) -> None:
     cited = {s.paper.title.split(":")[0] for s in answer.cited_sources}
     assert cited == {"FAIR1M", "Object Detection in Optical Remote Sensing Images"}
     assert "23463 images" in answer.text and "37 sub-categories" in answer.text
+
+
+def test_a_paper_described_not_named_must_name_what_is_asked(engine: AnswerEngine) -> None:
+    answer = engine.ask(
+        "Which DNN architectures does the study re-assessing single-label benchmarking on "
+        "ImageNet evaluate?"
+    )
+    assert answer.abstained and answer.citations == ()
+    assert answer.text.startswith("The DNN architectures are not stated in the abstract of "), (
+        answer.text
+    )

@@ -165,9 +165,14 @@ class AnswerEngine:
 
         parts: list[str] = []
         complete, error = True, None
-        pieces = (
-            self._extractive_pieces(standalone, sources, relevance, weights)
+        plan = (
+            extractive.plan(standalone, sources, relevance, embedder=self.embedder, weights=weights)
             if mode == "extractive"
+            else None
+        )
+        pieces = (
+            extractive.render(plan.groups, sources)
+            if plan is not None
             else self._llm_pieces(standalone, sources, cancel)
         )
         try:
@@ -185,7 +190,8 @@ class AnswerEngine:
         if mode == "extractive":
             abstained = not text
             if abstained:
-                text = extractive.abstention_text(relevance, sources, standalone)
+                missing = plan.unstated if plan is not None else None
+                text = extractive.abstention_text(relevance, sources, standalone, missing)
                 yield AnswerDelta(text)
             checked = verify(text, sources, embedder=self.embedder, weights=weights)
         else:

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -69,6 +69,7 @@ from assistant.rag.sentences import Span, split_sentences
 from assistant.rag.stated import (
     Unstated,
     has_term,
+    names_unstated,
     subject_names,
     subject_papers,
     unstated,
@@ -565,6 +566,14 @@ def plan(
             asked, ranked, sources, embedder=embedder, relevance=relevance, weights=weights
         )
         ranked = [c for c in ranked if c.paper_id in cited]
+        # "Which network architecture was trained on JFT-300M in the data-effectiveness
+        # revisit?": one paper, described rather than named, answers; it must name one.
+        if len(cited) == 1:
+            (only,) = cited
+            paper = next(s.paper for s in sources if s.paper.id == only)
+            missing = names_unstated(asked, [paper], sources, (only,))
+            if missing is not None:
+                return Plan([], asked, missing)
     if asked.wants_list and not subjects:
         chosen = select(
             ranked,
@@ -758,7 +767,9 @@ def cite(sentence: str, number: int) -> str:
     return f"{sentence[: match.start()]} [{number}]{match.group(1)}{match.group(2)}"
 
 
-def render(groups: Sequence[Sequence[Candidate]], sources: Sequence[Source]) -> Iterator[str]:
+def render(
+    groups: Sequence[Sequence[Candidate]], sources: Sequence[Source]
+) -> Generator[str, None, None]:
     """The answer text, one sentence per piece, paragraphs per paper."""
     titles = {s.number: s.paper.title for s in sources}
     for index, group in enumerate(groups):
@@ -805,21 +816,29 @@ def unstated_text(missing: Unstated, relevance: Relevance, sources: Sequence[Sou
     )
     verb = "mentioned" if missing.what.startswith('"') else "stated"
     what = missing.what[0].upper() + missing.what[1:]
+    # "The DNN architectures are not stated"; "how many epochs", a question, "is" not stated.
+    plural = what.startswith("The ") and re.search(r"[^s']s$", what) is not None
     nearest = _listed(nearest_papers(relevance, sources))
-    return f"{what} is not {verb} in {where}; the nearest papers are {nearest}."
+    be = "are" if plural else "is"
+    return f"{what} {be} not {verb} in {where}; the nearest papers are {nearest}."
 
 
 def abstention_text(
-    relevance: Relevance, sources: Sequence[Source], question: str | None = None
+    relevance: Relevance,
+    sources: Sequence[Source],
+    question: str | None = None,
+    missing: Unstated | None = None,
 ) -> str:
-    """Why there is no answer: nothing relevant, or what the question asks is not stated."""
+    """Why there is no answer: nothing relevant, or what the question asks is not stated
+    (`missing`, the plan's reason, or found again here)."""
     if not sources:
         return "The library has no passage related to this question, so there is nothing to cite."
     best = max(range(len(sources)), key=lambda i: relevance.per_source[i])
     if relevance.relevant and question is not None:
-        asked = analyse(question)
-        usable, subjects = answer_sources(asked, sources, relevance)
-        missing = unstated(asked, usable, subjects)
+        if missing is None:
+            asked = analyse(question)
+            usable, subjects = answer_sources(asked, sources, relevance)
+            missing = unstated(asked, usable, subjects)
         if missing is not None:
             return unstated_text(missing, relevance, sources)
         return (

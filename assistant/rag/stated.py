@@ -390,12 +390,10 @@ def unstated(
         for paper in papers.values()
     ):
         return Unstated("where to get it", subjects)
-    if subjects and asks_for_names(question.text):
-        # "On which datasets was PatternNet evaluated?": a sentence must name one (not the
-        # question's own name spelled otherwise, nor a link).
-        said = [t for p in papers.values() for t in _sentences(p.abstract)]
-        if not any(_names_asked(sentence, question) for sentence in said):
-            return Unstated(_asked(question) if question.focus else "which ones", subjects)
+    if subjects:
+        nameless = names_unstated(question, papers.values(), sources, subjects)
+        if nameless is not None:
+            return nameless
     if not question.focus:
         return None
     if question.focus[-1].lower() in SHELL_NOUNS:
@@ -428,6 +426,26 @@ def unstated(
             ):
                 return _unqualified(question, subjects, texts)
     return Unstated(_asked(question), subjects)
+
+
+def names_unstated(
+    question: Question,
+    papers: Iterable[Paper],
+    sources: Sequence[Source],
+    subjects: tuple[str, ...] = (),
+) -> Unstated | None:
+    """For a "which" question about named things ("On which datasets was PatternNet
+    evaluated?"): whether no sentence of `papers` names one (not the question's own name
+    spelled otherwise, nor a link, nor a capitalised word; for a model, no dataset)."""
+    if not asks_for_names(question.text):
+        return None
+    said = [t for p in papers for t in _sentences(p.abstract)]
+    abstracts = [s.paper.abstract for s in sources]
+    data, common = dataset_names(abstracts), _common_words(abstracts)
+    if any(_names_asked(sentence, question, data, common) for sentence in said):
+        return None
+    phrase = " ".join(asked_phrase(question.text))  # "the DNN architectures"
+    return Unstated(f"the {phrase}" if phrase else "which ones", subjects)
 
 
 def _shell_unstated(
@@ -629,6 +647,7 @@ _PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9-]*[A-Z]s$")
 _GENERIC_ACRONYMS = {
     "ai", "ml", "dl", "cv", "nlp", "cnn", "cnns", "dnn", "dnns", "rnn", "gan", "gans", "vit",
     "vits", "llm", "llms", "mllm", "mllms", "ssl", "sota", "gpu", "gpus", "cpu", "api",
+    "ann", "anns", "nas", "mlp", "mlps",
 }  # fmt: skip
 # What a named thing's neighbour says it is: "the CIFAR-10 *dataset*" is no model.
 _DATA_NOUN_AFTER = re.compile(
@@ -653,7 +672,23 @@ def _variant(name: str, asked: Iterable[str]) -> bool:
     return False
 
 
-def _names_asked(sentence: str, question: Question) -> bool:
+# What a name of a model, a method or a dataset looks like: a digit ("ResNet-50"), a capital
+# inside ("ImageNet", "LLaVA") or capitals only ("CIFAR", "COCO"); a capitalised word is a name
+# only when the abstracts never write it in lower case ("Adam", not "Neural Networks").
+_IDENTIFIER = re.compile(r"\d|^.+[A-Z]|^[A-Z]{2,}$")
+
+
+def _common_words(abstracts: Iterable[str]) -> frozenset[str]:
+    """The words `abstracts` write in lower case ("networks", not "Adam")."""
+    return frozenset(w for a in abstracts for w in re.findall(r"\b[a-z][a-z\-]*\b", a))
+
+
+def _names_asked(
+    sentence: str,
+    question: Question,
+    datasets: frozenset[str] = frozenset(),
+    common: frozenset[str] = frozenset(),
+) -> bool:
     """Whether `sentence` names a thing of the kind the question asks for: a name other than
     the question's own (nor a variant of it, a link, a field's acronym); for a question about
     models or methods, not a name the sentence calls a dataset ("the CIFAR-10 dataset")."""
@@ -664,13 +699,52 @@ def _names_asked(sentence: str, question: Question) -> bool:
     for name in names_in(_URL.sub(" ", sentence)):
         if name.lower() in _GENERIC_ACRONYMS or _PLURAL_ACRONYM.match(name):
             continue
+        if not _IDENTIFIER.search(name) and name.lower() in common:
+            continue  # "When it comes to Neural Networks": capitalised words, no name
         if name.lower() in {n.lower() for n in question.names} or _variant(name, asked):
             continue
         end = sentence.find(name) + len(name)
-        if not wants_data and _DATA_NOUN_AFTER.match(sentence[end:]):
-            continue
+        if not wants_data and (
+            _DATA_NOUN_AFTER.match(sentence[end:])
+            or any(known in name for known in datasets)  # "ImageNetV2" extends "ImageNet"
+        ):
+            continue  # "the CIFAR-10 dataset" is no model
         return True
     return False
+
+
+# Names an abstract calls datasets: "the COCO dataset", "datasets such as ImageNet",
+# "multiple datasets, including CIFAR, Tiny-ImageNet, and ImageNet-1K".
+_DATA_LIST = re.compile(
+    r"\b(?:data ?sets?|benchmarks?)\b,?\s+(?:such as|like|including|e\.g\.,?)\s+"
+    r"((?:[\w\-.+]+(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)){0,6}[\w\-.+]+)",
+    re.IGNORECASE,
+)
+
+
+_DATASET_AFTER = re.compile(r"^[\s\-]*(?:data ?sets?|benchmarks?|corpus|database)\b", re.I)
+_LETTERS = re.compile(r"[A-Za-z]{2}")
+
+
+def dataset_names(abstracts: Iterable[str]) -> frozenset[str]:
+    """The names `abstracts` call datasets (at least four characters long)."""
+    found: set[str] = set()
+    for abstract in abstracts:
+        for name in names_in(abstract):
+            if not _IDENTIFIER.search(name) or len(name) < 4 or not _LETTERS.search(name):
+                continue
+            if any(
+                _DATASET_AFTER.match(abstract[m.end() :])
+                for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", abstract)
+            ):
+                found.add(name)
+        for listed in _DATA_LIST.finditer(abstract):
+            found.update(
+                n
+                for n in names_in(f"x {listed.group(1)}")
+                if _IDENTIFIER.search(n) and len(n) > 3 and _LETTERS.search(n)
+            )
+    return frozenset(found)
 
 
 _BIBLIOGRAPHIC = re.compile(
