@@ -11,6 +11,7 @@ cut at an abbreviation Punkt did not know, and is joined back to it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -58,6 +59,24 @@ def split_sentences(text: str, *, offset: int = 0) -> list[Span]:
     return [Span(span.text, span.start + offset, span.end + offset) for span in spans]
 
 
+# A sentence end with no space after it, as scraped abstracts have ("search for images.In this
+# project", "perceptrons (MLP).It takes"): Punkt, which splits only at whitespace, misses it.
+_GLUED = re.compile(r"(?<=[a-z)\]])\.(?=[A-Z][a-z])")
+_WORD_BEFORE = re.compile(r"([A-Za-z.]+)$")
+
+
+def _unglued(body: str, spans: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """`spans` cut again after each glued sentence end that follows no abbreviation."""
+    for start, end in spans:
+        for glued in _GLUED.finditer(body, start, end):
+            word = _WORD_BEFORE.search(body[start : glued.start()])
+            if word and word.group(1).lower() in ABBREVIATIONS:
+                continue  # "e.g.The": an abbreviation, not a sentence end
+            yield start, glued.end()
+            start = glued.end()
+        yield start, end
+
+
 @lru_cache(maxsize=4096)  # an answer splits the same abstracts several times over
 def _split(text: str) -> tuple[Span, ...]:
     offset = 0
@@ -66,7 +85,7 @@ def _split(text: str) -> tuple[Span, ...]:
     for line in _LINE.finditer(text):
         body = line.group()
         first = len(spans)
-        for start, end in tokenizer.span_tokenize(body):
+        for start, end in _unglued(body, tokenizer.span_tokenize(body)):
             piece = body[start:end]
             stripped = piece.strip()
             if not stripped:
