@@ -3,6 +3,7 @@ its selection rules on hand-made candidates."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -171,6 +172,15 @@ def candidate(
     v = np.asarray(vector, dtype=np.float32)
     span = Span(f"sentence {number}-{position}", 0, 10)
     return extractive.Candidate(number, paper, span, position, score, v / np.linalg.norm(v))
+
+
+def test_one_papers_sentences_are_ranked_without_its_title_words() -> None:
+    # The sentence that only echoes the title (high score) falls below the one that answers.
+    echo = dataclasses.replace(candidate(1, "a", 0.9, [1, 0], (0, 0)), own_score=0.5)
+    answer = dataclasses.replace(candidate(1, "a", 0.8, [0, 1], (0, 1)), own_score=0.7)
+    ranked = extractive.within_paper([echo, answer])
+    assert [c.position for c in ranked] == [(0, 1), (0, 0)]
+    assert [c.score for c in ranked] == [0.7, 0.5]
 
 
 def test_select_drops_near_duplicates_and_caps_per_paper() -> None:

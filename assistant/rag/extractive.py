@@ -160,6 +160,9 @@ class Candidate:
     vector: np.ndarray = field(compare=False, repr=False)
     referent: str | None = None
     context: bool = False
+    # The score with the words of the paper's own title left out of its lexical part: ranks
+    # the sentences of the one paper an answer quotes (`within_paper`).
+    own_score: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -467,6 +470,16 @@ def score_candidates(
     )
     valued = value_patterns(asked)
     cited_authors = _CITED_AUTHOR.findall(asked.text)
+    titled: dict[str, frozenset[str]] = {}
+
+    def own_wanted(paper: Paper) -> frozenset[str]:
+        # A paper the question describes rather than names ("the bidirectional image and
+        # text matching project") is picked out by its title's words, in many of its
+        # sentences: they say which paper answers, not which of its sentences does.
+        if paper.id not in titled:
+            titled[paper.id] = (wanted - terms(paper.title)) or wanted
+        return titled[paper.id]
+
     scored = []
     for (source, span, position), sim, words, vector in zip(
         found, sims, present, matrix[1:], strict=True
@@ -494,6 +507,9 @@ def score_candidates(
             + LEXICAL_WEIGHT * coverage(wanted, words, weights)
             + CONTEXT_WEIGHT * context[source.number]
         )
+        own = base + LEXICAL_WEIGHT * (
+            coverage(own_wanted(source.paper), words, weights) - coverage(wanted, words, weights)
+        )
         scored.append(
             Candidate(
                 number=source.number,
@@ -502,6 +518,7 @@ def score_candidates(
                 position=position,
                 score=(base + bonus) * factor,
                 vector=vector,
+                own_score=(own + bonus) * factor,
             )
         )
     return sorted(scored, key=lambda c: -c.score)
@@ -542,6 +559,16 @@ def retrieval_k(question: str | Question, k: int) -> int:
     return k * LIST_K_FACTOR if asked.wants_list else k
 
 
+def within_paper(ranked: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates of one paper ranked by `own_score`, each scored by it: a paper the
+    question describes rather than names is picked out by its title's words, in many of its
+    sentences ("the bidirectional image and text matching project"); they say which paper
+    answers, not which of its sentences does."""
+    return sorted(
+        (dataclasses.replace(c, score=c.own_score) for c in ranked), key=lambda c: -c.score
+    )
+
+
 def asks_for_list(question: str) -> bool:
     return analyse(question).wants_list
 
@@ -574,6 +601,7 @@ def plan(
             missing = names_unstated(asked, [paper], sources, (only,))
             if missing is not None:
                 return Plan([], asked, missing)
+            ranked = within_paper(ranked)
     if asked.wants_list and not subjects:
         chosen = select(
             ranked,
