@@ -338,3 +338,11 @@ def test_a_paper_described_not_named_must_name_what_is_asked(engine: AnswerEngin
     assert answer.text.startswith("The DNN architectures are not stated in the abstract of "), (
         answer.text
     )
+
+
+def test_a_question_for_named_things_of_a_paper_quotes_the_sentence_naming_them(
+    engine: AnswerEngine,
+) -> None:
+    answer = engine.ask("On which datasets is Diversity-Driven Synthesis tested?")
+    assert not answer.abstained
+    assert "Tiny-ImageNet" in answer.text and "ImageNet-1K" in answer.text

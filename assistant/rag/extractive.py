@@ -13,7 +13,8 @@ the best one, or only of the papers the question names (stated.py: "DataDAM",
                    a contribution for "what", a method for "how", a figure for "how many")
   + FOCUS_BONUS    when it names what the question asks about ("learning rate", "images")
   + NAME_BONUS     when a "Which network ..." question about one named thing gets a name
-                   the question does not use ("EfficientNet")
+                   the question does not use ("EfficientNet"), or one about a named
+                   paper's things ("On which datasets is X tested?") a name of that kind
   + DEFINITION_BONUS when "What is X?" meets the sentence defining X ("we present X, a ...")
   + CAUSE_BONUS    when a "Why ..." question meets a sentence giving a cause ("due to", "but")
 
@@ -52,6 +53,7 @@ from assistant.rag.question import (
     QUANTITY_NOUNS,
     Question,
     analyse,
+    asks_for_names,
     asks_for_one_name,
     frame_of,
 )
@@ -68,7 +70,10 @@ from assistant.rag.sentence_roles import NAME, AbstractPlan, Roles, plan_of
 from assistant.rag.sentences import Span, split_sentences
 from assistant.rag.stated import (
     Unstated,
+    common_words,
+    dataset_names,
     has_term,
+    names_asked,
     names_unstated,
     subject_names,
     subject_papers,
@@ -470,6 +475,13 @@ def score_candidates(
     )
     valued = value_patterns(asked)
     cited_authors = _CITED_AUTHOR.findall(asked.text)
+    abstracts = [s.paper.abstract for s in usable]
+    # "On which datasets was PatternNet evaluated?": its sentence naming them is the answer.
+    typed = (
+        (dataset_names(abstracts), common_words(abstracts))
+        if subjects and asks_for_names(asked.text)
+        else None
+    )
     titled: dict[str, frozenset[str]] = {}
 
     def own_wanted(paper: Paper) -> frozenset[str]:
@@ -496,6 +508,8 @@ def score_candidates(
             bonus += FOCUS_BONUS
         if one_name and any(n.lower() not in asked_names for n in NAME.findall(span.text)):
             bonus += NAME_BONUS
+        elif typed is not None and names_asked(span.text, asked, *typed):
+            bonus += NAME_BONUS  # "On which datasets ...": a sentence naming datasets
         if defined and defines(span.text, defined):
             bonus += DEFINITION_BONUS
         if because and _CAUSE.search(span.text):

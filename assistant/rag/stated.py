@@ -441,8 +441,8 @@ def names_unstated(
         return None
     said = [t for p in papers for t in _sentences(p.abstract)]
     abstracts = [s.paper.abstract for s in sources]
-    data, common = dataset_names(abstracts), _common_words(abstracts)
-    if any(_names_asked(sentence, question, data, common) for sentence in said):
+    data, common = dataset_names(abstracts), common_words(abstracts)
+    if any(names_asked(sentence, question, data, common) for sentence in said):
         return None
     phrase = " ".join(asked_phrase(question.text))  # "the DNN architectures"
     return Unstated(f"the {phrase}" if phrase else "which ones", subjects)
@@ -678,12 +678,12 @@ def _variant(name: str, asked: Iterable[str]) -> bool:
 _IDENTIFIER = re.compile(r"\d|^.+[A-Z]|^[A-Z]{2,}$")
 
 
-def _common_words(abstracts: Iterable[str]) -> frozenset[str]:
+def common_words(abstracts: Iterable[str]) -> frozenset[str]:
     """The words `abstracts` write in lower case ("networks", not "Adam")."""
     return frozenset(w for a in abstracts for w in re.findall(r"\b[a-z][a-z\-]*\b", a))
 
 
-def _names_asked(
+def names_asked(
     sentence: str,
     question: Question,
     datasets: frozenset[str] = frozenset(),
