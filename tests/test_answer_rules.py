@@ -19,7 +19,14 @@ from assistant.rag.relevance import mentioned_papers
 from assistant.rag.scoring import query_terms, terms
 from assistant.rag.sentence_roles import roles_of
 from assistant.rag.sentences import split_sentences
-from assistant.rag.stated import dataset_names, mentions, subject_papers, unstated, word_forms
+from assistant.rag.stated import (
+    coined_by,
+    dataset_names,
+    mentions,
+    subject_papers,
+    unstated,
+    word_forms,
+)
 from assistant.types import Chunk, Paper, Passage, Source
 
 
@@ -1036,3 +1043,35 @@ def test_the_names_abstracts_call_datasets() -> None:
         ]
     )
     assert found == {"MAMe", "CIFAR", "Tiny-ImageNet", "ImageNet-1K"}
+
+
+def test_a_papers_own_coinage_names_it() -> None:
+    ppgn = Paper(
+        id="p21",
+        title="Plug & Play Generative Networks: Conditional Generation",
+        abstract="PPGNs are composed of a generator. Text is embedded with BERT on GPUs.",
+    )
+    assert coined_by("PPGN", ppgn) and coined_by("PPGNs", ppgn)
+    assert not coined_by("BERT", ppgn) and not coined_by("GPU", ppgn)
+    attsets = Paper(id="p22", title="Robust Aggregation", abstract="A module, named AttSets.")
+    assert coined_by("AttSets", attsets)
+    metric = Paper(id="p23", title="Reinforce Data", abstract="Expected Calibration Error (ECE).")
+    assert not coined_by("ECE", metric)
+    stitched = Paper(id="p24", title="Stitchable Networks", abstract="We stitch (SN-Net) models.")
+    assert coined_by("SN-Net", stitched)
+    # the initials of consecutive title words, small words skipped
+    dior = Paper(id="p25", title="Object Detection in Optical Remote Sensing", abstract="")
+    assert coined_by("DIOR", dior) and not coined_by("DISR", dior)
+
+
+def test_a_question_naming_a_papers_coinage_passes_the_gate() -> None:
+    from assistant.rag.relevance import assess, coined_papers
+    from assistant.rag.scoring import UniformWeights
+
+    ppgn = _source(21, "Plug & Play Generative Networks", "PPGNs are composed of a generator.")
+    other = _source(22, "Grouper", "Grouper groups images with BERT features.")
+    question = "Could the PPGN approach be applied to sounds?"
+    assert coined_papers(question, [ppgn, other]) == {"p21"}
+    assert coined_papers("How does BERT mask tokens?", [ppgn, other]) == set()
+    relevance = assess(question, [ppgn, other], UniformWeights())
+    assert relevance.relevant and relevance.per_source[0] >= relevance.threshold

@@ -96,6 +96,10 @@ def assess(
         # "Where can the SurgeNet weights be downloaded?": the name and the link are all it
         # asks; neither is worded like the abstract's topic.
         named |= mentioned_papers(question, sources)
+    else:
+        # "Could the PPGN approach be applied to data other than pictures?": a paper's own
+        # coinage ("PPGN", "SVT", "AttSets"; not "BERT" in a paper that uses it) names it.
+        named |= coined_papers(question, sources)
     for paper in named:
         for index, source in enumerate(sources):
             if source.paper.id == paper:
@@ -177,6 +181,20 @@ def mentioned_papers(question: str, sources: Sequence[Source]) -> set[str]:
         return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
 
     return _named_by_one(question, texts, holds)
+
+
+def coined_papers(question: str, sources: Sequence[Source]) -> set[str]:
+    """Papers the question names by their own coinage (stated.coined_by), no other's."""
+    from assistant.rag.question import names_in
+    from assistant.rag.stated import coined_by
+
+    papers = {s.paper.id: s.paper for s in sources}
+    named: set[str] = set()
+    for name in names_in(question):
+        holders = [p for p, paper in papers.items() if coined_by(name, paper)]
+        if len(holders) == 1:
+            named.add(holders[0])
+    return named
 
 
 def _named_by_one(

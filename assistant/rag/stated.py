@@ -248,6 +248,48 @@ def title_mentions(name: str, title: str) -> bool:
     return _normal(name) in word_forms(title)
 
 
+_VERSION = re.compile(r"(?:s|-?v\d+|-?\d+)$")
+
+
+def coined_by(name: str, paper: Paper) -> bool:
+    """Whether `name` is the paper's own coinage: the initials of its title's words, in order
+    ("PPGN" for "Plug & Play Generative Networks", "DIOR" for "object Detection In Optical
+    Remote sensing", "GLDv2"), or a name its abstract introduces ("named AttSets")."""
+    if not _acronym(name):
+        return False
+    if name.lower() in _GENERIC_ACRONYMS:
+        return False
+    escaped = re.escape(name)
+    introduced = rf"\b(?:termed|dubbed|named|called|referred to as)\s+[\"“']?{escaped}(?![\w+-])"
+    if re.search(introduced, paper.abstract) or (
+        "-" in name and re.search(rf"\({escaped}\)", paper.abstract)
+    ):
+        return True  # "named AttSets", "Stitchable Neural Network (SN-Net)"
+    letters = _VERSION.sub("", name)
+    if not letters.isalpha() or not letters.isupper() or len(letters) < 2:
+        return False
+    words = re.findall(r"[A-Za-z][\w'-]*", paper.title)
+    return any(_initials_from(words[start:], letters) for start in range(len(words)))
+
+
+_SMALL_WORDS = frozenset({"a", "an", "the", "of", "in", "on", "for", "with", "to", "and", "by"})
+
+
+def _initials_from(words: Sequence[str], letters: str) -> bool:
+    """Whether `letters` are the initials of `words` read from the first on, small words
+    skipped when their initial is not the next letter."""
+    wanted = iter(letters)
+    letter = next(wanted)
+    for word in words:
+        if word[0].upper() == letter:
+            letter = next(wanted, "")
+            if not letter:
+                return True
+        elif word.lower() not in _SMALL_WORDS:
+            return False
+    return False
+
+
 @dataclass(frozen=True)
 class Unstated:
     """What the abstracts do not state: `what` is worded for a sentence ("the learning rate")."""
