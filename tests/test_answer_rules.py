@@ -1075,3 +1075,24 @@ def test_a_question_naming_a_papers_coinage_passes_the_gate() -> None:
     assert coined_papers("How does BERT mask tokens?", [ppgn, other]) == set()
     relevance = assess(question, [ppgn, other], UniformWeights())
     assert relevance.relevant and relevance.per_source[0] >= relevance.threshold
+
+
+@pytest.mark.parametrize(
+    ("question", "abstract", "stated"),
+    [
+        ("How much did the Painter annotation cost in dollars?", "Painter has 5k images.", False),
+        (
+            "How much were the Painter raters paid?",
+            "Raters of Painter were paid $12 an hour.",
+            True,
+        ),
+        # compute, not money: "cost" and "pay" alone ask no sum
+        ("Which training cost do Painter users pay?", "Users pay 5% more training cost.", True),
+    ],
+)
+def test_a_question_about_money_needs_a_sum(question: str, abstract: str, stated: bool) -> None:
+    source = _source(26, "Painter", abstract)
+    found = unstated(analyse(question), [source], ("p26",))
+    assert (found is None) is stated, found
+    if not stated:
+        assert found is not None and found.what == "a sum of money"

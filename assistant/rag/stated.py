@@ -25,7 +25,8 @@ offline answerer abstains when:
 * it puts two names held by two different papers in one clause ("How does SVT perform on
   ADE20K?") and no abstract mentions both.
 * it asks who wrote a paper, or where or when it appeared, and the abstract does not say;
-* it asks how old participants were and no abstract gives an age;
+* it asks how old participants were and no abstract gives an age, or about money ("in
+  dollars", "how much were raters paid") and no abstract gives a sum;
 * a "which" question about named things of one paper ("On which datasets was X evaluated?",
   "Which SSL algorithm ...") finds no sentence of that paper naming something it does not
   name (a plural acronym, "existing MLLMs", names a class, not a member).
@@ -416,6 +417,10 @@ def unstated(
         _AGE.search(paper.abstract) for paper in papers.values()
     ):
         return Unstated("an age", subjects)
+    if _MONEY.search(question.text) and not any(
+        _CURRENCY.search(paper.abstract) for paper in papers.values()
+    ):
+        return Unstated("a sum of money", subjects)
     valued = _value_stated(question, papers.values())
     if valued is False:
         return Unstated(_asked(question), subjects)
@@ -803,6 +808,17 @@ _PUBLICATION = re.compile(
     re.IGNORECASE,
 )
 # "How old were the participants?": an age must be given ("aged 30 to 60", "8-year-old").
+# A question about money ("How much did the annotation cost in dollars?") is answered by a sum
+# ("$10,000", "5k USD"); "cost", "pay" and "budget" alone are often compute ("the training
+# cost users pay", "a recovery budget"), so they do not count.
+_MONEY = re.compile(
+    r"\b(?:dollars?|money|paid|price|prices|priced|usd|euros?)\b|\$",
+    re.IGNORECASE,
+)
+_CURRENCY = re.compile(
+    r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:k|m|million|billion)?\s?(?:usd|dollars?|euros?|eur)\b",
+    re.IGNORECASE,
+)
 _HOW_OLD = re.compile(r"\bhow old\b", re.IGNORECASE)
 _AGE = re.compile(r"\b(?:aged?|ages|years? old|years? of age|\d+-year-old)\b", re.IGNORECASE)
 
