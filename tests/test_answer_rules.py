@@ -81,6 +81,11 @@ def test_a_second_question_after_and_counts() -> None:
         ("How many times more labels does Matcher give?", ("labels",)),  # a ratio: "15x more"
         # a possessive ends the phrase: "which year's" asks for a year
         ("On which year's ImageNet challenge set is it measured?", ("year",)),
+        # a share of something is a share of what follows "of"
+        ("What share of the LGS products are clothing?", ("LGS", "products")),
+        # what is counted is the focus, a kind of artefact too
+        ("How many models make up the ensemble?", ("models",)),
+        ("How many of the 114 publications were about faces?", ("publications",)),
     ],
 )
 def test_focus_is_the_asked_noun_phrase(question: str, focus: tuple[str, ...]) -> None:
@@ -1096,3 +1101,25 @@ def test_a_question_about_money_needs_a_sum(question: str, abstract: str, stated
     assert (found is None) is stated, found
     if not stated:
         assert found is not None and found.what == "a sum of money"
+
+
+def test_a_count_the_question_gives_is_not_its_answer() -> None:
+    source = _source(27, "Politics", "We sampled 114 dataset publications across vision tasks.")
+    asked = analyse("How many of the 114 publications of Politics concern faces?")
+    assert asked.figure_focus
+    found = unstated(asked, [source], ("p27",))
+    assert found is not None and found.what == "how many publications"
+    # the count may stand before the first word of a long counted phrase
+    wide = _source(
+        28, "Clipper", "Clipper is tested on over 30 different existing vision datasets."
+    )
+    asked = analyse("On how many existing vision datasets is Clipper tested?")
+    assert unstated(asked, [wide], ("p28",)) is None
+
+
+def test_a_share_asks_for_a_figure_of_what_it_is_a_share_of() -> None:
+    source = _source(29, "Shopper", "Shopper holds 15 million products from 10 websites.")
+    asked = analyse("What share of the Shopper products are clothing?")
+    assert asked.figure_focus
+    found = unstated(asked, [source], ("p29",))
+    assert found is not None and found.what.startswith("the share of")

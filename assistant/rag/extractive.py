@@ -859,7 +859,8 @@ def unstated_text(missing: Unstated, relevance: Relevance, sources: Sequence[Sou
     verb = "mentioned" if missing.what.startswith('"') else "stated"
     what = missing.what[0].upper() + missing.what[1:]
     # "The DNN architectures are not stated"; "how many epochs", a question, "is" not stated.
-    plural = what.startswith("The ") and re.search(r"[^s']s$", what) is not None
+    head = what.split(" of ")[0]  # "The share of LGS products is"
+    plural = what.startswith("The ") and re.search(r"[^s']s$", head) is not None
     nearest = _listed(nearest_papers(relevance, sources))
     be = "are" if plural else "is"
     return f"{what} {be} not {verb} in {where}; the nearest papers are {nearest}."

@@ -338,8 +338,16 @@ def _phrase(text: str) -> list[str]:
         index += 1
     phrase: list[str] = []
     rest_words = words[index:]
+    leading = False
     for position, word in enumerate(rest_words):
         lower = word.lower()
+        if lower == "of" and phrase and all(w.lower() in QUANTITY_NOUNS for w in phrase):
+            # "What share of the LGS products ...": the phrase is what the share is of
+            phrase, leading = [], True
+            continue
+        if leading and lower in _LEAD:
+            continue
+        leading = False
         if lower in _STOP or len(phrase) == MAX_FOCUS_WORDS:
             break
         following = rest_words[position + 1].lower() if position + 1 < len(rest_words) else ""
@@ -358,13 +366,33 @@ def asked_phrase(text: str) -> tuple[str, ...]:
     return tuple(_phrase(text))
 
 
+_COUNTED_KINDS = {
+    "models", "architectures", "datasets", "benchmarks", "baselines", "networks", "algorithms",
+    "methods", "techniques", "frameworks", "tasks", "papers", "studies", "works", "backbones",
+}  # fmt: skip
+
+
 def focus_of(text: str) -> tuple[str, ...]:
     """The asked noun phrase without the words that only say what kind of answer is wanted."""
+    phrase = _phrase(text)
+    starts = _clause_starts(text, _WH)
+    # "How many models make up the ensemble?": the things counted are the focus, kind noun or
+    # not ("models", "datasets"; an abstract's "two key challenges" may answer "how many
+    # problems", so kinds of content stay out).
+    counted = (
+        phrase[-1]
+        if phrase
+        and starts
+        and starts[0].group(1).lower() == "how many"
+        and phrase[-1].lower() in _COUNTED_KINDS
+        else ""
+    )
     return tuple(
         w
-        for w in _phrase(text)
+        for w in phrase
         if w.lower() not in QUANTITY_NOUNS
-        and w.lower() not in KIND_NOUNS
+        and not re.fullmatch(r"[\d,.]+", w)  # "how many of the 114 publications": given
+        and (w.lower() not in KIND_NOUNS or w is counted)
         and w.lower() not in _COMPARATIVES
         and w.lower() not in _COUNT_WORDS
         and not _superlative(w)
@@ -376,7 +404,17 @@ def _asks_for_quantity_noun(text: str) -> bool:
     starts = _clause_starts(text, _WH)
     if not starts or starts[0].group(1).lower() not in ("what", "which"):
         return False
+    if _QUANTITY_OF.match(text[starts[0].end() :]):
+        return True  # "What share of the products ...": the share is the figure asked
     return any(w.lower() in QUANTITY_NOUNS or w.lower() in MEASURE_NOUNS for w in _phrase(text))
+
+
+_QUANTITY_OF = re.compile(
+    r"\s+(?:(?:is|are|was|were)\s+)?(?:the\s+|an?\s+)?(?:\w+\s+)?(?:"
+    + "|".join(sorted(QUANTITY_NOUNS))
+    + r")\s+of\b",
+    re.IGNORECASE,
+)
 
 
 def _kinds(text: str) -> list[tuple[int, QuestionKind]]:

@@ -463,7 +463,13 @@ def unstated(
                 continue
             if question.figure_focus and not figure_near(sentence, head):
                 continue
-            if question.wh == "how many" and not count_before(sentence, head):
+            # "over 30 different existing computer vision datasets": the count may stand before
+            # the first word of a long counted phrase
+            lead = terms(question.focus[0].replace("-", " "))
+            if question.wh == "how many" and not any(
+                count_before(_without_given(sentence, question), counted)
+                for counted in (head, lead)
+            ):
                 continue
             if one_name and not _names_other(sentence, question):
                 continue
@@ -514,6 +520,18 @@ def _shell_unstated(
         ):
             return None
     return Unstated(_asked(question), subjects)
+
+
+# "How many of the 114 publications concern X?": the 114 is given, the answer is another count.
+_OF_THE_COUNT = re.compile(r"\bhow many of the ([\d,.]+)\b", re.IGNORECASE)
+
+
+def _without_given(sentence: str, question: Question) -> str:
+    """`sentence` with the count the question itself gives ("of the 114") blanked out."""
+    given = _OF_THE_COUNT.search(question.text)
+    if not given:
+        return sentence
+    return re.sub(rf"(?<![\d.,]){re.escape(given.group(1))}(?![\d])", "some", sentence)
 
 
 def _spelled_out(focus: frozenset[str], question: Question, text: _PaperText) -> frozenset[str]:
@@ -887,7 +905,15 @@ def _asked(question: Question) -> str:
     words = _focus_words(question)
     if question.wh in ("how many", "how much"):
         return f"{question.wh} {words}"
+    share = _SHARE_OF.search(question.text)
+    if share:
+        return f"the {share.group(1).lower()} of {words}"  # "the share of LGS products"
     return f"the {words}"
+
+
+_SHARE_OF = re.compile(
+    r"\b(?:what|which)\s+(share|fraction|proportion|percentage|number|amount)\s+of\b", re.I
+)
 
 
 _NAMEISH = re.compile(r"\b[A-Za-z][\w\-]*\d[\w\-]*\b")
