@@ -11,6 +11,8 @@ from assistant.rag.question import analyse, frame_of, frame_words
 from assistant.rag.referents import (
     anaphor,
     draws_consequence,
+    introduced_name,
+    labels_previous,
     needs_previous,
     referent,
     with_referent,
@@ -1123,3 +1125,20 @@ def test_a_share_asks_for_a_figure_of_what_it_is_a_share_of() -> None:
     assert asked.figure_focus
     found = unstated(asked, [source], ("p29",))
     assert found is not None and found.what.startswith("the share of")
+
+
+def test_a_sentence_labelling_the_problem_before_it_needs_that_sentence() -> None:
+    assert labels_previous("In this paper, we present SVT to tackle these challenges.")
+    assert labels_previous("To address this problem, we introduce FYI.")
+    assert not labels_previous("These challenges remain open.")  # an opening anaphor
+    assert not labels_previous("We tackle class imbalance in detection.")
+
+
+def test_an_acronym_far_from_what_is_introduced_is_no_referent() -> None:
+    far = (
+        "We present a system based on a global ranking objective function which uses a "
+        "combination of convolutional neural networks (CNN) and multi layer perceptrons (MLP)."
+    )
+    assert introduced_name(far, "Deep Learning") is None
+    near = "We propose Stitchable Neural Network (SN-Net), a novel framework."
+    assert introduced_name(near, "Stitchable Neural Networks") == "SN-Net"

@@ -57,7 +57,13 @@ from assistant.rag.question import (
     asks_for_one_name,
     frame_of,
 )
-from assistant.rag.referents import draws_consequence, needs_previous, referent, with_referent
+from assistant.rag.referents import (
+    draws_consequence,
+    labels_previous,
+    needs_previous,
+    referent,
+    with_referent,
+)
 from assistant.rag.relevance import (
     Relevance,
     alternatives,
@@ -638,7 +644,9 @@ def plan(
     if "how" in asked.kinds:
         abstracts = {s.paper.id: s.paper.abstract for s in sources}
         chosen = with_elaborations(chosen, ranked, abstracts)
-    return Plan(with_referents(arrange(chosen), sources, why=asked.kind == "why"), asked)
+    groups = arrange(chosen)
+    one_paper = len(groups) == 1 and not asked.wants_list
+    return Plan(with_referents(groups, sources, why=asked.kind == "why", labels=one_paper), asked)
 
 
 # "How does X ...": the sentence saying what a paper does is often spelled out by the next one
@@ -752,10 +760,16 @@ def _previous(source: Source, span: Span, sources: Sequence[Source]) -> tuple[So
 
 
 def with_referents(
-    groups: Sequence[Sequence[Candidate]], sources: Sequence[Source], *, why: bool = False
+    groups: Sequence[Sequence[Candidate]],
+    sources: Sequence[Source],
+    *,
+    why: bool = False,
+    labels: bool = False,
 ) -> list[list[Candidate]]:
     """Each group with referents for its sentences that open with "This / It / They ...";
-    for a "why" question, also the sentence giving the cause of one that draws a consequence."""
+    for a "why" question, also the sentence giving the cause of one that draws a consequence;
+    with `labels` (an answer from one paper), the sentence stating the problem one names by a
+    label ("these challenges")."""
     by_number = {s.number: s for s in sources}
     out: list[list[Candidate]] = []
     for group in groups:
@@ -775,6 +789,7 @@ def with_referents(
             elif before is not None and (
                 needs_previous(candidate.span.text, previous, name)
                 or (why and draws_consequence(candidate.span.text))
+                or (labels and labels_previous(candidate.span.text))
             ):
                 other, span = before
                 result.append(

@@ -8,7 +8,9 @@ not say what it is about.  The offline answerer gives such a sentence its refere
   before speaks of it: inserted in square brackets after the opening words, the scholarly mark
   of an editorial insertion: "This dataset [NWPU-RESISC45] contains 31,500 images";
 * otherwise the sentence before it in the abstract, quoted too (`needs_previous`), as for
-  "These limitations severely limit ..." or "Such operations are non-invertible ...".
+  "These limitations severely limit ..." or "Such operations are non-invertible ...", and in
+  a one-paper answer for a sentence that names the problem before it by a label
+  (`labels_previous`: "we present SVT to tackle these challenges").
 
 A sentence that only draws a consequence ("Dataset distillation has *thus* come to the fore")
 answers a "why" question with the sentence before it, which gives the cause
@@ -72,6 +74,7 @@ _OWN_CAUSE = re.compile(
     re.IGNORECASE,
 )
 _ACRONYM = re.compile(r"\((?P<name>[A-Za-z][\w\-+]*[A-Z][\w\-+]*)\)")
+ACRONYM_REACH = 60  # characters from "we present" to the acronym of what it presents
 _WORD = re.compile(r"[\w\-]+")
 
 
@@ -122,10 +125,15 @@ def _name_like(text: str) -> bool:
 
 def introduced_name(previous: str, short_name: str) -> str | None:
     """The name a sentence introduces or speaks of, if it is a name: else None."""
-    if _INTRODUCING.search(previous):
+    introducing = _INTRODUCING.search(previous)
+    if introducing:
         # Only a sentence that introduces something gives its name (or acronym) as referent:
-        # "(SSL)" in a background sentence is not what "It" stands for.
-        for found in (_INTRODUCED.search(previous), _ACRONYM.search(previous)):
+        # "(SSL)" in a background sentence is not what "It" stands for, nor an acronym far
+        # from what is introduced ("we present a system ... which uses ... networks (CNN)").
+        acronym = _ACRONYM.search(previous, introducing.end())
+        if acronym and acronym.start() - introducing.end() > ACRONYM_REACH:
+            acronym = None
+        for found in (_INTRODUCED.search(previous), acronym):
             if found and _name_like(found.group("name")):
                 return found.group("name").rstrip(".")
     if _name_like(short_name) and re.search(rf"\b{re.escape(short_name)}\b", previous):
@@ -143,13 +151,31 @@ def referent(sentence: str, previous: str | None, short_name: str) -> str | None
     return introduced_name(previous, short_name)
 
 
+# Inside a sentence, a determiner with a noun that labels what the sentence before said ("we
+# present SVT to tackle *these challenges*", "to address *this problem*"): the sentence says
+# what answers a problem it does not state.
+_LABEL_ANAPHOR = re.compile(
+    r"\b(?:these|this|such|those|the above|above)\s+(?:\w+\s+)?(?:challenges?|problems?|"
+    r"issues?|limitations?|shortcomings?|drawbacks?|difficult(?:y|ies)|gaps?|bottlenecks?|"
+    r"obstacles?|concerns?|questions?)\b",
+    re.IGNORECASE,
+)
+
+
 def needs_previous(sentence: str, previous: str | None, short_name: str) -> bool:
-    """Whether the sentence needs the one before it to be understood."""
+    """Whether the sentence needs the one before it to be understood: it opens with an anaphor
+    whose referent is no name."""
     return (
         previous is not None
         and anaphor(sentence) is not None
         and referent(sentence, previous, short_name) is None
     )
+
+
+def labels_previous(sentence: str) -> bool:
+    """Whether the sentence names, by a label, the problem the sentence before it states
+    ("we present SVT to tackle these challenges")."""
+    return anaphor(sentence) is None and _LABEL_ANAPHOR.search(sentence) is not None
 
 
 def draws_consequence(sentence: str) -> bool:
