@@ -14,6 +14,7 @@ from assistant.rag import extractive
 from assistant.rag.citations import strip_markers
 from assistant.rag.engine import AnswerEngine
 from assistant.rag.prompts import PromptLibrary
+from assistant.rag.question import analyse
 from assistant.rag.retriever import HybridRetriever
 from assistant.rag.sentences import Span
 from assistant.store.library import Library
@@ -346,3 +347,12 @@ def test_a_question_for_named_things_of_a_paper_quotes_the_sentence_naming_them(
     answer = engine.ask("On which datasets is Diversity-Driven Synthesis tested?")
     assert not answer.abstained
     assert "Tiny-ImageNet" in answer.text and "ImageNet-1K" in answer.text
+
+
+def test_an_acronym_asked_about_is_answered_by_the_sentence_spelling_it_out() -> None:
+    asked = analyse("What does IPC stand for?")
+    assert extractive.spelled_name(asked) == "IPC"
+    assert extractive.spells_out("It reaches 63.2% under IPC (Images Per Class) 50.", "IPC")
+    assert extractive.spells_out("We count Images Per Class (IPC) here.", "IPC")
+    assert not extractive.spells_out("It reaches 36.1% under IPC 20.", "IPC")
+    assert extractive.spelled_name(analyse("What is IPC?")) is None

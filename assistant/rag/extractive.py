@@ -16,6 +16,7 @@ the best one, or only of the papers the question names (stated.py: "DataDAM",
                    the question does not use ("EfficientNet"), or one about a named
                    paper's things ("On which datasets is X tested?") a name of that kind
   + DEFINITION_BONUS when "What is X?" meets the sentence defining X ("we present X, a ...")
+  + EXPANSION_BONUS when "What does X stand for?" meets the one spelling it out ("X (...)")
   + CAUSE_BONUS    when a "Why ..." question meets a sentence giving a cause ("due to", "but")
 
 and multiplied by CONTEXT_FACTOR when it is background, a problem or a limitation the question
@@ -129,6 +130,9 @@ NAME_BONUS = 0.06
 # "What is X?": the sentence that defines X by apposition ("we present X, a novel approach
 # to ...", "we curate X: a large-scale dataset", "X is a ..."), the definition asked for.
 DEFINITION_BONUS = 0.08
+# "What does IPC stand for?": only the sentence spelling it out ("IPC (Images Per Class)")
+# answers, whatever else it says.
+EXPANSION_BONUS = 0.25
 # "Why ...": the sentence that gives a cause or a contrast ("due to", "because", "attributable
 # to", "but", "unfortunately") says why; the paper's own contribution, close in words, says
 # what it does about it.  (Widened to "What is wrong / what problems ..." it lost as many
@@ -474,6 +478,7 @@ def score_candidates(
     one_name = asks_for_one_name(asked.text)
     asked_names = {n.lower() for n in asked.names}
     defined = defined_name(asked)
+    spelled = spelled_name(asked)
     # "Which papers report mIoU *numbers*?": the word for a figure is met by any figure the
     # sentence gives ("an mIoU of 86.18%"); abstracts seldom write "numbers" or "values".
     quantity = terms(
@@ -518,6 +523,8 @@ def score_candidates(
             bonus += NAME_BONUS  # "On which datasets ...": a sentence naming datasets
         if defined and defines(span.text, defined):
             bonus += DEFINITION_BONUS
+        if spelled and spells_out(span.text, spelled):
+            bonus += EXPANSION_BONUS
         if because and _CAUSE.search(span.text):
             bonus += CAUSE_BONUS
         if asked.wants_address and _URL.search(span.text):
@@ -545,6 +552,29 @@ def score_candidates(
 
 
 _WHAT_IS = re.compile(r"^\s*what\s+(?:is|are)\s+(?:the\s+|an?\s+)?(.+?)\s*\??\s*$", re.I)
+
+
+_STANDS_FOR = re.compile(
+    r"\bwhat (?:does|do) (?:the (?:acronym|abbreviation) )?[\"“']?(?P<name>[\w\-+]+)[\"”']? "
+    r"(?:stand for|mean)\b|\bwhat is (?P<short>[\w\-+]+) short for\b",
+    re.IGNORECASE,
+)
+
+
+def spelled_name(question: Question) -> str | None:
+    """The acronym a "What does X stand for?" question asks to spell out."""
+    found = _STANDS_FOR.search(question.text)
+    return (found.group("name") or found.group("short")) if found else None
+
+
+def spells_out(sentence: str, name: str) -> bool:
+    """Whether `sentence` spells out `name`: "IPC (Images Per Class)", "Images Per Class
+    (IPC)"."""
+    escaped = re.escape(name)
+    return bool(
+        re.search(rf"\b{escaped}\s*\((?:[A-Za-z][\w\-]*\s+){{1,6}}[\w\-]+\)", sentence)
+        or re.search(rf"(?:[A-Za-z][\w\-]*\s+){{1,6}}\({escaped}\)", sentence)
+    )
 
 
 def defined_name(question: Question) -> str | None:
