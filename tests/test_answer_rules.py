@@ -1142,3 +1142,14 @@ def test_an_acronym_far_from_what_is_introduced_is_no_referent() -> None:
     assert introduced_name(far, "Deep Learning") is None
     near = "We propose Stitchable Neural Network (SN-Net), a novel framework."
     assert introduced_name(near, "Stitchable Neural Networks") == "SN-Net"
+
+
+def test_a_measure_asked_by_how_many_may_have_its_figure_after_it() -> None:
+    source = _source(
+        30, "Segmenter", "Models are small, with their parameters in the tens of millions."
+    )
+    asked = analyse("How many parameters do the models before Segmenter have?")
+    assert unstated(asked, [source], ("p30",)) is None
+    bare = _source(30, "Segmenter", "Models are small, with few parameters.")
+    found = unstated(asked, [bare], ("p30",))
+    assert found is not None and found.what == "how many parameters"

@@ -48,6 +48,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.rag.question import (
+    MEASURE_NOUNS,
     SHELL_NOUNS,
     Question,
     asked_phrase,
@@ -466,9 +467,16 @@ def unstated(
             # "over 30 different existing computer vision datasets": the count may stand before
             # the first word of a long counted phrase
             lead = terms(question.focus[0].replace("-", " "))
-            if question.wh == "how many" and not any(
-                count_before(_without_given(sentence, question), counted)
-                for counted in (head, lead)
+            # a measure is not counted ("parameters only in the tens of millions"): a figure
+            # near it is enough, before or after
+            measured = question.focus[-1].lower() in MEASURE_NOUNS
+            if (
+                question.wh == "how many"
+                and not measured
+                and not any(
+                    count_before(_without_given(sentence, question), counted)
+                    for counted in (head, lead)
+                )
             ):
                 continue
             if one_name and not _names_other(sentence, question):
