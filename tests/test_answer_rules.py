@@ -88,6 +88,9 @@ def test_a_second_question_after_and_counts() -> None:
         # what is counted is the focus, a kind of artefact too
         ("How many models make up the ensemble?", ("models",)),
         ("How many of the 114 publications were about faces?", ("publications",)),
+        # a verb after a plural subject, before its preposition or particle, ends the phrase
+        ("Which popularity indicators come with the photos?", ("popularity", "indicators")),
+        ("What turns out to be the vehicle?", ()),
     ],
 )
 def test_focus_is_the_asked_noun_phrase(question: str, focus: tuple[str, ...]) -> None:

@@ -217,6 +217,13 @@ _NOT_ADVERBS = {
 }  # fmt: skip
 
 
+_PLURAL = re.compile(r"[^s]s$")
+# Words that follow a verb, not a noun of the phrase: "indicators come *with*", "datasets go
+# *beyond*".
+_VERB_FOLLOWERS = frozenset({"with", "beyond", "from", "into", "to", "up", "out", "off", "back"})
+_PARTICLES = frozenset({"up", "out", "off", "back"})
+
+
 def _adverb(word: str) -> bool:
     lower = word.lower()
     return len(lower) >= 7 and lower.endswith("ly") and lower not in _NOT_ADVERBS
@@ -353,6 +360,15 @@ def _phrase(text: str) -> list[str]:
         following = rest_words[position + 1].lower() if position + 1 < len(rest_words) else ""
         if following in _DETERMINERS or (phrase and _adverb(following)):
             break
+        if (
+            phrase
+            and _PLURAL.search(phrase[-1])
+            and not _PLURAL.search(word)
+            and following in _VERB_FOLLOWERS
+        ):
+            break  # "Which popularity indicators *come* with ...": a verb after its subject
+        if not phrase and _PLURAL.search(word) and following in _PARTICLES:
+            return []  # "What *turns out* to be ...": the wh-word is the subject
         if phrase and len(lower) > 4 and lower.endswith("ed"):
             break
         phrase.append(word)
