@@ -745,12 +745,6 @@ def _variant(name: str, asked: Iterable[str]) -> bool:
     return False
 
 
-# What a name of a model, a method or a dataset looks like: a digit ("ResNet-50"), a capital
-# inside ("ImageNet", "LLaVA") or capitals only ("CIFAR", "COCO"); a capitalised word is a name
-# only when the abstracts never write it in lower case ("Adam", not "Neural Networks").
-_IDENTIFIER = re.compile(r"\d|^.+[A-Z]|^[A-Z]{2,}$")
-
-
 def common_words(abstracts: Iterable[str]) -> frozenset[str]:
     """The words `abstracts` write in lower case ("networks", not "Adam")."""
     return frozenset(w for a in abstracts for w in re.findall(r"\b[a-z][a-z\-]*\b", a))
@@ -772,8 +766,10 @@ def names_asked(
     for name in names_in(_URL.sub(" ", sentence)):
         if name.lower() in _GENERIC_ACRONYMS or _PLURAL_ACRONYM.match(name):
             continue
-        if not _IDENTIFIER.search(name) and name.lower() in common:
-            continue  # "When it comes to Neural Networks": capitalised words, no name
+        if not _acronym(name) and name.lower() in common:
+            # "When it comes to Neural Networks": a capitalised word is a name only when the
+            # abstracts never write it in lower case ("Adam")
+            continue
         if name.lower() in {n.lower() for n in question.names} or _variant(name, asked):
             continue
         end = sentence.find(name) + len(name)
@@ -804,7 +800,7 @@ def dataset_names(abstracts: Iterable[str]) -> frozenset[str]:
     found: set[str] = set()
     for abstract in abstracts:
         for name in names_in(abstract):
-            if not _IDENTIFIER.search(name) or len(name) < 4 or not _LETTERS.search(name):
+            if not _acronym(name) or len(name) < 4 or not _LETTERS.search(name):
                 continue
             if any(
                 _DATASET_AFTER.match(abstract[m.end() :])
@@ -815,7 +811,7 @@ def dataset_names(abstracts: Iterable[str]) -> frozenset[str]:
             found.update(
                 n
                 for n in names_in(f"x {listed.group(1)}")
-                if _IDENTIFIER.search(n) and len(n) > 3 and _LETTERS.search(n)
+                if _acronym(n) and len(n) > 3 and _LETTERS.search(n)
             )
     return frozenset(found)
 
