@@ -4,6 +4,7 @@ its selection rules on hand-made candidates."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,6 +38,7 @@ def _quoted_verbatim(answer: Answer) -> None:
         source = sources[citation.number]
         quoted = source.paper.abstract[citation.start : citation.end]
         body = strip_markers(sentence.text).split(": ", 1)[-1]
+        body = re.sub(r" \[[^\]]+\]", "", body, count=1)  # a referent is not part of the quote
         assert body.rstrip(".") in quoted
         assert source.passage.chunk.start <= citation.start < source.passage.chunk.end
 
@@ -356,3 +358,11 @@ def test_an_acronym_asked_about_is_answered_by_the_sentence_spelling_it_out() ->
     assert extractive.spells_out("We count Images Per Class (IPC) here.", "IPC")
     assert not extractive.spells_out("It reaches 36.1% under IPC 20.", "IPC")
     assert extractive.spelled_name(analyse("What is IPC?")) is None
+
+
+def test_a_named_papers_sentences_are_ranked_without_its_title_words(engine: AnswerEngine) -> None:
+    # "multi-label few-shot" is LaSO's title: the sentence saying how is the one that answers
+    answer = engine.ask(
+        "How does LaSO create new examples for multi-label few-shot classification?"
+    )
+    assert "combine pairs of given examples in feature space" in answer.text

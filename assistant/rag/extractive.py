@@ -652,6 +652,8 @@ def plan(
             if missing is not None:
                 return Plan([], asked, missing)
             ranked = within_paper(ranked)
+    elif len(subjects) == 1:
+        ranked = within_paper(ranked)  # "How does LaSO synthesize examples for multi-label ..."
     if asked.wants_list and not subjects:
         chosen = select(
             ranked,
