@@ -77,13 +77,12 @@ from assistant.rag.sentence_roles import NAME, AbstractPlan, Roles, plan_of
 from assistant.rag.sentences import Span, split_sentences
 from assistant.rag.stated import (
     Unstated,
-    common_words,
-    dataset_names,
     has_term,
     names_asked,
     names_unstated,
     subject_names,
     subject_papers,
+    typed_names,
     unstated,
     value_patterns,
 )
@@ -486,10 +485,9 @@ def score_candidates(
     )
     valued = value_patterns(asked)
     cited_authors = _CITED_AUTHOR.findall(asked.text)
-    abstracts = [s.paper.abstract for s in usable]
     # "On which datasets was PatternNet evaluated?": its sentence naming them is the answer.
     typed = (
-        (dataset_names(abstracts), common_words(abstracts))
+        typed_names(tuple(s.paper.abstract for s in usable))
         if subjects and asks_for_names(asked.text)
         else None
     )
@@ -529,14 +527,9 @@ def score_candidates(
             bonus += CAUSE_BONUS
         if asked.wants_address and _URL.search(span.text):
             bonus += LINK_BONUS
-        base = (
-            COSINE_WEIGHT * max(float(sim), 0.0)
-            + LEXICAL_WEIGHT * coverage(wanted, words, weights)
-            + CONTEXT_WEIGHT * context[source.number]
-        )
-        own = base + LEXICAL_WEIGHT * (
-            coverage(own_wanted(source.paper), words, weights) - coverage(wanted, words, weights)
-        )
+        rest = COSINE_WEIGHT * max(float(sim), 0.0) + CONTEXT_WEIGHT * context[source.number]
+        base = rest + LEXICAL_WEIGHT * coverage(wanted, words, weights)
+        own = rest + LEXICAL_WEIGHT * coverage(own_wanted(source.paper), words, weights)
         scored.append(
             Candidate(
                 number=source.number,
@@ -610,10 +603,10 @@ def retrieval_k(question: str | Question, k: int) -> int:
 
 
 def within_paper(ranked: Sequence[Candidate]) -> list[Candidate]:
-    """The candidates of one paper ranked by `own_score`, each scored by it: a paper the
-    question describes rather than names is picked out by its title's words, in many of its
-    sentences ("the bidirectional image and text matching project"); they say which paper
-    answers, not which of its sentences does."""
+    """The candidates of one paper ranked by `own_score`, each scored by it: the paper an
+    answer quotes, named or described, is picked out by its title's words, in many of its
+    sentences ("the bidirectional image and text matching project", "LaSO ... multi-label
+    few-shot"); they say which paper answers, not which of its sentences does."""
     return sorted(
         (dataclasses.replace(c, score=c.own_score) for c in ranked), key=lambda c: -c.score
     )

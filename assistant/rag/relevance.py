@@ -10,13 +10,16 @@ never mentions is mostly made of terms no passage contains.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
+from typing import TypeVar
 
 from assistant.rag.scoring import TermWeights, coverage, query_terms, terms, terms_many
-from assistant.types import Source
+from assistant.types import Paper, Source
+
+_Held = TypeVar("_Held", str, Paper)  # what a paper is looked up by: its text or its record
 
 # Which of the retrieved papers an answer cites is decided per paper by paper_choice.py, on
 # features that include `phrase_shares` below: words alone do not tell a scene classification
@@ -185,20 +188,13 @@ def mentioned_papers(question: str, sources: Sequence[Source]) -> set[str]:
 
 def coined_papers(question: str, sources: Sequence[Source]) -> set[str]:
     """Papers the question names by their own coinage (stated.coined_by), no other's."""
-    from assistant.rag.question import names_in
     from assistant.rag.stated import coined_by
 
-    papers = {s.paper.id: s.paper for s in sources}
-    named: set[str] = set()
-    for name in names_in(question):
-        holders = [p for p, paper in papers.items() if coined_by(name, paper)]
-        if len(holders) == 1:
-            named.add(holders[0])
-    return named
+    return _named_by_one(question, {s.paper.id: s.paper for s in sources}, coined_by)
 
 
 def _named_by_one(
-    question: str, texts: dict[str, str], holds: Callable[[str, str], bool]
+    question: str, texts: Mapping[str, _Held], holds: Callable[[str, _Held], bool]
 ) -> set[str]:
     """The papers of `texts` that hold, alone among them, a name the question uses."""
     from assistant.rag.question import names_in

@@ -451,6 +451,15 @@ def unstated(
     focus = terms(_focus_words(question).replace("-", " "))
     head = terms(question.focus[-1].replace("-", " ")) or focus
     one_name = asks_for_one_name(question.text)
+    # What a count must stand just before: the counted word, or the first word of a long
+    # counted phrase ("over 30 different existing computer vision datasets"); nothing for a
+    # measure, which is not counted ("parameters only in the tens of millions": a figure near
+    # it is enough, before or after).
+    counted = (
+        (head, terms(question.focus[0].replace("-", " ")))
+        if question.wh == "how many" and question.focus[-1].lower() not in MEASURE_NOUNS
+        else ()
+    )
     for paper_id, paper in papers.items():
         # A link's words state nothing ("github.com/x/generative-robustness" is no model); the
         # title states what the paper is ("UHD-IQA Benchmark *Database*").
@@ -464,21 +473,10 @@ def unstated(
                 continue
             if question.figure_focus and not figure_near(sentence, head):
                 continue
-            # "over 30 different existing computer vision datasets": the count may stand before
-            # the first word of a long counted phrase
-            lead = terms(question.focus[0].replace("-", " "))
-            # a measure is not counted ("parameters only in the tens of millions"): a figure
-            # near it is enough, before or after
-            measured = question.focus[-1].lower() in MEASURE_NOUNS
-            if (
-                question.wh == "how many"
-                and not measured
-                and not any(
-                    count_before(_without_given(sentence, question), counted)
-                    for counted in (head, lead)
-                )
-            ):
-                continue
+            if counted:
+                blanked = _without_given(sentence, question)
+                if not any(count_before(blanked, words) for words in counted):
+                    continue
             if one_name and not _names_other(sentence, question):
                 continue
             if all(
@@ -501,8 +499,7 @@ def names_unstated(
     if not asks_for_names(question.text):
         return None
     said = [t for p in papers for t in _sentences(p.abstract)]
-    abstracts = [s.paper.abstract for s in sources]
-    data, common = dataset_names(abstracts), common_words(abstracts)
+    data, common = typed_names(tuple(s.paper.abstract for s in sources))
     if any(names_asked(sentence, question, data, common) for sentence in said):
         return None
     phrase = " ".join(asked_phrase(question.text))  # "the DNN architectures"
@@ -745,6 +742,13 @@ def _variant(name: str, asked: Iterable[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=64)  # the near-miss check and the answerer read the same abstracts
+def typed_names(abstracts: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """What `names_asked` reads the abstracts for: the names they call datasets and the words
+    they write in lower case."""
+    return dataset_names(abstracts), common_words(abstracts)
+
+
 def common_words(abstracts: Iterable[str]) -> frozenset[str]:
     """The words `abstracts` write in lower case ("networks", not "Adam")."""
     return frozenset(w for a in abstracts for w in re.findall(r"\b[a-z][a-z\-]*\b", a))
@@ -829,7 +833,6 @@ _PUBLICATION = re.compile(
     r"institute|our team|led by)\b",
     re.IGNORECASE,
 )
-# "How old were the participants?": an age must be given ("aged 30 to 60", "8-year-old").
 # A question about money ("How much did the annotation cost in dollars?") is answered by a sum
 # ("$10,000", "5k USD"); "cost", "pay" and "budget" alone are often compute ("the training
 # cost users pay", "a recovery budget"), so they do not count.
@@ -841,6 +844,7 @@ _CURRENCY = re.compile(
     r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:k|m|million|billion)?\s?(?:usd|dollars?|euros?|eur)\b",
     re.IGNORECASE,
 )
+# "How old were the participants?": an age must be given ("aged 30 to 60", "8-year-old").
 _HOW_OLD = re.compile(r"\bhow old\b", re.IGNORECASE)
 _AGE = re.compile(r"\b(?:aged?|ages|years? old|years? of age|\d+-year-old)\b", re.IGNORECASE)
 
